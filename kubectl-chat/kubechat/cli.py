@@ -1,0 +1,90 @@
+"""`kubectl chat` command line: a thin click layer. Each command group lives in kubechat/commands/
+and calls one library function; library errors become one clear message, never a traceback."""
+
+import importlib
+import os
+import sys
+
+import click
+
+from . import __version__
+from .errors import KubechatError
+
+# (command name, module under kubechat.commands, attribute). Imported lazily so that
+# `kubectl chat --help` stays fast and a broken optional part cannot break the rest.
+COMMANDS = [
+    ("sandbox", "sandbox_cmd", "sandbox"),
+]
+
+# The command used when the first word is not a subcommand: `kubectl chat "scale web to 3"`.
+DEFAULT_COMMAND = "ask"
+
+
+class ChatGroup(click.Group):
+    """A group whose unknown first word is a plain-language request for the default command."""
+
+    def list_commands(self, ctx):
+        return sorted(name for name, _, _ in COMMANDS)
+
+    def get_command(self, ctx, name):
+        for cmd_name, module, attr in COMMANDS:
+            if cmd_name == name:
+                mod = importlib.import_module(f"kubechat.commands.{module}")
+                return getattr(mod, attr)
+        return None
+
+    def resolve_command(self, ctx, args):
+        if (
+            args
+            and self.get_command(ctx, args[0]) is None
+            and DEFAULT_COMMAND in dict((n, m) for n, m, _ in COMMANDS)
+        ):
+            args = [DEFAULT_COMMAND, *args]
+        return super().resolve_command(ctx, args)
+
+
+@click.group(
+    cls=ChatGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help="kubectl chat: manage Kubernetes in plain language, safely and offline.\n\n"
+    'Examples:\n\n  kubectl chat "scale web in prod to 3"\n\n  kubectl chat sandbox up',
+)
+@click.version_option(__version__, "--version", prog_name="kubectl chat", message="%(prog)s %(version)s")
+@click.option("--debug", is_flag=True, envvar="KUBECHAT_DEBUG", help="Show tracebacks for errors.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+    if ctx.invoked_subcommand is None:
+        if DEFAULT_COMMAND in dict((n, m) for n, m, _ in COMMANDS):
+            ctx.invoke(cli.get_command(ctx, DEFAULT_COMMAND))
+        else:
+            click.echo(ctx.get_help())
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point for the `kubectl-chat` console script (and krew's symlink)."""
+    debug = os.environ.get("KUBECHAT_DEBUG") == "1" or "--debug" in (argv or sys.argv[1:])
+    try:
+        rv = cli.main(args=argv, prog_name="kubectl chat", standalone_mode=False)
+        if isinstance(rv, int) and not isinstance(rv, bool):
+            sys.exit(rv)
+    except click.exceptions.Abort:
+        click.echo("cancelled: nothing was changed", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except KubechatError as exc:
+        if debug:
+            raise
+        click.secho(f"error: {exc.message}", fg="red", err=True)
+        if exc.hint:
+            click.echo(f"  hint: {exc.hint}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("\ninterrupted", err=True)
+        sys.exit(130)

@@ -1,0 +1,65 @@
+"""Shared fixtures: every test gets its own KUBECHAT_HOME; integration tests share one real
+sandbox cluster (etcd, kube-apiserver, controller-manager, scheduler, kwok) for the session."""
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from kubechat import paths
+from kubechat.sandbox import cluster
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path, monkeypatch):
+    """Config, state and keys go to a temp dir; the binary and model caches stay shared."""
+    home = tmp_path / "kubechat-home"
+    monkeypatch.setenv("KUBECHAT_HOME", str(home))
+    if "KUBECHAT_CACHE" not in os.environ:
+        monkeypatch.setenv("KUBECHAT_CACHE", str(Path.home() / ".cache" / "kubectl-chat"))
+    monkeypatch.delenv("KUBECHAT_OPA_URL", raising=False)
+    return home
+
+
+@dataclass
+class Sandbox:
+    dir: Path
+    server: str
+    admin_kubeconfig: Path
+    limited_kubeconfig: Path
+    limited_user: str
+    limited_namespace: str
+    kubectl: Path
+    tokens: dict[str, str]
+    token_kubeconfigs: dict[str, Path]
+
+
+@pytest.fixture(scope="session")
+def sandbox(tmp_path_factory) -> Sandbox:
+    """A real cluster, up once per test session and down at the end."""
+    try:
+        bins = cluster.find_binaries()
+    except Exception as exc:  # the message names the build command
+        pytest.fail(f"sandbox binaries missing: {exc}")
+    d = tmp_path_factory.mktemp("sandbox")
+    state = cluster.up(d)
+    try:
+        yield Sandbox(
+            dir=d,
+            server=state.server,
+            admin_kubeconfig=Path(state.admin_kubeconfig),
+            limited_kubeconfig=Path(state.limited_kubeconfig),
+            limited_user=state.limited_user,
+            limited_namespace=state.limited_namespace,
+            kubectl=bins["kubectl"],
+            tokens=dict(state.tokens),
+            token_kubeconfigs={u: Path(p) for u, p in state.token_kubeconfigs.items()},
+        )
+    finally:
+        cluster.down(d)
+
+
+@pytest.fixture(scope="session")
+def testbin() -> Path:
+    return paths.testbin_dir()
