@@ -1,0 +1,44 @@
+"""The caller's Kubernetes identity and bearer token, from their own kubeconfig."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+
+from ..errors import AuditError
+from .record import UserInfo
+
+
+def whoami(kubectl: str = "kubectl", kubeconfig: str | None = None, context: str | None = None) -> UserInfo:
+    """SelfSubjectReview through `kubectl auth whoami`: the API server names the user."""
+    exe = shutil.which(kubectl) or kubectl
+    argv = [exe, "auth", "whoami", "-o", "json"]
+    if kubeconfig:
+        argv += ["--kubeconfig", kubeconfig]
+    if context:
+        argv += ["--context", context]
+    try:
+        proc = subprocess.run(argv, capture_output=True, text=True, timeout=30, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise AuditError(f"cannot ask the cluster who you are: {exc}") from exc
+    if proc.returncode != 0:
+        raise AuditError(f"cannot ask the cluster who you are: {proc.stderr.strip()}")
+    info = json.loads(proc.stdout).get("status", {}).get("userInfo", {})
+    return UserInfo(username=info.get("username", ""), uid=info.get("uid"), groups=info.get("groups", []))
+
+
+def bearer_token(kubeconfig: str | None = None, context: str | None = None) -> str | None:
+    """The bearer token the kubeconfig authenticates with (static or exec/OIDC), if any."""
+    from kubernetes import client as kclient
+    from kubernetes import config as kconfig
+
+    cfg = kclient.Configuration()
+    try:
+        kconfig.load_kube_config(config_file=kubeconfig, context=context, client_configuration=cfg)
+    except Exception as exc:  # the kubernetes client raises many kinds for a bad kubeconfig
+        raise AuditError(f"cannot read kubeconfig: {exc}") from exc
+    value = cfg.api_key.get("authorization") or cfg.api_key.get("BearerToken")
+    if not value:
+        return None
+    return value.split(" ", 1)[1] if value.lower().startswith("bearer ") else value

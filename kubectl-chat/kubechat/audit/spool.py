@@ -1,0 +1,185 @@
+"""The durable local spool: every record lands here (committed, fsynced) before the command is
+reported done, and stays until the collector has it.
+
+SQLite in WAL mode with synchronous=FULL: a committed record survives a crash or power loss.
+Sequence numbers and prevHash are read and written in one BEGIN IMMEDIATE transaction, so two
+`kubectl chat` processes sharing the spool still build one unbroken chain.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from .. import paths
+from ..errors import AuditError
+from .record import GENESIS_HASH, Record
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS records (
+    seq INTEGER PRIMARY KEY,
+    audit_id TEXT NOT NULL UNIQUE,
+    hash TEXT NOT NULL,
+    body BLOB NOT NULL,
+    ts TEXT NOT NULL,
+    username TEXT,
+    verb TEXT,
+    namespace TEXT,
+    risk TEXT,
+    decision TEXT,
+    stage TEXT,
+    shipped_at TEXT,
+    ship_error TEXT
+);
+CREATE INDEX IF NOT EXISTS records_pending ON records (seq) WHERE shipped_at IS NULL;
+"""
+
+
+def default_path() -> Path:
+    return paths.state_dir() / "audit" / "spool.db"
+
+
+class Spool:
+    def __init__(self, path: Path | None = None):
+        self.path = Path(path) if path else default_path()
+        try:
+            paths.ensure_private_dir(self.path.parent)
+            if not self.path.exists():
+                os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))
+            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=FULL")
+            self.db.execute("PRAGMA busy_timeout=30000")
+            self.db.executescript(SCHEMA)
+        except (OSError, sqlite3.Error) as exc:
+            raise AuditError(
+                f"cannot open the audit spool {self.path}: {exc}",
+                hint="check free space and permissions; commands are not run without an audit record",
+            ) from exc
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- meta -------------------------------------------------------------------------------------
+    def _meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def _set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    def meta(self, key: str) -> str | None:
+        return self._meta(key)
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._set_meta(key, value)
+
+    # -- append -----------------------------------------------------------------------------------
+    def append(self, build: Callable[[str, int, str, dict[str, str]], Record]) -> Record:
+        """Append the record `build(client_id, seq, prev_hash, meta)` returns, atomically.
+
+        `build` may return meta updates by setting keys in the dict it is given (key rotation).
+        Raises AuditError when the record cannot be made durable: the caller must not go on.
+        """
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                client_id = self._meta("client_id")
+                if client_id is None:
+                    client_id = str(uuid.uuid4())
+                    self._set_meta("client_id", client_id)
+                row = self.db.execute("SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1").fetchone()
+                seq, prev = (row[0] + 1, row[1]) if row else (1, GENESIS_HASH)
+                meta = {k: v for k, v in self.db.execute("SELECT key, value FROM meta")}
+                before = dict(meta)
+                record = build(client_id, seq, prev, meta)
+                self.db.execute(
+                    "INSERT INTO records (seq, audit_id, hash, body, ts, username, verb, namespace, risk,"
+                    " decision, stage) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        record.seq,
+                        record.auditID,
+                        record.hash(),
+                        record.canonical(),
+                        record.requestReceivedTimestamp,
+                        record.user.username,
+                        record.verb,
+                        record.objectRef.namespace,
+                        record.risk,
+                        record.policy.decision,
+                        record.stage,
+                    ),
+                )
+                for key, value in meta.items():
+                    if before.get(key) != value:
+                        self._set_meta(key, value)
+                self.db.execute("COMMIT")
+            except BaseException:
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            raise AuditError(
+                f"cannot write the audit spool {self.path}: {exc}",
+                hint="check free space and permissions; the command was not run",
+            ) from exc
+        return record
+
+    # -- read -------------------------------------------------------------------------------------
+    def raw_records(self) -> Iterator[bytes]:
+        """Canonical bytes of every record in chain order."""
+        cur = self.db.execute("SELECT body FROM records ORDER BY seq")
+        for (body,) in cur:
+            yield bytes(body)
+
+    def records(self, **filters) -> Iterator[Record]:
+        where, args = _where(filters)
+        cur = self.db.execute(f"SELECT body FROM records {where} ORDER BY seq", args)  # noqa: S608 - fixed columns
+        for (body,) in cur:
+            yield Record.model_validate_json(body)
+
+    def pending(self, limit: int = 500) -> list[tuple[int, bytes]]:
+        rows = self.db.execute(
+            "SELECT seq, body FROM records WHERE shipped_at IS NULL ORDER BY seq LIMIT ?", (limit,)
+        ).fetchall()
+        return [(seq, bytes(body)) for seq, body in rows]
+
+    def pending_count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM records WHERE shipped_at IS NULL").fetchone()[0]
+
+    def count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM records").fetchone()[0]
+
+    def mark_shipped(self, audit_ids: list[str], when: str) -> None:
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.executemany(
+                "UPDATE records SET shipped_at = ?, ship_error = NULL WHERE audit_id = ?",
+                [(when, a) for a in audit_ids],
+            )
+
+    def mark_error(self, audit_id: str, reason: str) -> None:
+        self.db.execute("UPDATE records SET ship_error = ? WHERE audit_id = ?", (reason, audit_id))
+
+
+def _where(filters: dict) -> tuple[str, list]:
+    clauses, args = [], []
+    for column in ("username", "verb", "namespace", "risk", "decision", "stage"):
+        value = filters.get(column)
+        if value:
+            clauses.append(f"{column} = ?")
+            args.append(value)
+    if filters.get("since"):
+        clauses.append("ts >= ?")
+        args.append(filters["since"])
+    if filters.get("until"):
+        clauses.append("ts < ?")
+        args.append(filters["until"])
+    if filters.get("text"):
+        clauses.append("instr(lower(CAST(body AS TEXT)), lower(?)) > 0")
+        args.append(filters["text"])
+    return ("WHERE " + " AND ".join(clauses)) if clauses else "", args

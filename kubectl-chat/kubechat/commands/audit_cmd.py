@@ -1,0 +1,267 @@
+"""`kubectl chat audit …`: query, verify, export, report, ship and rotate keys.
+
+Thin wiring over kubechat.audit: every command builds its inputs, calls one library function and
+prints the result. Records come from the local spool unless --collector is given.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..errors import AuditError, UsageError
+
+COLLECTOR_ENV = "KUBECHAT_COLLECTOR_URL"
+
+
+def _filter_options(fn):
+    opts = [
+        click.option("--user", "username", help="Only records of this Kubernetes user."),
+        click.option("--verb", help="Only this kubectl verb (get, delete, scale, …)."),
+        click.option("-n", "--namespace", help="Only this namespace."),
+        click.option("--risk", type=click.Choice(["read", "write", "destructive", "unknown"])),
+        click.option(
+            "--decision", type=click.Choice(["allow", "deny", "error", "none"]), help="Policy decision."
+        ),
+        click.option("--stage", help="ResponseComplete, Cancelled, Denied, Failed or KeyRotation."),
+        click.option("--since", help="From this time: 30d, 12h, or an ISO date/time."),
+        click.option("--until", help="Up to this time (same forms as --since)."),
+        click.option("-q", "--text", help="Free text found anywhere in the record."),
+        click.option("--limit", type=int, help="At most this many records."),
+    ]
+    for opt in reversed(opts):
+        fn = opt(fn)
+    return fn
+
+
+def _source_options(fn):
+    opts = [
+        click.option(
+            "--collector",
+            envvar=COLLECTOR_ENV,
+            help=f"Collector URL (env {COLLECTOR_ENV}); default: local spool.",
+        ),
+        click.option(
+            "--ca-file", type=click.Path(exists=True, dir_okay=False), help="CA bundle for the collector."
+        ),
+        click.option("--token-file", type=click.Path(exists=True, dir_okay=False), help="Bearer token file."),
+        click.option("--kubeconfig", type=click.Path(dir_okay=False), help="Kubeconfig whose token to use."),
+        click.option("--context", "kube_context", help="Kubeconfig context."),
+    ]
+    for opt in reversed(opts):
+        fn = opt(fn)
+    return fn
+
+
+def _token(token_file, kubeconfig, kube_context) -> str | None:
+    if token_file:
+        return Path(token_file).read_text().strip()
+    from ..audit.kube import bearer_token
+
+    try:
+        return bearer_token(kubeconfig, kube_context)
+    except AuditError:
+        return None
+
+
+def _records(filters_kw: dict, limit, collector, ca_file, token_file, kubeconfig, kube_context):
+    from ..audit import query
+    from ..audit.spool import Spool
+
+    filters = query.Filters(
+        username=filters_kw.get("username"),
+        verb=filters_kw.get("verb"),
+        namespace=filters_kw.get("namespace"),
+        risk=filters_kw.get("risk"),
+        decision=filters_kw.get("decision"),
+        stage=filters_kw.get("stage"),
+        since=query.parse_time(filters_kw.get("since")),
+        until=query.parse_time(filters_kw.get("until")),
+        text=filters_kw.get("text"),
+    )
+    if collector:
+        token = _token(token_file, kubeconfig, kube_context)
+        return query.from_collector(collector, filters, token=token, ca_file=ca_file, limit=limit)
+    return query.from_spool(Spool(), filters, limit=limit)
+
+
+@click.group("audit", help="Query, verify, export and ship the signed audit trail.")
+def audit() -> None:
+    pass
+
+
+@audit.command(
+    "query", help="Show audit records.\n\nExample: kubectl chat audit query --user alice --since 7d"
+)
+@_filter_options
+@_source_options
+@click.option(
+    "-o", "--output", "fmt", type=click.Choice(["table", "json", "csv", "cef", "leef"]), default="table"
+)
+def query_cmd(fmt, limit, collector, ca_file, token_file, kubeconfig, kube_context, **filters):
+    records = _records(filters, limit, collector, ca_file, token_file, kubeconfig, kube_context)
+    if fmt != "table":
+        from ..audit.formats import export
+
+        export(records, fmt, sys.stdout)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    from ..audit.formats import flat
+
+    table = Table(box=None)
+    for col in ("time", "user", "ns", "risk", "policy", "stage", "exit", "command"):
+        table.add_column(col)
+    for record in records:
+        f = flat(record)
+        table.add_row(
+            f["requestReceivedTimestamp"][:19].replace("T", " "),
+            f["username"],
+            f["namespace"],
+            f["risk"],
+            f["decision"],
+            f["stage"],
+            f["exitCode"],
+            f["argv"] or f["request"],
+        )
+    Console().print(table)
+
+
+@audit.command(
+    "export", help="Export records for a SIEM.\n\nExample: kubectl chat audit export --format cef -f out.cef"
+)
+@_filter_options
+@_source_options
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "cef", "leef"]), default="json")
+@click.option(
+    "-f", "--file", "out_file", type=click.Path(dir_okay=False), help="Write here instead of stdout."
+)
+def export_cmd(fmt, out_file, limit, collector, ca_file, token_file, kubeconfig, kube_context, **filters):
+    from ..audit.formats import export
+
+    records = _records(filters, limit, collector, ca_file, token_file, kubeconfig, kube_context)
+    if out_file:
+        with open(out_file, "w", encoding="utf-8", newline="") as fh:
+            n = export(records, fmt, fh)
+        click.echo(f"wrote {n} records to {out_file}", err=True)
+    else:
+        export(records, fmt, sys.stdout)
+
+
+@audit.command(
+    "verify",
+    help="Check that the trail is intact: chain links, order, signatures (and, with --collector, "
+    "the collector's signed checkpoint and Merkle tree). Exits 0 when intact, 1 otherwise.",
+)
+@_source_options
+@click.option("--collector-key", help="The collector's checkpoint public key (base64) to trust.")
+def verify_cmd(collector, ca_file, token_file, kubeconfig, kube_context, collector_key):
+    if collector:
+        from ..audit.remote_verify import verify_collector
+
+        token = _token(token_file, kubeconfig, kube_context)
+        report = verify_collector(collector, token=token, ca_file=ca_file, trusted_key=collector_key)
+        click.echo(report.describe())
+        return 0 if report.ok else 1
+    from ..audit.trail import AuditTrail
+
+    result = AuditTrail().verify()
+    click.echo(f"local spool: {result.describe()}")
+    return 0 if result.ok else 1
+
+
+@audit.command("ship", help="Send spooled records to the collector now (they are kept until it has them).")
+@_source_options
+def ship_cmd(collector, ca_file, token_file, kubeconfig, kube_context):
+    if not collector:
+        raise UsageError("no collector URL", hint=f"pass --collector https://… or set {COLLECTOR_ENV}")
+    from ..audit.trail import AuditTrail
+
+    token = _token(token_file, kubeconfig, kube_context)
+    result = AuditTrail().ship_pending(collector, token=token, ca_file=ca_file)
+    click.echo(result.describe(), err=not result.ok)
+    return 0 if result.ok else 1
+
+
+@audit.command(
+    "report",
+    help="SOC 2-style evidence report: activity by user, writes and destructive operations with "
+    "their confirmation, denials, and the integrity check.\n\nExample: kubectl chat audit report --since 30d --format html -f report.html",
+)
+@_source_options
+@click.option("--since", default="30d", show_default=True)
+@click.option("--until")
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "pdf"]), default="md")
+@click.option(
+    "-f", "--file", "out_file", type=click.Path(dir_okay=False), help="Output file (required for pdf)."
+)
+@click.option("--collector-key", help="The collector's checkpoint public key (base64) to trust.")
+def report_cmd(
+    collector, ca_file, token_file, kubeconfig, kube_context, since, until, fmt, out_file, collector_key
+):
+    from ..audit import report
+
+    if fmt == "pdf" and not out_file:
+        raise UsageError("a PDF report needs an output file", hint="add -f report.pdf")
+    records = list(
+        _records(
+            {"since": since, "until": until}, None, collector, ca_file, token_file, kubeconfig, kube_context
+        )
+    )
+    if collector:
+        from ..audit.remote_verify import verify_collector
+
+        token = _token(token_file, kubeconfig, kube_context)
+        integrity = verify_collector(
+            collector, token=token, ca_file=ca_file, trusted_key=collector_key
+        ).describe()
+    else:
+        from ..audit.trail import AuditTrail
+
+        integrity = "local spool: " + AuditTrail().verify().describe()
+    data = report.build(records, since=since, until=until, integrity=integrity)
+    if fmt == "pdf":
+        report.write_pdf(data, out_file)
+        click.echo(f"wrote {out_file}", err=True)
+        return
+    text = report.render_html(data) if fmt == "html" else report.render_md(data)
+    if out_file:
+        Path(out_file).write_text(text, encoding="utf-8")
+        click.echo(f"wrote {out_file}", err=True)
+    else:
+        click.echo(text)
+
+
+@audit.group("keys", help="The client's audit signing keys.")
+def keys() -> None:
+    pass
+
+
+@keys.command("list", help="List signing keys (the current one is marked).")
+def keys_list():
+    from ..audit.keys import KeyStore
+
+    store = KeyStore()
+    current = store.current_id()
+    for kid in store.public_keys():
+        click.echo(f"{'*' if kid == current else ' '} {kid}")
+
+
+@keys.command("rotate", help="Start signing with a new key; old public keys are kept so old records verify.")
+@click.option("--kubeconfig", type=click.Path(dir_okay=False))
+@click.option("--context", "kube_context")
+@click.option("--user", "username", help="Name to record when the cluster cannot be asked (offline).")
+def keys_rotate(kubeconfig, kube_context, username):
+    from ..audit.kube import whoami
+    from ..audit.record import UserInfo
+    from ..audit.trail import AuditTrail
+
+    user = UserInfo(username=username) if username else whoami(kubeconfig=kubeconfig, context=kube_context)
+    trail = AuditTrail()
+    record = trail.rotate_keys(user)
+    click.echo(
+        f"now signing with {record.annotations['kubechat.io/new-key-id']} (rotation is record {record.seq})"
+    )
