@@ -14,6 +14,11 @@ from .errors import KubechatError
 # `kubectl chat --help` stays fast and a broken optional part cannot break the rest.
 COMMANDS = [
     ("sandbox", "sandbox_cmd", "sandbox"),
+    ("model", "model_cmd", "model"),
+    ("policy", "policy_cmd", "policy"),
+    ("audit", "audit_cmd", "audit"),
+    ("collector", "collector_cmd", "collector"),
+    ("translate", "translate_cmd", "translate"),
 ]
 
 # The command used when the first word is not a subcommand: `kubectl chat "scale web to 3"`.

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 
 from ..errors import AuditError, UsageError
+from . import http
 from .record import Record
 from .spool import Spool
 
@@ -74,7 +75,7 @@ def from_collector(
     params = filters.params()
     got = 0
     cursor = None
-    with httpx.Client(verify=ca_file or True, timeout=30) as client:
+    with http.client(ca_file) as client:
         while True:
             page = dict(params, limit=str(page_size))
             if cursor is not None:
@@ -89,6 +90,7 @@ def from_collector(
             for item in data["items"]:
                 if limit is not None and got >= limit:
                     return
+                item.pop("leafIndex", None)
                 yield Record.model_validate(item)
                 got += 1
             cursor = data.get("next")

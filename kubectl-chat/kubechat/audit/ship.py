@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from . import http
 from .record import now_rfc3339
 from .sign import encode_public, sign
 
@@ -123,7 +124,7 @@ def ship_pending(
     result = ShipResult()
     base = collector_url.rstrip("/")
     own = client is None
-    client = client or httpx.Client(verify=ca_file or True, timeout=timeout)
+    client = client or http.client(ca_file, timeout)
     try:
         error = register_keys(trail, client, base, token, attempts, backoff, sleep)
         if error:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .. import paths
 from ..errors import AuditError
+from .filters import where
 from .record import GENESIS_HASH, Record
 
 SCHEMA = """
@@ -167,19 +168,5 @@ class Spool:
 
 
 def _where(filters: dict) -> tuple[str, list]:
-    clauses, args = [], []
-    for column in ("username", "verb", "namespace", "risk", "decision", "stage"):
-        value = filters.get(column)
-        if value:
-            clauses.append(f"{column} = ?")
-            args.append(value)
-    if filters.get("since"):
-        clauses.append("ts >= ?")
-        args.append(filters["since"])
-    if filters.get("until"):
-        clauses.append("ts < ?")
-        args.append(filters["until"])
-    if filters.get("text"):
-        clauses.append("instr(lower(CAST(body AS TEXT)), lower(?)) > 0")
-        args.append(filters["text"])
+    clauses, args = where(filters, "instr(lower(CAST(body AS TEXT)), lower(?)) > 0", str)
     return ("WHERE " + " AND ".join(clauses)) if clauses else "", args

@@ -1,0 +1,139 @@
+"""Verify a collector without trusting it: check its signed checkpoint, rebuild the Merkle root
+from the records it serves, verify every client chain and key binding, and prove the log only
+grew since the last checkpoint this machine saw (RFC 6962 consistency proof)."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import httpx
+
+from .. import paths
+from ..collector import merkle
+from ..collector.crypto import verify_checkpoint
+from ..errors import AuditError
+from . import http
+from .chain import ChainVerifier
+from .record import Record
+from .sign import decode_public
+
+
+@dataclass
+class CollectorReport:
+    ok: bool = True
+    lines: list[str] = field(default_factory=list)
+
+    def fail(self, line: str) -> CollectorReport:
+        self.ok = False
+        self.lines.append("FAIL " + line)
+        return self
+
+    def describe(self) -> str:
+        return "\n".join(self.lines)
+
+
+def _seen_path():
+    return paths.state_dir() / "audit" / "collector-checkpoints.json"
+
+
+def verify_collector(
+    url: str, *, token: str | None, ca_file: str | None = None, trusted_key: str | None = None
+):
+    report = CollectorReport()
+    base = url.rstrip("/")
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    with http.client(ca_file, 60, headers=headers) as client:
+
+        def get(path: str, **params):
+            try:
+                resp = client.get(base + path, params=params)
+            except httpx.HTTPError as exc:
+                raise AuditError(f"cannot reach the collector at {url}: {exc}") from exc
+            if resp.status_code != 200:
+                raise AuditError(f"collector answered HTTP {resp.status_code} for {path}: {resp.text[:200]}")
+            return resp.json()
+
+        cp = get("/v1/checkpoint")
+        key = trusted_key or cp["publicKey"]
+        if not verify_checkpoint(cp, key):
+            return report.fail("checkpoint signature does not verify")
+        how = "trusted key" if trusted_key else "key the collector presented (pass --collector-key to pin it)"
+        report.lines.append(
+            f"ok   checkpoint: {cp['treeSize']} entries, root {cp['rootHash'][:16]}…, signed ({how})"
+        )
+
+        keys = {k["key_id"]: k for k in get("/v1/keys")["items"]}
+        leaves: list[bytes] = []
+        chains: dict[str, ChainVerifier] = {}
+        positions: dict[str, int] = defaultdict(int)
+        after = -1
+        while len(leaves) < cp["treeSize"]:
+            page = get("/v1/records", after=after, limit=1000)
+            for item in page["items"]:
+                index = item.pop("leafIndex")
+                if index != len(leaves):
+                    return report.fail(f"log entry {index} out of order (expected {len(leaves)})")
+                record = Record.model_validate(item)
+                leaves.append(merkle.leaf_hash(record.canonical()))
+                binding = keys.get(record.keyID)
+                if binding is None or binding["username"] != record.user.username:
+                    return report.fail(
+                        f"log entry {index} ({record.auditID}): signer not bound to {record.user.username}"
+                    )
+                verifier = chains.setdefault(
+                    record.clientID,
+                    ChainVerifier({k: decode_public(b["public_key"]) for k, b in keys.items()}),
+                )
+                positions[record.clientID] += 1
+                reason = verifier.check(record)
+                if reason:
+                    return report.fail(
+                        f"chain {record.clientID[:8]} record {positions[record.clientID]} ({record.auditID}): {reason}"
+                    )
+            if page["next"] is None:
+                break
+            after = page["next"]
+        if len(leaves) < cp["treeSize"]:
+            return report.fail(f"collector served {len(leaves)} entries, checkpoint says {cp['treeSize']}")
+        root = merkle.root(leaves[: cp["treeSize"]]).hex()
+        if root != cp["rootHash"]:
+            return report.fail("Merkle root of the served records does not match the signed checkpoint")
+        report.lines.append(f"ok   Merkle root rebuilt from {cp['treeSize']} records matches the checkpoint")
+        report.lines.append(f"ok   {len(chains)} client chains: links, order and signatures intact")
+
+        seen = _load_seen()
+        prev = seen.get(base)
+        if prev and prev["treeSize"] > cp["treeSize"]:
+            return report.fail(f"log shrank: {prev['treeSize']} entries seen before, {cp['treeSize']} now")
+        if prev and 0 < prev["treeSize"]:
+            proof = get("/v1/proof/consistency", first=prev["treeSize"], second=cp["treeSize"])
+            good = merkle.verify_consistency(
+                prev["treeSize"],
+                cp["treeSize"],
+                bytes.fromhex(prev["rootHash"]),
+                bytes.fromhex(cp["rootHash"]),
+                [bytes.fromhex(p) for p in proof["proof"]],
+            )
+            if not good:
+                return report.fail(
+                    f"log is not an extension of the checkpoint seen before (size {prev['treeSize']})"
+                )
+            report.lines.append(f"ok   log is append-only since the last check (size {prev['treeSize']})")
+        seen[base] = {"treeSize": cp["treeSize"], "rootHash": cp["rootHash"]}
+        _save_seen(seen)
+    return report
+
+
+def _load_seen() -> dict:
+    try:
+        return json.loads(_seen_path().read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def _save_seen(seen: dict) -> None:
+    path = _seen_path()
+    paths.ensure_private_dir(path.parent)
+    path.write_text(json.dumps(seen, indent=1))

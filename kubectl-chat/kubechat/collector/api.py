@@ -1,0 +1,128 @@
+"""HTTP API of the collector (FastAPI). Thin: every route calls one CollectorService method."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Header, HTTPException, Query, Request
+from fastapi.responses import JSONResponse, PlainTextResponse
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
+
+from .service import CollectorService, Refused
+
+
+class Metrics:
+    def __init__(self):
+        self.registry = CollectorRegistry()
+        self.records = Counter(
+            "kubechat_collector_records_total",
+            "Records received, by outcome",
+            ["status"],
+            registry=self.registry,
+        )
+        self.keys = Counter(
+            "kubechat_collector_keys_registered_total", "Signing keys bound", registry=self.registry
+        )
+        self.tree_size = Gauge(
+            "kubechat_collector_tree_size", "Entries in the Merkle log", registry=self.registry
+        )
+        self.ingest_seconds = Histogram(
+            "kubechat_collector_ingest_seconds", "Time to verify and store one batch", registry=self.registry
+        )
+
+
+def _bearer(authorization: str | None) -> str | None:
+    if authorization and authorization.lower().startswith("bearer "):
+        return authorization[7:].strip()
+    return None
+
+
+def create_app(service: CollectorService) -> FastAPI:
+    app = FastAPI(title="kubectl chat audit collector", docs_url=None, redoc_url=None)
+    metrics = service.metrics or Metrics()
+    service.metrics = metrics
+
+    @app.exception_handler(Refused)
+    async def refused(_: Request, exc: Refused):
+        return JSONResponse({"detail": exc.message}, status_code=exc.status)
+
+    @app.get("/healthz", response_class=PlainTextResponse)
+    def healthz():
+        try:
+            service.store.ping()
+        except Exception as exc:  # any store failure means not healthy
+            raise HTTPException(503, f"store unavailable: {exc.__class__.__name__}") from exc
+        return "ok"
+
+    @app.get("/metrics")
+    def prom():
+        return PlainTextResponse(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    @app.post("/v1/keys")
+    def register_key(payload: dict, authorization: str | None = Header(default=None)):
+        status, binding = service.register_key(_bearer(authorization), payload)
+        return JSONResponse(
+            {"keyID": binding.key_id, "username": binding.username, "groups": binding.groups},
+            status_code=status,
+        )
+
+    @app.get("/v1/keys")
+    def list_keys(authorization: str | None = Header(default=None)):
+        service.authorize_reader(_bearer(authorization))
+        return {"items": service.key_bindings()}
+
+    @app.post("/v1/records")
+    def ingest(payload: dict):
+        records = payload.get("records")
+        if not isinstance(records, list) or not all(isinstance(r, str) for r in records):
+            raise HTTPException(400, "expected {'records': [canonical JSON strings]}")
+        with metrics.ingest_seconds.time():
+            return {"results": service.ingest(records)}
+
+    @app.get("/v1/records")
+    def query(
+        authorization: str | None = Header(default=None),
+        username: str | None = None,
+        verb: str | None = None,
+        namespace: str | None = None,
+        risk: str | None = None,
+        decision: str | None = None,
+        stage: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        text: str | None = None,
+        after: int = Query(-1, description="leafIndex of the last record already seen"),
+        limit: int = Query(100, ge=1, le=1000),
+    ):
+        service.authorize_reader(_bearer(authorization))
+        filters = dict(
+            username=username,
+            verb=verb,
+            namespace=namespace,
+            risk=risk,
+            decision=decision,
+            stage=stage,
+            since=since,
+            until=until,
+            text=text,
+        )
+        return service.query(filters, after, limit)
+
+    @app.get("/v1/checkpoint")
+    def checkpoint():
+        return service.checkpoint()
+
+    @app.get("/v1/proof/inclusion")
+    def inclusion(leaf_index: int, tree_size: int):
+        return service.inclusion(leaf_index, tree_size)
+
+    @app.get("/v1/proof/consistency")
+    def consistency(first: int, second: int):
+        return service.consistency(first, second)
+
+    return app

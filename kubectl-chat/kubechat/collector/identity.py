@@ -1,0 +1,101 @@
+"""Who is behind a bearer token, according to the Kubernetes API server.
+
+SelfSubjectReview asks the API server with the caller's own token (every authenticated user may);
+TokenReview asks with the collector's service-account token (needs system:auth-delegator). Both
+return the same UserInfo the plugin records, so a key can be bound to exactly that user.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from pathlib import Path
+from typing import Protocol
+
+import httpx
+
+from ..audit import http
+from ..audit.record import UserInfo
+from ..errors import KubechatError
+
+SA_DIR = Path("/var/run/secrets/kubernetes.io/serviceaccount")
+
+
+class IdentityError(KubechatError):
+    """The token was not accepted (→ 401)."""
+
+
+class IdentityUnavailable(KubechatError):
+    """The API server could not be asked (→ 503; fail closed)."""
+
+
+class IdentityResolver(Protocol):
+    def resolve(self, token: str) -> UserInfo: ...
+
+
+def _user(info: dict) -> UserInfo:
+    if not info.get("username"):
+        raise IdentityError("the API server did not name a user for this token")
+    return UserInfo(username=info["username"], uid=info.get("uid"), groups=list(info.get("groups") or []))
+
+
+class _ApiServerResolver:
+    def __init__(self, server: str, ca_file: str | None = None, ttl: float = 60.0, timeout: float = 10.0):
+        self.server = server.rstrip("/")
+        self.ca_file = ca_file
+        self.timeout = timeout
+        self.ttl = ttl
+        self._cache: dict[str, tuple[float, UserInfo]] = {}
+        self._lock = threading.Lock()
+
+    def resolve(self, token: str) -> UserInfo:
+        if not token:
+            raise IdentityError("no bearer token")
+        digest = hashlib.sha256(token.encode()).hexdigest()  # never keep raw tokens in memory maps
+        with self._lock:
+            hit = self._cache.get(digest)
+            if hit and hit[0] > time.monotonic():
+                return hit[1]
+        user = self._ask(token)
+        with self._lock:
+            self._cache[digest] = (time.monotonic() + self.ttl, user)
+        return user
+
+    def _post(self, path: str, body: dict, bearer: str) -> dict:
+        try:
+            with http.client(self.ca_file, self.timeout) as client:
+                resp = client.post(
+                    self.server + path, json=body, headers={"Authorization": f"Bearer {bearer}"}
+                )
+        except httpx.HTTPError as exc:
+            raise IdentityUnavailable(f"cannot reach the API server {self.server}: {exc}") from exc
+        if resp.status_code in (401, 403):
+            raise IdentityError(f"the API server rejected the token (HTTP {resp.status_code})")
+        if resp.status_code >= 300:
+            raise IdentityUnavailable(f"the API server answered HTTP {resp.status_code}")
+        return resp.json()
+
+    def _ask(self, token: str) -> UserInfo:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+
+class SelfSubjectReviewResolver(_ApiServerResolver):
+    def _ask(self, token: str) -> UserInfo:
+        body = {"apiVersion": "authentication.k8s.io/v1", "kind": "SelfSubjectReview"}
+        data = self._post("/apis/authentication.k8s.io/v1/selfsubjectreviews", body, token)
+        return _user(data.get("status", {}).get("userInfo", {}))
+
+
+class TokenReviewResolver(_ApiServerResolver):
+    def __init__(self, server: str, ca_file: str | None = None, own_token_file: str | None = None, **kw):
+        super().__init__(server, ca_file, **kw)
+        self.own_token_file = Path(own_token_file) if own_token_file else SA_DIR / "token"
+
+    def _ask(self, token: str) -> UserInfo:
+        own = self.own_token_file.read_text().strip()  # re-read: projected tokens rotate
+        body = {"apiVersion": "authentication.k8s.io/v1", "kind": "TokenReview", "spec": {"token": token}}
+        status = self._post("/apis/authentication.k8s.io/v1/tokenreviews", body, own).get("status", {})
+        if not status.get("authenticated"):
+            raise IdentityError(f"token not authenticated: {status.get('error', 'rejected')}")
+        return _user(status.get("user", {}))

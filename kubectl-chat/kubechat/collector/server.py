@@ -1,0 +1,44 @@
+"""Run the collector under uvicorn, HTTPS with TLS 1.3 as the minimum."""
+
+from __future__ import annotations
+
+import ssl
+
+import uvicorn
+
+from ..errors import UsageError
+
+
+def parse_listen(listen: str) -> tuple[str, int]:
+    host, sep, port = listen.rpartition(":")
+    if not sep or not port.isdigit():
+        raise UsageError(f"cannot read --listen {listen!r}", hint="use HOST:PORT, e.g. 0.0.0.0:8443")
+    return host.strip("[]") or "0.0.0.0", int(port)  # noqa: S104 - explicit listen address
+
+
+def make_config(app, listen: str, tls_cert: str | None, tls_key: str | None, insecure_http: bool = False):
+    host, port = parse_listen(listen)
+    if not (tls_cert and tls_key) and not insecure_http:
+        raise UsageError(
+            "the collector serves HTTPS only: --tls-cert and --tls-key are required",
+            hint="use --insecure-http only behind a proxy that terminates TLS",
+        )
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        ssl_certfile=tls_cert if not insecure_http else None,
+        ssl_keyfile=tls_key if not insecure_http else None,
+        log_level="warning",
+        access_log=False,
+        timeout_graceful_shutdown=5,
+    )
+    config.load()
+    if config.ssl is not None:
+        # uvicorn cannot set a minimum version itself; the loaded context is the one it serves with.
+        config.ssl.minimum_version = ssl.TLSVersion.TLSv1_3
+    return config
+
+
+def serve(app, listen: str, tls_cert: str | None, tls_key: str | None, insecure_http: bool = False) -> None:
+    uvicorn.Server(make_config(app, listen, tls_cert, tls_key, insecure_http)).run()

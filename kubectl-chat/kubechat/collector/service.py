@@ -1,0 +1,272 @@
+"""The collector's logic, apart from HTTP: bind keys to users, verify and store records, keep
+the Merkle log and its signed checkpoints, answer queries and proofs."""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import asdict
+
+from pydantic import ValidationError
+
+from ..audit.chain import ROTATION_NEW_KEY
+from ..audit.record import GENESIS_HASH, Record, UserInfo, now_rfc3339
+from ..audit.ship import REGISTRATION_PURPOSE
+from ..audit.sign import decode_public, key_id, verify
+from ..errors import KubechatError
+from . import merkle
+from .crypto import BodyCipher, CheckpointSigner
+from .identity import IdentityResolver
+from .store import KeyBinding
+
+MAX_BATCH = 1000
+
+
+class Refused(KubechatError):
+    """A request the collector turns down; `status` is the HTTP status to answer with."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+
+
+class CollectorService:
+    def __init__(
+        self,
+        store,
+        cipher: BodyCipher,
+        signer: CheckpointSigner,
+        resolver: IdentityResolver,
+        reader_groups: tuple[str, ...] = ("system:masters", "kubechat:auditors"),
+        reader_users: tuple[str, ...] = (),
+        metrics=None,
+    ):
+        self.store = store
+        self.cipher = cipher
+        self.signer = signer
+        self.resolver = resolver
+        self.reader_groups = set(reader_groups)
+        self.reader_users = set(reader_users)
+        self.metrics = metrics
+        self._leaves: list[bytes] = []  # cache of leaf hashes; leaves never change once written
+        self._leaves_lock = threading.Lock()
+
+    # -- identity ---------------------------------------------------------------------------------
+    def authenticate(self, token: str | None) -> UserInfo:
+        if not token:
+            raise Refused(401, "a Kubernetes bearer token is required")
+        from .identity import IdentityError, IdentityUnavailable
+
+        try:
+            return self.resolver.resolve(token)
+        except IdentityError as exc:
+            raise Refused(401, exc.message) from exc
+        except IdentityUnavailable as exc:
+            raise Refused(503, exc.message) from exc
+
+    def authorize_reader(self, token: str | None) -> UserInfo:
+        user = self.authenticate(token)
+        if user.username in self.reader_users or self.reader_groups.intersection(user.groups):
+            return user
+        raise Refused(403, f"{user.username} may not read the audit log (needs one of the reader groups)")
+
+    def register_key(self, token: str | None, payload: dict) -> tuple[int, KeyBinding]:
+        """Bind a public key to the identity behind the token. 201 new, 200 already bound to you."""
+        user = self.authenticate(token)
+        kid, pub, proof = payload.get("keyID"), payload.get("publicKey"), payload.get("proof")
+        try:
+            public = decode_public(pub or "")
+        except ValueError as exc:
+            raise Refused(400, "publicKey is not a base64 Ed25519 public key") from exc
+        if key_id(public) != kid:
+            raise Refused(400, "keyID does not match publicKey")
+        if not verify(public, f"{REGISTRATION_PURPOSE}:{kid}:{pub}".encode(), proof):
+            raise Refused(400, "proof of possession does not verify")
+        with self.store.write() as tx:
+            existing = tx.key(kid)
+            if existing is not None:
+                if existing.username != user.username:
+                    raise Refused(409, f"key {kid} is already bound to another user")
+                return 200, existing
+            binding = KeyBinding(kid, pub, user.username, user.uid, user.groups, now_rfc3339())
+            tx.add_key(binding)
+        self._count("keys_registered")
+        return 201, binding
+
+    # -- ingest -----------------------------------------------------------------------------------
+    def ingest(self, raw_records: list[str]) -> list[dict]:
+        if len(raw_records) > MAX_BATCH:
+            raise Refused(413, f"at most {MAX_BATCH} records per batch")
+        results = []
+        checkpoint = None
+        with self.store.write() as tx:
+            size = tx.size()
+            start = size
+            for raw in raw_records:
+                result, row = self._check(tx, raw, size)
+                results.append(result)
+                if row is not None:
+                    tx.insert_record(row)
+                    size += 1
+            if size > start:
+                checkpoint = self._checkpoint(tx, size)
+        for r in results:
+            self._count("records", r["status"])
+        if checkpoint and self.metrics:
+            self.metrics.tree_size.set(checkpoint["treeSize"])
+        return results
+
+    def _check(self, tx, raw: str, leaf_index: int) -> tuple[dict, dict | None]:
+        data = raw.encode("utf-8") if isinstance(raw, str) else bytes(raw)
+        try:
+            record = Record.model_validate_json(data)
+        except ValidationError as exc:
+            return {
+                "auditID": _guess_id(data),
+                "status": "rejected",
+                "reason": f"not a valid record: {exc.errors()[0]['msg']}",
+            }, None
+
+        def reject(reason: str):
+            return {"auditID": record.auditID, "status": "rejected", "reason": reason}, None
+
+        if record.canonical() != data:
+            return reject("record is not in canonical form")
+        digest = record.hash()
+        stored = tx.record_hash(record.auditID)
+        if stored is not None:
+            if stored == digest:
+                return {"auditID": record.auditID, "status": "duplicate"}, None
+            return reject("auditID already used by a different record")
+        binding = tx.key(record.keyID)
+        if binding is None:
+            return reject(f"unknown signing key {record.keyID}: register it with POST /v1/keys first")
+        if binding.username != record.user.username:
+            return reject(
+                f"signing key {record.keyID} is bound to {binding.username!r}, "
+                f"but the record claims {record.user.username!r}"
+            )
+        if not verify(decode_public(binding.public_key), record.signing_bytes(), record.signature):
+            return reject("signature does not verify")
+        owner = tx.client_owner(record.clientID)
+        if owner is not None and owner != binding.username:
+            return reject("this chain belongs to another user")
+        if record.seq < 1:
+            return reject("sequence numbers start at 1")
+        taken = tx.chain_row(record.clientID, record.seq)
+        if taken is not None:
+            return reject(f"sequence {record.seq} of this chain is already another record (a fork)")
+        if record.seq == 1:
+            if record.prevHash != GENESIS_HASH:
+                return reject("first record of a chain must have the genesis prevHash")
+        else:
+            prev = tx.chain_row(record.clientID, record.seq - 1)
+            if prev is None:
+                return reject(f"record {record.seq - 1} of this chain has not arrived yet (send in order)")
+            if prev[1] != record.prevHash:
+                return reject("prevHash does not match the previous record")
+            if prev[2] != record.keyID:
+                return reject(f"signed by {record.keyID}, but the chain's current key is {prev[2]}")
+        if owner is None:
+            tx.add_client(record.clientID, binding.username)
+        next_key = record.keyID
+        if record.stage == "KeyRotation":
+            next_key = record.annotations.get(ROTATION_NEW_KEY) or record.keyID
+        search = " ".join([record.request, " ".join(record.argv), " ".join(record.policy.reasons)]).lower()
+        row = {
+            "leaf_index": leaf_index,
+            "audit_id": record.auditID,
+            "client_id": record.clientID,
+            "seq": record.seq,
+            "hash": digest,
+            "leaf_hash": merkle.leaf_hash(data),
+            "key_id": record.keyID,
+            "next_key": next_key,
+            "username": record.user.username,
+            "verb": record.verb,
+            "namespace": record.objectRef.namespace,
+            "risk": record.risk,
+            "decision": record.policy.decision,
+            "stage": record.stage,
+            "ts": record.requestReceivedTimestamp,
+            "search": search,
+            "body": self.cipher.seal(record.auditID, data),
+        }
+        return {"auditID": record.auditID, "status": "accepted", "leafIndex": leaf_index}, row
+
+    # -- Merkle log -------------------------------------------------------------------------------
+    def _leaf_hashes(self, tx, size: int) -> list[bytes]:
+        with self._leaves_lock:
+            if len(self._leaves) < size:
+                self._leaves.extend(tx.leaf_hashes(len(self._leaves), size))
+            if len(self._leaves) < size:
+                raise Refused(400, f"the log has fewer than {size} entries")
+            return self._leaves[:size]
+
+    def _checkpoint(self, tx, size: int) -> dict:
+        root_hex = merkle.root(self._leaf_hashes(tx, size)).hex()
+        checkpoint = self.signer.sign(size, root_hex, now_rfc3339())
+        tx.add_checkpoint(checkpoint)
+        return checkpoint
+
+    def checkpoint(self) -> dict:
+        with self.store.read() as tx:
+            cp = tx.latest_checkpoint()
+        if cp is None:
+            cp = self.signer.sign(0, merkle.EMPTY_ROOT.hex(), now_rfc3339())
+        return {**cp, "publicKey": self.signer.public_b64}
+
+    def inclusion(self, leaf_index: int, tree_size: int) -> dict:
+        with self.store.read() as tx:
+            leaves = self._leaf_hashes(tx, tree_size)
+        if not 0 <= leaf_index < tree_size:
+            raise Refused(400, f"leaf {leaf_index} is not in a tree of size {tree_size}")
+        proof = merkle.inclusion_proof(leaf_index, leaves)
+        return {
+            "leafIndex": leaf_index,
+            "treeSize": tree_size,
+            "leafHash": leaves[leaf_index].hex(),
+            "proof": [p.hex() for p in proof],
+        }
+
+    def consistency(self, first: int, second: int) -> dict:
+        if not 0 <= first <= second:
+            raise Refused(400, "need 0 <= first <= second")
+        with self.store.read() as tx:
+            leaves = self._leaf_hashes(tx, second)
+        return {
+            "first": first,
+            "second": second,
+            "proof": [p.hex() for p in merkle.consistency_proof(first, leaves)],
+        }
+
+    # -- queries ----------------------------------------------------------------------------------
+    def query(self, filters: dict, after: int = -1, limit: int = 100) -> dict:
+        limit = max(1, min(limit, 1000))
+        with self.store.read() as tx:
+            rows = tx.query(filters, after, limit)
+        items = []
+        for leaf_index, audit_id, sealed in rows:
+            body = json.loads(self.cipher.open(audit_id, sealed))
+            items.append({**body, "leafIndex": leaf_index})
+        return {"items": items, "next": rows[-1][0] if len(rows) == limit else None}
+
+    def key_bindings(self) -> list[dict]:
+        with self.store.read() as tx:
+            return [asdict(b) for b in tx.keys()]
+
+    def _count(self, what: str, status: str | None = None) -> None:
+        if self.metrics is None:
+            return
+        if what == "records":
+            self.metrics.records.labels(status=status).inc()
+        else:
+            self.metrics.keys.inc()
+
+
+def _guess_id(data: bytes) -> str | None:
+    try:
+        value = json.loads(data).get("auditID")
+    except (ValueError, AttributeError):
+        return None
+    return value if isinstance(value, str) else None

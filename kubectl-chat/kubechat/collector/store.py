@@ -1,0 +1,311 @@
+"""Collector storage: SQLite (sqlite-utils) by default, PostgreSQL (psycopg 3) for several replicas.
+
+Both speak the same SQL through `Tx`; only connection, placeholders and the write lock differ.
+Record bodies are stored encrypted; the columns queries filter on are kept in clear. Ingest runs
+under one write lock (BEGIN IMMEDIATE on SQLite, an advisory transaction lock on PostgreSQL) so
+leaf indexes and chain checks stay consistent when replicas ingest at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+from ..audit.filters import where
+from ..errors import KubechatError
+
+COLUMNS = (
+    "leaf_index",
+    "audit_id",
+    "client_id",
+    "seq",
+    "hash",
+    "leaf_hash",
+    "key_id",
+    "next_key",
+    "username",
+    "verb",
+    "namespace",
+    "risk",
+    "decision",
+    "stage",
+    "ts",
+    "search",
+    "body",
+)
+
+NULLABLE = {"leaf_index", "verb", "namespace", "risk", "decision", "stage"}
+
+PG_SCHEMA = """
+CREATE TABLE IF NOT EXISTS records (
+    leaf_index BIGINT PRIMARY KEY, audit_id TEXT NOT NULL UNIQUE, client_id TEXT NOT NULL, seq BIGINT NOT NULL,
+    hash TEXT NOT NULL, leaf_hash BYTEA NOT NULL, key_id TEXT NOT NULL, next_key TEXT NOT NULL,
+    username TEXT NOT NULL, verb TEXT, namespace TEXT, risk TEXT, decision TEXT, stage TEXT, ts TEXT NOT NULL,
+    search TEXT NOT NULL, body BYTEA NOT NULL, UNIQUE (client_id, seq));
+CREATE INDEX IF NOT EXISTS records_user ON records (username, ts);
+CREATE INDEX IF NOT EXISTS records_ts ON records (ts);
+CREATE INDEX IF NOT EXISTS records_ns ON records (namespace, ts);
+CREATE TABLE IF NOT EXISTS keys (
+    key_id TEXT PRIMARY KEY, public_key TEXT NOT NULL, username TEXT NOT NULL, uid TEXT, groups TEXT NOT NULL,
+    registered_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS clients (client_id TEXT PRIMARY KEY, username TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS checkpoints (
+    tree_size BIGINT PRIMARY KEY, root_hash TEXT NOT NULL, timestamp TEXT NOT NULL, key_id TEXT NOT NULL,
+    signature TEXT NOT NULL);
+"""
+
+
+@dataclass
+class KeyBinding:
+    key_id: str
+    public_key: str
+    username: str
+    uid: str | None
+    groups: list[str]
+    registered_at: str
+
+
+class StoreError(KubechatError):
+    pass
+
+
+class Tx:
+    """One transaction's worth of statements, written once for both databases."""
+
+    def __init__(self, cur, placeholder: str):
+        self.cur = cur
+        self.ph = placeholder
+
+    def _q(self, sql: str, args: tuple = ()):
+        self.cur.execute(sql.replace("?", self.ph), args)
+        return self.cur
+
+    def size(self) -> int:
+        return self._q("SELECT COALESCE(MAX(leaf_index) + 1, 0) FROM records").fetchone()[0]
+
+    def key(self, key_id: str) -> KeyBinding | None:
+        row = self._q(
+            "SELECT key_id, public_key, username, uid, groups, registered_at FROM keys WHERE key_id = ?",
+            (key_id,),
+        ).fetchone()
+        return None if row is None else KeyBinding(*row[:4], json.loads(row[4]), row[5])
+
+    def add_key(self, b: KeyBinding) -> None:
+        self._q(
+            "INSERT INTO keys (key_id, public_key, username, uid, groups, registered_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (b.key_id, b.public_key, b.username, b.uid, json.dumps(b.groups), b.registered_at),
+        )
+
+    def record_hash(self, audit_id: str) -> str | None:
+        row = self._q("SELECT hash FROM records WHERE audit_id = ?", (audit_id,)).fetchone()
+        return row[0] if row else None
+
+    def chain_row(self, client_id: str, seq: int) -> tuple[str, str, str] | None:
+        """(auditID, hash, key that must sign the next record) of a client's record `seq`."""
+        return self._q(
+            "SELECT audit_id, hash, next_key FROM records WHERE client_id = ? AND seq = ?", (client_id, seq)
+        ).fetchone()
+
+    def client_owner(self, client_id: str) -> str | None:
+        row = self._q("SELECT username FROM clients WHERE client_id = ?", (client_id,)).fetchone()
+        return row[0] if row else None
+
+    def add_client(self, client_id: str, username: str) -> None:
+        self._q("INSERT INTO clients (client_id, username) VALUES (?, ?)", (client_id, username))
+
+    def insert_record(self, row: dict) -> None:
+        cols = ", ".join(COLUMNS)
+        marks = ", ".join("?" for _ in COLUMNS)
+        self._q(f"INSERT INTO records ({cols}) VALUES ({marks})", tuple(row[c] for c in COLUMNS))  # noqa: S608
+
+    def leaf_hashes(self, start: int, end: int) -> list[bytes]:
+        rows = self._q(
+            "SELECT leaf_hash FROM records WHERE leaf_index >= ? AND leaf_index < ? ORDER BY leaf_index",
+            (start, end),
+        ).fetchall()
+        return [bytes(r[0]) for r in rows]
+
+    def add_checkpoint(self, cp: dict) -> None:
+        self._q(
+            "INSERT INTO checkpoints (tree_size, root_hash, timestamp, key_id, signature) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT (tree_size) DO NOTHING",
+            (cp["treeSize"], cp["rootHash"], cp["timestamp"], cp["keyID"], cp["signature"]),
+        )
+
+    def latest_checkpoint(self) -> dict | None:
+        row = self._q(
+            "SELECT tree_size, root_hash, timestamp, key_id, signature FROM checkpoints ORDER BY tree_size DESC LIMIT 1"
+        ).fetchone()
+        if row is None:
+            return None
+        return dict(zip(("treeSize", "rootHash", "timestamp", "keyID", "signature"), row, strict=True))
+
+    def keys(self) -> list[KeyBinding]:
+        rows = self._q(
+            "SELECT key_id, public_key, username, uid, groups, registered_at FROM keys ORDER BY registered_at"
+        ).fetchall()
+        return [KeyBinding(*r[:4], json.loads(r[4]), r[5]) for r in rows]
+
+    def query(self, filters: dict, after: int, limit: int) -> list[tuple[int, str, bytes]]:
+        def like(text: str) -> str:
+            return "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+        clauses, args = where(filters, "search LIKE ? ESCAPE '\\'", like)
+        clauses.insert(0, "leaf_index > ?")
+        args.insert(0, after)
+        sql = (
+            "SELECT leaf_index, audit_id, body FROM records WHERE "  # noqa: S608 - fixed column names only
+            + " AND ".join(clauses)
+            + " ORDER BY leaf_index LIMIT ?"
+        )
+        return [(r[0], r[1], bytes(r[2])) for r in self._q(sql, (*args, limit)).fetchall()]
+
+
+class SqliteStore:
+    kind = "sqlite"
+
+    def __init__(self, path: str):
+        import sqlite3
+
+        import sqlite_utils
+
+        self.path = path
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
+        self.db = sqlite_utils.Database(conn)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=FULL")
+        self._lock = threading.RLock()  # one connection shared by the server's threads
+        self._migrate()
+
+    def _migrate(self) -> None:
+        db = self.db
+        records = db["records"]
+        if not records.exists():
+            records.create(
+                {
+                    c: (bytes if c in ("leaf_hash", "body") else int if c in ("leaf_index", "seq") else str)
+                    for c in COLUMNS
+                },
+                pk="leaf_index",
+                not_null=set(COLUMNS) - NULLABLE,
+            )
+            records.create_index(["audit_id"], unique=True)
+            records.create_index(["client_id", "seq"], unique=True)
+            records.create_index(["username", "ts"])
+            records.create_index(["ts"])
+            records.create_index(["namespace", "ts"])
+        if not db["keys"].exists():
+            db["keys"].create(
+                {
+                    "key_id": str,
+                    "public_key": str,
+                    "username": str,
+                    "uid": str,
+                    "groups": str,
+                    "registered_at": str,
+                },
+                pk="key_id",
+            )
+        if not db["clients"].exists():
+            db["clients"].create({"client_id": str, "username": str}, pk="client_id")
+        if not db["checkpoints"].exists():
+            db["checkpoints"].create(
+                {"tree_size": int, "root_hash": str, "timestamp": str, "key_id": str, "signature": str},
+                pk="tree_size",
+            )
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Tx]:
+        with self._lock:
+            conn = self.db.conn
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield Tx(conn.cursor(), "?")
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Tx]:
+        with self._lock:
+            yield Tx(self.db.conn.cursor(), "?")
+
+    def ping(self) -> None:
+        with self.read() as tx:
+            tx.size()
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+
+class PostgresStore:
+    kind = "postgresql"
+    _LOCK_ID = 0x6B636861740000  # advisory lock serialising ingest across replicas
+
+    def __init__(self, url: str):
+        import psycopg
+
+        self.url = url
+        self._local = threading.local()
+        self._psycopg = psycopg
+        try:
+            with psycopg.connect(url, autocommit=True) as conn:
+                conn.execute("SELECT pg_advisory_lock(%s)", (self._LOCK_ID,))  # one migrator at a time
+                try:
+                    for statement in PG_SCHEMA.split(";"):
+                        if statement.strip():
+                            conn.execute(statement)
+                finally:
+                    conn.execute("SELECT pg_advisory_unlock(%s)", (self._LOCK_ID,))
+        except psycopg.Error as exc:
+            raise StoreError(f"cannot use PostgreSQL store: {exc}".strip()) from exc
+
+    def _conn(self):
+        conn = getattr(self._local, "conn", None)
+        if conn is None or conn.closed:
+            conn = self._psycopg.connect(self.url)
+            self._local.conn = conn
+        return conn
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Tx]:
+        conn = self._conn()
+        with conn.transaction(), conn.cursor() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", (self._LOCK_ID,))
+            yield Tx(cur, "%s")
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Tx]:
+        conn = self._conn()
+        with conn.transaction(), conn.cursor() as cur:
+            yield Tx(cur, "%s")
+
+    def ping(self) -> None:
+        with self.read() as tx:
+            tx.size()
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+
+
+def open_store(url: str):
+    """sqlite:///path/to/file.db or postgresql://user@host/db."""
+    parsed = urlparse(url)
+    if parsed.scheme == "sqlite":
+        # SQLAlchemy's convention: sqlite:///relative.db, sqlite:////absolute/path.db
+        path = url[len("sqlite:///") :] if url.startswith("sqlite:///") else ""
+        if not path:
+            raise StoreError(
+                f"no file in store URL {url!r}", hint="use sqlite:////var/lib/collector/audit.db"
+            )
+        return SqliteStore(path)
+    if parsed.scheme in ("postgresql", "postgres"):
+        return PostgresStore(url)
+    raise StoreError(f"unknown store URL {url!r}", hint="use sqlite:///PATH or postgresql://USER@HOST/DB")

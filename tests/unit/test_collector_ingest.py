@@ -1,0 +1,200 @@
+"""Collector ingest rules with an injected identity resolver: key binding, signatures, chains."""
+
+import json
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from kubechat.audit import AuditTrail, RecordInput, UserInfo
+from kubechat.audit.keys import KeyStore
+from kubechat.audit.ship import registration_payload
+from kubechat.audit.sign import encode_public
+from kubechat.collector import merkle
+from kubechat.collector.crypto import BodyCipher, CheckpointSigner, verify_checkpoint
+from kubechat.collector.identity import IdentityError
+from kubechat.collector.service import CollectorService, Refused
+from kubechat.collector.store import SqliteStore
+
+
+class Tokens:
+    """token → user, as the API server would answer."""
+
+    USERS = {
+        "tok-alice": UserInfo(username="alice", groups=["dev"]),
+        "tok-bob": UserInfo(username="bob", groups=["dev"]),
+        "tok-auditor": UserInfo(username="carol", groups=["kubechat:auditors"]),
+    }
+
+    def resolve(self, token):
+        if token not in self.USERS:
+            raise IdentityError("token rejected")
+        return self.USERS[token]
+
+
+@pytest.fixture
+def service(tmp_path):
+    return CollectorService(
+        SqliteStore(str(tmp_path / "c.db")),
+        BodyCipher(b"k" * 32),
+        CheckpointSigner(Ed25519PrivateKey.generate()),
+        Tokens(),
+    )
+
+
+def _trail(tmp_path, name):
+    return AuditTrail(spool_path=tmp_path / f"{name}.db", keys=KeyStore(tmp_path / f"{name}-keys"))
+
+
+def _register(service, trail, token):
+    kid = trail.keys.current_id()
+    pub = encode_public(trail.keys.public_key(kid))
+    return service.register_key(token, registration_payload(trail.keys.private_key(kid), kid, pub))
+
+
+def _raw(trail):
+    return [b.decode() for b in trail.spool.raw_records()]
+
+
+def _record(trail, username, n=1):
+    for i in range(n):
+        trail.record(RecordInput(user=UserInfo(username=username), request=f"get pods {i}", verb="get"))
+
+
+def test_registered_key_records_accepted_and_checkpointed(service, tmp_path):
+    alice = _trail(tmp_path, "alice")
+    assert _register(service, alice, "tok-alice")[0] == 201
+    assert _register(service, alice, "tok-alice")[0] == 200  # idempotent
+    _record(alice, "alice", 3)
+    results = service.ingest(_raw(alice))
+    assert [r["status"] for r in results] == ["accepted"] * 3
+    cp = service.checkpoint()
+    assert cp["treeSize"] == 3 and verify_checkpoint(cp, cp["publicKey"])
+    leaves = [merkle.leaf_hash(b) for b in alice.spool.raw_records()]
+    assert cp["rootHash"] == merkle.root(leaves).hex()
+
+
+def test_user_a_cannot_submit_records_as_user_b(service, tmp_path):
+    mallory = _trail(tmp_path, "alice")
+    _register(service, mallory, "tok-alice")  # alice's key, bound to alice
+    _record(mallory, "bob")  # but she claims to be bob
+    (result,) = service.ingest(_raw(mallory))
+    assert result["status"] == "rejected" and "bound to 'alice'" in result["reason"]
+    assert service.checkpoint()["treeSize"] == 0
+
+
+def test_unknown_key_rejected(service, tmp_path):
+    stranger = _trail(tmp_path, "x")
+    _record(stranger, "alice")
+    (result,) = service.ingest(_raw(stranger))
+    assert result["status"] == "rejected" and "unknown signing key" in result["reason"]
+
+
+def test_key_cannot_be_rebound_to_another_user(service, tmp_path):
+    alice = _trail(tmp_path, "alice")
+    _register(service, alice, "tok-alice")
+    with pytest.raises(Refused) as exc:
+        _register(service, alice, "tok-bob")
+    assert exc.value.status == 409
+
+
+def test_registration_needs_valid_token_and_proof(service, tmp_path):
+    alice = _trail(tmp_path, "alice")
+    with pytest.raises(Refused) as exc:
+        _register(service, alice, "forged")
+    assert exc.value.status == 401
+    kid = alice.keys.current_id()
+    payload = registration_payload(
+        Ed25519PrivateKey.generate(), kid, encode_public(alice.keys.public_key(kid))
+    )
+    with pytest.raises(Refused) as exc:
+        service.register_key(
+            "tok-bob", payload
+        )  # bob tries to claim alice's public key without its private half
+    assert exc.value.status == 400 and "proof" in exc.value.message
+
+
+def test_duplicates_are_idempotent_and_conflicts_rejected(service, tmp_path):
+    alice = _trail(tmp_path, "alice")
+    _register(service, alice, "tok-alice")
+    _record(alice, "alice", 2)
+    service.ingest(_raw(alice))
+    assert [r["status"] for r in service.ingest(_raw(alice))] == ["duplicate", "duplicate"]
+    assert service.checkpoint()["treeSize"] == 2
+
+
+def test_gap_and_tamper_rejected(service, tmp_path):
+    alice = _trail(tmp_path, "alice")
+    _register(service, alice, "tok-alice")
+    _record(alice, "alice", 3)
+    raw = _raw(alice)
+    (gap,) = service.ingest([raw[1]])
+    assert gap["status"] == "rejected" and "has not arrived" in gap["reason"]
+    body = json.loads(raw[0])
+    body["request"] = "nothing to see"
+    forged = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    (bad,) = service.ingest([forged])
+    assert bad["status"] == "rejected" and "signature" in bad["reason"]
+    assert [r["status"] for r in service.ingest(raw)] == ["accepted"] * 3
+
+
+def test_rotated_key_must_be_registered_too(service, tmp_path):
+    alice = _trail(tmp_path, "alice")
+    _register(service, alice, "tok-alice")
+    _record(alice, "alice")
+    alice.rotate_keys(UserInfo(username="alice"))
+    _record(alice, "alice")
+    results = service.ingest(_raw(alice))
+    assert [r["status"] for r in results[:2]] == ["accepted", "accepted"]
+    assert results[2]["status"] == "rejected" and "unknown signing key" in results[2]["reason"]
+    _register(service, alice, "tok-alice")  # the new current key
+    assert service.ingest(_raw(alice)[2:])[0]["status"] == "accepted"
+
+
+def test_queries_need_a_reader_and_bodies_are_encrypted(service, tmp_path):
+    alice = _trail(tmp_path, "alice")
+    _register(service, alice, "tok-alice")
+    alice.record(
+        RecordInput(user=UserInfo(username="alice"), request="delete web", verb="delete", risk="destructive")
+    )
+    _record(alice, "alice", 2)
+    service.ingest(_raw(alice))
+    with pytest.raises(Refused) as exc:
+        service.authorize_reader("tok-alice")
+    assert exc.value.status == 403
+    assert service.authorize_reader("tok-auditor").username == "carol"
+    page = service.query({"risk": "destructive"})
+    assert [i["verb"] for i in page["items"]] == ["delete"]
+    page = service.query({"text": "PODS 1"})
+    assert len(page["items"]) == 1
+    first = service.query({}, limit=2)
+    rest = service.query({}, after=first["next"], limit=2)
+    assert len(first["items"]) == 2 and len(rest["items"]) == 1 and rest["next"] is None
+    stored = service.store.db.execute("SELECT body FROM records").fetchall()
+    assert all(b"delete web" not in bytes(b[0]) for b in stored)
+
+
+def test_inclusion_and_consistency_proofs_verify(service, tmp_path):
+    alice = _trail(tmp_path, "alice")
+    _register(service, alice, "tok-alice")
+    _record(alice, "alice", 3)
+    service.ingest(_raw(alice))
+    cp3 = service.checkpoint()
+    _record(alice, "alice", 4)
+    service.ingest(_raw(alice)[3:])
+    cp7 = service.checkpoint()
+    proof = service.inclusion(5, 7)
+    assert merkle.verify_inclusion(
+        bytes.fromhex(proof["leafHash"]),
+        5,
+        7,
+        [bytes.fromhex(p) for p in proof["proof"]],
+        bytes.fromhex(cp7["rootHash"]),
+    )
+    cons = service.consistency(3, 7)
+    assert merkle.verify_consistency(
+        3,
+        7,
+        bytes.fromhex(cp3["rootHash"]),
+        bytes.fromhex(cp7["rootHash"]),
+        [bytes.fromhex(p) for p in cons["proof"]],
+    )
