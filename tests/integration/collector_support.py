@@ -50,6 +50,7 @@ def make_service(store, resolver=None) -> CollectorService:
 @contextlib.contextmanager
 def running(service: CollectorService, tmp: Path):
     """Yield (url, ca_file) of a collector served by uvicorn in a thread."""
+    tmp.mkdir(parents=True, exist_ok=True)
     cert, key = tmp / "tls.crt", tmp / "tls.key"
     make_self_signed(["127.0.0.1", "localhost"], cert, key)
     port = free_port()

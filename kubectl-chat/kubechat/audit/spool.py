@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -51,7 +52,9 @@ class Spool:
             paths.ensure_private_dir(self.path.parent)
             if not self.path.exists():
                 os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))
-            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            # One connection, usable from a background shipping thread; the lock keeps transactions whole.
+            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30, check_same_thread=False)
+            self.lock = threading.RLock()
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=FULL")
             self.db.execute("PRAGMA busy_timeout=30000")
@@ -71,7 +74,8 @@ class Spool:
         return row[0] if row else None
 
     def _set_meta(self, key: str, value: str) -> None:
-        self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+        with self.lock:
+            self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
 
     def meta(self, key: str) -> str | None:
         return self._meta(key)
@@ -87,47 +91,51 @@ class Spool:
         Raises AuditError when the record cannot be made durable: the caller must not go on.
         """
         try:
-            self.db.execute("BEGIN IMMEDIATE")
-            try:
-                client_id = self._meta("client_id")
-                if client_id is None:
-                    client_id = str(uuid.uuid4())
-                    self._set_meta("client_id", client_id)
-                row = self.db.execute("SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1").fetchone()
-                seq, prev = (row[0] + 1, row[1]) if row else (1, GENESIS_HASH)
-                meta = {k: v for k, v in self.db.execute("SELECT key, value FROM meta")}
-                before = dict(meta)
-                record = build(client_id, seq, prev, meta)
-                self.db.execute(
-                    "INSERT INTO records (seq, audit_id, hash, body, ts, username, verb, namespace, risk,"
-                    " decision, stage) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        record.seq,
-                        record.auditID,
-                        record.hash(),
-                        record.canonical(),
-                        record.requestReceivedTimestamp,
-                        record.user.username,
-                        record.verb,
-                        record.objectRef.namespace,
-                        record.risk,
-                        record.policy.decision,
-                        record.stage,
-                    ),
-                )
-                for key, value in meta.items():
-                    if before.get(key) != value:
-                        self._set_meta(key, value)
-                self.db.execute("COMMIT")
-            except BaseException:
-                if self.db.in_transaction:
-                    self.db.execute("ROLLBACK")
-                raise
+            with self.lock:
+                return self._append_locked(build)
         except sqlite3.Error as exc:
             raise AuditError(
                 f"cannot write the audit spool {self.path}: {exc}",
                 hint="check free space and permissions; the command was not run",
             ) from exc
+
+    def _append_locked(self, build) -> Record:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            client_id = self._meta("client_id")
+            if client_id is None:
+                client_id = str(uuid.uuid4())
+                self._set_meta("client_id", client_id)
+            row = self.db.execute("SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1").fetchone()
+            seq, prev = (row[0] + 1, row[1]) if row else (1, GENESIS_HASH)
+            meta = {k: v for k, v in self.db.execute("SELECT key, value FROM meta")}
+            before = dict(meta)
+            record = build(client_id, seq, prev, meta)
+            self.db.execute(
+                "INSERT INTO records (seq, audit_id, hash, body, ts, username, verb, namespace, risk,"
+                " decision, stage) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    record.seq,
+                    record.auditID,
+                    record.hash(),
+                    record.canonical(),
+                    record.requestReceivedTimestamp,
+                    record.user.username,
+                    record.verb,
+                    record.objectRef.namespace,
+                    record.risk,
+                    record.policy.decision,
+                    record.stage,
+                ),
+            )
+            for key, value in meta.items():
+                if before.get(key) != value:
+                    self._set_meta(key, value)
+            self.db.execute("COMMIT")
+        except BaseException:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            raise
         return record
 
     # -- read -------------------------------------------------------------------------------------
@@ -144,19 +152,21 @@ class Spool:
             yield Record.model_validate_json(body)
 
     def pending(self, limit: int = 500) -> list[tuple[int, bytes]]:
-        rows = self.db.execute(
-            "SELECT seq, body FROM records WHERE shipped_at IS NULL ORDER BY seq LIMIT ?", (limit,)
-        ).fetchall()
+        with self.lock:
+            rows = self.db.execute(
+                "SELECT seq, body FROM records WHERE shipped_at IS NULL ORDER BY seq LIMIT ?", (limit,)
+            ).fetchall()
         return [(seq, bytes(body)) for seq, body in rows]
 
     def pending_count(self) -> int:
-        return self.db.execute("SELECT count(*) FROM records WHERE shipped_at IS NULL").fetchone()[0]
+        with self.lock:
+            return self.db.execute("SELECT count(*) FROM records WHERE shipped_at IS NULL").fetchone()[0]
 
     def count(self) -> int:
         return self.db.execute("SELECT count(*) FROM records").fetchone()[0]
 
     def mark_shipped(self, audit_ids: list[str], when: str) -> None:
-        with self.db:
+        with self.lock, self.db:
             self.db.execute("BEGIN IMMEDIATE")
             self.db.executemany(
                 "UPDATE records SET shipped_at = ?, ship_error = NULL WHERE audit_id = ?",
@@ -164,7 +174,8 @@ class Spool:
             )
 
     def mark_error(self, audit_id: str, reason: str) -> None:
-        self.db.execute("UPDATE records SET ship_error = ? WHERE audit_id = ?", (reason, audit_id))
+        with self.lock:
+            self.db.execute("UPDATE records SET ship_error = ? WHERE audit_id = ?", (reason, audit_id))
 
 
 def _where(filters: dict) -> tuple[str, list]:
