@@ -1,0 +1,116 @@
+"""`kubectl chat "REQUEST"` (one-shot) and `kubectl chat` (interactive). kubectl's global flags
+are accepted and passed to the kubectl that runs, so commands use the user's own credentials."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from ..kubectl_options import KubectlOptions
+
+EXIT_CLARIFY, EXIT_DENIED, EXIT_CANCELLED = 2, 3, 1
+
+
+def kubectl_flags(f):
+    """kubectl's global flags, shared by every command that talks to a cluster."""
+    opts = [
+        click.option(
+            "--kubeconfig", envvar=None, help="Path to the kubeconfig file (KUBECONFIG is honoured too)."
+        ),
+        click.option("--context", "kube_context", help="The kubeconfig context to use."),
+        click.option("-n", "--namespace", help="The namespace for requests that do not name one."),
+        click.option("-A", "--all-namespaces", is_flag=True, help="List across all namespaces."),
+        click.option("--as", "as_user", help="Impersonate this user (needs RBAC permission)."),
+        click.option("--as-group", "as_groups", multiple=True, help="Impersonate this group (repeatable)."),
+        click.option("--request-timeout", help="kubectl's per-request timeout, e.g. 10s."),
+    ]
+    for opt in reversed(opts):
+        f = opt(f)
+    return f
+
+
+def options_from(kw: dict) -> KubectlOptions:
+    return KubectlOptions(
+        kubeconfig=kw.pop("kubeconfig"),
+        context=kw.pop("kube_context"),
+        namespace=kw.pop("namespace"),
+        all_namespaces=kw.pop("all_namespaces"),
+        as_user=kw.pop("as_user"),
+        as_groups=list(kw.pop("as_groups")),
+        request_timeout=kw.pop("request_timeout"),
+    )
+
+
+@click.command(
+    "ask",
+    context_settings={"ignore_unknown_options": False},
+    help='kubectl chat "REQUEST": translate a plain-language request into a kubectl command, '
+    "check it against policy and RBAC, preview it, and run it after confirmation. "
+    "With no REQUEST, start an interactive session.",
+)
+@click.argument("request", nargs=-1)
+@kubectl_flags
+@click.option(
+    "--write", is_flag=True, envvar="KUBECHAT_WRITE", help="Allow changes (policy default is read-only)."
+)
+@click.option("-y", "--yes", is_flag=True, help="Accept write confirmations (never waives typed ones).")
+@click.option("--dry-run", is_flag=True, help="Show the command, policy and RBAC result; run nothing.")
+@click.option(
+    "--plain", is_flag=True, help="Plain text output: no colour, no boxes (scripts, screen readers)."
+)
+@click.option(
+    "-o", "--output", "out_format", type=click.Choice(["text", "json"]), default="text", help="Result format."
+)
+@click.option("--offline", is_flag=True, help="Never contact a cluster (translation and policy only).")
+@click.option("--model", "model_path", type=click.Path(dir_okay=False), help="A GGUF model file to use.")
+@click.option("--no-model", is_flag=True, help="Rule-based translation only.")
+@click.option("--session", "session_name", default=None, help="Resume or start a named conversation.")
+@click.option("--new", "new_session", is_flag=True, help="Start the conversation afresh.")
+def ask(request: tuple[str, ...], **kw) -> int:
+    options = options_from(kw)
+    from ..conversation import Settings
+
+    settings = Settings(
+        mode="write" if kw["write"] or os.environ.get("KUBECHAT_MODE") == "write" else "read-only",
+        assume_yes=kw["yes"],
+        dry_run=kw["dry_run"],
+        offline=kw["offline"],
+        model_path=kw["model_path"],
+        use_model=not kw["no_model"],
+    )
+    plain = kw["plain"] or bool(os.environ.get("NO_COLOR")) or not sys.stdout.isatty()
+    session = _session(kw["session_name"], kw["new_session"])
+    if not request:
+        from ..repl import run_repl
+
+        return run_repl(options, settings, session=session, plain=kw["plain"])
+    from ..conversation import Conversation
+    from ..ui import TerminalUI
+
+    ui = TerminalUI(plain=plain, json_output=kw["out_format"] == "json")
+    conv = Conversation(options, ui, settings, session=session)
+    outcome = conv.handle(" ".join(request))
+    return exit_code(outcome)
+
+
+def exit_code(outcome) -> int:
+    if outcome.status in ("executed", "failed"):
+        return outcome.exit_code or 0
+    return {
+        "clarify": EXIT_CLARIFY,
+        "denied": EXIT_DENIED,
+        "rbac-denied": EXIT_DENIED,
+        "cancelled": EXIT_CANCELLED,
+        "dry-run": 0,
+    }.get(outcome.status, 1)
+
+
+def _session(name: str | None, new: bool):
+    """The persisted conversation (context for follow-ups); None when sessions are unavailable."""
+    try:
+        from ..translate.context import open_session
+    except ImportError:
+        return None
+    return open_session(name or "default", fresh=new)

@@ -1,0 +1,373 @@
+"""One request, end to end: translate → risk → policy → RBAC → preview → confirm → execute →
+audit. The library never prompts: the caller passes a `UI` whose methods show things and ask
+for confirmation (the CLI's is interactive; tests can drive a scripted one).
+
+Every interaction — answered, clarified, denied, cancelled, failed or run — leaves one audit
+record. The record is made durable before the outcome is reported; if it cannot be, a command
+that would change the cluster is not run (fail closed).
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+from .errors import AuditError, KubechatError
+from .kubectl_options import KubectlOptions
+
+Status = Literal["clarify", "denied", "rbac-denied", "cancelled", "dry-run", "executed", "failed", "error"]
+
+# Verbs whose kubectl supports --dry-run=server, so a write can be previewed by the API server.
+_SERVER_DRY_RUN = {
+    "create",
+    "delete",
+    "scale",
+    "label",
+    "annotate",
+    "expose",
+    "run",
+    "set",
+    "patch",
+    "apply",
+    "replace",
+    "cordon",
+    "uncordon",
+    "drain",
+    "taint",
+    "autoscale",
+}
+
+
+class UI(Protocol):
+    def thinking(self) -> AbstractContextManager: ...
+    def info(self, text: str) -> None: ...
+    def clarify(self, question: str) -> None: ...
+    def preview(self, p: Preview) -> None: ...
+    def denied(self, p: Preview, why: str, detail: str = "") -> None: ...
+    def confirm_yes(self, p: Preview) -> bool: ...
+    def confirm_typed(self, p: Preview, phrase: str) -> bool: ...
+    def stdout(self, line: str) -> None: ...
+    def stderr(self, line: str) -> None: ...
+    def finished(self, outcome: Outcome) -> None: ...
+
+
+@dataclass
+class Settings:
+    mode: Literal["read-only", "write"] = "read-only"
+    assume_yes: bool = False  # --yes: accepts "yes" confirmations, never typed ones
+    dry_run: bool = False  # show, don't run
+    offline: bool = False
+    model_path: str | None = None
+    use_model: bool = True
+    rbac_precheck: bool = True
+    server_dry_run: bool = True
+
+
+@dataclass
+class Preview:
+    request: str
+    argv: list[str]
+    command: str
+    risk: str
+    risk_reason: str = ""
+    source: str | None = None
+    policy_allow: bool = False
+    policy_available: bool = True
+    confirm: str = "typed"
+    confirm_phrase: str | None = None
+    reasons: list[str] = field(default_factory=list)
+    rbac_allowed: bool | None = None
+    rbac_message: str | None = None
+    rbac_request_yaml: str = ""
+    dry_run_output: str | None = None
+    context: str | None = None
+    namespace: str | None = None
+
+
+@dataclass
+class Outcome:
+    status: Status
+    request: str
+    preview: Preview | None = None
+    clarification: str | None = None
+    exit_code: int | None = None
+    stdout: str = ""
+    stderr: str = ""
+    confirmation: str = "none"
+    record_id: str | None = None
+    message: str | None = None
+
+
+class Conversation:
+    """Holds what lasts across turns: options, identity, session and the audit trail."""
+
+    def __init__(
+        self, options: KubectlOptions, ui: UI, settings: Settings | None = None, session=None, trail=None
+    ):
+        self.options = options
+        self.ui = ui
+        self.settings = settings or Settings()
+        self.session = session
+        self._trail = trail
+        self._identity = None
+        self._model = None
+        self.session_id = getattr(session, "name", None) or uuid.uuid4().hex[:12]
+
+    # --- lazily built parts (keep start-up fast: nothing heavy until needed) -------------------
+
+    @property
+    def trail(self):
+        if self._trail is None:
+            from .audit.trail import AuditTrail
+
+            self._trail = AuditTrail()
+        return self._trail
+
+    def identity(self):
+        """Who the API server says we are (SelfSubjectReview); None offline or unreachable."""
+        if self._identity is None and not self.settings.offline:
+            from .safety.rbac import whoami
+
+            try:
+                self._identity = whoami(self.options)
+            except KubechatError:
+                return None
+        return self._identity
+
+    def target(self):
+        from .kubeconfig_info import resolve
+
+        return resolve(self.options)
+
+    # --- the turn ---------------------------------------------------------------------------------
+
+    def handle(self, request: str) -> Outcome:
+        received = time.monotonic()
+        target = self.target()
+        with self.ui.thinking():
+            t = self._translate(request)
+        if t.argv is None:
+            question = (
+                t.clarification or "I could not turn that into a kubectl command; could you rephrase it?"
+            )
+            self.ui.clarify(question)
+            out = Outcome("clarify", request, clarification=question)
+            return self._audit(out, target, received)
+        argv = list(t.argv)
+        if (
+            self.options.all_namespaces
+            and not _has_namespace_flag(argv)
+            and argv[0] in ("get", "describe", "top", "events")
+        ):
+            argv.append("--all-namespaces")
+        preview = self._assess(request, argv, t.source, target)
+        if not preview.policy_allow:
+            self.ui.denied(preview, "policy", "; ".join(preview.reasons))
+            return self._audit(
+                Outcome("denied", request, preview, message="denied by policy"), target, received
+            )
+        if preview.rbac_allowed is False:
+            self.ui.denied(preview, "rbac", preview.rbac_request_yaml)
+            return self._audit(
+                Outcome("rbac-denied", request, preview, message=preview.rbac_message), target, received
+            )
+        if preview.risk != "read" and self.settings.server_dry_run and not self.settings.offline:
+            preview.dry_run_output = self._server_dry_run(argv)
+        self.ui.preview(preview)
+        confirmation = self._confirm(preview)
+        if confirmation is None:
+            return self._audit(
+                Outcome("cancelled", request, preview, message="cancelled; nothing was changed"),
+                target,
+                received,
+            )
+        if self.settings.dry_run:
+            return self._audit(
+                Outcome("dry-run", request, preview, confirmation=confirmation), target, received
+            )
+        if preview.risk != "read":
+            self._check_spool()
+        return self._execute(request, preview, confirmation, target, received)
+
+    def _translate(self, request: str):
+        from .translate import translate
+
+        return translate(
+            request,
+            session=self.session,
+            offline=self.settings.offline,
+            model_path=self.settings.model_path,
+            kubeconfig=self.options.kubeconfig,
+            context=self.options.context,
+            namespace=self.options.namespace,
+            use_model=self.settings.use_model,
+        )
+
+    def _assess(self, request: str, argv: list[str], source: str | None, target) -> Preview:
+        from .safety.policy import build_input, decide
+
+        ident = self.identity()
+        inp = build_input(
+            argv,
+            user=getattr(ident, "user", "") or "",
+            groups=list(getattr(ident, "groups", []) or []),
+            cluster=target.cluster or "",
+            context=target.context or "",
+            mode=self.settings.mode,
+            default_namespace=target.namespace,
+        )
+        decision = decide(inp)
+        from .render import command_text
+
+        p = Preview(
+            request=request,
+            argv=argv,
+            command=command_text(argv),
+            risk=str(getattr(inp.risk, "value", inp.risk)),
+            risk_reason=inp.risk_reason,
+            source=source,
+            policy_allow=decision.allow,
+            policy_available=decision.available,
+            confirm=decision.confirm,
+            confirm_phrase=decision.confirm_phrase,
+            reasons=list(decision.reasons),
+            context=target.context,
+            namespace=inp.namespace or target.namespace,
+        )
+        if decision.allow and self.settings.rbac_precheck and not self.settings.offline:
+            from .safety.rbac import check
+
+            try:
+                r = check(argv, self.options, default_namespace=target.namespace, identity=ident)
+                p.rbac_allowed, p.rbac_message, p.rbac_request_yaml = r.allowed, r.message, r.request_yaml
+            except KubechatError as exc:
+                p.rbac_message = f"not pre-checked ({exc.message})"
+        return p
+
+    def _server_dry_run(self, argv: list[str]) -> str | None:
+        if argv[0] not in _SERVER_DRY_RUN or any(a.startswith("--dry-run") for a in argv):
+            return None
+        from . import execute
+
+        res = execute.run([*argv, "--dry-run=server"], self.options)
+        text = (res.stdout or res.stderr).strip()
+        return text[:2000] if text else None
+
+    def _confirm(self, p: Preview) -> str | None:
+        """'none' | 'yes' | 'typed' when the user agreed, None when they did not."""
+        if p.confirm == "none":
+            return "none"
+        if p.confirm == "yes":
+            if self.settings.assume_yes or self.ui.confirm_yes(p):
+                return "yes"
+            return None
+        phrase = p.confirm_phrase or _default_phrase(p.argv)
+        p.confirm_phrase = phrase
+        return "typed" if self.ui.confirm_typed(p, phrase) else None
+
+    def _check_spool(self) -> None:
+        # A write must be auditable: if the spool cannot be opened, stop before running.
+        try:
+            self.trail.spool  # noqa: B018 — opening the spool is the check
+        except (AuditError, OSError) as exc:
+            raise AuditError(f"the audit spool is not writable: {exc}", hint="nothing was run") from exc
+
+    def _execute(self, request: str, p: Preview, confirmation: str, target, received: float) -> Outcome:
+        from . import execute
+
+        interactive = p.argv[0] in ("exec", "attach") and any(
+            a in ("-it", "-ti", "-i", "--stdin") for a in p.argv
+        )
+        res = execute.run(
+            p.argv, self.options, on_stdout=self.ui.stdout, on_stderr=self.ui.stderr, stdin_tty=interactive
+        )
+        status: Status = "executed" if res.exit_code == 0 else "failed"
+        out = Outcome(
+            status,
+            request,
+            p,
+            exit_code=res.exit_code,
+            stdout=res.stdout,
+            stderr=res.stderr,
+            confirmation=confirmation,
+        )
+        if res.exit_code != 0 and not res.interrupted:
+            from .failures import explain
+
+            ex = explain(res.stderr)
+            if ex:
+                out.message = f"{ex.message}. Likely cause: {ex.cause}. Next: {ex.next_step}"
+        if self.session is not None and hasattr(self.session, "record_output"):
+            self.session.record_output(res.stdout)
+        return self._audit(out, target, received)
+
+    def _audit(self, out: Outcome, target, received: float) -> Outcome:
+        from .audit.record import Cluster, ObjectRef, PolicyResult, RbacResult, RecordInput, UserInfo
+
+        ident = self.identity()
+        p = out.preview
+        decision = "none"
+        if p is not None:
+            decision = ("allow" if p.policy_allow else "deny") if p.policy_available else "error"
+        inp = RecordInput(
+            user=UserInfo(
+                username=getattr(ident, "user", None) or "unknown",
+                groups=list(getattr(ident, "groups", []) or []),
+            ),
+            cluster=Cluster(name=target.cluster, server=target.server),
+            context=target.context,
+            session_id=self.session_id,
+            request=out.request,
+            argv=p.argv if p else [],
+            verb=p.argv[0] if p else None,
+            object_ref=ObjectRef(namespace=p.namespace if p else None),
+            risk=p.risk if p else "unknown",
+            policy=PolicyResult(
+                decision=decision, confirm=p.confirm if p else "none", reasons=p.reasons if p else []
+            ),
+            rbac=RbacResult(allowed=p.rbac_allowed if p else None, reason=p.rbac_message if p else None),
+            confirmation=out.confirmation,
+            stage=_STAGE[out.status],
+            exit_code=out.exit_code,
+            output=out.stdout or None,
+            duration_ms=int((time.monotonic() - received) * 1000),
+            annotations={
+                "kubechat.io/status": out.status,
+                **({"kubechat.io/source": p.source} if p and p.source else {}),
+            },
+        )
+        record = self.trail.record(inp)
+        out.record_id = getattr(record, "auditID", None) or getattr(record, "id", None)
+        self.ui.finished(out)
+        return out
+
+
+_STAGE = {
+    "clarify": "ResponseComplete",
+    "dry-run": "ResponseComplete",
+    "executed": "ResponseComplete",
+    "denied": "Denied",
+    "rbac-denied": "Denied",
+    "cancelled": "Cancelled",
+    "failed": "Failed",
+    "error": "Failed",
+}
+
+
+def _has_namespace_flag(argv: list[str]) -> bool:
+    return any(
+        a in ("-n", "--namespace", "-A", "--all-namespaces") or a.startswith("--namespace=") for a in argv
+    )
+
+
+def _default_phrase(argv: list[str]) -> str:
+    """The object's name when the command names one, else the verb and resource."""
+    positional = [a for a in argv[1:] if not a.startswith("-")]
+    if len(positional) >= 2:
+        return positional[-1].split("/")[-1]
+    if positional and "/" in positional[0]:
+        return positional[0].split("/")[-1]
+    return " ".join(argv[:2])

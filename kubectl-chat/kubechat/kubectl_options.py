@@ -1,0 +1,72 @@
+"""kubectl's global flags and environment, carried through to the kubectl we run so that every
+command executes with the user's own credentials, context and namespace."""
+
+import os
+import shutil
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from . import paths
+from .errors import MissingBinaryError
+
+
+class KubectlOptions(BaseModel):
+    kubeconfig: str | None = None  # a path, or a KUBECONFIG-style path list
+    context: str | None = None
+    namespace: str | None = None
+    all_namespaces: bool = False
+    as_user: str | None = None
+    as_groups: list[str] = Field(default_factory=list)
+    request_timeout: str | None = None
+
+    def global_args(self) -> list[str]:
+        """Flags that go before the verb; namespace scoping is left to the Intent."""
+        args: list[str] = []
+        if self.kubeconfig:
+            args += ["--kubeconfig", self.kubeconfig]
+        if self.context:
+            args += ["--context", self.context]
+        if self.as_user:
+            args += ["--as", self.as_user]
+        for group in self.as_groups:
+            args += ["--as-group", group]
+        if self.request_timeout:
+            args += ["--request-timeout", self.request_timeout]
+        return args
+
+    def env(self) -> dict[str, str]:
+        """Environment for the kubectl child: the user's, with KUBECONFIG when given as a list."""
+        env = dict(os.environ)
+        if self.kubeconfig and os.pathsep in self.kubeconfig:
+            env["KUBECONFIG"] = self.kubeconfig
+        return env
+
+    def kubeconfig_paths(self) -> list[str]:
+        """The kubeconfig file(s) in effect, in kubectl's order of precedence."""
+        raw = self.kubeconfig or os.environ.get("KUBECONFIG") or str(Path.home() / ".kube" / "config")
+        return [p for p in raw.split(os.pathsep) if p]
+
+    def argv_global_args(self) -> list[str]:
+        # A path list cannot go through --kubeconfig; it travels in KUBECONFIG instead (env()).
+        args = self.global_args()
+        if self.kubeconfig and os.pathsep in self.kubeconfig:
+            i = args.index("--kubeconfig")
+            del args[i : i + 2]
+        return args
+
+
+def find_kubectl() -> str:
+    """kubectl from KUBECHAT_KUBECTL, PATH, or the project's built binaries."""
+    explicit = os.environ.get("KUBECHAT_KUBECTL")
+    if explicit:
+        return explicit
+    on_path = shutil.which("kubectl")
+    if on_path:
+        return on_path
+    built = paths.testbin_dir() / "kubectl"
+    if built.exists():
+        return str(built)
+    raise MissingBinaryError(
+        "kubectl was not found on PATH", hint="install kubectl, or set KUBECHAT_KUBECTL=/path/to/kubectl"
+    )

@@ -1,0 +1,99 @@
+"""Everything the user sees: the preview panel (command, risk colour, policy, RBAC), prompts'
+text, kubectl output (tables as they come, YAML/JSON highlighted). `plain` mode (--plain,
+NO_COLOR, or not a terminal) prints the same facts as plain lines for scripts and screen readers."""
+
+import json
+import os
+import shlex
+import sys
+
+from rich.console import Console
+from rich.panel import Panel
+from rich.syntax import Syntax
+from rich.text import Text
+
+RISK_STYLE = {"read": "green", "write": "yellow", "destructive": "red"}
+RISK_LABEL = {"read": "read (safe)", "write": "write (changes the cluster)", "destructive": "DESTRUCTIVE"}
+
+
+def make_console(plain: bool = False, stderr: bool = False) -> Console:
+    no_color = plain or bool(os.environ.get("NO_COLOR"))
+    return Console(
+        stderr=stderr,
+        no_color=no_color,
+        highlight=not no_color,
+        width=None if sys.stdout.isatty() else 100,
+        soft_wrap=False,
+    )
+
+
+def command_text(argv: list[str]) -> str:
+    return shlex.join(["kubectl", *argv])
+
+
+def preview(
+    console: Console,
+    *,
+    argv: list[str],
+    risk: str,
+    source: str | None,
+    policy_allow: bool | None,
+    policy_reasons: list[str],
+    confirm: str,
+    rbac: str | None,
+    dry_run_output: str | None = None,
+    plain: bool = False,
+) -> None:
+    cmd = command_text(argv)
+    verdict = "allowed" if policy_allow else "DENIED"
+    needs = {"none": "runs now", "yes": "needs your yes", "typed": "needs typed confirmation"}.get(
+        confirm, confirm
+    )
+    if plain or console.no_color:
+        console.print(f"command: {cmd}", markup=False, highlight=False)
+        console.print(f"risk: {risk}", markup=False, highlight=False)
+        console.print(f"policy: {verdict}; {needs}", markup=False, highlight=False)
+        for r in policy_reasons:
+            console.print(f"  reason: {r}", markup=False, highlight=False)
+        if rbac:
+            console.print(f"rbac: {rbac}", markup=False, highlight=False)
+        if dry_run_output:
+            console.print("server dry-run:", markup=False)
+            console.print(dry_run_output.rstrip(), markup=False, highlight=False)
+        return
+    style = RISK_STYLE.get(risk, "red")
+    body = Text()
+    body.append_text(Syntax(cmd, "bash", theme="ansi_dark", background_color="default").highlight(cmd))
+    body.rstrip()
+    body.append("\nrisk    ", style="bold")
+    body.append(RISK_LABEL.get(risk, risk), style=f"bold {style}")
+    body.append("\npolicy  ", style="bold")
+    body.append(verdict, style="green" if policy_allow else "bold red")
+    body.append(f" — {needs}")
+    for r in policy_reasons:
+        body.append(f"\n        · {r}", style="dim")
+    if rbac:
+        body.append("\nrbac    ", style="bold")
+        body.append(rbac)
+    if dry_run_output:
+        body.append("\ndry-run ", style="bold")
+        body.append(dry_run_output.rstrip())
+    title = f"kubectl chat · {source}" if source else "kubectl chat"
+    console.print(Panel(body, title=title, border_style=style, expand=False))
+
+
+def output(console: Console, text: str, fmt: str | None, plain: bool) -> None:
+    """Print captured kubectl output: YAML/JSON highlighted, everything else as is."""
+    if not text:
+        return
+    if plain or console.no_color or fmt not in ("yaml", "json"):
+        console.out(text.rstrip("\n"), highlight=False)
+        return
+    if fmt == "json":
+        try:
+            text = json.dumps(json.loads(text), indent=2)
+        except ValueError:
+            pass
+    console.print(
+        Syntax(text.rstrip("\n"), fmt, theme="ansi_dark", background_color="default", word_wrap=True)
+    )

@@ -1,0 +1,254 @@
+"""Interactive `kubectl chat`: a prompt-toolkit loop over the same Conversation the one-shot
+command uses. History persists (Ctrl-R searches it), Tab completes verbs, resource types and
+live object names, a status line shows context/namespace/mode, and slash commands steer."""
+
+from __future__ import annotations
+
+import shlex
+import subprocess
+
+from prompt_toolkit import PromptSession
+from prompt_toolkit.completion import Completer, Completion
+from prompt_toolkit.history import FileHistory
+from prompt_toolkit.key_binding import KeyBindings
+
+from . import paths
+from .conversation import Conversation, Settings
+from .errors import KubechatError
+from .kubectl_options import KubectlOptions, find_kubectl
+from .ui import TerminalUI
+
+VERBS = [
+    "list",
+    "get",
+    "show",
+    "describe",
+    "logs",
+    "scale",
+    "restart",
+    "rollout",
+    "delete",
+    "create",
+    "run",
+    "expose",
+    "label",
+    "annotate",
+    "cordon",
+    "uncordon",
+    "drain",
+    "taint",
+    "exec",
+    "port-forward",
+    "top",
+    "events",
+    "explain",
+    "why is",
+]
+RESOURCES = [
+    "pods",
+    "deployments",
+    "services",
+    "configmaps",
+    "secrets",
+    "nodes",
+    "namespaces",
+    "jobs",
+    "cronjobs",
+    "statefulsets",
+    "daemonsets",
+    "replicasets",
+    "ingresses",
+    "events",
+    "persistentvolumeclaims",
+    "serviceaccounts",
+]
+SLASH = {
+    "/help": "show this help",
+    "/ns NAME": "switch the namespace for following requests",
+    "/context [NAME]": "show or switch the kubeconfig context",
+    "/mode read-only|write": "switch between read-only and write mode",
+    "/history": "show this session's requests",
+    "/explain": "explain the last command (risk, policy, RBAC)",
+    "/audit": "show recent audit records",
+    "/new": "forget the conversation context",
+    "/quit": "leave (also Ctrl-D)",
+}
+KEYS = {
+    "Enter": "send the request",
+    "Alt-Enter / Esc Enter": "new line (multi-line input)",
+    "Ctrl-R": "search history",
+    "Tab": "complete verbs, resource types and object names",
+    "Ctrl-C": "cancel the current input or stop a streaming command",
+    "Ctrl-D": "quit",
+}
+
+
+class ChatCompleter(Completer):
+    """Verbs and resource types always; live object names from the cluster (cached per type)."""
+
+    def __init__(self, options: KubectlOptions, offline: bool):
+        self.options = options
+        self.offline = offline
+        self._names: dict[tuple[str, str | None], list[str]] = {}
+
+    def _live_names(self, resource: str) -> list[str]:
+        key = (resource, self.options.namespace)
+        if key not in self._names and not self.offline:
+            argv = [find_kubectl(), *self.options.argv_global_args(), "get", resource, "-o", "name"]
+            if self.options.namespace:
+                argv += ["-n", self.options.namespace]
+            try:
+                out = subprocess.run(argv, capture_output=True, text=True, timeout=3, env=self.options.env())
+                self._names[key] = (
+                    [n.split("/", 1)[-1] for n in out.stdout.split()] if out.returncode == 0 else []
+                )
+            except (subprocess.SubprocessError, OSError, KubechatError):
+                self._names[key] = []
+        return self._names.get(key, [])
+
+    def get_completions(self, document, complete_event):
+        text = document.text_before_cursor
+        word = document.get_word_before_cursor(WORD=True)
+        if text.startswith("/"):
+            for cmd in SLASH:
+                name = cmd.split()[0]
+                if name.startswith(text.strip()):
+                    yield Completion(name, start_position=-len(text.strip()), display_meta=SLASH[cmd])
+            return
+        words = text.split()
+        if len(words) <= 1 and not text.endswith(" "):
+            candidates = VERBS
+        else:
+            candidates = list(RESOURCES)
+            prev = [w for w in words if w.rstrip("s") in {r.rstrip("s") for r in RESOURCES}]
+            if prev:
+                candidates = self._live_names(prev[-1]) + candidates
+        for c in candidates:
+            if c.startswith(word):
+                yield Completion(c, start_position=-len(word))
+
+
+def _bindings() -> KeyBindings:
+    kb = KeyBindings()
+
+    @kb.add("escape", "enter")
+    def _(event):
+        event.current_buffer.insert_text("\n")
+
+    return kb
+
+
+def run_repl(options: KubectlOptions, settings: Settings, session=None, plain: bool = False) -> int:
+    ui = TerminalUI(plain=plain, spinner=True)
+    conv = Conversation(options, ui, settings, session=session)
+    state_dir = paths.ensure_private_dir(paths.state_dir())
+    prompt = PromptSession(
+        history=FileHistory(str(state_dir / "repl_history")),
+        completer=ChatCompleter(options, settings.offline),
+        key_bindings=_bindings(),
+        enable_history_search=False,  # Ctrl-R reverse search stays on; Up walks history
+        complete_while_typing=False,
+    )
+    identity = None if settings.offline else _identity(conv)
+    history: list[str] = []
+    last = None
+    ui.info("kubectl chat — type a request in plain language; /help for commands, Ctrl-D to quit.")
+
+    def toolbar():
+        target = conv.target()
+        who = f" · {identity}" if identity else ""
+        return f" {target.context or 'no context'} · ns {options.namespace or target.namespace} · {settings.mode}{who} "
+
+    while True:
+        try:
+            line = prompt.prompt("chat> ", bottom_toolbar=toolbar, multiline=False)
+        except KeyboardInterrupt:
+            continue
+        except EOFError:
+            return 0
+        line = line.strip()
+        if not line:
+            continue
+        if line.startswith("/"):
+            if _slash(line, conv, options, settings, ui, history, last) == "quit":
+                return 0
+            continue
+        history.append(line)
+        try:
+            last = conv.handle(line)
+        except KubechatError as exc:
+            ui.err.print(f"error: {exc.message}", style="red", markup=False)
+            if exc.hint:
+                ui.err.print(f"  hint: {exc.hint}", markup=False)
+        except KeyboardInterrupt:
+            ui.err.print("cancelled.", markup=False)
+
+
+def _identity(conv: Conversation) -> str | None:
+    ident = conv.identity()
+    return getattr(ident, "user", None)
+
+
+def _slash(line, conv, options, settings, ui, history, last) -> str | None:
+    cmd, *args = shlex.split(line)
+    if cmd in ("/quit", "/exit", "/q"):
+        return "quit"
+    if cmd == "/help":
+        for k, v in SLASH.items():
+            ui.err.print(f"  {k:<24} {v}", markup=False)
+        ui.err.print("keys:", markup=False)
+        for k, v in KEYS.items():
+            ui.err.print(f"  {k:<24} {v}", markup=False)
+    elif cmd == "/ns":
+        if not args:
+            ui.err.print(f"namespace: {options.namespace or conv.target().namespace}", markup=False)
+        else:
+            options.namespace = args[0]
+            ui.err.print(f"namespace set to {args[0]}", markup=False)
+    elif cmd == "/context":
+        if args:
+            options.context = args[0]
+        t = conv.target()
+        ui.err.print(f"context: {t.context} (cluster {t.cluster}, server {t.server})", markup=False)
+    elif cmd == "/mode":
+        if args and args[0] in ("read-only", "write"):
+            settings.mode = args[0]
+        ui.err.print(f"mode: {settings.mode}", markup=False)
+    elif cmd == "/history":
+        for i, h in enumerate(history, 1):
+            ui.err.print(f"  {i:>3}  {h}", markup=False)
+    elif cmd == "/explain":
+        if last is None or last.preview is None:
+            ui.err.print("no command yet", markup=False)
+        else:
+            p = last.preview
+            ui.err.print(f"{p.command}\n  risk: {p.risk} ({p.risk_reason})", markup=False)
+            ui.err.print(
+                f"  policy: {'allowed' if p.policy_allow else 'denied'}, confirm {p.confirm}", markup=False
+            )
+            for r in p.reasons:
+                ui.err.print(f"    · {r}", markup=False)
+            ui.err.print(f"  rbac: {p.rbac_message or 'not checked'}", markup=False)
+            ui.err.print(f"  translated by: {p.source}", markup=False)
+    elif cmd == "/audit":
+        _recent_audit(conv, ui)
+    elif cmd == "/new":
+        if conv.session is not None and hasattr(conv.session, "reset"):
+            conv.session.reset()
+        ui.err.print("conversation context cleared", markup=False)
+    else:
+        ui.err.print(f"unknown command {cmd}; /help lists them", markup=False)
+    return None
+
+
+def _recent_audit(conv: Conversation, ui: TerminalUI, limit: int = 10) -> None:
+    try:
+        records = conv.trail.spool.records()
+    except (KubechatError, AttributeError, OSError) as exc:
+        ui.err.print(f"audit trail unavailable: {exc}", markup=False)
+        return
+    for r in list(records)[-limit:]:
+        ui.err.print(
+            f"  {r.stageTimestamp}  {r.user.username:<12} {r.risk:<11} {r.policy.decision:<5} {' '.join(r.argv) or r.request}",
+            markup=False,
+        )
