@@ -1,0 +1,223 @@
+"""Translation: a plain-language request → a validated kubectl argv.
+
+Public API (the only entry point other parts need)::
+
+    from kubechat.translate import translate
+    t = translate("scale web in prod to 3", offline=True)
+    t.argv        # ['scale', 'deployment', 'web', '--replicas=3', '-n', 'prod']  (after `kubectl`)
+    t.command     # "kubectl scale deployment web --replicas=3 -n prod"  (display only)
+    t.intent      # kubechat.intent.Intent (verb, resource, names, namespace, selectors, flags)
+    t.source      # "rules" | "model" | None
+    t.clarification  # a question when the request is ambiguous or unsafe (argv is then None)
+
+Order: the deterministic rule parser first; the local model only when the rules are unsure;
+conversational references ("describe the first one", "now in staging") resolved from the
+session; every candidate validated (known command, resource types from discovery, known
+flags, argv words that are data only). Never returns a command outside kubectl's grammar.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import BaseModel, Field
+
+from ..errors import ModelError
+from ..intent import Intent
+from . import rules
+from .resources import BUILTIN_TABLE, ResourceTable
+from .validate import ValidationIssue, validate
+
+if TYPE_CHECKING:
+    from .context import Session
+    from .model import ModelTranslator
+
+# Below this rule confidence the model is asked (when one is available).
+MODEL_THRESHOLD = 0.75
+
+_SHELL = re.compile(
+    r"(;\s*(rm|curl|wget|cat|echo|sh|bash|zsh|sudo|chmod|chown|kill|mv|cp|dd|python\d?|perl|nc|eval|exec)\b"
+    r"|&&|\|\||\$\(|`|\|\s*(sh|bash|zsh|xargs)\b|\brm\s+-rf?\b|>>?\s*[/~.]|\bsudo\b)"
+)
+_VAGUE = re.compile(
+    r"^\s*(please\s+)?(fix|repair|heal|optimi[sz]e|improve|debug|troubleshoot|clean ?up|secure|make)\b"
+    r"(?!.*\b(pod|deploy|service|node|job|secret|configmap|namespace)s?\b)|"
+    r"\b(delete|remove|destroy|wipe|nuke|kill)\b\s+(it\s+)?(all|everything)\s*$|"
+    r"\b(delete|remove|destroy|wipe|nuke)\b.*\b(everything|the (whole|entire) cluster|all resources)\b",
+    re.I,
+)
+
+
+class Translation(BaseModel):
+    """The result of translating one request."""
+
+    request: str
+    intent: Intent | None = None
+    argv: list[str] | None = Field(None, description="kubectl arguments, without the leading 'kubectl'")
+    command: str | None = Field(None, description="display string starting with 'kubectl'")
+    source: Literal["rules", "model"] | None = None
+    clarification: str | None = None
+    confidence: float = 0.0
+    latency_ms: float = 0.0
+    notes: list[str] = Field(default_factory=list)
+
+
+def translate(
+    request: str,
+    *,
+    session: Session | None = None,
+    offline: bool = False,
+    model_path: str | None = None,
+    kubeconfig: str | None = None,
+    context: str | None = None,
+    namespace: str | None = None,
+    use_model: bool = True,
+    model: ModelTranslator | None = None,
+    table: ResourceTable | None = None,
+) -> Translation:
+    """Translate one plain-language request into a validated kubectl command.
+
+    Args:
+        request: the user's words, e.g. "show me the logs of web-1 in staging".
+        session: a `kubechat.translate.context.Session`; follow-ups ("describe the first one",
+            "delete that pod", "now in staging") resolve against its previous command and
+            output, and the result is recorded in it.
+        offline: never contact a cluster; resource types come from the built-in table and the
+            current namespace is `default`.
+        model_path: a GGUF file for the model path (default: the embedded model).
+        kubeconfig, context: which cluster's discovery to use (resource types, CRDs).
+        namespace: the namespace for requests that do not name one (e.g. from `-n`).
+        use_model: False for the rule path only.
+        model: an already loaded `ModelTranslator` (the batch interface loads one per batch).
+        table: a resource table to use instead of discovery.
+
+    Returns a `Translation`: `argv`/`command` when confident and valid, else `clarification`.
+    Never raises for a user's wording; raises `ModelError` only if the caller passed `model`
+    that fails (a missing/corrupt default model just leaves the rule result in place).
+    """
+    start = time.perf_counter()
+    text = " ".join((request or "").split())
+    if table is None:
+        table = BUILTIN_TABLE
+        if not offline:
+            from .discovery import resource_table
+
+            table = resource_table(kubeconfig=kubeconfig, context=context)
+    result = Translation(request=request)
+
+    def done(t: Translation) -> Translation:
+        t.latency_ms = round((time.perf_counter() - start) * 1000, 3)
+        if session is not None:
+            session.record(t)
+        return t
+
+    if not text:
+        result.clarification = 'What would you like to do? For example: "list pods in staging".'
+        return done(result)
+    if _SHELL.search(text):
+        result.clarification = (
+            "That looks like a shell command or fragment. I only run single kubectl commands: "
+            "what should kubectl do?"
+        )
+        return done(result)
+    if _VAGUE.search(text):
+        result.clarification = (
+            "That is too broad to turn into one safe command. Which resource (type and name) and "
+            "which action do you mean?"
+        )
+        return done(result)
+
+    if session is not None:
+        from .context import resolve
+
+        resolved = resolve(text, session, table)
+        if resolved is not None:
+            if isinstance(resolved, str):
+                result.clarification = resolved
+                return done(result)
+            return done(_finish(result, resolved, "rules", 0.9, table, namespace, offline))
+
+    rr = rules.parse(text, table)
+    if rr.intent is not None and rr.confidence >= MODEL_THRESHOLD:
+        return done(_finish(result, rr.intent, "rules", rr.confidence, table, namespace, offline))
+    if rr.clarification and rr.confidence >= MODEL_THRESHOLD:
+        result.clarification = rr.clarification
+        result.confidence = rr.confidence
+        return done(result)
+
+    if use_model:
+        try:
+            if model is None:
+                from .model import get_model
+
+                model = get_model(model_path)
+            intent = model.translate(text, table, hint=rr)
+        except ModelError as exc:
+            result.notes.append(f"model unavailable: {exc.message}")
+            intent = None
+        if intent is not None:
+            return done(_finish(result, intent, "model", 0.6, table, namespace, offline))
+    if rr.intent is not None:
+        return done(_finish(result, rr.intent, "rules", rr.confidence, table, namespace, offline))
+    result.clarification = rr.clarification or (
+        "I could not turn that into a kubectl command. Try naming the action and the resource, "
+        'e.g. "list pods in staging" or "restart deployment web".'
+    )
+    return done(result)
+
+
+def _finish(
+    result: Translation,
+    intent: Intent,
+    source: str,
+    confidence: float,
+    table: ResourceTable,
+    namespace: str | None,
+    offline: bool,
+) -> Translation:
+    if namespace and not intent.namespace and not intent.all_namespaces and _namespaced(intent, table):
+        if not (offline and namespace == "default"):
+            intent.namespace = namespace
+    try:
+        validate(intent, table)
+    except ValidationIssue as issue:
+        result.clarification = issue.question
+        result.confidence = confidence
+        return result
+    result.intent = intent
+    result.argv = intent.to_argv()
+    result.command = intent.command_string()
+    result.source = source  # type: ignore[assignment]
+    result.confidence = confidence
+    return result
+
+
+def _namespaced(intent: Intent, table: ResourceTable) -> bool:
+    if intent.verb.startswith(
+        ("config", "auth whoami", "api-", "version", "cluster-info", "plugin", "options")
+    ):
+        return False
+    if intent.verb in (
+        "cordon",
+        "uncordon",
+        "drain",
+        "top node",
+        "taint",
+        "certificate approve",
+        "certificate deny",
+        "create namespace",
+        "create clusterrole",
+        "create clusterrolebinding",
+        "create priorityclass",
+        "explain",
+    ):
+        return False
+    if intent.resource:
+        t = table.get(intent.resource.split(",")[0])
+        return t.namespaced if t else True
+    return True
+
+
+__all__ = ["Translation", "translate", "MODEL_THRESHOLD"]

@@ -1,0 +1,297 @@
+"""The model path: a local GGUF model (llama.cpp) chooses among candidate commands.
+
+The default model is a 270M *base* model: it cannot be trusted to write commands freely (it
+loops and invents flags). So the rules' slot readers propose candidates built only from what
+the request contains (verbs, resource types, names, numbers, namespace), and the model picks one
+by completing a few-shot prompt under a per-request GBNF grammar whose only sentences are those
+candidates. The choice is parsed back into an Intent and validated like any other.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from pathlib import Path
+
+from ..errors import ModelError
+from ..intent import Intent
+from . import rules
+from .examples import nearest
+from .resources import ResourceTable
+from .text import mask_quotes, repair
+
+N_CTX = 512
+N_THREADS = 2
+MAX_CANDIDATES = 48
+GGUF_MAGIC = b"GGUF"
+
+_lock = threading.Lock()
+_cached: dict[str, ModelTranslator] = {}
+
+
+def default_model_path() -> Path:
+    """The verified default model; assembled once from the embedded package into the cache
+    (cache_dir()/models) the first time, sha256-checked by the model store."""
+    from ..models import store
+    from ..models.registry import load_registry
+
+    try:
+        return store.require_model()
+    except ModelError:
+        entry = load_registry().get(None)
+        if not store._has_package(entry):
+            raise
+        return store.install(entry)
+
+
+def _check_gguf(path: Path) -> None:
+    if not path.is_file():
+        raise ModelError(
+            f"model file {path} does not exist", hint="pass --model PATH to a .gguf file, or omit it"
+        )
+    with path.open("rb") as fh:
+        if fh.read(4) != GGUF_MAGIC:
+            raise ModelError(
+                f"model file {path} is not a GGUF file (corrupt or wrong format)",
+                hint="re-install it: kubectl chat model install",
+            )
+
+
+def get_model(model_path: str | None = None) -> ModelTranslator:
+    """A loaded model, shared per path (loaded on first use only)."""
+    key = str(model_path or "")
+    with _lock:
+        if key not in _cached:
+            _cached[key] = ModelTranslator.load(model_path)
+        return _cached[key]
+
+
+class ModelTranslator:
+    def __init__(self, llm, path: Path):
+        self.llm = llm
+        self.path = path
+
+    @classmethod
+    def load(cls, model_path: str | Path | None = None) -> ModelTranslator:
+        path = Path(model_path).expanduser() if model_path else default_model_path()
+        _check_gguf(path)
+        try:
+            from llama_cpp import Llama
+        except ImportError as exc:
+            raise ModelError(
+                "llama-cpp-python is not installed, so the model path is off",
+                hint="pip install llama-cpp-python (rule-based translation still works)",
+            ) from exc
+        try:
+            llm = Llama(
+                model_path=str(path),
+                n_ctx=N_CTX,
+                n_threads=N_THREADS,
+                n_threads_batch=N_THREADS,
+                n_batch=N_CTX,
+                verbose=False,
+                use_mmap=True,
+            )
+        except (ValueError, RuntimeError, OSError) as exc:
+            raise ModelError(
+                f"could not load model {path}: {exc}", hint="check that it is a valid GGUF model"
+            ) from exc
+        return cls(llm, path)
+
+    # ------------------------------------------------------------------------------------------
+    def translate(
+        self, request: str, table: ResourceTable, hint: rules.RuleResult | None = None
+    ) -> Intent | None:
+        cands = candidates(request, table, hint)
+        if not cands:
+            return None
+        if len(cands) == 1:
+            return Intent.from_argv(cands[0])
+        choice = self.choose(request, [" ".join(_quote(a) for a in c) for c in cands])
+        if choice is None:
+            return None
+        for c in cands:
+            if " ".join(_quote(a) for a in c) == choice:
+                return Intent.from_argv(c)
+        return None
+
+    def choose(self, request: str, options: list[str]) -> str | None:
+        from llama_cpp import LlamaGrammar
+
+        prompt = build_prompt(request)
+        grammar = LlamaGrammar.from_string(candidate_grammar(options), verbose=False)
+        longest = max(len(self.llm.tokenize(o.encode(), add_bos=False)) for o in options)
+        out = self.llm.create_completion(
+            prompt, grammar=grammar, max_tokens=longest + 2, temperature=0.0, top_k=1, stop=["\n"]
+        )
+        text = out["choices"][0]["text"].strip()
+        return text if text in options else None
+
+
+def build_prompt(request: str, k: int = 4) -> str:
+    shots = nearest(request, k)
+    lines = [f"Request: {nl}\nCommand: kubectl {cmd}\n" for nl, cmd in reversed(shots)]
+    return "\n".join(lines) + f"\nRequest: {request.strip()}\nCommand: kubectl "
+
+
+def _gbnf_literal(s: str) -> str:
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def candidate_grammar(options: list[str]) -> str:
+    """A GBNF grammar whose sentences are exactly `options` (commands after `kubectl`)."""
+    return "root ::= " + " | ".join(_gbnf_literal(o) for o in options) + "\n"
+
+
+def _quote(a: str) -> str:
+    return a if re.fullmatch(r"[\w./:=@,*%+-]+", a) else "'" + a.replace("'", "") + "'"
+
+
+# ----------------------------------------------------------------------------------------------
+# candidates: only verbs, types, names and numbers that the request itself supports
+
+VERB_TEMPLATES = (
+    "get",
+    "describe",
+    "delete",
+    "logs",
+    "rollout restart",
+    "rollout status",
+    "rollout undo",
+    "scale",
+    "top",
+    "events",
+    "cordon",
+    "uncordon",
+    "drain",
+    "exec",
+)
+
+
+def candidates(request: str, table: ResourceTable, hint: rules.RuleResult | None = None) -> list[list[str]]:
+    text = repair(" ".join(request.split()))
+    req = rules.Req(request, text, mask_quotes(text).lower(), table)
+    out: list[list[str]] = []
+
+    def add(it: Intent) -> None:
+        argv = it.to_argv()
+        if argv not in out:
+            out.append(argv)
+
+    if hint is not None and hint.intent is not None:
+        add(hint.intent.model_copy(deep=True))
+    rms = rules.resources(req)
+    types = list(dict.fromkeys(r.type.plural for r in rms)) or ["pods", "deployments", "services"]
+    names = [
+        w
+        for w in re.findall(r"[A-Za-z0-9][-A-Za-z0-9_.]*[A-Za-z0-9]", text)
+        if rules.is_name(w) and not table.get(w) and not rules._is_keyword(w) and _namey(w)
+    ]
+    names = list(dict.fromkeys(names))[:3]
+    numbers = re.findall(r"\b(\d{1,4})\b", text)
+    ns = rules.namespace(req)
+    allns = rules.all_namespaces(req)
+
+    def scoped(it: Intent) -> Intent:
+        if ns and ns != "default":
+            it.namespace = ns
+        elif allns and it.verb in ("get", "events", "top pod"):
+            it.all_namespaces = True
+        return it
+
+    for t in types[:2]:
+        add(scoped(Intent(verb="get", resource=t)))
+        for n in names:
+            add(scoped(Intent(verb="get", resource=t, names=[n])))
+            add(scoped(Intent(verb="describe", resource=t, names=[n])))
+            add(scoped(Intent(verb="delete", resource=t, names=[n])))
+    for n in names:
+        pod_like = "pods" in types or not rms
+        if pod_like:
+            add(scoped(Intent(verb="logs", names=[n])))
+            add(scoped(Intent(verb="logs", names=[n], flags=[{"name": "previous"}])))
+        work = next((t for t in types if t in ("deployments", "statefulsets", "daemonsets")), "deployments")
+        kind = table.get(work).singular if table.get(work) else "deployment"
+        for sub in ("restart", "status", "undo"):
+            add(scoped(Intent(verb=f"rollout {sub}", resource=kind, names=[n], slash=True)))
+        for num in numbers:
+            add(
+                scoped(
+                    Intent(verb="scale", resource=kind, names=[n], flags=[{"name": "replicas", "value": num}])
+                )
+            )
+        if "nodes" in types:
+            for v in ("cordon", "uncordon"):
+                add(Intent(verb=v, names=[n]))
+    add(scoped(Intent(verb="events")))
+    add(Intent(verb="top node" if "nodes" in types else "top pod"))
+    return out[:MAX_CANDIDATES]
+
+
+def _namey(w: str) -> bool:
+    """Object names usually carry a dash or digit, or are short lowercase words the user typed."""
+    return bool(re.search(r"[-0-9]", w)) or (w.islower() and len(w) <= 12 and w not in _COMMON)
+
+
+_COMMON = {
+    "gimme",
+    "give",
+    "show",
+    "tell",
+    "want",
+    "need",
+    "know",
+    "look",
+    "looks",
+    "thing",
+    "things",
+    "stuff",
+    "going",
+    "happening",
+    "happened",
+    "whats",
+    "what",
+    "please",
+    "kindly",
+    "quick",
+    "quickly",
+    "real",
+    "again",
+    "back",
+    "copies",
+    "copy",
+    "instances",
+    "up",
+    "down",
+    "bring",
+    "kick",
+    "bounce",
+    "poke",
+    "nuke",
+    "peek",
+    "check",
+    "status",
+    "state",
+    "health",
+    "output",
+    "print",
+    "printed",
+    "yesterday",
+    "today",
+    "lately",
+    "recently",
+    "ok",
+    "okay",
+    "hey",
+    "hi",
+    "hello",
+    "thanks",
+    "pls",
+    "plz",
+    "u",
+    "ur",
+    "yo",
+    "wanna",
+    "gonna",
+    "let",
+}

@@ -1,0 +1,2221 @@
+"""The rule path: a deterministic parser for everyday requests.
+
+`parse(request)` finds the action (a verb handler chosen by ordered keyword patterns), then
+fills the Intent from the slots it can read in the text: resource types (aliases, plurals,
+spoken forms, CRDs from discovery), names ("named x", "pod x", "the x deployment", quoted
+values), namespace phrases, label selectors, output formats and per-verb flags. It never
+guesses a missing required value: it returns a clarifying question instead. Every result
+carries a confidence so the caller knows when to ask the model.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..intent import Intent
+from .resources import BUILTIN_TABLE, ResourceTable, ResourceType
+from .text import clean, mask_quotes, repair
+
+Q = r"""(?:(?<!\w)'[^']*'(?!\w)|"[^"]*"|“[^”]*”|‘[^’]*’|<[^<>\s]+>)"""
+W = r"""(?:[A-Za-z0-9*/.~_][\w.:/@=*%+~-]*)"""
+V = f"(?:{Q}|{W})"
+KV = r"""(?:['"]?[\w./-]+\s*(?:!=|==|=)\s*[\w./:-]*['"]?)"""
+NAME_RE = re.compile(r"^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$")
+ENV_NAMESPACES = {
+    "prod",
+    "production",
+    "staging",
+    "stage",
+    "dev",
+    "development",
+    "test",
+    "qa",
+    "uat",
+    "kube-system",
+    "kube-public",
+    "default",
+    "monitoring",
+    "sandbox",
+}
+STOP = {
+    "a",
+    "an",
+    "the",
+    "all",
+    "any",
+    "every",
+    "each",
+    "my",
+    "our",
+    "your",
+    "its",
+    "it",
+    "this",
+    "that",
+    "these",
+    "those",
+    "to",
+    "in",
+    "on",
+    "of",
+    "for",
+    "from",
+    "with",
+    "without",
+    "and",
+    "or",
+    "by",
+    "at",
+    "as",
+    "is",
+    "are",
+    "be",
+    "was",
+    "named",
+    "called",
+    "name",
+    "new",
+    "only",
+    "current",
+    "given",
+    "specific",
+    "some",
+    "one",
+    "first",
+    "please",
+    "me",
+    "us",
+    "them",
+    "there",
+    "here",
+    "now",
+    "then",
+    "if",
+    "which",
+    "what",
+    "running",
+    "existing",
+    "recent",
+    "default",
+    "namespace",
+    "namespaces",
+    "label",
+    "labels",
+    "image",
+    "container",
+    "containers",
+    "port",
+    "replicas",
+    "replica",
+    "same",
+    "names",
+    "more",
+    "most",
+    "using",
+    "into",
+    "inside",
+    "up",
+    "down",
+    "out",
+    "over",
+    "so",
+    "too",
+    "also",
+    "just",
+    "set",
+    "type",
+    "cluster",
+    "resources",
+    "resource",
+    "objects",
+    "object",
+    "everything",
+    "status",
+    "information",
+    "info",
+    "details",
+    "logs",
+    "log",
+    "output",
+    "yaml",
+    "json",
+    "wide",
+    "format",
+    "together",
+    "show",
+    "list",
+    "get",
+    "describe",
+    "delete",
+    "create",
+    "mode",
+    "node",
+    "nodes",
+    "pod",
+    "pods",
+    "value",
+    "key",
+    "both",
+    "annotation",
+    "annotations",
+    "effect",
+    "taint",
+    "taints",
+    "entry",
+    "file",
+    "use",
+    "where",
+    "when",
+    "how",
+    "who",
+    "why",
+    "not",
+    "no",
+    "do",
+    "does",
+    "can",
+    "should",
+    "will",
+    "would",
+    "could",
+    "want",
+    "need",
+    "like",
+    "have",
+    "has",
+    "having",
+    "defined",
+    "managed",
+    "selected",
+    "matching",
+    "match",
+    "sorted",
+    "sort",
+    "until",
+    "even",
+    "between",
+    "sends",
+    "configs",
+    "created",
+    "whose",
+    "than",
+    "via",
+    "across",
+    "within",
+    "about",
+    "after",
+    "before",
+    "again",
+    "currently",
+    "instead",
+    "including",
+    "except",
+    "excluding",
+    "such",
+    "whom",
+    "whether",
+    "while",
+    "ready",
+    "available",
+    "healthy",
+    "failing",
+    "broken",
+    "stuck",
+    "pending",
+    "failed",
+    "crashing",
+    "older",
+    "newer",
+    "previous",
+    "last",
+    "latest",
+    "next",
+    "snapshot",
+    "stream",
+    "streaming",
+    "different",
+    "other",
+    "another",
+    "specified",
+    "cpu",
+    "memory",
+    "limits",
+    "requests",
+    "limit",
+    "request",
+    "metrics",
+    "usage",
+    "labelled",
+    "labeled",
+    "tagged",
+    "scheduled",
+    "deployed",
+}
+NOT_RESOURCE_SHORT = {"no", "cs", "pc", "ev", "limits", "quota", "ep"}
+
+
+@dataclass
+class RuleResult:
+    intent: Intent | None
+    confidence: float
+    clarification: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+class Clarify(Exception):
+    def __init__(self, question: str):
+        super().__init__(question)
+        self.question = question
+
+
+@dataclass
+class Req:
+    raw: str
+    text: str  # typo-repaired, original case
+    low: str  # masked (quoted spans neutralised) and lower-cased: for keyword tests
+    table: ResourceTable
+    used: list[tuple[int, int]] = field(default_factory=list)
+
+    def has(self, pattern: str) -> bool:
+        return re.search(pattern, self.low) is not None
+
+    def find(self, pattern: str, flags: int = re.I) -> re.Match | None:
+        return re.search(pattern, self.text, flags)
+
+    def findall(self, pattern: str) -> list[re.Match]:
+        return list(re.finditer(pattern, self.text, re.I))
+
+    def value(self, pattern: str) -> str | None:
+        m = self.find(pattern)
+        return clean(m.group(1)) if m else None
+
+
+@dataclass
+class RMatch:
+    start: int
+    end: int
+    type: ResourceType
+    word: str
+
+
+# ---------------------------------------------------------------------------------------------
+def parse(request: str, table: ResourceTable = BUILTIN_TABLE) -> RuleResult:
+    """Translate one request with rules only."""
+    text = repair(" ".join(request.split()))
+    text = re.sub(
+        r"^(?:please|pls|can you|could you|would you|i want to|i'd like to|i need to|help me)\s+",
+        "",
+        text,
+        flags=re.I,
+    )
+    text = re.sub(r"^kubectl\s+", "", text, flags=re.I)
+    req = Req(raw=request, text=text, low=mask_quotes(text).lower(), table=table)
+    if not text.strip():
+        return RuleResult(None, 0.0, 'What would you like to do? For example: "list pods in staging".')
+    verb, handler, conf = _choose(req)
+    if handler is None:
+        return RuleResult(None, 0.0, None, ["no rule matched"])
+    try:
+        intent = handler(req)
+    except Clarify as c:
+        return RuleResult(None, conf, c.question, [verb])
+    if intent is None:
+        return RuleResult(None, 0.0, None, [verb])
+    return RuleResult(intent, conf, None, [verb])
+
+
+# ---------------------------------------------------------------------------------------------
+# shared slot readers
+
+
+def resources(req: Req) -> list[RMatch]:
+    """Resource words in order of appearance (longest names first, no overlaps)."""
+    names = sorted(
+        (n for n in req.table.names() if n not in NOT_RESOURCE_SHORT and not n.endswith(".k8s.io")),
+        key=len,
+        reverse=True,
+    )
+    # regex per table is cached on the table object
+    rx = getattr(req.table, "_rx", None)
+    if rx is None:
+        alt = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names)
+        rx = re.compile(rf"(?<![\w/=.-])({alt})(?:'s|s')?(?![\w/=-])", re.I)
+        req.table._rx = rx  # type: ignore[attr-defined]
+    out: list[RMatch] = []
+    for m in rx.finditer(req.low):
+        word = m.group(1)
+        t = req.table.get(re.sub(r"\s+", " ", word))
+        if t is None:
+            continue
+        # "namespace" inside a namespace phrase is not a resource the user acts on
+        if (
+            t.plural == "namespaces"
+            and re.search(
+                r"(?:in|from|within|of|on|for|into|across|all|every|any|current|default|given|specific|same|"
+                r"the|that|this|other|another)\s+(?:the\s+|a\s+)?(?:\S+\s+)?$",
+                req.low[: m.start()],
+            )
+            and not re.search(r"\b(create|delete|remove|describe|make|new)\b", req.low[: m.start()][-30:])
+        ):
+            continue
+        if t.plural == "deployments" and word == "deploy" and m.start() == 0:
+            continue
+        out.append(RMatch(m.start(), m.end(), t, word))
+    return out
+
+
+def _unknown_type(req: Req) -> str | None:
+    """'did you mean deployments?' for a word that looks like a mistyped resource type."""
+    import difflib
+
+    for word in re.findall(r"[a-z][a-z.]{2,}", req.low):
+        if word in STOP or word in KEYWORDS or req.table.get(word):
+            continue
+        close = difflib.get_close_matches(word, req.table.names(), n=1, cutoff=0.8)
+        if close:
+            t = req.table.get(close[0])
+            return f"I don't know the resource type {word!r}; did you mean {t.plural}?"
+    return None
+
+
+def is_name(v: str | None) -> bool:
+    return bool(v) and NAME_RE.match(v) is not None and v.lower() not in STOP and not v.isdigit()
+
+
+def namespace(req: Req) -> str | None:
+    for pat in (
+        rf"(?:^|\s)(?:-n|--namespace)(?:=|\s+)({V})",
+        rf"\b(?:in|from|within|of|on|for|into|to)\s+(?:the\s+)?(?:namespace|ns)(?:\s+(?:of|called|named))?[:\s]\s*({V})",
+        rf"\b(?:in|from|within|of|on|for|into|to)\s+(?:the\s+)?({V})\s+(?:namespace|ns)\b",
+        rf"\bnamespace[:=]\s*({V})",
+        rf"\bnamespace\s+({Q})",
+    ):
+        for m in re.finditer(pat, req.text, re.I):
+            v = clean(m.group(1))
+            if is_name(v) and v.lower() not in ("current", "given", "same"):
+                return v
+    m = re.search(
+        r"\b(?:in|from|on|to|into)\s+(?:the\s+)?("
+        + "|".join(map(re.escape, ENV_NAMESPACES))
+        + r")\b(?!\s*[-=:/])",
+        req.low,
+    )
+    if m:
+        return m.group(1)
+    return None
+
+
+def all_namespaces(req: Req) -> bool:
+    return req.has(
+        r"(all|every|any|across)( the)? (namespaces?|ns)\b|all-namespaces|(?:^|\s)-a\b|cluster[- ]wide|"
+        r"(across|in|throughout) (a|the|my) (whole |entire )?cluster\b|everywhere|in all ns"
+    )
+
+
+def selector(req: Req) -> str | None:
+    m = req.find(rf"(?:^|\s)(?:-l|--selector)(?:=|\s+)({V})")
+    if m:
+        return clean(m.group(1))
+    pats = (
+        rf"\blabel(?:s|led|ed)?\s+(?:selector\s+)?(?:of\s+)?({KV}(?:\s*(?:,|and)\s*{KV})*)",
+        rf"\b(?:selector|matching|having|with|that have|where)\s+(?:the\s+)?(?:label\s+)?({KV}(?:\s*(?:,|and)\s*{KV})*)",
+        r"(['\"][\w./-]+\s*!?=\s*[\w./-]*['\"])\s+label",
+        rf"\bwith\s+the\s+({KV})\s+label",
+    )
+    for p in pats:
+        m = req.find(p)
+        if m:
+            parts = re.split(r"\s*(?:,|\band\b)\s*", m.group(1))
+            return ",".join(clean(p).replace(" ", "") for p in parts if p.strip())
+    return None
+
+
+def output(req: Req) -> str | None:
+    m = req.find(rf"(?:^|\s)(?:-o|--output)\s*(?:=|\s)?\s*({V})")
+    if m:
+        return clean(m.group(1))
+    m = req.find(r"(jsonpath=?\s*['\"]?\{[^}]*\}[^'\"\s]*['\"]?)")
+    if m:
+        return clean(m.group(1)).replace("jsonpath ", "jsonpath=")
+    m = req.find(r"(custom-columns=\S+)")
+    if m:
+        return clean(m.group(1))
+    if req.has(r"\byaml\b"):
+        return "yaml"
+    if req.has(r"\bjson\b"):
+        return "json"
+    if req.has(
+        r"\bwide\b|more (info|information|detail|details)\b|additional (info|information|details)|"
+        r"extra (info|details|columns)|with (the )?node names?|expanded|(with|and) (their )?(ip|ips|nodes)\b"
+    ):
+        return "wide"
+    if req.has(r"\b(only|just)( the)?( resource)? names?\b|\bnames? only\b|simple output"):
+        return "name"
+    return None
+
+
+def kv_pairs(req: Req, text: str | None = None) -> list[str]:
+    """key=value tokens in the text (quoted or not)."""
+    src = text if text is not None else req.text
+    out = []
+    for m in re.finditer(r"""(?<![\w-])(['"]?)([A-Za-z_][\w./-]*)=('[^']*'|"[^"]*"|[^\s,'"]*)\1""", src):
+        out.append(f"{m.group(2)}={clean(m.group(3))}")
+    return out
+
+
+def names_for(req: Req, rms: list[RMatch], *, allow_quoted: bool = True, named: bool = True) -> list[str]:
+    """Object names: 'named x', '<type> x[, y and z]', 'the x <type>', or a quoted value."""
+    names: list[str] = []
+    m = named and req.find(
+        rf"\b(?:named|called|name(?:d)?|with (?:the )?name)\s+({V}(?:\s*(?:,|and)\s*{V})*)"
+    )
+    if m:
+        for part in re.split(r"\s*(?:,|\band\b)\s*", m.group(1)):
+            if is_name(clean(part)):
+                names.append(clean(part))
+        if names:
+            return names
+    for rm in rms:
+        after = req.text[rm.end :]
+        m = re.match(rf"\s+({V}(?:\s*(?:,|\band\b)\s*{V})*)", after, re.I)
+        if m:
+            for part in re.split(r"\s*(?:,\s*(?:and\s+)?|\band\b)\s*", m.group(1)):
+                v = clean(part)
+                if "=" in v or not is_name(v) or req.table.get(v):
+                    break
+                names.append(v)
+            if names:
+                return names
+        before = req.text[: rm.start]
+        m = re.search(rf"({V})\s*$", before)
+        if m:
+            v = clean(m.group(1))
+            if is_name(v) and not req.table.get(v) and not _is_keyword(v):
+                return [v]
+    if allow_quoted:
+        for m in re.finditer(Q, req.text):
+            v = clean(m.group(0))
+            if is_name(v):
+                return [v]
+    return names
+
+
+KEYWORDS = {
+    "scale",
+    "restart",
+    "rollout",
+    "delete",
+    "remove",
+    "describe",
+    "show",
+    "list",
+    "get",
+    "display",
+    "create",
+    "update",
+    "edit",
+    "expose",
+    "label",
+    "annotate",
+    "cordon",
+    "uncordon",
+    "drain",
+    "taint",
+    "logs",
+    "exec",
+    "run",
+    "start",
+    "stop",
+    "pause",
+    "resume",
+    "undo",
+    "history",
+    "print",
+    "view",
+    "watch",
+    "check",
+    "mark",
+    "set",
+    "change",
+    "add",
+    "make",
+    "deploy",
+    "kill",
+    "replicated",
+    "wait",
+    "approve",
+    "deny",
+    "top",
+    "dump",
+    "stream",
+    "return",
+    "begin",
+    "fetch",
+    "find",
+    "tail",
+    "open",
+    "follow",
+    "explain",
+    "rolling",
+    "single",
+    "instance",
+    "multi",
+    "first",
+    "last",
+    "snapshot",
+    "auto",
+    "autoscale",
+    "bounce",
+    "roll",
+}
+
+
+def _is_keyword(v: str) -> bool:
+    return v.lower() in KEYWORDS or v.lower() in STOP
+
+
+def first_type(rms: list[RMatch], default: str | None = None) -> str | None:
+    return rms[0].type.plural if rms else default
+
+
+def number_after(req: Req, pattern: str) -> str | None:
+    m = req.find(pattern + r"\s*(\d+)")
+    return m.group(1) if m else None
+
+
+def common(req: Req, it: Intent, *, allns: bool = True, sel: bool = True, out: bool = True) -> Intent:
+    ns = namespace(req)
+    if ns and ns != "default":
+        it.namespace = ns
+    if allns and not ns and all_namespaces(req):
+        it.all_namespaces = True
+    if sel and it.selector is None:
+        it.selector = selector(req)
+    if out and it.output is None:
+        it.output = output(req)
+    return it
+
+
+def require_name(it: Intent, what: str, action: str) -> None:
+    if not it.names and not it.selector and not it.has_flag("all"):
+        raise Clarify(f'Which {what} should I {action}? Give its name, e.g. "{action} {what} web".')
+
+
+# ---------------------------------------------------------------------------------------------
+# verb handlers
+
+
+def h_get(req: Req) -> Intent:
+    rms = resources(req)
+    it = Intent(verb="get")
+    if rms:
+        types = [rms[0].type.plural]
+        last = rms[0]
+        for rm in rms[1:]:
+            gap = req.low[last.end : rm.start]
+            if (
+                re.fullmatch(r"\s*(,|and|&|\+|,\s*and|as well as)\s*(all\s+)?(the\s+)?", gap)
+                and rm.type.plural not in types
+            ):
+                types.append(rm.type.plural)
+                last = rm
+        it.resource = ",".join(types)
+        it.names = names_for(req, [r for r in rms if r.type.plural in types])
+    elif req.has(r"\bimages\b|\bwhat('s| is) (running|up)\b|\brunning (in|on)\b"):
+        it.resource = "pods"
+    elif req.has(r"\b(everything|all (the )?(resources|objects|things|workloads))\b"):
+        it.resource = "all"
+    else:
+        raise Clarify(
+            _unknown_type(req) or "What kind of resource should I list (pods, deployments, services, …)?"
+        )
+    if req.has(r"\b(show|with|display|include|print|all)( (all|their|the))? labels\b|labels (for|of)\b"):
+        it.set_flag("show-labels")
+    m = req.find(rf"\blabel\s+({Q}|\w[\w./-]*)\s+(?:for|of|as)\b") or req.find(r"\blabel columns?\s+(\S+)")
+    if m and "=" not in m.group(1):
+        it.set_flag("label-columns", clean(m.group(1)))
+        it.flags = [f for f in it.flags if f.name != "show-labels"]
+        it.names = [n for n in it.names if n != clean(m.group(1))]
+    if not it.names and selector(req) is None:
+        kvs = [kv for kv in kv_pairs(req) if not kv.startswith(("status.", "metadata.", "spec."))]
+        if kvs:
+            it.selector = ",".join(kvs)
+    if req.has(r"\bwatch\b|\bkeep watching\b|live updates"):
+        it.set_flag("watch")
+    _get_idioms(req, it)
+    sort = sort_by(req)
+    if sort:
+        it.set_flag("sort-by", sort)
+    phase = re.search(
+        r"\b(not )?(running|pending|failed|succeeded|completed)\s+pods\b|pods\s+(?:that are|which are|in)\s+"
+        r"(not )?(running|pending|failed|succeeded|completed)\b",
+        req.low,
+    )
+    if phase and it.resource == "pods":
+        neg = phase.group(1) or phase.group(3)
+        word = (phase.group(2) or phase.group(4)).replace("completed", "succeeded").capitalize()
+        it.field_selector = f"status.phase{'!=' if neg else '='}{word}"
+    m = req.find(rf"field[- ]selector\s+({V})")
+    if m:
+        it.field_selector = clean(m.group(1))
+    common(req, it)
+    if it.names and it.selector:
+        it.selector = None
+    return it
+
+
+def _get_idioms(req: Req, it: Intent) -> None:
+    """Common questions answered by a jsonpath/custom-columns view of a list."""
+    m = req.find(rf"\bthe\s+({V})\s+label\s+(?:of|for|on)\b")
+    if m and is_name(clean(m.group(1))) and it.resource:
+        it.output = f"jsonpath={{.items[*].metadata.labels.{clean(m.group(1))}}}"
+        it.names = []
+    m = re.search(r"\b(external|internal)[- ]?ips?\b", req.low)
+    if m and it.resource == "nodes":
+        kind = "ExternalIP" if m.group(1) == "external" else "InternalIP"
+        it.output = f'jsonpath={{.items[*].status.addresses[?(@.type=="{kind}")].address}}'
+    if req.has(r"\btaints\b") and it.resource == "nodes" and not it.output:
+        it.output = (
+            "custom-columns=NAME:.metadata.name,TAINTS:.spec.taints[*].key,EFFECTS:.spec.taints[*].effect"
+        )
+    if req.has(r"\bimages\b") and it.resource == "pods" and not it.names:
+        it.output = "custom-columns=NAME:.metadata.name,IMAGE:.spec.containers[*].image"
+
+
+def sort_by(req: Req) -> str | None:
+    m = req.find(
+        r"\bsort(?:ed)?[- ]by\s+(?:the\s+)?(?:a\s+)?([\w.\[\]'\" -]+?)(?:\s+(?:in|and|with|for)\b|$|[,;])"
+    )
+    if not m:
+        return None
+    what = clean(m.group(1)).lower()
+    if what.startswith("."):
+        return clean(m.group(1))
+    table = {
+        "name": ".metadata.name",
+        "restart": ".status.containerStatuses[0].restartCount",
+        "capacity": ".spec.capacity.storage",
+        "timestamp": ".metadata.creationTimestamp",
+        "creation": ".metadata.creationTimestamp",
+        "age": ".metadata.creationTimestamp",
+        "time": ".metadata.creationTimestamp",
+        "date": ".metadata.creationTimestamp",
+        "newest": ".metadata.creationTimestamp",
+        "oldest": ".metadata.creationTimestamp",
+    }
+    for k, v in table.items():
+        if k in what:
+            return v
+    return None
+
+
+def h_describe(req: Req) -> Intent:
+    rms = resources(req)
+    if not rms:
+        raise Clarify(
+            _unknown_type(req) or 'What should I describe? Name a resource type, e.g. "describe pod web-1".'
+        )
+    it = Intent(verb="describe", resource=rms[0].type.plural, names=names_for(req, rms))
+    common(req, it, out=False)
+    if it.names and it.selector:
+        it.selector = None
+    return it
+
+
+def h_delete(req: Req) -> Intent:
+    if req.has(
+        r"\b(everything|all (the )?(resources|objects|things)|the (whole|entire) (cluster|namespace))\b"
+    ) and not resources(req):
+        raise Clarify("That would delete everything. Which resource type and names should I delete?")
+    rms = resources(req)
+    if not rms:
+        raise Clarify(
+            _unknown_type(req)
+            or 'What should I delete? Name the resource type and its name, e.g. "delete pod web-1".'
+        )
+    types: list[str] = []
+    for rm in rms:
+        if (
+            rm.type.plural not in types
+            and rm.type.plural != "namespaces"
+            or (rm.type.plural == "namespaces" and len(rms) == 1)
+        ):
+            types.append(rm.type.plural)
+    it = Intent(verb="delete", resource=",".join(types))
+    quoted = [clean(m.group(0)) for m in re.finditer(Q, req.text)]
+    if len(quoted) > 1 and all(is_name(q) for q in quoted):
+        it.names = quoted
+    else:
+        it.names = names_for(req, rms)
+    common(req, it, out=False)
+    if it.names:
+        it.selector = None
+    if not it.names and not it.selector:
+        if req.has(r"\ball\b|\bevery\b"):
+            it.set_flag("all")
+        else:
+            raise Clarify(f"Which {types[0]} should I delete? Give a name or a label selector.")
+    if req.has(r"\bconfirm"):
+        it.set_flag("interactive")
+    if req.has(r"\bforce|immediately|right now|without waiting"):
+        it.set_flag("force")
+        it.set_flag("grace-period", "0")
+    return it
+
+
+def _target(req: Req, rms: list[RMatch]) -> tuple[str | None, str | None]:
+    """(type or None for a pod, name) for logs/exec/attach/port-forward."""
+    for rm in rms:
+        if rm.type.plural in ("pods",):
+            continue
+        if rm.type.plural in (
+            "deployments",
+            "jobs",
+            "services",
+            "statefulsets",
+            "daemonsets",
+            "replicasets",
+            "replicationcontrollers",
+        ):
+            ns = names_for(req, [rm], allow_quoted=True)
+            if ns:
+                return rm.type.singular if rm.type.plural != "deployments" else "deployment", ns[0]
+    pods = [rm for rm in rms if rm.type.plural == "pods"]
+    ns = names_for(req, pods) if pods else []
+    if ns:
+        return None, ns[0]
+    m = req.find(rf"\b(?:from|of|in|on|into|to|for)\s+({V})")
+    for m in req.findall(rf"\b(?:from|of|in|on|into|to|for)\s+({V})"):
+        v = clean(m.group(1))
+        if is_name(v) and not req.table.get(v) and not _is_keyword(v) and not v.isdigit():
+            return None, v
+    return None, None
+
+
+def _container(req: Req, exclude: str | None = None) -> str | None:
+    for pat in (
+        rf"(?:^|\s)(?:-c|--container)(?:=|\s+)({V})",
+        rf"({V})\s+container\b",
+        rf"\bcontainer\s+(?:named\s+|called\s+)?({V})",
+        r"(?<![\w/.-])([\w-]+-container)\b",
+    ):
+        for m in req.findall(pat):
+            v = clean(m.group(1))
+            if (
+                is_name(v)
+                and not _is_keyword(v)
+                and v.lower() not in ("first", "each", "every", "specific")
+                and v != exclude
+            ):
+                return v
+    return None
+
+
+def h_logs(req: Req) -> Intent:
+    rms = resources(req)
+    it = Intent(verb="logs")
+    kind, name = _target(req, rms)
+    sel = selector(req)
+    if name and not (sel and name == sel):
+        it.names = [name]
+        if kind:
+            it.resource, it.slash = kind, True
+    elif sel:
+        it.selector = sel
+    else:
+        raise Clarify('Logs of which pod? Give its name, e.g. "logs of pod web-1".')
+    c = _container(req, name)
+    if c and c != name:
+        it.set_flag("container", c)
+    if req.has(r"\b(previous|prior|terminated|crashed|last run|before (it|the) restart)"):
+        it.set_flag("previous")
+    if req.has(r"\b(stream|streaming|follow|following|tail -f|live|continuously|keep watching|watch)\b"):
+        it.set_flag("follow")
+    n = number_after(req, r"\b(?:last|most recent|latest|recent|tail|final)(?: of)?")
+    if not n:
+        m = req.find(r"\b(\d+)\s+(?:most recent |last |latest )?lines\b")
+        n = m.group(1) if m else None
+    if n:
+        it.set_flag("tail", n)
+    m = req.find(
+        r"\b(?:since|in the last|from the last|over the last|for the last|in the past|from the past|"
+        r"over the past|for the past|last|past)\s+(\d+)?\s*(s|sec|secs|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?)\b"
+    )
+    if m:
+        unit = m.group(2)[0].lower()
+        num = int(m.group(1) or 1)
+        if unit == "d":
+            num, unit = num * 24, "h"
+        it.set_flag("since", f"{num}{unit}")
+    if req.has(r"\bprefix"):
+        it.set_flag("prefix")
+    if req.has(r"\btimestamps?\b"):
+        it.set_flag("timestamps")
+    m = req.find(r"(\d+)\s*bytes")
+    if m:
+        it.set_flag("limit-bytes", m.group(1))
+    m = req.find(r"(?:wait|waiting)\s+(?:up to\s+)?(\d+)\s*(s|sec|secs|seconds?|m|min|minutes?)\b")
+    if m:
+        it.set_flag("pod-running-timeout", f"{m.group(1)}{m.group(2)[0]}")
+    if req.has(r"\ball (the )?containers|multi(ple|-)? ?containers|every container|each container"):
+        it.set_flag("all-containers", "true")
+    if it.resource and req.has(r"\ball (the )?pods\b"):
+        it.set_flag("all-pods", "true")
+    m = req.find(r"concurrent[\w\s]*?(?:to|of)\s+(\d+)")
+    if m:
+        it.set_flag("max-log-requests", m.group(1))
+    if req.has(r"errors occur|ignor\w* errors"):
+        it.set_flag("ignore-errors", "true")
+    common(req, it, sel=False, out=False)
+    if it.all_namespaces:
+        it.all_namespaces = False
+    return it
+
+
+def _command_words(req: Req) -> list[str] | None:
+    m = (
+        req.find(rf"(?:running|run|execute|exec|executing)\s+(?:the\s+)?({Q})\s+command")
+        or req.find(rf"command\s+({Q})")
+        or req.find(rf"(?:run|running|execute|exec)\s+({Q})")
+        or req.find(r"(?:^|\s)--\s+(.+)$")
+    )
+    if m:
+        import shlex
+
+        try:
+            return shlex.split(clean(m.group(1)))
+        except ValueError:
+            return clean(m.group(1)).split()
+    return None
+
+
+def h_exec(req: Req) -> Intent:
+    rms = resources(req)
+    it = Intent(verb="exec")
+    kind, name = _target(req, rms)
+    if not name:
+        raise Clarify("Run it in which pod? Give the pod's name.")
+    it.names = [name]
+    if kind:
+        it.resource, it.slash = {"service": "svc", "deployment": "deploy"}.get(kind, kind), True
+    c = _container(req, name)
+    if c and c != name:
+        it.set_flag("container", c)
+    cmd = _command_words(req)
+    shell = req.has(r"\b(shell|bash|sh|terminal|interactive|ssh)\b")
+    if shell:
+        it.set_flag("stdin")
+        it.set_flag("tty")
+    if not cmd:
+        if not shell:
+            raise Clarify("Which command should I run in the pod?")
+        cmd = ["/bin/bash"] if req.has(r"\bbash\b") else ["sh"]
+    it.command = cmd
+    common(req, it, allns=False, sel=False, out=False)
+    return it
+
+
+def h_attach(req: Req) -> Intent:
+    rms = resources(req)
+    kind, name = _target(req, rms)
+    if not name:
+        raise Clarify("Attach to which pod?")
+    it = Intent(verb="attach", names=[name])
+    if kind:
+        it.resource, it.slash = {"replicaset": "rs"}.get(kind, kind), True
+    c = _container(req, name)
+    if c and c != name:
+        it.set_flag("container", c)
+    if req.has(r"\b(raw terminal|interactive|stdin|tty)\b"):
+        it.set_flag("stdin")
+        it.set_flag("tty")
+    common(req, it, allns=False, sel=False, out=False)
+    return it
+
+
+def h_port_forward(req: Req) -> Intent:
+    rms = resources(req)
+    it = Intent(verb="port-forward")
+    kind, name = None, None
+    m = req.find(r"<([\w-]+)>")
+    for rm in rms:
+        if rm.type.plural in ("services", "deployments", "statefulsets", "replicasets"):
+            kind = {"services": "svc", "deployments": "deploy"}.get(rm.type.plural, rm.type.singular)
+            if m:
+                name = m.group(1)
+                if rm.type.plural == "services" and not name.startswith("my-service-"):
+                    pass
+            break
+    if kind == "svc" and m:
+        name = re.sub(r"-port$", "", m.group(1))
+    owner = req.find(
+        rf"\bpod\s+(?:created|managed|owned|run)\s+by\s+(?:the\s+|a\s+)?(?:(deployment|statefulset|replica ?set)\s+)?({V})"
+    )
+    if owner and not name:
+        kind = {"statefulset": "sts", "replicaset": "rs", "replica set": "rs"}.get(
+            (owner.group(1) or "").lower(), "deploy"
+        )
+        name = clean(owner.group(2))
+    if not name:
+        k2, name = _target(req, rms)
+        kind = kind or k2
+    if not name:
+        raise Clarify("Forward to which pod or service?")
+    it.names = [name]
+    if kind:
+        it.resource, it.slash = kind, True
+    ports = re.findall(
+        r"\bport\s+(?:number\s+)?(\d+)|\b(\d+):(\d+)\b|port with name\s+<?([\w-]+)>?", req.text, re.I
+    )
+    flat: list[str] = []
+    for a, b, c, d in ports:
+        if b:
+            flat += [b, c]
+        elif a:
+            flat.append(a)
+        elif d:
+            flat.append(d)
+    if not flat:
+        raise Clarify("Which local and remote ports should I forward?")
+    it.args = [f"{flat[0]}:{flat[1]}" if len(flat) > 1 else flat[0]]
+    common(req, it, allns=False, sel=False, out=False)
+    return it
+
+
+def h_scale(req: Req) -> Intent:
+    rms = [r for r in resources(req) if r.type.plural != "pods"]
+    it = Intent(verb="scale", resource=first_type(rms, "deployment"))
+    it.names = names_for(req, rms) if rms else []
+    if not it.names:
+        m = req.find(rf"\bscale\s+(?:up\s+|down\s+)?({V})")
+        if m and is_name(clean(m.group(1))):
+            it.names = [clean(m.group(1))]
+    m = (
+        req.find(r"\bscale\s+(?:\S+\s+){0,6}?(?:to|=)\s*(\d+)\b")
+        or req.find(r"\b(\d+)\s+(?:replicas|pods|instances|copies)\b")
+        or req.find(r"replicas\s*(?:to|=|of)?\s*(\d+)")
+    )
+    if not m:
+        raise Clarify("Scale to how many replicas?")
+    n = m.group(1)
+    cur = number_after(req, r"current (?:size|replicas|replica count|scale) is")
+    if cur:
+        it.set_flag("current-replicas", cur)
+    it.set_flag("replicas", n)
+    if it.names and is_name(it.names[0]) and it.names[0] == n:
+        it.names = []
+    common(req, it, allns=False, out=False)
+    require_name(it, it.resource or "deployment", "scale")
+    return it
+
+
+def h_autoscale(req: Req) -> Intent:
+    rms = [r for r in resources(req) if r.type.plural not in ("pods", "horizontalpodautoscalers")]
+    it = Intent(verb="autoscale", resource=first_type(rms, "deployment"))
+    if it.resource == "replicationcontrollers":
+        it.resource = "rc"
+    it.names = names_for(req, rms)
+    m = req.find(r"between\s+(\d+)\s+and\s+(\d+)")
+    lo, hi = (
+        (m.group(1), m.group(2))
+        if m
+        else (number_after(req, r"\bmin(?:imum)?(?: of)?"), number_after(req, r"\bmax(?:imum)?(?: of)?"))
+    )
+    if lo and lo != "1":
+        it.set_flag("min", lo)
+    elif lo == "1" and not m:
+        it.set_flag("min", lo)
+    if hi:
+        it.set_flag("max", hi)
+    cpu = req.find(r"cpu[\w\s]*?(?:at|of|to)?\s+(\d+%|\d+m)")
+    if cpu:
+        it.set_flag("cpu", cpu.group(1))
+    mem = req.find(r"memory[\w\s]*?(?:at|of|to)?\s+(\d+(?:mi|gi|m|g|%)?)\b")
+    if mem:
+        it.set_flag("memory", mem.group(1))
+    common(req, it, allns=False, out=False, sel=False)
+    if not hi:
+        raise Clarify("What is the maximum number of replicas for the autoscaler?")
+    require_name(it, "deployment", "autoscale")
+    return it
+
+
+ROLLOUT_WORDS = [
+    ("undo", r"\b(undo|roll ?back|revert|previous revision|go back)\b"),
+    ("history", r"\b(history|revisions)\b"),
+    ("pause", r"\bpause"),
+    ("resume", r"\b(resume|unpause)"),
+    ("status", r"\b(status|progress|finished|complete|completion|done)\b"),
+    ("restart", r"\b(restart|bounce|redeploy|recycle|rolling restart|reload)"),
+]
+
+
+def h_rollout(req: Req) -> Intent:
+    sub = next((s for s, p in ROLLOUT_WORDS if req.has(p)), None)
+    if sub is None:
+        raise Clarify("Which rollout action: status, restart, undo, history, pause or resume?")
+    rms = [r for r in resources(req) if r.type.plural in ("deployments", "statefulsets", "daemonsets")]
+    it = Intent(verb=f"rollout {sub}", resource=first_type(rms, "deployments"))
+    if it.resource == "deployments":
+        it.resource = "deployment"
+    it.names = names_for(req, rms)
+    if not it.names and not rms:
+        m = req.find(rf"\b(?:restart|undo|pause|resume|status of|history of|roll ?back)\s+(?:the\s+)?({V})")
+        if m and is_name(clean(m.group(1))):
+            it.names = [clean(m.group(1))]
+    if sub == "undo":
+        n = number_after(req, r"revision")
+        if n:
+            it.set_flag("to-revision", n)
+    if sub == "history":
+        n = number_after(req, r"revision")
+        if n:
+            it.set_flag("revision", n)
+    if sub == "status" and req.has(r"\bwatch|until"):
+        it.set_flag("watch")
+    common(req, it, allns=False, out=False)
+    if it.names:
+        it.slash = True
+    if not it.names and not it.selector and not req.has(r"\ball\b|every") and not it.namespace:
+        raise Clarify(f"Which {it.resource} should I {sub}?")
+    return it
+
+
+def _image_of(v: str) -> str:
+    base = v.split("@")[0].rsplit("/", 1)[-1]
+    return base.split(":")[0]
+
+
+def h_set_image(req: Req) -> Intent:
+    rms = [r for r in resources(req) if r.type.plural not in ("pods",) or len(resources(req)) == 1]
+    it = Intent(verb="set image")
+    types = []
+    for rm in rms:
+        if rm.type.plural not in types:
+            types.append(rm.type.plural)
+    it.resource = ",".join(types) if types else "deployment"
+    pairs: list[str] = []
+    for m in req.findall(rf"({V})\s+container(?:'s)?\s+image\s+(?:to|=)\s+({V})"):
+        pairs.append(f"{clean(m.group(1))}={clean(m.group(2))}")
+    m = req.find(rf"image of all containers\b.*?\bto\s+({V})") or req.find(
+        rf"all containers.*?image\s+(?:to\s+)?({V})"
+    )
+    if m and not pairs:
+        pairs.append(f"*={clean(m.group(1))}")
+    for p in kv_pairs(req):
+        if p not in pairs:
+            pairs.append(p)
+    if not pairs:
+        m = (
+            req.find(rf"\bimage\s+(?:to\s+|=\s*)?(?:be\s+)?({V}[:@]\S+)")
+            or req.find(rf"\bto\s+({V}[:@]\S+)")
+            or req.find(rf"image\s+(?:to\s+)?({Q})")
+        )
+        if m:
+            img = clean(m.group(1))
+            c = _container(req) or _image_of(img)
+            pairs.append(f"{c}={img}")
+    if not pairs:
+        raise Clarify("Which image should I set, and for which container?")
+    it.args = sorted(pairs, key=lambda p: p.split("=")[0])
+    ns = [n for n in names_for(req, rms, allow_quoted=False) if "=" not in n and ":" not in n]
+    if ns and not any(p.endswith("=" + ns[0]) for p in pairs):
+        it.names = ns[:1]
+    if req.has(r"\ball (deployments|the deployments|rc|replication)|all deployments") or (
+        len(types) > 1 and req.has(r"\ball\b")
+    ):
+        it.set_flag("all")
+        it.names = []
+    elif not it.names:
+        first = pairs[0].split("=")[0]
+        if first != "*":
+            it.names = [first]
+        else:
+            raise Clarify("Which deployment should I update?")
+    common(req, it, allns=False, out=False)
+    return it
+
+
+def h_set_env(req: Req) -> Intent:
+    rms = resources(req)
+    it = Intent(verb="set env", resource=first_type(rms, "deployment"))
+    if it.resource == "replicationcontrollers":
+        it.resource = "rc"
+    it.names = [n for n in names_for(req, rms) if "=" not in n]
+    m = req.find(rf"containers?\s+({Q})")
+    if m:
+        it.set_flag("containers", clean(m.group(1)))
+        if it.names == [clean(m.group(1))]:
+            it.names = []
+    if req.has(r"\b(list|show|print|display|what)\b"):
+        it.set_flag("list")
+    elif req.has(r"\b(remove|delete|unset|drop)\b"):
+        m = req.find(r"variable\s+([A-Z_][A-Z0-9_]*)") or req.find(r"\b([A-Z_][A-Z0-9_]{1,})\b")
+        if m:
+            it.args = [m.group(1) + "-"]
+    else:
+        it.args = kv_pairs(req)
+        if not it.args:
+            raise Clarify("Which environment variables (KEY=value) should I set?")
+    if not it.names and req.has(r"\ball\b"):
+        it.set_flag("all")
+        it.resource = it.resource if it.resource != "deployment" else "deployments"
+    common(req, it, allns=False, out=False)
+    require_name(it, "deployment", "update")
+    return it
+
+
+def h_set_resources(req: Req) -> Intent:
+    rms = resources(req)
+    it = Intent(verb="set resources", resource=first_type(rms, "deployment"))
+    it.names = names_for(req, rms, allow_quoted=False)
+    c = _container(req)
+    if c:
+        it.set_flag("container", c)
+    if not it.names and c:
+        it.names = [c]
+    vals = []
+    m = req.find(r"cpu\s+(?:limits?|requests?)?\s*(?:to|=|of)?\s*['\"]?(\d+m?)")
+    if m:
+        vals.append(f"cpu={m.group(1)}")
+    m = req.find(r"memory\s+(?:limits?|requests?)?\s*(?:to|=|of)?\s*['\"]?(\d+\w*)")
+    if m:
+        vals.append(f"memory={m.group(1)}")
+    if not vals:
+        raise Clarify("Which CPU/memory values should I set?")
+    it.set_flag(
+        "requests" if req.has(r"\brequests?\b") and not req.has(r"\blimits?\b") else "limits", ",".join(vals)
+    )
+    common(req, it, allns=False, out=False)
+    require_name(it, "deployment", "update")
+    return it
+
+
+def h_set_sa(req: Req) -> Intent:
+    rms = [r for r in resources(req) if r.type.plural != "serviceaccounts"]
+    it = Intent(verb="set serviceaccount", resource=first_type(rms, "deployment"))
+    it.names = names_for(req, rms, allow_quoted=False)
+    m = req.find(rf"service ?account\s+(?:to\s+)?({V})\s*$") or req.find(rf"\bto\s+({V})\s*$")
+    if not m:
+        raise Clarify("Which service account should it use?")
+    it.args = [clean(m.group(1))]
+    if it.resource == "deployments":
+        it.resource = "deployment"
+    common(req, it, allns=False, out=False)
+    require_name(it, "deployment", "update")
+    return it
+
+
+def _kv_from_words(req: Req, kind: str) -> list[str]:
+    """'the label 'k' and the value 'v'', 'an annotation 'owner: marketing'', k=v tokens."""
+    out: list[str] = []
+    m = req.find(rf"{kind}\s+(?:named\s+|key\s+)?({V})\s+(?:and|with)\s+(?:the\s+)?value\s+({V})")
+    if m:
+        out.append(f"{clean(m.group(1))}={clean(m.group(2))}")
+        return out
+    m = req.find(rf"{kind}\s+({Q})")
+    if m and ":" in m.group(1) and "=" not in m.group(1):
+        k, _, v = clean(m.group(1)).partition(":")
+        return [f"{k.strip()}={v.strip()}"]
+    for m in req.findall(r"""(?<![\w-])['"]?([A-Za-z_][\w./-]*)=('[^']*'|"[^"]*"|[^\s,'"]*)['"]?"""):
+        out.append(f"{m.group(1)}={clean(m.group(2))}")
+    return out
+
+
+def h_label(req: Req, kind: str = "label") -> Intent:
+    verb = "label" if kind == "label" else "annotate"
+    rms = [r for r in resources(req)]
+    it = Intent(verb=verb, resource=first_type(rms))
+    if not it.resource:
+        raise Clarify(f"Which resource should I {verb}?")
+    sel = None
+    m = req.find(
+        rf"(?:having|with|matching|that have|selected by)\s+(?:the\s+)?(?:label\s+)?({KV})\s*labels?\b"
+    ) or req.find(rf"(?:having|with|matching|that have|selected by)\s+(?:the\s+)?labels?\s+({KV})")
+    mark = None
+    if m and not req.has(rf"\b(with|having) (the|a|an) {kind}\b"):
+        sel = clean(m.group(1)).replace(" ", "")
+        mark = m.span(1)
+    text_wo_sel = req.text if mark is None else req.text[: mark[0]] + req.text[mark[1] :]
+    sub = Req(req.raw, text_wo_sel, mask_quotes(text_wo_sel).lower(), req.table)
+    removing = req.has(rf"\b(remov\w*|delet\w*|drop\w*|unset\w*)\b.*\b{kind}")
+    if removing:
+        m = req.find(rf"{kind}\s+(?:named\s+|called\s+|with key\s+)?({V})") or req.find(rf"({Q})\s+{kind}")
+        if not m:
+            raise Clarify(f"Which {kind} should I remove?")
+        args = [clean(m.group(1)).rstrip("-") + "-"]
+    else:
+        args = _kv_from_words(sub, kind)
+    names = []
+    for rm in rms:
+        after = text_wo_sel[
+            rm.end - (len(req.text) - len(text_wo_sel)) if mark and rm.end > mark[1] else rm.end :
+        ]
+        m2 = re.match(rf"\s+({V}(?:\s*(?:,\s*(?:and\s+)?|\band\b)\s*{V})*)", after)
+        if m2:
+            for part in re.split(r"\s*(?:,\s*(?:and\s+)?|\band\b)\s*", m2.group(1)):
+                v = clean(part)
+                if not is_name(v) or "=" in part or req.table.get(v) or _is_keyword(v):
+                    break
+                names.append(v)
+        if names:
+            break
+    if not names:
+        m = req.find(rf"\b(?:named|called)\s+({V})")
+        if m and not removing and is_name(clean(m.group(1))):
+            names = [clean(m.group(1))]
+    if not names:
+        # a lone quoted name that is not part of the key/value
+        for m in re.finditer(Q, text_wo_sel):
+            v = clean(m.group(0))
+            if is_name(v) and not any(v == a.split("=")[0].rstrip("-") or a.endswith("=" + v) for a in args):
+                names = [v]
+                break
+    it.names = names
+    it.args = args
+    if req.has(r"\b(check|list|show|display|what are)\b.*\b(annotations|labels)\b") and not args:
+        it.set_flag("list")
+        it.args = []
+    elif not args:
+        raise Clarify(f"Which {kind} (key=value) should I set?")
+    if req.has(r"overwrit|\bchange\b|\breplace\b"):
+        it.set_flag("overwrite")
+    if sel:
+        it.selector = sel
+    elif not names and req.has(r"\ball\b"):
+        it.set_flag("all")
+    common(req, it, allns=False, sel=False, out=False)
+    if it.resource == "nodes" and not names:
+        raise Clarify(f"Which node should I {verb}?")
+    require_name(it, it.resource, verb)
+    return it
+
+
+def h_annotate(req: Req) -> Intent:
+    return h_label(req, "annotation")
+
+
+def h_taint(req: Req) -> Intent:
+    it = Intent(verb="taint", resource="nodes")
+    it.names = _node_names(req)
+    effect = None
+    m = req.find(r"\b(NoSchedule|PreferNoSchedule|NoExecute)\b")
+    if m:
+        effect = {
+            "noschedule": "NoSchedule",
+            "prefernoschedule": "PreferNoSchedule",
+            "noexecute": "NoExecute",
+        }[m.group(1).lower()]
+    key = req.value(rf"\bkey\s+({V})")
+    value = req.value(rf"\bvalue\s+({V})")
+    literal = req.find(r"([\w./-]+=[\w./-]*:(?:NoSchedule|PreferNoSchedule|NoExecute)-?)")
+    if literal:
+        arg = literal.group(1)
+    elif not key:
+        raise Clarify("Which taint (key=value:Effect) should I apply?")
+    elif req.has(r"\b(remove|delete|drop|untaint)\b"):
+        arg = f"{key}:{effect}-" if effect and not req.has(r"\ball the taints") else f"{key}-"
+    else:
+        arg = (
+            f"{key}={value}:{effect or 'NoSchedule'}"
+            if value and not req.has(r"no value")
+            else f"{key}:{effect or 'NoSchedule'}"
+        )
+    it.args = [arg]
+    if not it.names:
+        sel = selector(req)
+        if sel:
+            it.selector = sel
+        else:
+            raise Clarify("Which node should I taint?")
+    if req.has(r"overwrit"):
+        it.set_flag("overwrite")
+    return it
+
+
+def _node_names(req: Req) -> list[str]:
+    rms = [r for r in resources(req) if r.type.plural == "nodes"]
+    names = names_for(req, rms) if rms else []
+    if names:
+        return names
+    m = req.find(rf"\b(?:cordon|uncordon|drain|taint|mark|untaint)\s+(?:the\s+)?({V})")
+    if m and is_name(clean(m.group(1))) and not _is_keyword(clean(m.group(1))):
+        return [clean(m.group(1))]
+    for m in re.finditer(Q, req.text):
+        v = clean(m.group(0))
+        if is_name(v):
+            return [v]
+    return []
+
+
+def h_node(verb: str):
+    def handler(req: Req) -> Intent:
+        it = Intent(verb=verb, names=_node_names(req))
+        if not it.names:
+            sel = selector(req)
+            if not sel:
+                raise Clarify(f"Which node should I {verb}?")
+            it.selector = sel
+        if verb == "drain":
+            if req.has(r"\bforce|even if"):
+                it.set_flag("force")
+            if req.has(r"ignor\w* (the )?daemon ?sets?"):
+                it.set_flag("ignore-daemonsets")
+            if req.has(r"emptydir|local data"):
+                it.set_flag("delete-emptydir-data")
+        return it
+
+    return handler
+
+
+def _dry_run(req: Req, it: Intent) -> None:
+    if req.has(
+        r"without creating|dry[- ]run|don'?t create|do not create|just the yaml|(the|a) yaml for|generate (the )?yaml|"
+        r"(the|create|print|show) (the )?(yaml|manifest)"
+    ):
+        it.set_flag("dry-run", "client")
+        if it.output is None:
+            it.output = "yaml"
+
+
+def _images(req: Req) -> list[str]:
+    imgs: list[str] = []
+    for pat in (
+        rf"\bimages?\s+(?:of\s+)?(?!named\b|called\b|to\b)({V}(?:\s*(?:,|and)\s*{V})*)",
+        rf"(?:runs?|running|using|with|from)\s+(?:the\s+|an?\s+)?({V})\s+image\b",
+        rf"\b({V})\s+image\b",
+    ):
+        for m in req.findall(pat):
+            for part in re.split(r"\s*(?:,|\band\b)\s*", m.group(1)):
+                v = clean(part)
+                if v.isdigit():
+                    break
+                if (
+                    re.match(r"^[\w][\w./:@-]*$", v)
+                    and v.lower() not in STOP
+                    and v not in imgs
+                    and not _is_keyword(v)
+                ):
+                    imgs.append(v)
+        if imgs:
+            return imgs
+    return imgs
+
+
+def _command_after(req: Req) -> list[str] | None:
+    import shlex
+
+    m = (
+        req.find(rf"(?:runs?|execute|with)\s+(?:the\s+)?command(?:\s+with arguments)?\s+({Q})")
+        or req.find(rf"\bthat\s+(echo(?:es)?|prints?|sleeps?)\s+({Q}|\S+)|\bthat\s+(runs?)\s+({Q})")
+        or req.find(r"(?:^|\s)--\s+(.+)$")
+    )
+    if not m:
+        return None
+    if m.lastindex == 2:
+        word = m.group(1).lower()
+        verb = (
+            "echo" if word.startswith(("echo", "print")) else ("sleep" if word.startswith("sleep") else None)
+        )
+        arg = clean(m.group(2))
+        if verb is None:
+            try:
+                return shlex.split(arg)
+            except ValueError:
+                return arg.split()
+        return [verb, arg]
+    try:
+        return shlex.split(clean(m.group(1)))
+    except ValueError:
+        return clean(m.group(1)).split()
+
+
+CREATE_KINDS = [
+    ("ingress", r"\bingress\b"),
+    ("token", r"\btoken\b"),
+    ("secret generic", r"\bsecret\b"),
+    ("serviceaccount", r"\bservice ?accounts?\b"),
+    ("clusterrolebinding", r"cluster ?role ?binding"),
+    ("rolebinding", r"\brole ?binding"),
+    ("clusterrole", r"cluster ?role"),
+    ("role", r"\brole\b"),
+    ("configmap", r"config ?maps?\b"),
+    ("cronjob", r"cron ?jobs?\b"),
+    ("job", r"\bjobs?\b"),
+    ("quota", r"\b(resource ?quota|quota)\b"),
+    ("poddisruptionbudget", r"disruption budget|\bpdb\b"),
+    ("priorityclass", r"priority ?class"),
+    ("service", r"\bservice\b|\bsvc\b"),
+    ("namespace", r"\bnamespace\b|\bns\b"),
+    ("deployment", r"\bdeployments?\b|\bdeploy\b|single instance|instances? of"),
+]
+
+
+def _create_name(req: Req, words: str) -> str | None:
+    m = req.find(rf"\b(?:named|called|name)\s+({V})")
+    if m and is_name(clean(m.group(1))):
+        return clean(m.group(1))
+    m = req.find(rf"(?:{words})s?\s+({V})")
+    if m and is_name(clean(m.group(1))) and not _is_keyword(clean(m.group(1))):
+        return clean(m.group(1))
+    m = req.find(rf"(?:for|as)\s+(?:the\s+)?(?:service account\s+)?({Q})")
+    if m and is_name(clean(m.group(1))):
+        return clean(m.group(1))
+    for m in re.finditer(Q, req.text):
+        v = clean(m.group(0))
+        if is_name(v):
+            return v
+    return None
+
+
+def h_create(req: Req) -> Intent:
+    kind = next((k for k, p in CREATE_KINDS if req.has(p)), None)
+    if kind is None:
+        if req.has(r"\bpods?\b"):
+            return h_run(req)
+        rms = resources(req)
+        raise Clarify(
+            f"Creating {rms[0].type.plural} needs a manifest; which kind should I create (deployment, "
+            "namespace, configmap, secret, job, cronjob, service account)?"
+            if rms
+            else "What should I create (deployment, namespace, configmap, secret, job, cronjob, service account)?"
+        )
+    if (
+        kind == "service"
+        and req.has(r"\b(for|expose)\b")
+        and not req.has(r"clusterip|nodeport|loadbalancer|headless")
+    ):
+        return h_expose(req)
+    words = CREATE_KINDS[[k for k, _ in CREATE_KINDS].index(kind)][1]
+    words = words.replace(r"\b", "")
+    it = Intent(verb=f"create {kind}")
+    name = _create_name(req, words)
+    if kind == "deployment":
+        imgs = _images(req)
+        m = req.find(rf"(?:instance|instances) of\s+({V})")
+        if not imgs and m:
+            imgs = [clean(m.group(1))]
+        if not imgs:
+            raise Clarify("Which container image should the deployment run?")
+        name = name if name and name not in imgs else (name or _image_of(imgs[0]))
+        for img in imgs:
+            it.set_flag("image", img, append=True)
+        n = number_after(req, r"") if False else None
+        m = req.find(r"(\d+)\s+replicas") or req.find(r"replicas\s*(?:=|of|to)?\s*(\d+)")
+        if m:
+            it.set_flag("replicas", m.group(1))
+        p = number_after(req, r"\bport")
+        if p:
+            it.set_flag("port", p)
+        cmd = _command_after(req)
+        if cmd:
+            it.command = cmd
+        del n
+    elif kind in ("configmap", "secret generic"):
+        lits = _kv_from_words(req, "key")
+        if not lits:
+            raise Clarify("Which key=value pairs should it hold?")
+        for kv in lits:
+            it.set_flag("from-literal", kv, append=True)
+        if name and any(kv.startswith(name + "=") for kv in lits):
+            name = None
+        if kind == "secret generic" and req.has(r"\btls\b"):
+            it.verb = "create secret tls"
+    elif kind in ("job", "cronjob"):
+        m = req.find(rf"from (?:a |the )?cron ?job (?:named |called )?({V})")
+        if m and kind == "job":
+            it.set_flag("from", f"cronjob/{clean(m.group(1))}")
+        else:
+            imgs = _images(req)
+            if not imgs:
+                raise Clarify(f"Which image should the {kind} run?")
+            it.set_flag("image", imgs[0])
+            if name in imgs:
+                name = None
+            if kind == "cronjob":
+                it.set_flag("schedule", _schedule(req))
+            cmd = _command_after(req)
+            if cmd:
+                it.command = cmd
+    elif kind in ("role", "clusterrole"):
+        m = re.search(r"\b(perform|allows?|verbs?|permits?|grants?|can)\b(.*)", req.text.lower())
+        seg = m.group(2) if m else ""
+        verbs = re.findall(r"\b(get|list|watch|create|update|patch|delete|deletecollection)\b", seg)
+        rms = [r for r in resources(req) if r.type.plural not in ("roles", "clusterroles")]
+        if not verbs or not rms:
+            raise Clarify("Which verbs on which resources should the role allow?")
+        it.set_flag("verb", ",".join(dict.fromkeys(verbs)))
+        it.set_flag("resource", ",".join(r.type.plural for r in rms))
+    elif kind in ("rolebinding", "clusterrolebinding"):
+        m = req.find(rf"(?:using|with|to|bind)\s+(?:the\s+)?({V})\s+(cluster ?role|role)")
+        if not m:
+            raise Clarify("Which role should the binding grant?")
+        role = clean(m.group(1))
+        it.set_flag("clusterrole" if "cluster" in m.group(2).lower() else "role", role)
+        name = name if name and name != role else role
+        m = req.find(r"\bfor\s+(.*?)\s+using")
+        subjects = re.split(r"\s*(?:,\s*(?:and\s+)?|\band\b)\s*", m.group(1)) if m else []
+        for s in subjects:
+            s = clean(s)
+            if s.startswith("group"):
+                it.set_flag("group", s, append=True)
+            elif s:
+                it.set_flag("user", s, append=True)
+    elif kind == "quota":
+        hard = []
+        for num, what in re.findall(
+            r"(\d+\w*)\s+(cpus?|memory|pods|services|secrets|configmaps)\b", req.text, re.I
+        ):
+            w = what.lower().rstrip("s") if what.lower().startswith("cpu") else what.lower()
+            hard.append(f"{w}={num}")
+        if hard:
+            it.set_flag("hard", ",".join(hard))
+        if req.has(r"without creating|dry"):
+            _dry_run(req, it)
+    elif kind == "service":
+        stype = (
+            "nodeport"
+            if req.has(r"node ?port")
+            else "loadbalancer"
+            if req.has(r"load ?balancer")
+            else "clusterip"
+        )
+        it.verb = f"create service {stype}"
+        if req.has(r"headless"):
+            it.set_flag("clusterip", "None")
+        m = req.find(r"(\d+):(\d+)") or req.find(r"port\s+(\d+)")
+        if m and not req.has(r"headless"):
+            it.set_flag("tcp", m.group(0) if ":" in m.group(0) else f"{m.group(1)}:{m.group(1)}")
+    elif kind == "ingress":
+        m = req.find(r"(?:requests to|from)\s+(\S+?)\s+to\s+(?:svc|service)\s+(\S+)")
+        if m:
+            rule = f"{m.group(1)}={m.group(2)}"
+            tls = req.value(rf"tls secret\s+({V})")
+            if tls:
+                rule += f",tls={tls}"
+            it.set_flag("rule", rule)
+    elif kind == "priorityclass":
+        n = number_after(req, r"value(?: of)?")
+        if n:
+            it.set_flag("value", n)
+    if kind != "token" and kind != "namespace" and kind != "serviceaccount" and not name:
+        raise Clarify(f"What should the new {kind.split()[-1]} be called?")
+    if not name:
+        raise Clarify(f"What should the new {kind.split()[-1]} be called?")
+    it.names = [name]
+    common(req, it, allns=False, sel=False)
+    _dry_run(req, it)
+    return it
+
+
+def _schedule(req: Req) -> str:
+    m = req.find(r"""schedule\s+(?:of\s+)?(['"][^'"]+['"])""") or req.find(
+        r"""(['"][\d*/,-]+(?: [\d*/,-]+){4}['"])"""
+    )
+    if m:
+        return clean(m.group(1))
+    m = req.find(r"every\s+(\d+)\s+minutes?")
+    if m:
+        return f"*/{m.group(1)} * * * *"
+    if req.has(r"every minute"):
+        return "*/1 * * * *"
+    m = req.find(r"every\s+(\d+)\s+hours?")
+    if m:
+        return f"0 */{m.group(1)} * * *"
+    if req.has(r"every hour|hourly"):
+        return "0 * * * *"
+    if req.has(r"every day|daily|every night|nightly|midnight"):
+        return "0 0 * * *"
+    raise Clarify('On what schedule should the cron job run (e.g. "every 5 minutes")?')
+
+
+def h_run(req: Req) -> Intent:
+    imgs = _images(req)
+    m = req.find(
+        rf"\b(?:start|run|launch|create|spin up)\s+(?:a\s+|an\s+|one\s+)?(?:single instance of\s+)?(?:an?\s+)?({V})\s+pod\b"
+    )
+    pod_word = clean(m.group(1)) if m else None
+    name = None
+    m2 = req.find(rf"\b(?:named|called|name)\s+({V})")
+    if m2 and is_name(clean(m2.group(1))):
+        name = clean(m2.group(1))
+    if not imgs and pod_word and pod_word.lower() not in STOP:
+        imgs = [pod_word]
+    if not imgs:
+        raise Clarify("Which container image should the pod run?")
+    img = imgs[0]
+    if not name:
+        name = pod_word if pod_word and is_name(pod_word) and pod_word != img else _image_of(img)
+    full = next((i for i in imgs if "/" in i), None)
+    if pod_word and pod_word == img and "/" not in img:
+        # "a hazelcast pod": the image is the project's own on Docker Hub
+        img = f"{img}/{img}" if img in ("hazelcast",) else img
+    img = full or img
+    it = Intent(verb="run", names=[name])
+    it.set_flag("image", img)
+    p = number_after(req, r"\bport")
+    if p:
+        it.set_flag("port", p)
+    for e in re.findall(r"""["']?([A-Z_][A-Z0-9_]*=[^\s"',]+)["']?""", req.text):
+        it.set_flag("env", e, append=True)
+    if req.has(r"\blabels?\b"):
+        labs = [kv for kv in kv_pairs(req) if not re.match(r"^[A-Z_][A-Z0-9_]*=", kv)]
+        if labs:
+            it.set_flag("labels", ",".join(labs))
+    fg = req.has(r"foreground|interactive|\bshell\b|attach|\b-it\b")
+    cmd = _command_after(req)
+    if fg or (cmd and req.has(r"\bthen exits?\b")):
+        it.set_flag("stdin")
+        it.set_flag("tty")
+    if req.has(
+        r"don'?t restart|do not restart|never restart|restart=never|\bcreate a\b.*\bpod\b|then exits?|"
+        r"\bnot (be )?restart"
+    ):
+        it.set_flag("restart", "Never")
+    if req.has(r"\b(rm|remove it|delete it|temporary|clean up|cleanup) (after|when|once)|--rm\b"):
+        it.set_flag("rm")
+    if req.has(r"\bexpose (its|the|it)") and p:
+        it.set_flag("expose")
+    if cmd:
+        it.command = cmd
+    common(req, it, allns=False, sel=False)
+    _dry_run(req, it)
+    return it
+
+
+def h_expose(req: Req) -> Intent:
+    rms = [
+        r for r in resources(req) if r.type.plural != "services" or req.has(r"expose (the )?(service|svc)")
+    ]
+    kind = first_type(rms)
+    if req.has(r"\breplicated\b") and not req.has(r"replica ?set|\brs\b"):
+        kind = "rc"
+    if not kind:
+        raise Clarify("What should I expose (deployment, pod, replica set, service) and which one?")
+    short = {"replicationcontrollers": "rc", "replicasets": "rs", "deployments": "deployment", "pods": "pod"}
+    it = Intent(verb="expose", resource=short.get(kind, kind))
+    name = None
+    m = req.find(
+        rf"\b(?:a|an|the)\s+(?:replicated\s+)?({V})\s+(?:deployment|pod|replica ?set|service|rc)\b"
+    ) or req.find(rf"replicated\s+({V})")
+    if m and is_name(clean(m.group(1))):
+        name = clean(m.group(1))
+    if not name:
+        ns = names_for(req, rms, allow_quoted=False, named=False)
+        name = ns[0] if ns else None
+    svc_name = req.value(rf"with the name\s+({V})") or req.value(rf"(?:service|svc) (?:named|called)\s+({V})")
+    if name == svc_name:
+        name = None
+    if not name:
+        raise Clarify(f"Which {it.resource} should I expose?")
+    it.names = [name]
+    p = number_after(req, r"(?:serves on|on|listens on|expose|service)\s+port")
+    if not p:
+        p = number_after(req, r"\bport")
+    if p:
+        it.set_flag("port", p)
+    t = number_after(req, r"(?:containers on|target) port") or number_after(req, r"to port")
+    if t and t != p:
+        it.set_flag("target-port", t)
+    if svc_name:
+        it.set_flag("name", svc_name)
+    if req.has(r"node ?port"):
+        it.set_flag("type", "NodePort")
+    elif req.has(r"load ?balancer"):
+        it.set_flag("type", "LoadBalancer")
+    common(req, it, allns=False, sel=False)
+    return it
+
+
+def h_events(req: Req) -> Intent:
+    if sort_by(req):
+        return h_get(req)
+    it = Intent(verb="events")
+    types = [t.capitalize() for t in re.findall(r"\b(warning|normal)\b", req.text.lower())]
+    if types:
+        it.set_flag("types", ",".join(dict.fromkeys(types)))
+    rms = [r for r in resources(req) if r.type.plural != "events"]
+    if rms:
+        ns = names_for(req, rms)
+        if ns:
+            it.set_flag("for", f"{rms[0].type.singular}/{ns[0]}")
+    if req.has(r"\bwatch\b"):
+        it.set_flag("watch")
+    common(req, it, sel=False)
+    return it
+
+
+def h_top(req: Req) -> Intent:
+    rms = [r for r in resources(req) if r.type.plural in ("pods", "nodes")]
+    kind = "node" if rms and rms[0].type.plural == "nodes" else "pod"
+    it = Intent(verb=f"top {kind}")
+    it.names = names_for(req, rms) if rms else []
+    if req.has(r"containers"):
+        it.set_flag("containers")
+    if req.has(r"most (cpu)|by cpu|highest cpu"):
+        it.set_flag("sort-by", "cpu")
+    elif req.has(r"most (memory|ram)|by memory|highest memory"):
+        it.set_flag("sort-by", "memory")
+    common(req, it, allns=kind == "pod", out=False)
+    return it
+
+
+def h_explain(req: Req) -> Intent:
+    rms = resources(req)
+    m = req.find(r"\b([a-z]+(?:\.[a-zA-Z]+)+)\b")
+    if not rms:
+        raise Clarify("Which resource should I explain (e.g. pods, deployments.spec)?")
+    res = rms[0].type.plural
+    if m and req.table.get(m.group(1).split(".")[0]):
+        res = m.group(1)
+    it = Intent(verb="explain", resource=res)
+    if req.has(r"\ball (the )?fields|recursive|every field"):
+        it.set_flag("recursive")
+    v = req.value(r"api[- ]versions?\s+([\w.]+/v\w+)") or req.value(r"\b([\w.]+/v\d\w*)\b")
+    if v:
+        it.set_flag("api-version", v)
+    o = req.value(r"\b(plaintext-openapiv2|plaintext)\b")
+    if o:
+        it.output = o
+    return it
+
+
+def h_api_resources(req: Req) -> Intent:
+    it = Intent(verb="api-resources")
+    if req.has(r"non-namespaced|not namespaced|cluster[- ]scoped|cluster[- ]level"):
+        it.set_flag("namespaced", "false")
+    elif req.has(r"\bnamespaced\b"):
+        it.set_flag("namespaced", "true")
+    verbs = re.findall(
+        r"""['"](get|list|watch|create|update|patch|delete|deletecollection)['"]""", req.text, re.I
+    )
+    if verbs and req.has(r"verbs?"):
+        it.set_flag("verbs", ",".join(v.lower() for v in verbs))
+    g = req.value(rf"(?:in|from)\s+the\s+({V})\s+api\s*group") or req.value(rf"api[- ]?group\s+({V})")
+    if g:
+        it.set_flag("api-group", g)
+    if req.has(r"\bsort"):
+        it.set_flag("sort-by", "kind" if req.has(r"by kind") else "name")
+    it.output = output(req)
+    return it
+
+
+def h_simple(verb: str):
+    def handler(req: Req) -> Intent:
+        it = Intent(verb=verb)
+        if verb in ("auth whoami", "version", "kuberc view"):
+            it.output = output(req) if req.has(r"json|yaml") else None
+        if verb == "version" and req.has(r"client (version )?only|only the client|just the client"):
+            it.set_flag("client")
+        if verb == "plugin list" and req.has(r"names? only|only (the )?(binary )?names|without paths"):
+            it.set_flag("name-only")
+        return it
+
+    return handler
+
+
+def h_cluster_info(req: Req) -> Intent:
+    if not req.has(r"\bdump|cluster state"):
+        return Intent(verb="cluster-info")
+    it = Intent(verb="cluster-info dump")
+    m = req.find(r"\bto\s+((?:/|\./|~/)[\w./~-]+)")
+    if m:
+        it.set_flag("output-directory", m.group(1))
+    if all_namespaces(req):
+        it.all_namespaces = True
+    return it
+
+
+def h_auth_can_i(req: Req) -> Intent:
+    it = Intent(verb="auth can-i")
+    if req.has(r"\b(all|every|which|what)\b.*\b(allowed )?(actions|permissions|can i do)\b|--list"):
+        it.set_flag("list")
+        common(req, it, sel=False, out=False)
+        return it
+    if req.has(r"do everything|all actions|anything") and req.has(r"everything|all resources|anything"):
+        it.args = ["*", "*"]
+    else:
+        m = re.search(
+            r"\bi\s+(?:can\s+|to\s+|allowed to\s+)?(get|list|watch|create|update|patch|delete|approve|"
+            r"read|edit|exec|view|see|scale|deletecollection|impersonate|escalate|bind|use)\b",
+            req.low,
+        )
+        if not m:
+            m = re.search(
+                r"\bcan-i\s+(\w+)|\bto\s+(get|list|watch|create|update|patch|delete|read|view)\b", req.low
+            )
+        if not m:
+            raise Clarify("Which action should I check (get, list, create, delete, …) and on what?")
+        verb = next(g for g in m.groups() if g)
+        verb = {"read": "get", "view": "get", "see": "get", "edit": "update", "exec": "create"}.get(
+            verb, verb
+        )
+        rms = resources(req)
+        if rms:
+            res = rms[0].type.plural
+            if req.has(r"\blogs?\b") and res == "pods":
+                it.set_flag("subresource", "log")
+        else:
+            m2 = req.find(r"\b([a-z]+(?:\.[a-z0-9-]+)+\.(?:io|com|org))\b")
+            if not m2:
+                raise Clarify("On which resource should I check that permission?")
+            res = m2.group(1)
+        it.args = [verb, res]
+    sa = req.find(rf"service ?account\s+({V})\s+(?:of|in)\s+(?:the\s+)?namespace\s+({V})")
+    if sa:
+        it.set_flag("as", f"system:serviceaccount:{clean(sa.group(2))}:{clean(sa.group(1))}")
+        rest = req.text[sa.end() :]
+        sub = Req(req.raw, rest, mask_quotes(rest).lower(), req.table)
+        ns = namespace(sub)
+        if ns:
+            it.namespace = ns
+        return it
+    who = req.value(rf"\b(?:as|can)\s+(?:the\s+)?user\s+({V})")
+    if who:
+        it.set_flag("as", who)
+    common(req, it, sel=False, out=False)
+    return it
+
+
+def h_config(req: Req) -> Intent:
+    low = req.low
+    name = None
+    m = req.find(rf"\brename (?:the )?context\s+({V})\s+to\s+({V})")
+    if m:
+        return Intent(verb="config rename-context", names=[clean(m.group(1))], args=[clean(m.group(2))])
+    if req.has(r"unset (the )?current[- ]context"):
+        return Intent(verb="config unset", args=["current-context"])
+    if req.has(r"current[- ]context|which context|what context|context am i|active context") and not req.has(
+        r"\b(switch|use|change|set)\b.*\bto\b"
+    ):
+        return Intent(verb="config current-context")
+    if re.search(r"\b(set|change|switch|make)\b.*\b(default )?namespace\b", low) and not resources_non_ns(
+        req
+    ):
+        ns = req.value(rf"\bnamespace\s+(?:to\s+)?(?:be\s+)?({V})") or req.value(rf"\bto\s+({V})\s*$")
+        if ns and ns.lower() not in ("of", "the", "to"):
+            return Intent(verb="config set-context", flags=[{"name": "current"}], namespace=ns)
+    if re.search(r"\bdelete\b.*\bcontext\b", low):
+        name = req.value(rf"context (?:for|of) the\s+({V})\s+cluster") or req.value(rf"context\s+({V})")
+        return Intent(verb="config delete-context", names=[name] if name else [])
+    if re.search(r"\bdelete\b.*\bcluster\b", low):
+        name = req.value(rf"\bthe\s+({V})\s+cluster") or req.value(rf"cluster\s+({V})")
+        return Intent(verb="config delete-cluster", names=[name] if name else [])
+    if re.search(r"\bdelete\b.*\buser\b", low):
+        name = req.value(rf"\bthe\s+({V})\s+user") or req.value(rf"user\s+({V})")
+        return Intent(verb="config delete-user", names=[name] if name else [])
+    if re.search(r"(cert|tls)\w* check", low):
+        name = req.value(rf"\b(?:for )?the\s+({V})\s+cluster")
+        return Intent(
+            verb="config set-cluster",
+            names=[name] if name else [],
+            flags=[{"name": "insecure-skip-tls-verify", "value": "true"}],
+        )
+    if re.search(r"\b(switch|use|change|set)\b.*\bcontext|\bswitch to\b|use-context", low):
+        name = (
+            req.value(rf"context\s+(?:to\s+)?({V})\s*$")
+            or req.value(rf"\bto\s+({V})\s*$")
+            or req.value(rf"context (?:for|of) the\s+({V})\s+cluster")
+            or req.value(rf"context\s+({V})")
+        )
+        if not name or not is_name(name):
+            raise Clarify("Which context should I switch to?")
+        return Intent(verb="config use-context", names=[name])
+    if re.search(r"\bcontexts?\b", low):
+        it = Intent(verb="config get-contexts")
+        if re.search(r"context names|names of|only (the )?names", low):
+            it.output = "name"
+        return it
+    if re.search(r"\bclusters\b", low):
+        return Intent(verb="config get-clusters")
+    m = re.search(r"\bpassword for the\s+(\S+)\s+user", req.text, re.I)
+    if m:
+        return Intent(
+            verb="config view",
+            output=f'jsonpath={{.users[?(@.name == "{clean(m.group(1))}")].user.password}}',
+        )
+    if re.search(r"first user", low):
+        return Intent(verb="config view", output="jsonpath={.users[].name}")
+    if re.search(r"\busers\b", low):
+        if re.search(r"\blist of users|user names|names of (the )?users", low):
+            return Intent(verb="config view", output="jsonpath={.users[*].name}")
+        return Intent(verb="config get-users")
+    it = Intent(verb="config view")
+    if re.search(r"\braw\b|certificate data|secrets", low):
+        it.set_flag("raw")
+    if re.search(r"\bminif|current context only", low):
+        it.set_flag("minify")
+    return it
+
+
+def resources_non_ns(req: Req) -> list[RMatch]:
+    return [r for r in resources(req) if r.type.plural != "namespaces"]
+
+
+def h_certificate(req: Req) -> Intent:
+    sub = "deny" if req.has(r"\bdeny|reject") else "approve"
+    name = req.value(r"\b(csr-[\w-]+)") or req.value(
+        rf"(?:csr|certificate signing request|certificate)\s+({V})"
+    )
+    if not name:
+        raise Clarify("Which certificate signing request?")
+    it = Intent(verb=f"certificate {sub}", names=[name])
+    if req.has(r"\bforce"):
+        it.set_flag("force")
+    return it
+
+
+def h_wait(req: Req) -> Intent:
+    rms = resources(req)
+    it = Intent(verb="wait", resource=first_type(rms, "pods"))
+    if it.resource:
+        it.resource = req.table.get(it.resource).singular if req.table.get(it.resource) else it.resource
+    it.names = names_for(req, rms)
+    it.slash = True
+    cond = (
+        req.value(r"condition of type\s+(\S+)")
+        or req.value(rf"({Q})\s+(?:status\s+)?condition")
+        or req.value(r"\bto be\s+(ready|available|complete)\b")
+    )
+    if req.has(r"status phase"):
+        phase = req.value(r"phase to be\s+(\S+)")
+        it.set_flag("for", f"jsonpath={{.status.phase}}={phase}")
+    elif req.has(r"to have ingress"):
+        it.set_flag("for", "jsonpath={.status.loadBalancer.ingress}")
+    elif req.has(r"\bdeleted|to be gone|to disappear"):
+        it.set_flag("for", "delete")
+    if cond:
+        it.set_flag("for", f"condition={cond[0].upper() + cond[1:]}", append=True)
+    if req.has(r"\bcreated\b"):
+        it.set_flag("for", "create", append=True)
+    if not it.flags:
+        raise Clarify("Wait for what: a condition (e.g. Ready), deletion, or a field value?")
+    t = req.find(r"(?:timeout|up to|at most)\s+(?:of\s+)?(\d+)\s*(s|sec|seconds?|m|min|minutes?)")
+    if t:
+        it.set_flag("timeout", f"{t.group(1)}{t.group(2)[0]}")
+    common(req, it, allns=False, out=False)
+    if not it.names and not it.selector:
+        raise Clarify("Wait for which object?")
+    return it
+
+
+def h_proxy(req: Req) -> Intent:
+    it = Intent(verb="proxy")
+    p = number_after(req, r"\bport")
+    if p:
+        it.set_flag("port", p)
+    m = req.find(r"static content from\s+(\S+)")
+    if m:
+        it.set_flag("www", clean(m.group(1)))
+    m = req.find(r"api prefix to\s+(\S+)")
+    if m:
+        v = clean(m.group(1))
+        it.set_flag("api-prefix", v if v.startswith("/") else "/" + v)
+    elif req.has(r"all of the kubernetes api and nothing else"):
+        it.set_flag("api-prefix", "/")
+    return it
+
+
+def h_edit(req: Req) -> Intent:
+    rms = resources(req)
+    if not rms:
+        raise Clarify('What should I edit? e.g. "edit deployment web".')
+    it = Intent(verb="edit", resource=rms[0].type.plural, names=names_for(req, rms))
+    if req.has(r"save the modified config|save-config"):
+        it.set_flag("save-config")
+    m = req.find(r"['\"]?(status|scale)['\"]?\s+subresource")
+    if m:
+        it.set_flag("subresource", m.group(1))
+    common(req, it, allns=False, sel=False)
+    if it.output not in ("yaml", "json"):
+        it.output = None
+    return it
+
+
+def h_label_or_get(req: Req) -> Intent:
+    return h_get(req)
+
+
+# ---------------------------------------------------------------------------------------------
+# choosing the verb
+
+_LABEL_VERB = (
+    r"^(label|annotate)\b|\b(add|put|apply|attach|set|update|change|remove|delete|drop|unset|overwrite)\b[^.]*?"
+    r"\b(label|labels|annotation|annotations)\b(?! (selector|column))|\bannotate\b|\brelabel\b|^label\b"
+    r"|\b(check|list|show|display) the annotations\b"
+)
+
+
+def _choose(req: Req):
+    low = req.low
+    has = req.has
+    selector_use = re.search(
+        r"\b(with|having|matching|by|that have)\s+(the\s+)?(label|labels)\b", low
+    ) and not re.search(r"with the label \S+ and", low)
+    table = [
+        (
+            "run",
+            r"^(start|run|launch|spin up|create) (a |an |one )?(single instance of )?(an? )?[\w./:-]+ pod\b|"
+            r"^(create|start|run|launch) a pod\b",
+            h_run,
+        ),
+        ("edit", r"^edit\b", h_edit),
+        (
+            "auth whoami",
+            r"whoami|who am i|subject attributes|my (identity|user ?name)|which user am i",
+            h_simple("auth whoami"),
+        ),
+        (
+            "auth can-i",
+            r"\bcan-i\b|\bcan i\b|\b(if|whether) i can\b|\bam i allowed|\ballowed actions\b|\ballowed to\b|\bhave permission",
+            h_auth_can_i,
+        ),
+        (
+            "version",
+            r"\b(client|server|kubectl|kubernetes|cluster)( and server)? versions?\b|^versions?$|"
+            r"\bversions? of (kubectl|kubernetes|the cluster)|what version",
+            h_simple("version"),
+        ),
+        (
+            "config",
+            r"\bkubeconfig\b|current[- ]context|\bcontexts?\b|\bkubectl knows\b|(cert|tls)\w* check|"
+            r"\b(set|change|switch)\b (the |my )?(default |current )?namespace\b|"
+            r"delete the \S+ (cluster|user)\b|password for the|first user|list of users",
+            h_config,
+        ),
+        (
+            "explain",
+            r"\bexplain\b|\bexplanation\b|\bdocumentation\b|\bdocs for\b|\bschema\b|\bfields of\b|all the fields",
+            h_explain,
+        ),
+        (
+            "api-resources",
+            r"api[- ]resources|resource types|supported (api )?resources|\b(non-)?namespaced resources|"
+            r"^all resources (with|that|in)|^all (non-)?namespaced",
+            h_api_resources,
+        ),
+        ("api-versions", r"api[- ]versions", h_simple("api-versions")),
+        (
+            "cluster-info",
+            r"cluster[- ]info|address(es)? of the (control plane|master)|cluster state|"
+            r"\bdump (all|the|current)",
+            h_cluster_info,
+        ),
+        ("kuberc", r"\bkuberc\b", h_simple("kuberc view")),
+        ("options", r"flags inherited|global (flags|options)|inherited by all", h_simple("options")),
+        ("plugin", r"\bplugins?\b", h_simple("plugin list")),
+        ("proxy", r"\bproxy\b", h_proxy),
+        ("certificate", r"\b(approve|deny|reject)\b.*\b(csr|certificate signing)|\bcsr-", h_certificate),
+        ("wait", r"^wait\b|\bwait for\b|\bwait until\b", h_wait),
+        (
+            "port-forward",
+            r"port[- ]forward|\bforward (local )?(port|traffic)|listen on (local )?port|tunnel",
+            h_port_forward,
+        ),
+        ("autoscale", r"auto[- ]?scal|\bhpa\b", h_autoscale),
+        (
+            "set resources",
+            r"\b(cpu|memory) (limits?|requests?)\b|\b(limits?|requests?) (for|on|of) (cpu|memory)",
+            h_set_resources,
+        ),
+        (
+            "top",
+            r"\bmetrics\b|\bcpu/memory|\butili[sz]ation\b|resource usage|\btop (pods?|nodes?)\b|^top\b|"
+            r"using the most|most (cpu|memory)|\b(cpu|memory|resource) (usage|consumption)",
+            h_top,
+        ),
+        ("logs", r"\blogs?\b|\blines of output\b|\b\d+ lines\b", h_logs),
+        (
+            "exec",
+            r"\bexec\b|\bexecute\b|\bshell (in|into|on|to)\b|\bopen a shell|\bget a shell|\bssh into|"
+            r"running (the )?'q+' command|\brun (the )?'q+' (command )?(in|on|inside)",
+            h_exec,
+        ),
+        (
+            "attach",
+            r"\battach\b|raw terminal|sends stdin|get output from (running )?pod|output from (the first pod|\S+ from pod)",
+            h_attach,
+        ),
+        ("set serviceaccount", r"service ?account to\b", h_set_sa),
+        (
+            "rollout",
+            r"\brollout\b|roll out|\broll ?back\b|\bundo\b|rolling (restart|update)|\brestart\b|"
+            r"\b(rollout|deployment|revision) history\b|\bhistory of\b|\bpaused?\b|\bresumed?\b|\bunpause\b|"
+            r"\bbounce\b|\bredeploy\b",
+            h_rollout,
+        ),
+        ("cordon", r"\buncordon\b|\bmark .* as schedulable\b|\bschedulable again", h_node("uncordon")),
+        ("cordon", r"\bcordon\b|unschedulable", h_node("cordon")),
+        ("drain", r"\bdrain\b", h_node("drain")),
+        ("taint", r"\btaint|\buntaint", h_taint),
+        ("set env", r"environment variables?|\benv vars?\b|\benv\b", h_set_env),
+        (
+            "set image",
+            r"\b(set|update|change|upgrade|bump|switch)\b[^.]*\bimages?\b|\bimages? of all containers|"
+            r"\bwrong image|\bnew image",
+            h_set_image,
+        ),
+        ("annotate", r"annotat", h_annotate),
+        ("label", _LABEL_VERB, h_label),
+        ("scale", r"\bscale\b|\bresize\b", h_scale),
+        ("expose", r"\bexpose\b(?! (port|traffic))|(create|make) a service for", h_expose),
+        ("edit", r"^edit\b|\bedit (the|a|an|deployment|service|svc|pod|configmap)\b", h_edit),
+        ("events", r"\bevents\b", h_events),
+        (
+            "create",
+            r"^(create|make|generate|add|set up|spin up|deploy|new|request)\b|without creating|yaml for a new|\b(create|make|generate)\b|"
+            r"start a single instance|^start (a|an|one) \S+$",
+            h_create,
+        ),
+        ("run", r"^(run|start|launch|spin up)\b|\b(run|start|launch) (a|an|one) ", h_run),
+        (
+            "delete",
+            r"\b(delete|remove|rm|kill|destroy|erase|terminate|get rid of|evict|wipe|nuke|purge)\b",
+            h_delete,
+        ),
+        (
+            "describe",
+            r"\bdescribe\b|(?<!more )(?<!with )(?<!additional )\bdetails?\b|\bdetailed\b|\binspect\b|tell me (more )?about|what'?s wrong with|"
+            r"why is",
+            h_describe,
+        ),
+        (
+            "get",
+            r"\b(get|list|show|display|print|view|see|fetch|find|which|what|check|watch|are there|how many|"
+            r"give me|all|ls|enumerate|output)\b|\bimages running\b",
+            h_get,
+        ),
+    ]
+    for name, pattern, handler in table:
+        if (
+            name in ("label", "annotate")
+            and selector_use
+            and not re.search(r"\b(add|put|set|update|change|remove|drop|overwrite)\b", low)
+        ):
+            continue
+        if (
+            name == "label"
+            and re.search(r"\b(show|display|print|list|get)\b[^.]*\blabels?\b", low)
+            and not re.search(r"\b(add|update|change|remove|set)\b", low)
+        ):
+            continue
+        if name == "taint" and re.search(
+            r"\b(view|show|list|display|existing|see|get|print)\b[^.]*\btaints\b", low
+        ):
+            continue
+        if name == "rollout" and re.search(r"sort(ed)? by restart", low):
+            continue
+        if (
+            name == "rollout"
+            and re.search(r"^(create|make|run|start)\b", low)
+            and not re.search(r"\brestart\b", low)
+        ):
+            continue
+        if name == "create" and re.search(r"\bservice for\b", low):
+            return "expose", h_expose, 0.9
+        if has(pattern):
+            return name, handler, 0.9
+    if resources(req):
+        return "get", h_get, 0.6
+    return "none", None, 0.0
