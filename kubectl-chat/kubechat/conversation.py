@@ -147,6 +147,12 @@ class Conversation:
     def handle(self, request: str) -> Outcome:
         received = time.monotonic()
         target = self.target()
+        if not self.settings.offline:
+            from .diagnose import parse_request
+
+            asked = parse_request(request)
+            if asked is not None:
+                return self._diagnose(request, asked, target, received)
         with self.ui.thinking():
             t = self._translate(request)
         if t.argv is None:
@@ -191,6 +197,52 @@ class Conversation:
         if preview.risk != "read":
             self._check_spool()
         return self._execute(request, preview, confirmation, target, received)
+
+    def _diagnose(self, request: str, asked, target, received: float) -> Outcome:
+        """Read-only troubleshooting: each read still passes policy before it runs."""
+        from .diagnose import diagnose
+        from .safety.policy import build_input, decide
+
+        kind, name, ns = asked
+        ns = ns or self.options.namespace or target.namespace
+        ident = self.identity()
+
+        def allowed(argv: list[str]) -> bool:
+            inp = build_input(
+                argv,
+                user=getattr(ident, "user", "") or "",
+                groups=list(getattr(ident, "groups", []) or []),
+                cluster=target.cluster or "",
+                context=target.context or "",
+                mode=self.settings.mode,
+                default_namespace=ns,
+            )
+            d = decide(inp)
+            return d.allow and d.confirm == "none"
+
+        with self.ui.thinking():
+            finding = diagnose(kind, name, ns, self.options, allowed)
+        from .render import command_text
+
+        steps = [command_text(s) for s in finding.steps]
+        text = "checked:\n" + "\n".join(f"  {c}" for c in steps) + "\nfound:\n"
+        text += "\n".join(f"  - {f}" for f in finding.facts) or "  (nothing)"
+        text += f"\nsummary: {finding.summary}\n"
+        self.ui.stdout(text)
+        first = finding.steps[0] if finding.steps else ["get", "pod", name, "-n", ns]
+        p = Preview(
+            request,
+            first,
+            command_text(first),
+            "read",
+            source="diagnose",
+            policy_allow=True,
+            confirm="none",
+            namespace=ns,
+        )
+        out = Outcome("executed", request, p, exit_code=0, stdout=text)
+        out.message = finding.summary
+        return self._audit(out, target, received, extra={"kubechat.io/steps": " ; ".join(steps)})
 
     def _translate(self, request: str):
         from .translate import translate
@@ -304,7 +356,7 @@ class Conversation:
             self.session.record_output(res.stdout)
         return self._audit(out, target, received)
 
-    def _audit(self, out: Outcome, target, received: float) -> Outcome:
+    def _audit(self, out: Outcome, target, received: float, extra: dict[str, str] | None = None) -> Outcome:
         from .audit.record import Cluster, ObjectRef, PolicyResult, RbacResult, RecordInput, UserInfo
 
         ident = self.identity()
@@ -337,6 +389,7 @@ class Conversation:
             annotations={
                 "kubechat.io/status": out.status,
                 **({"kubechat.io/source": p.source} if p and p.source else {}),
+                **(extra or {}),
             },
         )
         record = self.trail.record(inp)

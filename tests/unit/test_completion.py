@@ -1,0 +1,30 @@
+"""kubectl_complete-chat speaks Cobra's completion protocol."""
+
+import yaml
+
+from kubechat import completion
+
+
+def test_first_word_completes_subcommands_and_examples():
+    assert completion.candidates(["sa"]) == ["sandbox"]
+    assert '"list pods"' in completion.candidates([""])
+
+
+def test_flags_complete():
+    assert completion.candidates(["--dr"]) == ["--dry-run"]
+    assert completion.candidates(["ask", "--as"]) == ["--as", "--as-group"]
+
+
+def test_contexts_come_from_the_kubeconfig(tmp_path, monkeypatch):
+    cfg = tmp_path / "config"
+    cfg.write_text(
+        yaml.safe_dump({"contexts": [{"name": "prod-eu", "context": {}}, {"name": "dev", "context": {}}]})
+    )
+    monkeypatch.setenv("KUBECONFIG", str(cfg))
+    assert completion.candidates(["--context", "pr"]) == ["prod-eu"]
+
+
+def test_main_ends_with_the_directive(capsys):
+    completion.main(["--yes"])
+    out = capsys.readouterr().out.splitlines()
+    assert out == ["--yes", ":4"]
