@@ -20,6 +20,10 @@ _memo: dict[str, tuple[float, ResourceTable]] = {}
 
 
 def kubectl_binary() -> str | None:
+    """KUBECHAT_KUBECTL, else kubectl on PATH, else the one built into testbin_dir()."""
+    env = os.environ.get("KUBECHAT_KUBECTL")
+    if env:
+        return env
     found = shutil.which("kubectl")
     if found:
         return found

@@ -1,0 +1,62 @@
+"""The model path with the real embedded model: it chooses among candidate commands built from
+the request, under a per-request grammar; a missing or corrupt model is a clear error and the
+rule path keeps working."""
+
+from pathlib import Path
+
+import pytest
+
+from kubechat.errors import ModelError
+from kubechat.translate import translate
+from kubechat.translate.compare import same_command
+
+pytestmark = pytest.mark.integration
+llama_cpp = pytest.importorskip("llama_cpp")
+
+
+@pytest.fixture(scope="module")
+def model():
+    from kubechat.translate.model import ModelTranslator
+
+    return ModelTranslator.load()
+
+
+@pytest.mark.parametrize(
+    "text, want",
+    [
+        ("web deployment, 5 copies", "kubectl scale deployment web --replicas=5"),
+        ("gimme svc checkout", "kubectl get services checkout"),
+        ("billing-api deployment needs a kick", "kubectl rollout restart deployment/billing-api"),
+    ],
+)
+def test_requests_only_the_model_path_gets_right(model, text, want):
+    rules_only = translate(text, offline=True, use_model=False)
+    assert not same_command(rules_only.command, want)
+    t = translate(text, offline=True, model=model)
+    assert t.source == "model"
+    assert same_command(t.command, want), t.command
+
+
+def test_missing_model_is_a_clear_error_and_rules_still_work(tmp_path):
+    from kubechat.translate.model import ModelTranslator
+
+    with pytest.raises(ModelError, match="does not exist"):
+        ModelTranslator.load(tmp_path / "missing.gguf")
+    t = translate("list pods in prod", offline=True, model_path=str(tmp_path / "missing.gguf"))
+    assert t.command == "kubectl get pods -n prod" and t.source == "rules"
+
+
+def test_corrupt_model_is_a_clear_error_and_rules_still_work(tmp_path):
+    from kubechat.translate.model import ModelTranslator
+
+    bad = tmp_path / "bad.gguf"
+    bad.write_bytes(b"GGUF" + b"\0" * 64)
+    with pytest.raises(ModelError):
+        ModelTranslator.load(bad)
+    junk = Path(tmp_path / "junk.gguf")
+    junk.write_bytes(b"not a model")
+    with pytest.raises(ModelError, match="not a GGUF"):
+        ModelTranslator.load(junk)
+    t = translate("describe the mystery thing", offline=True, model_path=str(junk))
+    assert t.argv is None or t.source == "rules"
+    assert any("model unavailable" in n for n in t.notes) or t.source == "rules"

@@ -1,0 +1,49 @@
+"""Translation against the real sandbox cluster: discovery (CRDs, short names) and follow-ups that
+resolve real pod names from real kubectl output."""
+
+import subprocess
+
+import pytest
+
+from kubechat.translate import translate
+from kubechat.translate.context import Session
+from kubechat.translate.discovery import resource_table
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def kube(sandbox, monkeypatch):
+    monkeypatch.setenv("KUBECHAT_KUBECTL", str(sandbox.kubectl))
+    return str(sandbox.admin_kubeconfig)
+
+
+def test_discovery_finds_the_seeded_crd_and_caches_it(kube):
+    table = resource_table(kubeconfig=kube, refresh=True)
+    backup = table.get("backups")
+    assert backup is not None and backup.group == "ops.kubechat.io" and "bk" in backup.short
+    assert table.get("bk") is backup
+    t = translate("list backups in prod", kubeconfig=kube, use_model=False)
+    assert t.command == "kubectl get backups -n prod"
+    t = translate("describe bk nightly", kubeconfig=kube, use_model=False)
+    assert t.argv[:2] == ["describe", "backups"]
+
+
+def test_unknown_type_is_rejected_with_a_suggestion(kube):
+    t = translate("list backupz", kubeconfig=kube, use_model=False)
+    assert t.argv is None and "did you mean backups" in t.clarification
+
+
+def test_follow_up_resolves_a_real_pod_name(sandbox, kube):
+    session = Session.open("cluster")
+    first = translate("list pods in prod", session=session, kubeconfig=kube, use_model=False)
+    out = subprocess.run(
+        [str(sandbox.kubectl), "--kubeconfig", kube, *first.argv], capture_output=True, text=True, check=True
+    ).stdout
+    session.attach_output(out)
+    names = [line.split()[0] for line in out.splitlines()[1:] if line.strip()]
+    assert names, out
+    t = translate("describe the first one", session=session, kubeconfig=kube, use_model=False)
+    assert t.argv == ["describe", "pods", names[0], "-n", "prod"]
+    # and kubectl agrees that object exists
+    subprocess.run([str(sandbox.kubectl), "--kubeconfig", kube, *t.argv], capture_output=True, check=True)
