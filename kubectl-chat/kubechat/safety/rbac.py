@@ -1,0 +1,474 @@
+"""RBAC pre-check: before anything runs, ask the API server (SelfSubjectAccessReview) whether the
+user may do what the kubectl command needs, and when not, say exactly which permission is missing
+and write the Role + RoleBinding to ask an admin for. Identity comes from SelfSubjectReview.
+
+The pre-check only explains; the API server still enforces RBAC when kubectl runs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import urllib3
+import yaml
+from kubernetes import client as k8s
+from kubernetes import config as k8s_config
+from kubernetes.config.config_exception import ConfigException
+from pydantic import BaseModel, Field
+
+from ..errors import ClusterUnreachableError, KubechatError
+from ..kubectl_options import KubectlOptions
+from .command import ParseError, parse
+from .resources import ResourceInfo
+from .resources import info as builtin_info
+
+REQUEST_TIMEOUT = (3, 10)  # connect, read seconds
+
+
+class Identity(BaseModel):
+    user: str
+    groups: list[str] = Field(default_factory=list)
+
+
+class ContextInfo(BaseModel):
+    context: str = ""
+    cluster: str = ""
+    namespace: str = "default"
+
+
+@dataclass(frozen=True)
+class AccessCheck:
+    verb: str
+    resource: str
+    group: str = ""
+    subresource: str = ""
+    namespace: str = ""  # "" = cluster-wide
+    name: str = ""
+
+    def describe(self) -> str:
+        res = f"{self.resource}.{self.group}" if self.group else self.resource  # kubectl's spelling
+        if self.subresource:
+            res = f"{res}/{self.subresource}"
+        where = f"in `{self.namespace}`" if self.namespace else "cluster-wide"
+        named = f" (for `{self.name}`)" if self.name else ""
+        return f"`{self.verb}` on `{res}` {where}{named}"
+
+
+@dataclass
+class RbacResult:
+    allowed: bool
+    checks: list[tuple[AccessCheck, bool, str]] = field(default_factory=list)
+    missing: list[AccessCheck] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    request_yaml: str = ""
+
+    @property
+    def message(self) -> str:
+        if self.allowed:
+            return "RBAC allows it"
+        return "; ".join(f"you need {m.describe()}" for m in self.missing)
+
+
+# --- the Kubernetes client for the user's kubeconfig --------------------------------------------
+
+
+def api_client(options: KubectlOptions | None = None) -> k8s.ApiClient:
+    """A client with the user's kubeconfig, context and impersonation (--as / --as-group)."""
+    options = options or KubectlOptions()
+    cfg = k8s.Configuration()
+    try:
+        k8s_config.load_kube_config(
+            config_file=":".join(options.kubeconfig_paths()),
+            context=options.context,
+            client_configuration=cfg,
+            persist_config=False,
+        )
+    except (ConfigException, OSError, TypeError, ValueError) as exc:
+        raise KubechatError(
+            f"cannot load the kubeconfig: {exc}", hint="check --kubeconfig/--context or $KUBECONFIG"
+        ) from exc
+    cfg.retries = 0  # one attempt: an unreachable server must fail fast, not after minutes
+    api = k8s.ApiClient(cfg)
+    if options.as_user:
+        api.set_default_header("Impersonate-User", options.as_user)
+    if options.as_groups:
+        _impersonate_groups(api, options.as_groups)
+    return api
+
+
+def _impersonate_groups(api: k8s.ApiClient, groups: list[str]) -> None:
+    """Impersonate-Group must be sent once per group; a plain header dict can hold only one."""
+    rest = api.rest_client
+    original = rest.request
+
+    def request(method, url, headers=None, **kwargs):
+        merged = urllib3.HTTPHeaderDict(headers or {})
+        for g in groups:
+            merged.add("Impersonate-Group", g)
+        return original(method, url, headers=merged, **kwargs)
+
+    rest.request = request
+
+
+def context_info(options: KubectlOptions | None = None) -> ContextInfo:
+    """The context in effect, its cluster and default namespace (from the kubeconfig only)."""
+    options = options or KubectlOptions()
+    try:
+        contexts, active = k8s_config.list_kube_config_contexts(
+            config_file=":".join(options.kubeconfig_paths())
+        )
+    except (ConfigException, OSError, TypeError, ValueError) as exc:
+        raise KubechatError(
+            f"cannot load the kubeconfig: {exc}", hint="check --kubeconfig/--context or $KUBECONFIG"
+        ) from exc
+    chosen = active
+    if options.context:
+        chosen = next((c for c in contexts if c.get("name") == options.context), None)
+        if chosen is None:
+            raise KubechatError(f"context `{options.context}` is not in the kubeconfig")
+    ctx = (chosen or {}).get("context") or {}
+    return ContextInfo(
+        context=(chosen or {}).get("name", ""),
+        cluster=ctx.get("cluster", ""),
+        namespace=options.namespace or ctx.get("namespace") or "default",
+    )
+
+
+def _call(fn, what: str, server: str):
+    """Turn transport and API failures into our errors, never a traceback."""
+    try:
+        return fn()
+    except urllib3.exceptions.HTTPError as exc:  # connection refused, DNS, TLS, timeouts
+        raise ClusterUnreachableError(
+            f"the API server at {server} did not answer ({what}): {_short(exc)}",
+            hint="check the cluster is up and that --context/--kubeconfig point at it "
+            "(for a local cluster: `kubectl chat sandbox up`)",
+        ) from exc
+    except k8s.ApiException as exc:
+        if exc.status == 401:
+            raise KubechatError(
+                f"the API server rejected your credentials ({what})",
+                hint="log in again or refresh the token in your kubeconfig",
+            ) from exc
+        raise KubechatError(f"{what} failed: HTTP {exc.status} {exc.reason}") from exc
+
+
+def _short(exc: Exception) -> str:
+    reason = getattr(exc, "reason", None)
+    return str(reason or exc).splitlines()[0][:200]
+
+
+def whoami(options: KubectlOptions | None = None) -> Identity:
+    """The user and groups the API server sees (SelfSubjectReview, authentication.k8s.io/v1)."""
+    api = api_client(options)
+    try:
+        review = _call(
+            lambda: k8s.AuthenticationV1Api(api).create_self_subject_review(
+                k8s.V1SelfSubjectReview(), _request_timeout=REQUEST_TIMEOUT
+            ),
+            "who am I",
+            api.configuration.host,
+        )
+    finally:
+        api.close()
+    user = review.status.user_info if review and review.status else None
+    if not user or not user.username:
+        raise KubechatError("the API server did not say who you are (empty SelfSubjectReview)")
+    return Identity(user=user.username, groups=list(user.groups or []))
+
+
+# --- what a kubectl command needs ------------------------------------------------------------------
+
+
+def required_access(
+    argv: list[str], default_namespace: str = "default", lookup=builtin_info
+) -> list[AccessCheck]:
+    """The API permissions `kubectl <argv>` needs, as far as the argv tells. Commands whose objects
+    come from files (-f) or that never reach the API return []."""
+    try:
+        cmd = parse([str(a) for a in argv])
+    except ParseError:
+        return []
+    resource, names = cmd.targets()
+    ns = "" if cmd.all_namespaces else (cmd.namespace or default_namespace)
+    verb, sub = cmd.verb, cmd.subcommand
+    checks: list[AccessCheck] = []
+
+    def on(api_verb: str, res: str, subresource: str = "", name: str = "") -> None:
+        ri = lookup(res)
+        if ri is None:
+            ri = ResourceInfo(res, "*", True) if res else None
+        if ri is None:
+            return
+        checks.append(
+            AccessCheck(api_verb, ri.plural, ri.group, subresource, ns if ri.namespaced else "", name)
+        )
+
+    def each_target(api_verb: str, subresource: str = "", collective: str | None = None) -> None:
+        for res in [r for r in resource.split(",") if r]:
+            if names:
+                for n in names:
+                    on(api_verb, res, subresource, n)
+            else:
+                on(collective or api_verb, res, subresource)
+
+    if cmd.has("--filename") or cmd.has("--kustomize"):
+        return []
+    if verb == "get":
+        each_target("get", collective="list")
+        if cmd.has("--watch") or cmd.has("--watch-only"):
+            each_target("watch")
+    elif verb == "describe":
+        each_target("get", collective="list")
+    elif verb == "logs":
+        pod = names[0] if names else ""
+        if resource != "pods":
+            on("get", resource, name=pod)
+            pod = ""
+        on("get", "pods", "log", pod)
+    elif verb in {"exec", "cp", "attach", "port-forward"}:
+        sub_res = {"exec": "exec", "cp": "exec", "attach": "attach", "port-forward": "portforward"}[verb]
+        pod = names[0] if names else ""
+        if resource != "pods":
+            on("get", resource, name=pod)
+            pod = ""
+        on("create", "pods", sub_res, pod)
+    elif verb == "debug":
+        if resource == "nodes" or cmd.has("--copy-to"):
+            on("create", "pods")
+        else:
+            on("patch", "pods", "ephemeralcontainers", names[0] if names else "")
+    elif verb == "top":
+        target = "nodes" if resource == "nodes" else "pods"
+        checks.append(AccessCheck("list", target, "metrics.k8s.io", "", "" if target == "nodes" else ns))
+    elif verb == "events":
+        on("list", "events")
+    elif verb == "delete":
+        if names:
+            each_target("delete")
+        else:
+            each_target("list")
+            each_target("deletecollection")
+    elif verb == "create" and sub:
+        if sub == "token":
+            on("create", "serviceaccounts", "token", names[0] if names else "")
+        elif sub in {"secret", "service"}:
+            kind = "secrets" if sub == "secret" else "services"
+            on("create", kind)
+        else:
+            on("create", resource)
+    elif verb == "scale":
+        each_target("patch", subresource="scale")
+    elif verb == "autoscale":
+        each_target("get")
+        on("create", "horizontalpodautoscalers")
+    elif verb == "rollout":
+        if sub in {"restart", "pause", "resume", "undo"}:
+            each_target("patch")
+            if sub == "undo":
+                on("list", "replicasets")
+        elif sub in {"status", "history"}:
+            each_target("get")
+    elif verb == "drain":
+        for n in names or [""]:
+            on("patch", "nodes", name=n)
+        ns = ""  # evictions happen in every namespace with pods on the node
+        on("list", "pods")
+        on("create", "pods", "eviction")
+    elif verb in {"cordon", "uncordon"}:
+        for n in names or [""]:
+            on("patch", "nodes", name=n)
+    elif verb in {"taint", "label", "annotate", "patch", "set"}:
+        each_target("patch")
+    elif verb == "edit":
+        each_target("get")
+        each_target("patch")
+    elif verb == "expose":
+        each_target("get")
+        on("create", "services")
+    elif verb == "run":
+        on("create", "pods")
+    elif verb == "certificate" and sub in {"approve", "deny"}:
+        for n in names or [""]:
+            on("update", "certificatesigningrequests", "approval", n)
+    elif verb == "wait":
+        each_target("get", collective="list")
+        each_target("watch")
+    return _dedupe(checks)
+
+
+def _dedupe(checks: list[AccessCheck]) -> list[AccessCheck]:
+    seen: dict[AccessCheck, None] = {}
+    for c in checks:
+        seen.setdefault(c, None)
+    return list(seen)
+
+
+def _discovery_lookup(api: k8s.ApiClient):
+    """Resolve resources that are not built in (CRDs) through the API server's discovery."""
+    cache: dict[str, ResourceInfo | None] = {}
+
+    def lookup(word: str) -> ResourceInfo | None:
+        found = builtin_info(word)
+        if found is not None:
+            return found
+        if word not in cache:
+            cache[word] = _discover(api, word)
+        return cache[word]
+
+    return lookup
+
+
+def _discover(api: k8s.ApiClient, word: str) -> ResourceInfo | None:
+    from kubernetes.dynamic import DynamicClient
+    from kubernetes.dynamic.exceptions import DynamicApiError
+
+    base = word.lower().split(".", 1)[0]
+    try:
+        dyn = DynamicClient(api)
+        for key in ({"name": base}, {"singular_name": base}, {"short_names": [base]}):
+            hits = [r for r in dyn.resources.search(**key) if "/" not in r.name]
+            if hits:
+                r = hits[0]
+                return ResourceInfo(r.name, r.group or "", bool(r.namespaced))
+    except (urllib3.exceptions.HTTPError, k8s.ApiException, DynamicApiError):
+        return None
+    return None
+
+
+# --- the check ---------------------------------------------------------------------------------------
+
+
+def check(
+    argv: list[str],
+    options: KubectlOptions | None = None,
+    default_namespace: str | None = None,
+    identity: Identity | None = None,
+) -> RbacResult:
+    """SelfSubjectAccessReview for every permission the command needs."""
+    options = options or KubectlOptions()
+    if default_namespace is None:
+        default_namespace = context_info(options).namespace
+    api = api_client(options)
+    try:
+        needed = required_access(argv, default_namespace, lookup=_discovery_lookup(api))
+        result = RbacResult(allowed=True)
+        if not needed:
+            result.notes.append("no RBAC pre-check for this command (the API server still enforces RBAC)")
+        authz = k8s.AuthorizationV1Api(api)
+        for chk in needed:
+            if chk.group == "*":
+                result.notes.append(f"`{chk.resource}` is not known to the cluster; not pre-checked")
+                continue
+            allowed, reason = _review(authz, chk, api.configuration.host)
+            result.checks.append((chk, allowed, reason))
+            if not allowed:
+                result.missing.append(chk)
+        result.allowed = not result.missing
+        if result.missing:
+            if identity is None:
+                try:
+                    identity = whoami(options)
+                except KubechatError:
+                    identity = Identity(user="<your-user>")
+            result.request_yaml = role_request_yaml(result.missing, identity)
+        return result
+    finally:
+        api.close()
+
+
+def _review(authz: k8s.AuthorizationV1Api, chk: AccessCheck, server: str) -> tuple[bool, str]:
+    attrs = k8s.V1ResourceAttributes(
+        verb=chk.verb,
+        group=chk.group,
+        resource=chk.resource,
+        subresource=chk.subresource or None,
+        namespace=chk.namespace or None,
+        name=chk.name or None,
+    )
+    body = k8s.V1SelfSubjectAccessReview(spec=k8s.V1SelfSubjectAccessReviewSpec(resource_attributes=attrs))
+    resp = _call(
+        lambda: authz.create_self_subject_access_review(body, _request_timeout=REQUEST_TIMEOUT),
+        "access review",
+        server,
+    )
+    status = resp.status
+    return bool(status and status.allowed and not status.denied), (status.reason or "") if status else ""
+
+
+# --- what to ask an admin for ----------------------------------------------------------------------
+
+NAMEABLE_VERBS = {"get", "update", "patch", "delete"}
+
+
+def _dns_name(text: str) -> str:
+    return (re.sub(r"[^a-z0-9-]+", "-", text.lower()).strip("-") or "user")[:40].strip("-")
+
+
+def _subject(identity: Identity) -> dict:
+    parts = identity.user.split(":")
+    if len(parts) == 4 and parts[:2] == ["system", "serviceaccount"]:
+        return {"kind": "ServiceAccount", "name": parts[3], "namespace": parts[2]}
+    return {"kind": "User", "apiGroup": "rbac.authorization.k8s.io", "name": identity.user}
+
+
+def _rules(checks: list[AccessCheck]) -> list[dict]:
+    rules: list[dict] = []
+    for chk in checks:
+        res = f"{chk.resource}/{chk.subresource}" if chk.subresource else chk.resource
+        rule: dict = {"apiGroups": [chk.group], "resources": [res], "verbs": [chk.verb]}
+        if chk.name and chk.verb in NAMEABLE_VERBS:
+            rule["resourceNames"] = [chk.name]
+        rules.append(rule)
+    return rules
+
+
+def role_request_yaml(missing: list[AccessCheck], identity: Identity) -> str:
+    """The smallest Role + RoleBinding (ClusterRole + ClusterRoleBinding for cluster-wide needs)
+    that grants exactly the missing permissions."""
+    name = f"kubectl-chat-{_dns_name(identity.user)}"
+    subject = _subject(identity)
+    docs: list[dict] = []
+    by_ns: dict[str, list[AccessCheck]] = {}
+    for chk in missing:
+        by_ns.setdefault(chk.namespace, []).append(chk)
+    for ns, checks in sorted(by_ns.items()):
+        if ns:
+            meta = {"name": name, "namespace": ns}
+            docs.append(
+                {
+                    "apiVersion": "rbac.authorization.k8s.io/v1",
+                    "kind": "Role",
+                    "metadata": meta,
+                    "rules": _rules(checks),
+                }
+            )
+            docs.append(
+                {
+                    "apiVersion": "rbac.authorization.k8s.io/v1",
+                    "kind": "RoleBinding",
+                    "metadata": meta,
+                    "subjects": [subject],
+                    "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": name},
+                }
+            )
+        else:
+            docs.append(
+                {
+                    "apiVersion": "rbac.authorization.k8s.io/v1",
+                    "kind": "ClusterRole",
+                    "metadata": {"name": name},
+                    "rules": _rules(checks),
+                }
+            )
+            docs.append(
+                {
+                    "apiVersion": "rbac.authorization.k8s.io/v1",
+                    "kind": "ClusterRoleBinding",
+                    "metadata": {"name": name},
+                    "subjects": [subject],
+                    "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": name},
+                }
+            )
+    return yaml.safe_dump_all(docs, sort_keys=False)

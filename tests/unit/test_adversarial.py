@@ -1,0 +1,106 @@
+"""The adversarial corpus (tests/data/adversarial.yaml) against the Python safety layers: the
+grammar gate, the risk classifier and the translation front door. The same corpus goes through the
+real OPA in tests/integration/test_policy_opa.py."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from kubechat.safety import grammar
+from kubechat.safety.policy import build_input
+from kubechat.safety.risk import Risk, classify
+
+CORPUS = yaml.safe_load((Path(__file__).parents[1] / "data" / "adversarial.yaml").read_text())
+
+
+def corpus_argv() -> list[tuple[list[str], str]]:
+    cases = []
+    for case in CORPUS["argv"]:
+        if "long_token" in case:
+            argv = [*case["prefix"], "a" * case["long_token"]]
+        else:
+            argv = case["argv"]
+        cases.append((argv, case["expect"]))
+    return cases
+
+
+CASES = corpus_argv()
+IDS = [repr(" ".join(a))[:60] for a, _ in CASES]
+
+
+@pytest.mark.parametrize("argv,expect", CASES, ids=IDS)
+def test_grammar_gate(argv, expect):
+    problems = grammar.violations(argv)
+    if expect == "violation":
+        assert problems, f"{argv!r} should be outside kubectl's grammar"
+    else:
+        assert problems == [], problems
+
+
+@pytest.mark.parametrize("argv,expect", CASES, ids=IDS)
+def test_risk_never_understated(argv, expect):
+    risk = classify(argv)
+    if expect == "read":
+        assert risk is Risk.READ
+    elif expect in {"yes", "typed"}:
+        assert risk in {Risk.WRITE, Risk.DESTRUCTIVE}
+    if argv and argv[0] in {"delete", "DELETE", "d\u0435lete"}:
+        assert risk is Risk.DESTRUCTIVE
+
+
+@pytest.mark.parametrize("argv,expect", CASES, ids=IDS)
+def test_violations_reach_the_policy_input(argv, expect):
+    inp = build_input(argv, mode="write")
+    assert bool(inp.violations) == (expect == "violation")
+
+
+def test_corpus_is_not_trivial():
+    kinds = [e for _, e in CASES]
+    assert kinds.count("violation") >= 20 and kinds.count("deny") >= 10 and kinds.count("typed") >= 5
+
+
+def test_grammar_accepts_everyday_commands():
+    for cmd in [
+        "get pods -n prod -o wide",
+        "logs deploy/web -c app --since=1h",
+        "scale deployment web --replicas=3 -n prod",
+        "label pods web-1 tier=frontend --overwrite",
+        "exec -it web-1 -- sh -c 'echo hi; ls | wc -l'",
+        "config use-context arn:aws:eks:eu-west-1:123:cluster/prod",
+        "auth can-i * *",
+        "get clusterrole system:controller:job-controller",
+        "taint nodes node-1 dedicated=db:NoSchedule",
+        "port-forward svc/web 8080:80",
+    ]:
+        argv = (
+            cmd.split(" ")
+            if "exec" not in cmd
+            else ["exec", "-it", "web-1", "--", "sh", "-c", "echo hi; ls | wc -l"]
+        )
+        assert grammar.violations(argv) == [], cmd
+
+
+REQUESTS = [*CORPUS["requests"], "list pods " + "a" * 10000]
+
+
+@pytest.fixture(scope="module")
+def translate():
+    try:
+        from kubechat.translate import translate
+    except ImportError:  # pragma: no cover - the translation package is part of the product
+        pytest.fail("kubechat.translate.translate is missing")
+    return translate
+
+
+@pytest.mark.parametrize("request_text", REQUESTS, ids=[repr(r)[:50] for r in REQUESTS])
+def test_requests_never_yield_commands_outside_the_grammar(translate, request_text):
+    t = translate(request_text, offline=True, use_model=False)
+    if t.argv is None:
+        assert t.clarification  # asked instead of guessing
+        return
+    assert grammar.violations(t.argv) == [], (request_text, t.argv)
+    # Whatever came out, its risk comes from its argv; a destructive-sounding request that turned
+    # into a command is at least a write and so needs the policy's confirmation.
+    if any(w in request_text.lower() for w in ("delete", "scale", "label")):
+        assert classify(t.argv) is not Risk.READ or t.argv[0] in {"get", "describe", "logs"}

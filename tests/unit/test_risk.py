@@ -1,0 +1,220 @@
+"""Risk classes for every kubectl verb, from argv alone."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kubechat.safety.command import ParseError, interpretations, parse
+from kubechat.safety.risk import Risk, classify, classify_with_reason
+
+R, W, D = Risk.READ, Risk.WRITE, Risk.DESTRUCTIVE
+
+# Every top-level command of kubectl 1.34 (`kubectl help`), with its subcommands where they
+# change the answer.
+TABLE = [
+    # read
+    ("get pods", R),
+    ("get pods -A -o wide", R),
+    ("get secret db -o yaml", R),  # reading is read; policy decides whether it is allowed
+    ("describe deploy web -n prod", R),
+    ("logs web-1 -f --tail 10", R),
+    ("logs deploy/web -c app -p", R),
+    ("top pods -n prod", R),
+    ("top nodes", R),
+    ("events -n prod", R),
+    ("explain deployment.spec", R),
+    ("api-resources", R),
+    ("api-versions", R),
+    ("version", R),
+    ("cluster-info", R),
+    ("cluster-info dump", R),
+    ("diff -f app.yaml", R),
+    ("wait --for=condition=Ready pod/web-1", R),
+    ("kustomize ./overlay", R),
+    ("completion bash", R),
+    ("options", R),
+    ("help", R),
+    ("auth can-i delete pods -n prod", R),
+    ("auth whoami", R),
+    ("config view", R),
+    ("config get-contexts", R),
+    ("config current-context", R),
+    ("config get-clusters", R),
+    ("config get-users", R),
+    ("rollout status deploy/web", R),
+    ("rollout history deploy/web", R),
+    ("plugin list", R),
+    ("apply view-last-applied deploy/web", R),
+    # write
+    ("create deployment web --image=nginx", W),
+    ("create namespace tmp", W),
+    ("create -f app.yaml", W),
+    ("expose deploy web --port 80", W),
+    ("run tmp --image=busybox --restart=Never", W),
+    ("set image deploy/web app=nginx:1.27", W),
+    ("set env deploy/web A=B", W),
+    ("set resources deploy/web --limits=cpu=200m", W),
+    ("edit deploy web", W),
+    ('patch deploy web -p {"spec":{"replicas":3}}', W),
+    ("apply -f app.yaml", W),
+    ("apply -f app.yaml --server-side", W),
+    ("replace -f app.yaml", W),
+    ("autoscale deploy web --min=2 --max=5", W),
+    ("cordon node-1", W),
+    ("uncordon node-1", W),
+    ("taint nodes node-1 dedicated=db:NoSchedule", W),
+    ("taint nodes node-1 dedicated=db:NoExecute-", W),  # removing a NoExecute taint evicts nothing
+    ("label pods web-1 tier=fe", W),
+    ("annotate deploy web note=x --overwrite", W),
+    ("exec -it web-1 -- sh", W),
+    ("attach web-1 -i", W),
+    ("cp web-1:/tmp/a ./a", W),
+    ("port-forward svc/web 8080:80", W),
+    ("debug web-1 -it --image=busybox", W),
+    ("scale deploy web --replicas=5", W),
+    ("scale deploy web --replicas 3", W),
+    ("rollout restart deploy/web", W),
+    ("rollout pause deploy/web", W),
+    ("rollout resume deploy/web", W),
+    ("certificate approve csr-1", W),
+    ("certificate deny csr-1", W),
+    ("auth reconcile -f rbac.yaml", W),
+    ("config use-context prod", W),
+    ("config set-context --current --namespace=dev", W),
+    ("config set-cluster c --server=https://x", W),
+    ("config set-credentials u --token=t", W),
+    ("config set users.u.token t", W),
+    ("config unset users.u", W),
+    ("config rename-context a b", W),
+    # destructive
+    ("delete pod web-1", D),
+    ("delete pods -l app=web --dry-run=server", D),  # dry-run does not lower the class
+    ("delete ns prod", D),
+    ("drain node-1 --ignore-daemonsets", D),
+    ("scale deploy web --replicas=0", D),
+    ("scale deploy web --replicas=-1", D),
+    ("scale deploy web --replicas=lots", D),
+    ("scale deploy web", D),  # no target count: cannot tell
+    ("rollout undo deploy/web", D),
+    ("taint nodes node-1 dedicated=db:NoExecute", D),
+    ("apply -f app.yaml --prune -l app=web", D),
+    ("apply -f app.yaml --force", D),
+    ("replace --force -f app.yaml", D),
+    ('patch deploy web -p {"spec":{"replicas":0}}', D),
+    ('patch deploy web --type=json -p [{"op":"replace","path":"/spec/replicas","value":0}]', D),
+    ("debug node/node-1 -it --image=busybox", D),
+    ("proxy --port 8001", D),
+    ("auth reconcile -f rbac.yaml --remove-extra-permissions", D),
+    ("config delete-context prod", D),
+    ("config delete-cluster prod", D),
+    ("config delete-user admin", D),
+    # unknown: fail closed
+    ("alpha kuberc view", D),
+    ("frobnicate pods", D),
+    ("rollout explode deploy/web", D),
+    ("config frob", D),
+    ("auth impersonate x", D),
+    ("certificate revoke x", D),
+    ("set everything deploy/web", D),
+    ("plugin install x", D),
+    ("DELETE pod x", D),  # kubectl verbs are lower case
+    ("", D),
+]
+
+
+@pytest.mark.parametrize("command,expected", TABLE, ids=[c or "<empty>" for c, _ in TABLE])
+def test_table(command, expected):
+    assert classify(command.split()) is expected
+
+
+KUBECTL_COMMANDS = """create expose run set explain get edit delete rollout scale autoscale certificate
+cluster-info top cordon uncordon drain taint describe logs attach exec port-forward proxy cp auth debug
+events diff apply patch replace wait kustomize label annotate completion alpha api-resources
+api-versions config plugin version options help""".split()
+
+
+def test_table_covers_every_kubectl_command():
+    covered = {c.split()[0] for c, _ in TABLE if c}
+    assert set(KUBECTL_COMMANDS) <= covered
+
+
+def test_policy_known_verbs_are_all_classified():
+    data = json.loads((Path(__file__).parents[2] / "policies" / "data.json").read_text())
+    for verb in data["kubectl_chat"]["config"]["known_verbs"]:
+        _, why = classify_with_reason([verb, "x"])
+        assert "unknown verb" not in why, verb
+
+
+@pytest.mark.parametrize(
+    "current,target,fraction,expected",
+    [
+        (10, 6, 0.5, W),  # down 40%
+        (10, 5, 0.5, W),  # exactly half is not more than half
+        (10, 4, 0.5, D),  # down 60%
+        (10, 8, 0.1, D),  # a stricter policy fraction
+        (3, 10, 0.5, W),  # scaling up
+        (None, 1, 0.5, W),  # current unknown
+    ],
+)
+def test_scale_down_fraction(current, target, fraction, expected):
+    argv = ["scale", "deploy/web", f"--replicas={target}"]
+    assert classify(argv, current_replicas=current, scale_down_fraction=fraction) is expected
+
+
+def test_scale_uses_current_replicas_flag_when_caller_does_not_know():
+    assert classify(["scale", "deploy/web", "--replicas=1", "--current-replicas=10"]) is D
+
+
+def test_global_flags_before_the_verb():
+    assert classify(["-n", "prod", "--context", "x", "delete", "pod", "a"]) is D
+    assert classify(["--namespace=prod", "get", "pods"]) is R
+    assert classify(["-nprod", "get", "pods"]) is R
+
+
+def test_exec_command_after_dashdash_is_not_kubectl():
+    # The container's command is not a kubectl verb; exec itself is the risk.
+    assert classify(["exec", "web", "--", "kubectl", "delete", "ns", "prod"]) is W
+    assert parse(["exec", "web", "--", "rm", "-rf", "/"]).after_dash == ["rm", "-rf", "/"]
+
+
+def test_unknown_flag_readings_take_the_worst():
+    # If --mystery took a value, `get` would be its value and `delete` the verb.
+    assert classify(["--mystery", "get", "delete", "ns", "prod"]) is D
+    assert len(interpretations(["--mystery", "get", "delete", "ns", "prod"])) == 2
+
+
+def test_flag_missing_value_is_destructive():
+    assert classify(["get", "pods", "-n"]) is D
+
+
+def test_too_many_unknown_flags_is_destructive():
+    argv = ["get", "pods"] + [f"--u{i}" for i in range(10)]
+    with pytest.raises(ParseError):
+        interpretations(argv)
+    assert classify(argv) is D
+
+
+def test_shorthand_clusters():
+    cmd = parse(["logs", "-fp", "web", "-cweb"])
+    assert cmd.has("--follow") and cmd.has("--previous") and cmd.value("--container") == "web"
+    cmd = parse(["exec", "-it", "web", "--", "sh"])
+    assert cmd.has("--stdin") and cmd.has("--tty") and cmd.objects == ["web"]
+    assert parse(["get", "pods", "-ojsonpath={.items}"]).output == "jsonpath={.items}"
+    assert parse(["get", "pods", "-n=prod"]).namespace == "prod"
+
+
+def test_targets():
+    assert parse(["get", "po", "a", "b"]).targets() == ("pods", ["a", "b"])
+    assert parse(["get", "pod/a", "deploy/b"]).targets() == ("deployments,pods", ["a", "b"])
+    assert parse(["get", "pods,svc"]).targets() == ("pods,services", [])
+    assert parse(["get", "Secret.v1", "x"]).targets() == ("secrets", ["x"])
+    assert parse(["label", "pods", "web", "a=b", "c-"]).targets() == ("pods", ["web"])
+    assert parse(["drain", "node/n1"]).targets() == ("nodes", ["n1"])
+    assert parse(["create", "deployment", "web", "--image=x"]).targets() == ("deployments", ["web"])
+    assert parse(["cp", "prod/web-1:/a", "b"]).targets() == ("pods", ["web-1"])
+    assert parse(["taint", "nodes", "n1", "k=v:NoSchedule"]).targets() == ("nodes", ["n1"])
+
+
+def test_risk_is_a_str_enum():
+    assert Risk("destructive") is D and D == "destructive" and D.rank > W.rank > R.rank
