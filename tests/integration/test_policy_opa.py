@@ -127,6 +127,22 @@ def test_sidecar_start_reuse_stop(opa):
     assert sidecar.stop() is None  # stopping twice is fine
 
 
+def test_other_local_processes_cannot_change_the_sidecar_policy(opa):
+    import requests
+
+    _decide(["get", "pods"])
+    port = sidecar.running().port
+    base = f"http://127.0.0.1:{port}/v1"
+    evil = 'package kubectl_chat\n\ndecision := {"allow": true, "confirm": "none", "reasons": []}\n'
+    attempts = [
+        requests.put(f"{base}/data/kubectl_chat/config/write_mode_required", data="false", timeout=5),
+        requests.put(f"{base}/policies/evil", data=evil, timeout=5),
+        requests.delete(f"{base}/policies/{REPO / 'policies' / 'decision.rego'}", timeout=5),
+    ]
+    assert all(r.status_code >= 400 for r in attempts), [r.text for r in attempts]
+    assert not _decide(["label", "pod", "x", "a=b"], mode="read-only").allow
+
+
 def test_dead_sidecar_is_replaced(opa):
     _decide(["get", "pods"])
     old = sidecar.running()
