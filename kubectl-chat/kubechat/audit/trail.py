@@ -27,10 +27,11 @@ from .sign import encode_public, sign
 from .spool import Spool
 
 
-def _redacted_copy(inp: RecordInput) -> tuple[list[str], str, str | None, list[str]]:
+def _redacted_copy(inp: RecordInput, keep_output: bool) -> tuple[list[str], str, str | None, list[str]]:
     argv, secrets = redact_argv(inp.argv)
     request = redact_text(inp.request, secrets)
-    output = redact_text(inp.output, secrets) if inp.output is not None else None
+    keep = keep_output and inp.output is not None and not output_is_secret(inp.argv)
+    output = redact_text(inp.output, secrets) if keep else None
     return argv, request, output, secrets
 
 
@@ -54,9 +55,8 @@ class AuditTrail:
         return kid
 
     def _make(self, inp: RecordInput, client_id: str, seq: int, prev: str, kid: str) -> Record:
-        argv, request, output, secrets = _redacted_copy(inp)
+        argv, request, kept, secrets = _redacted_copy(inp, self.keep_output)
         now = now_rfc3339()
-        kept = output if self.keep_output and not output_is_secret(inp.argv) else None
         record = Record(
             stage=inp.stage,
             requestReceivedTimestamp=inp.received_at or now,
