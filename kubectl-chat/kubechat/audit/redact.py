@@ -26,7 +26,9 @@ _SECRET_KEY = re.compile(
     r"(pass(word|wd)?|pwd|token|secret|api[-_]?key|private[-_]?key|credential|auth|cert|key)", re.I
 )
 # The lookbehind starts a scheme only at the beginning of a word: linear time on long output.
-_URL_CREDS = re.compile(r"(?<![a-z0-9+.-])(?P<scheme>[a-z][a-z0-9+.-]*://)(?P<user>[^/@:\s]+):(?P<pw>[^/@\s]+)@", re.I)
+_URL_CREDS = re.compile(
+    r"(?<![a-z0-9+.-])(?P<scheme>[a-z][a-z0-9+.-]*://)(?P<user>[^/@:\s]+):(?P<pw>[^/@\s]+)@", re.I
+)
 # Free text: "password hunter2", "token=abc", "--password abc", "Bearer abc".
 _TEXT_SECRET = re.compile(
     r"(?P<key>\b(?:pass(?:word|wd)?|pwd|token|api[-_ ]?key|bearer)\b)(?P<sep>\s*(?:=|:|\bis\b)?\s*)"
