@@ -79,6 +79,8 @@ def ask(request: tuple[str, ...], **kw) -> int:
         offline=kw["offline"],
         model_path=kw["model_path"],
         use_model=not kw["no_model"],
+        # Some clusters forbid SelfSubjectAccessReview; the API server still has the last word.
+        rbac_precheck=os.environ.get("KUBECHAT_RBAC_PRECHECK", "on") != "off",
     )
     plain = kw["plain"] or bool(os.environ.get("NO_COLOR")) or not sys.stdout.isatty()
     session = _session(kw["session_name"], kw["new_session"])

@@ -1,0 +1,130 @@
+"""`kubectl chat` in a real terminal (tmux) against the sandbox: reads, confirmed and cancelled
+writes, typed confirmation, follow-ups, Ctrl-C on a stream, and the user's own credentials."""
+
+import json
+import subprocess
+
+import pytest
+
+from .conftest import terminal_env
+from .terminal import Terminal
+
+pytestmark = pytest.mark.e2e
+
+
+def api(sandbox, *args) -> dict:
+    out = subprocess.run(
+        [str(sandbox.kubectl), "--kubeconfig", str(sandbox.admin_kubeconfig), *args, "-o", "json"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
+    )
+    return json.loads(out.stdout)
+
+
+def replicas(sandbox, name, ns) -> int:
+    return api(sandbox, "get", "deployment", name, "-n", ns)["spec"]["replicas"]
+
+
+def test_a_read_runs_at_once(terminal):
+    code, screen = terminal.run('kubectl chat "list pods in prod"')
+    assert code == 0
+    assert "kubectl get pods -n prod" in screen
+    assert "payments-worker" in screen and "CrashLoopBackOff" in screen
+
+
+def test_a_write_runs_after_yes(terminal, sandbox):
+    terminal.send('kubectl chat --write "scale deployment web in staging to 2"; echo EXIT=$?')
+    terminal.wait_for(r"Run `kubectl scale")
+    terminal.send("y")
+    screen = terminal.wait_for(r"^EXIT=\d+")
+    assert "EXIT=0" in screen and "scaled" in screen
+    assert replicas(sandbox, "web", "staging") == 2
+
+
+def test_a_cancelled_write_changes_nothing(terminal, sandbox):
+    before = replicas(sandbox, "api", "staging")
+    terminal.send('kubectl chat --write "scale deployment api in staging to 4"; echo EXIT=$?')
+    terminal.wait_for(r"Run `kubectl scale")
+    terminal.send("n")
+    screen = terminal.wait_for(r"^EXIT=\d+")
+    assert "EXIT=1" in screen and "nothing was changed" in screen
+    assert replicas(sandbox, "api", "staging") == before
+
+
+def test_destructive_needs_the_name_typed(terminal, sandbox):
+    api(sandbox, "get", "configmap", "web-config", "-n", "staging")
+    terminal.send('kubectl chat --write --yes "delete configmap web-config in staging"; echo EXIT=$?')
+    terminal.wait_for(r"Type .*web-config")
+    terminal.send("web-confi")  # a wrong answer cancels, --yes notwithstanding
+    screen = terminal.wait_for(r"^EXIT=\d+")
+    assert "EXIT=1" in screen
+    api(sandbox, "get", "configmap", "web-config", "-n", "staging")  # still there
+    terminal.clear()
+    terminal.send('kubectl chat --write "delete configmap web-config in staging"; echo EXIT=$?')
+    terminal.wait_for(r"Type .*web-config")
+    terminal.send("web-config")
+    screen = terminal.wait_for(r"^EXIT=\d+")
+    assert "EXIT=0" in screen and "deleted" in screen
+    gone = subprocess.run(
+        [
+            str(sandbox.kubectl),
+            "--kubeconfig",
+            str(sandbox.admin_kubeconfig),
+            "get",
+            "configmap",
+            "web-config",
+            "-n",
+            "staging",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert gone.returncode != 0 and "NotFound" in gone.stderr
+
+
+def test_follow_ups_resolve_real_names(terminal, sandbox):
+    first_pod = sorted(p["metadata"]["name"] for p in api(sandbox, "get", "pods", "-n", "prod")["items"])
+    terminal.send("kubectl chat")
+    terminal.wait_for(r"chat> ")
+    terminal.send("list pods in prod")
+    terminal.wait_for(r"payments-worker")
+    terminal.send("describe the first one")
+    screen = terminal.wait_for(r"^Name:\s+\S+", timeout=60)
+    described = [ln.split()[1] for ln in screen.splitlines() if ln.startswith("Name:")][-1]
+    assert described in first_pod
+    terminal.send("/quit")
+
+
+def test_ctrl_c_stops_a_stream(terminal):
+    terminal.send('kubectl chat "watch pods in staging"; echo EXIT=$?')
+    terminal.wait_for(r"kubectl get pods .*(-w|--watch)")
+    terminal.wait_for(r"report-generator")
+    terminal.key("C-c")
+    screen = terminal.wait_for(r"^EXIT=\d+", timeout=20)
+    assert "EXIT=130" in screen
+    assert "Traceback" not in screen
+
+
+def test_limited_user_gets_rbac_explanation_and_nothing_runs(sandbox, isolated_home):
+    term = Terminal(terminal_env(isolated_home, sandbox.limited_kubeconfig))
+    try:
+        code, screen = term.run('kubectl chat "list pods in dev"')
+        assert code == 3
+        assert "you need `list` on `pods` in `dev`" in screen
+        assert "kind: Role" in screen and "nothing was run" in screen
+    finally:
+        term.close()
+
+
+def test_api_server_denial_reaches_the_user_clearly(sandbox, isolated_home):
+    env = terminal_env(isolated_home, sandbox.limited_kubeconfig, KUBECHAT_RBAC_PRECHECK="off")
+    term = Terminal(env)
+    try:
+        code, screen = term.run(f'kubectl chat --kubeconfig {sandbox.limited_kubeconfig} "list pods in dev"')
+        assert code == 1
+        assert "denied the request (RBAC)" in screen
+        assert "Traceback" not in screen
+    finally:
+        term.close()
