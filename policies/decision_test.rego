@@ -346,3 +346,20 @@ test_raw_denied if {
 	d.allow == false
 	has_reason(d, "raw API paths")
 }
+
+test_granting_cluster_permissions_denied if {
+	d := decide({"verb": "create", "subcommand": "clusterrolebinding", "resource": "clusterrolebindings", "resources": ["clusterrolebindings"], "names": ["me-admin"], "namespace": "", "risk": "write", "mode": "write"})
+	d.allow == false
+	has_reason(d, "reserved for cluster admins")
+}
+
+test_creating_a_role_in_a_namespace_allowed if {
+	d := decide({"verb": "create", "subcommand": "role", "resource": "roles", "resources": ["roles"], "names": ["r"], "risk": "write", "mode": "write"})
+	d.allow == true
+}
+
+test_certificate_decisions_denied if {
+	d := decide({"verb": "certificate", "subcommand": "approve", "resource": "certificatesigningrequests", "names": ["csr-1"], "namespace": "", "risk": "write", "mode": "write"})
+	d.allow == false
+	has_reason(d, "who gets credentials")
+}
