@@ -238,6 +238,14 @@ STOP = {
     "other",
     "another",
     "specified",
+    "many",
+    "much",
+    "we",
+    "you",
+    "they",
+    "exist",
+    "exists",
+    "there",
     "cpu",
     "memory",
     "limits",
@@ -356,7 +364,9 @@ def resources(req: Req) -> list[RMatch]:
                 r"the|that|this|other|another)\s+(?:the\s+|a\s+)?(?:\S+\s+)?$",
                 req.low[: m.start()],
             )
-            and not re.search(r"\b(create|delete|remove|describe|make|new)\b", req.low[: m.start()][-30:])
+            and not re.search(
+                r"\b(create|delete|remove|describe|make|new)\s+(the\s+|a\s+)?$", req.low[: m.start()]
+            )
         ):
             continue
         if t.plural == "deployments" and word == "deploy" and m.start() == 0:
@@ -369,8 +379,8 @@ def _unknown_type(req: Req) -> str | None:
     """'did you mean deployments?' for a word that looks like a mistyped resource type."""
     import difflib
 
-    for word in re.findall(r"[a-z][a-z.]{2,}", req.low):
-        if word in STOP or word in KEYWORDS or req.table.get(word):
+    for word in re.findall(r"[a-z][a-z.]{3,}", req.low):
+        if word in STOP or word in KEYWORDS or req.table.get(word) or word in ENV_NAMESPACES:
             continue
         close = difflib.get_close_matches(word, req.table.names(), n=1, cutoff=0.8)
         if close:
@@ -624,7 +634,7 @@ def h_get(req: Req) -> Intent:
         it.names = names_for(req, [r for r in rms if r.type.plural in types])
     elif req.has(r"\bimages\b|\bwhat('s| is) (running|up)\b|\brunning (in|on)\b"):
         it.resource = "pods"
-    elif req.has(r"\b(everything|all (the )?(resources|objects|things|workloads))\b"):
+    elif req.has(r"\b(everything|all (the )?(resources|objects|things|workloads))\b|^(get|list|show) all\b"):
         it.resource = "all"
     else:
         raise Clarify(
@@ -647,15 +657,7 @@ def h_get(req: Req) -> Intent:
     sort = sort_by(req)
     if sort:
         it.set_flag("sort-by", sort)
-    phase = re.search(
-        r"\b(not )?(running|pending|failed|succeeded|completed)\s+pods\b|pods\s+(?:that are|which are|in)\s+"
-        r"(not )?(running|pending|failed|succeeded|completed)\b",
-        req.low,
-    )
-    if phase and it.resource == "pods":
-        neg = phase.group(1) or phase.group(3)
-        word = (phase.group(2) or phase.group(4)).replace("completed", "succeeded").capitalize()
-        it.field_selector = f"status.phase{'!=' if neg else '='}{word}"
+    _phase(req, it)
     m = req.find(rf"field[- ]selector\s+({V})")
     if m:
         it.field_selector = clean(m.group(1))
@@ -663,6 +665,27 @@ def h_get(req: Req) -> Intent:
     if it.names and it.selector:
         it.selector = None
     return it
+
+
+def _phase(req: Req, it: Intent) -> None:
+    """'failed pods', 'pods that are not running', 'pods on node x' → a field selector."""
+    if it.resource != "pods" or it.names:
+        return
+    phase = re.search(
+        r"\b(not )?(running|pending|failed|succeeded|completed)\s+pods\b|pods\s+(?:that are|which are|are|in)\s+"
+        r"(not )?(running|pending|failed|succeeded|completed)\b",
+        req.low,
+    )
+    parts = []
+    if phase:
+        neg = phase.group(1) or phase.group(3)
+        word = (phase.group(2) or phase.group(4)).replace("completed", "succeeded").capitalize()
+        parts.append(f"status.phase{'!=' if neg else '='}{word}")
+    node = req.find(rf"\b(?:on|running on|scheduled on|scheduled to)\s+(?:the\s+)?node\s+({V})")
+    if node and is_name(clean(node.group(1))):
+        parts.append(f"spec.nodeName={clean(node.group(1))}")
+    if parts:
+        it.field_selector = ",".join(parts)
 
 
 def _get_idioms(req: Req, it: Intent) -> None:
@@ -751,7 +774,8 @@ def h_delete(req: Req) -> Intent:
     common(req, it, out=False)
     if it.names:
         it.selector = None
-    if not it.names and not it.selector:
+    _phase(req, it)
+    if not it.names and not it.selector and not it.field_selector:
         if req.has(r"\ball\b|\bevery\b"):
             it.set_flag("all")
         else:
@@ -766,6 +790,13 @@ def h_delete(req: Req) -> Intent:
 
 def _target(req: Req, rms: list[RMatch]) -> tuple[str | None, str | None]:
     """(type or None for a pod, name) for logs/exec/attach/port-forward."""
+    m = req.find(
+        r"(?<![\w/])(svc|service|deploy|deployment|sts|statefulset|rs|replicaset|job|pod|po|ds|daemonset)/([\w.-]+)"
+    )
+    if m:
+        t = req.table.get(m.group(1))
+        kind = {"services": "svc", "deployments": "deploy"}.get(t.plural, t.singular) if t else m.group(1)
+        return (None if kind == "pod" else kind), m.group(2)
     for rm in rms:
         if rm.type.plural in ("pods",):
             continue
@@ -879,6 +910,7 @@ def _command_words(req: Req) -> list[str] | None:
         or req.find(rf"command\s+({Q})")
         or req.find(rf"(?:run|running|execute|exec)\s+({Q})")
         or req.find(r"(?:^|\s)--\s+(.+)$")
+        or req.find(r"\b(?:and|then)\s+(?:run|execute)\s+(.+)$")
     )
     if m:
         import shlex
@@ -977,6 +1009,8 @@ def h_port_forward(req: Req) -> Intent:
         elif d:
             flat.append(d)
     if not flat:
+        flat = re.findall(r"(?<![\w.-])(\d{2,5})(?![\w.-])", req.text)[:2]
+    if not flat:
         raise Clarify("Which local and remote ports should I forward?")
     it.args = [f"{flat[0]}:{flat[1]}" if len(flat) > 1 else flat[0]]
     common(req, it, allns=False, sel=False, out=False)
@@ -988,7 +1022,7 @@ def h_scale(req: Req) -> Intent:
     it = Intent(verb="scale", resource=first_type(rms, "deployment"))
     it.names = names_for(req, rms) if rms else []
     if not it.names:
-        m = req.find(rf"\bscale\s+(?:up\s+|down\s+)?({V})")
+        m = req.find(rf"\b(?:scale|bump|resize|grow|shrink)\s+(?:up\s+|down\s+)?(?:the\s+)?({V})")
         if m and is_name(clean(m.group(1))):
             it.names = [clean(m.group(1))]
     m = (
@@ -1061,9 +1095,15 @@ def h_rollout(req: Req) -> Intent:
         it.resource = "deployment"
     it.names = names_for(req, rms)
     if not it.names and not rms:
-        m = req.find(rf"\b(?:restart|undo|pause|resume|status of|history of|roll ?back)\s+(?:the\s+)?({V})")
-        if m and is_name(clean(m.group(1))):
-            it.names = [clean(m.group(1))]
+        for pat in (
+            rf"\b(?:restart|undo|pause|resume|status of|history of|roll ?back)\s+(?:the\s+)?({V})",
+            rf"\brollout\s+of\s+(?:the\s+)?({V})",
+            rf"\bthe\s+({V})\s+rollout\b",
+        ):
+            m = req.find(pat)
+            if m and is_name(clean(m.group(1))) and not _is_keyword(clean(m.group(1))):
+                it.names = [clean(m.group(1))]
+                break
     if sub == "undo":
         n = number_after(req, r"revision")
         if n:
@@ -2110,7 +2150,7 @@ def _choose(req: Req):
         ("wait", r"^wait\b|\bwait for\b|\bwait until\b", h_wait),
         (
             "port-forward",
-            r"port[- ]forward|\bforward (local )?(port|traffic)|listen on (local )?port|tunnel",
+            r"port[- ]forward|^forward \d+|\bforward (local )?(port|traffic)|listen on (local )?port|tunnel",
             h_port_forward,
         ),
         ("autoscale", r"auto[- ]?scal|\bhpa\b", h_autoscale),
@@ -2149,7 +2189,11 @@ def _choose(req: Req):
         ("cordon", r"\bcordon\b|unschedulable", h_node("cordon")),
         ("drain", r"\bdrain\b", h_node("drain")),
         ("taint", r"\btaint|\buntaint", h_taint),
-        ("set env", r"environment variables?|\benv vars?\b|\benv\b", h_set_env),
+        (
+            "set env",
+            r"environment variables?|\benv(ironment)? var(iable)?s?\b|\bset env\b|\benv\b(?!=)",
+            h_set_env,
+        ),
         (
             "set image",
             r"\b(set|update|change|upgrade|bump|switch)\b[^.]*\bimages?\b|\bimages? of all containers|"
@@ -2158,7 +2202,7 @@ def _choose(req: Req):
         ),
         ("annotate", r"annotat", h_annotate),
         ("label", _LABEL_VERB, h_label),
-        ("scale", r"\bscale\b|\bresize\b", h_scale),
+        ("scale", r"\bscale\b|\bresize\b|\b\d+ (replicas|instances|copies)\b", h_scale),
         ("expose", r"\bexpose\b(?! (port|traffic))|(create|make) a service for", h_expose),
         ("edit", r"^edit\b|\bedit (the|a|an|deployment|service|svc|pod|configmap)\b", h_edit),
         ("events", r"\bevents\b", h_events),
@@ -2187,6 +2231,12 @@ def _choose(req: Req):
             h_get,
         ),
     ]
+    if (
+        re.search(r"^(update|set|change|give)\b", low)
+        and re.search(r"(?<![\w-])[A-Z][A-Z0-9_]*=\S", req.text)
+        and not re.search(r"label|annotat|taint|image", low)
+    ):
+        return "set env", h_set_env, 0.9
     for name, pattern, handler in table:
         if (
             name in ("label", "annotate")
@@ -2203,6 +2253,8 @@ def _choose(req: Req):
         if name == "taint" and re.search(
             r"\b(view|show|list|display|existing|see|get|print)\b[^.]*\btaints\b", low
         ):
+            continue
+        if name == "scale" and re.search(r"^(create|make|run|start|launch|deploy|new|generate)\b", low):
             continue
         if name == "rollout" and re.search(r"sort(ed)? by restart", low):
             continue
