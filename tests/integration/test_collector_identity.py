@@ -1,0 +1,125 @@
+"""Key binding against the real sandbox API server: the collector (a real `kubectl chat collector
+serve` process) learns who holds a token by SelfSubjectReview, so a user cannot write as another."""
+
+import base64
+import os
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+import yaml
+from collector_support import free_port
+
+from kubechat.audit import AuditTrail, RecordInput, UserInfo, http
+from kubechat.audit.kube import bearer_token, whoami
+from kubechat.collector.crypto import init_keys
+from kubechat.collector.tlscert import make_self_signed
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def collector(sandbox, tmp_path_factory):
+    d = tmp_path_factory.mktemp("collector")
+    aes, signing = init_keys(d / "keys")
+    make_self_signed(["127.0.0.1"], d / "tls.crt", d / "tls.key")
+    kubeconfig = yaml.safe_load(sandbox.token_kubeconfigs["alice"].read_text())
+    api_ca = d / "api-ca.crt"
+    api_ca.write_bytes(base64.b64decode(kubeconfig["clusters"][0]["cluster"]["certificate-authority-data"]))
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "kubechat.cli",
+            "collector",
+            "serve",
+            "--store",
+            f"sqlite:///{d / 'audit.db'}",
+            "--listen",
+            f"127.0.0.1:{port}",
+            "--tls-cert",
+            str(d / "tls.crt"),
+            "--tls-key",
+            str(d / "tls.key"),
+            "--key-file",
+            str(aes),
+            "--signing-key",
+            str(signing),
+            "--api-server",
+            sandbox.server,
+            "--api-ca",
+            str(api_ca),
+            "--reader-user",
+            "alice",
+        ],
+        env=os.environ.copy(),
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    url = f"https://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if http.client(str(d / "tls.crt")).get(f"{url}/healthz").status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        assert proc.poll() is None, proc.stderr.read()
+        assert time.monotonic() < deadline, "collector did not start"
+        time.sleep(0.2)
+    yield url, str(d / "tls.crt")
+    proc.terminate()
+    proc.wait(10)
+
+
+def _trail(tmp_path, name):
+    from kubechat.audit.keys import KeyStore
+
+    return AuditTrail(spool_path=tmp_path / f"{name}.db", keys=KeyStore(tmp_path / f"{name}-keys"))
+
+
+def test_identity_comes_from_the_cluster(sandbox, collector, tmp_path):
+    url, ca = collector
+    kubeconfig = str(sandbox.token_kubeconfigs["alice"])
+    me = whoami(str(sandbox.kubectl), kubeconfig=kubeconfig)
+    assert me.username == "alice" and "kubechat:operators" in me.groups
+    trail = _trail(tmp_path, "alice")
+    trail.record(RecordInput(user=me, request="get pods", verb="get"))
+    result = trail.ship_pending(url, token=bearer_token(kubeconfig), ca_file=ca)
+    assert result.ok and result.accepted == 1, result.describe()
+    with http.client(ca) as client:
+        keys = client.get(
+            f"{url}/v1/keys", headers={"Authorization": f"Bearer {sandbox.tokens['alice']}"}
+        ).json()
+    assert {k["username"] for k in keys["items"]} == {"alice"}
+
+
+def test_bob_cannot_write_as_alice(sandbox, collector, tmp_path):
+    url, ca = collector
+    trail = _trail(tmp_path, "bob")
+    trail.record(
+        RecordInput(user=UserInfo(username="alice", groups=["kubechat:operators"]), request="delete web")
+    )
+    result = trail.ship_pending(url, token=sandbox.tokens["bob"], ca_file=ca)
+    assert not result.ok and "bound to 'bob'" in result.rejected[0][1]
+
+
+def test_forged_token_cannot_register(sandbox, collector, tmp_path):
+    url, ca = collector
+    trail = _trail(tmp_path, "eve")
+    trail.record(RecordInput(user=UserInfo(username="alice"), request="get secrets"))
+    result = trail.ship_pending(url, token="not-a-real-token", ca_file=ca)
+    assert not result.ok and "HTTP 401" in result.error and result.pending == 1
+
+
+def test_records_without_registration_rejected(sandbox, collector, tmp_path):
+    url, ca = collector
+    trail = _trail(tmp_path, "anon")
+    trail.record(RecordInput(user=UserInfo(username="alice"), request="get pods"))
+    records = [b.decode() for b in trail.spool.raw_records()]
+    with http.client(ca) as client:
+        resp = client.post(f"{url}/v1/records", json={"records": records})
+    assert resp.status_code == 200 and "unknown signing key" in resp.json()["results"][0]["reason"]
