@@ -352,8 +352,8 @@ class Conversation:
             ex = explain(res.stderr)
             if ex:
                 out.message = f"{ex.message}. Likely cause: {ex.cause}. Next: {ex.next_step}"
-        if self.session is not None and hasattr(self.session, "record_output"):
-            self.session.record_output(res.stdout)
+        if self.session is not None:
+            self.session.attach_output(res.stdout)
         return self._audit(out, target, received)
 
     def _audit(self, out: Outcome, target, received: float, extra: dict[str, str] | None = None) -> Outcome:

@@ -233,8 +233,10 @@ def _slash(line, conv, options, settings, ui, history, last) -> str | None:
     elif cmd == "/audit":
         _recent_audit(conv, ui)
     elif cmd == "/new":
-        if conv.session is not None and hasattr(conv.session, "reset"):
-            conv.session.reset()
+        if conv.session is not None:
+            from .translate.context import Session
+
+            conv.session = Session.open(conv.session.name, idle_timeout_s=0)
         ui.err.print("conversation context cleared", markup=False)
     else:
         ui.err.print(f"unknown command {cmd}; /help lists them", markup=False)

@@ -110,9 +110,10 @@ def exit_code(outcome) -> int:
 
 
 def _session(name: str | None, new: bool):
-    """The persisted conversation (context for follow-ups); None when sessions are unavailable."""
-    try:
-        from ..translate.context import open_session
-    except ImportError:
-        return None
-    return open_session(name or "default", fresh=new)
+    """The persisted conversation that follow-ups ("describe the first one") resolve against.
+    One-shot invocations share the "default" session, so context carries across commands."""
+    from ..translate.context import Session
+
+    idle = int(os.environ.get("KUBECHAT_SESSION_IDLE_S", "3600"))
+    # idle_timeout_s=0 makes open() treat any earlier turns as expired: a fresh start.
+    return Session.open(name or "default", idle_timeout_s=0 if new else idle)
