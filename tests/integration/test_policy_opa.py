@@ -4,6 +4,7 @@ OPA, failing closed when OPA is down, and the adversarial corpus end to end."""
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -152,6 +153,23 @@ def test_dead_sidecar_is_replaced(opa):
     assert d.allow and d.available
     new = sidecar.running()
     assert new.pid != old.pid
+
+
+def test_hung_sidecar_is_replaced_not_left_behind(opa):
+    _decide(["get", "pods"])
+    old = sidecar.running()
+    os.kill(old.pid, signal.SIGSTOP)  # alive, but answers nothing
+    try:
+        d = _decide(["get", "pods"])
+    finally:
+        if _alive(old.pid):
+            os.kill(old.pid, signal.SIGCONT)
+    assert d.allow and d.available
+    assert sidecar.running().pid != old.pid
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and _alive(old.pid):
+        time.sleep(0.05)
+    assert not _alive(old.pid)
 
 
 def test_admin_data_edits_take_effect_without_restart(opa, tmp_path, monkeypatch):

@@ -129,11 +129,13 @@ def ensure_running() -> SidecarState:
     # One starter at a time: two invocations at once must not leave an orphaned second OPA.
     with open(paths.state_dir() / "opa-sidecar.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        state = running()
-        if state and state.policies == str(policies):
-            return state
-        if state:
-            stop()
+        state = read_state()
+        if state and _is_our_opa(state):
+            # Slow to answer under load is not dead: give it longer before replacing it.
+            if state.policies == str(policies) and healthy(state.port, timeout=3.0):
+                return state
+        # Wrong policies, not answering, or gone: never leave an old one running behind us.
+        stop()
         return _start(policies)
 
 
@@ -194,6 +196,7 @@ def _tail(path: Path, lines: int = 3) -> str:
 def _terminate(pid: int, timeout: float = 5.0) -> None:
     try:
         os.kill(pid, signal.SIGTERM)
+        os.kill(pid, signal.SIGCONT)  # a stopped process handles TERM only once it runs again
     except ProcessLookupError:
         return
     deadline = time.monotonic() + timeout
