@@ -4,6 +4,7 @@ import pytest
 
 from kubechat.collector.merkle import (
     EMPTY_ROOT,
+    SubtreeCache,
     consistency_proof,
     inclusion_proof,
     leaf_hash,
@@ -87,3 +88,14 @@ def test_rewritten_history_is_inconsistent():
     new = LEAVES[:3] + [leaf_hash(b"rewritten")] + LEAVES[4:]
     proof = consistency_proof(5, new)
     assert not verify_consistency(5, 8, root(old), root(new), proof)
+
+
+def test_subtree_cache_gives_identical_answers_as_the_log_grows():
+    cache = SubtreeCache()
+    leaves = [leaf_hash(i.to_bytes(4, "big")) for i in range(1500)]
+    for n in (1, 255, 256, 257, 700, 1024, 1025, 1500):
+        assert root(leaves[:n], cache) == root(leaves[:n])
+        assert inclusion_proof(n // 2, leaves[:n], cache) == inclusion_proof(n // 2, leaves[:n])
+        assert consistency_proof(n // 3, leaves[:n], cache) == consistency_proof(n // 3, leaves[:n])
+    assert cache.get(0, 1024) == root(leaves[:1024])
+    assert cache.get(0, 100) is None  # small subtrees are not kept

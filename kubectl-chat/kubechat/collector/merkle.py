@@ -26,48 +26,89 @@ def _split(n: int) -> int:
     return 1 << ((n - 1).bit_length() - 1)
 
 
-def root(leaves: Sequence[bytes]) -> bytes:
-    """MTH over leaf hashes (already leaf_hash()ed)."""
-    n = len(leaves)
-    if n == 0:
-        return EMPTY_ROOT
+class SubtreeCache:
+    """Hashes of complete (power-of-two) subtrees of an append-only log. They never change, so a
+    growing log's root costs O(log n) cached lookups plus the new leaves, not a full rehash.
+    Only subtrees of at least MIN_SIZE leaves are kept (memory stays about 64 bytes per 128 leaves)."""
+
+    MIN_SIZE = 256
+
+    def __init__(self):
+        self._hashes: dict[tuple[int, int], bytes] = {}
+
+    def get(self, start: int, end: int) -> bytes | None:
+        return self._hashes.get((start, end))
+
+    def put(self, start: int, end: int, value: bytes) -> None:
+        size = end - start
+        if size >= self.MIN_SIZE and size & (size - 1) == 0:
+            self._hashes[(start, end)] = value
+
+
+def _mth(leaves: Sequence[bytes], start: int, end: int, cache: SubtreeCache | None) -> bytes:
+    n = end - start
     if n == 1:
-        return leaves[0]
+        return leaves[start]
+    if cache is not None:
+        hit = cache.get(start, end)
+        if hit is not None:
+            return hit
     k = _split(n)
-    return node_hash(root(leaves[:k]), root(leaves[k:]))
+    value = node_hash(_mth(leaves, start, start + k, cache), _mth(leaves, start + k, end, cache))
+    if cache is not None:
+        cache.put(start, end, value)
+    return value
 
 
-def inclusion_proof(index: int, leaves: Sequence[bytes]) -> list[bytes]:
+def root(leaves: Sequence[bytes], cache: SubtreeCache | None = None) -> bytes:
+    """MTH over leaf hashes (already leaf_hash()ed)."""
+    if not leaves:
+        return EMPTY_ROOT
+    return _mth(leaves, 0, len(leaves), cache)
+
+
+def inclusion_proof(index: int, leaves: Sequence[bytes], cache: SubtreeCache | None = None) -> list[bytes]:
     """PATH(m, D[n]) for leaf `index` in the tree made of `leaves`."""
     n = len(leaves)
     if not 0 <= index < n:
         raise ValueError(f"leaf {index} is not in a tree of size {n}")
-    if n == 1:
-        return []
-    k = _split(n)
-    if index < k:
-        return inclusion_proof(index, leaves[:k]) + [root(leaves[k:])]
-    return inclusion_proof(index - k, leaves[k:]) + [root(leaves[:k])]
+    path: list[bytes] = []
+    start, end = 0, n
+    while end - start > 1:  # walk down, collecting siblings; the proof lists them bottom-up
+        k = _split(end - start)
+        if index < start + k:
+            path.append(_mth(leaves, start + k, end, cache))
+            end = start + k
+        else:
+            path.append(_mth(leaves, start, start + k, cache))
+            start = start + k
+    return path[::-1]
 
 
-def consistency_proof(first: int, leaves: Sequence[bytes]) -> list[bytes]:
+def consistency_proof(first: int, leaves: Sequence[bytes], cache: SubtreeCache | None = None) -> list[bytes]:
     """PROOF(m, D[n]): the tree of size `first` is a prefix of the tree made of `leaves`."""
     n = len(leaves)
     if not 0 <= first <= n:
         raise ValueError(f"size {first} is larger than the tree ({n})")
     if first in (0, n):
         return []
-    return _subproof(first, leaves, True)
-
-
-def _subproof(m: int, leaves: Sequence[bytes], complete: bool) -> list[bytes]:
-    n = len(leaves)
-    if m == n:
-        return [] if complete else [root(leaves)]
-    k = _split(n)
-    if m <= k:
-        return _subproof(m, leaves[:k], complete) + [root(leaves[k:])]
-    return _subproof(m - k, leaves[k:], False) + [root(leaves[:k])]
+    path: list[bytes] = []
+    start, end, m, complete = 0, n, first, True
+    while True:  # SUBPROOF(m, D[start:end], complete), iteratively; siblings collected top-down
+        if m == end - start:
+            if not complete:
+                path.append(_mth(leaves, start, end, cache))
+            break
+        k = _split(end - start)
+        if m <= k:
+            path.append(_mth(leaves, start + k, end, cache))
+            end = start + k
+        else:
+            path.append(_mth(leaves, start, start + k, cache))
+            m -= k
+            start += k
+            complete = False
+    return path[::-1]
 
 
 def verify_inclusion(

@@ -50,6 +50,7 @@ class CollectorService:
         self.metrics = metrics
         self._leaves: list[bytes] = []  # cache of leaf hashes; leaves never change once written
         self._leaves_lock = threading.Lock()
+        self._subtrees = merkle.SubtreeCache()
 
     # -- identity ---------------------------------------------------------------------------------
     def authenticate(self, token: str | None) -> UserInfo:
@@ -204,7 +205,7 @@ class CollectorService:
             return self._leaves[:size]
 
     def _checkpoint(self, tx, size: int) -> dict:
-        root_hex = merkle.root(self._leaf_hashes(tx, size)).hex()
+        root_hex = merkle.root(self._leaf_hashes(tx, size), self._subtrees).hex()
         checkpoint = self.signer.sign(size, root_hex, now_rfc3339())
         tx.add_checkpoint(checkpoint)
         return checkpoint
@@ -221,7 +222,7 @@ class CollectorService:
             leaves = self._leaf_hashes(tx, tree_size)
         if not 0 <= leaf_index < tree_size:
             raise Refused(400, f"leaf {leaf_index} is not in a tree of size {tree_size}")
-        proof = merkle.inclusion_proof(leaf_index, leaves)
+        proof = merkle.inclusion_proof(leaf_index, leaves, self._subtrees)
         return {
             "leafIndex": leaf_index,
             "treeSize": tree_size,
@@ -237,7 +238,7 @@ class CollectorService:
         return {
             "first": first,
             "second": second,
-            "proof": [p.hex() for p in merkle.consistency_proof(first, leaves)],
+            "proof": [p.hex() for p in merkle.consistency_proof(first, leaves, self._subtrees)],
         }
 
     # -- queries ----------------------------------------------------------------------------------
