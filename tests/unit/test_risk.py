@@ -218,3 +218,15 @@ def test_targets():
 
 def test_risk_is_a_str_enum():
     assert Risk("destructive") is D and D == "destructive" and D.rank > W.rank > R.rank
+
+
+def test_flag_tables_keep_targets_in_place():
+    # A boolean read as value-taking would swallow the object name after it.
+    assert parse(["debug", "--share-processes", "web-1", "--image=busybox"]).targets() == ("pods", ["web-1"])
+    assert parse(["logs", "--prefix", "web-1"]).targets() == ("pods", ["web-1"])
+    assert parse(["set", "env", "deploy/web", "--prefix", "APP_", "--from", "cm/x"]).targets() == (
+        "deployments",
+        ["web"],
+    )
+    assert parse(["config", "view", "--raw", "--minify"]).has("--raw")
+    assert parse(["get", "--raw", "/api"]).value("--raw") == "/api"
