@@ -163,3 +163,18 @@ def test_policy_and_rbac_with_real_identities(sandbox, opa):
     assert d.allow and d.confirm == "yes"
     r = rbac.check(argv, alice)
     assert not r.allowed and r.message.startswith("you need `patch` on `deployments.apps/scale` in `prod`")
+
+
+def test_current_replicas_make_large_scale_downs_destructive(sandbox):
+    from kubechat.safety.replicas import current_replicas
+
+    admin = opts(sandbox.admin_kubeconfig)
+    argv = ["scale", "deploy/web", "--replicas=1", "-n", "prod"]
+    now = current_replicas(argv, admin)
+    assert now == 3  # the seeded prod/web
+    assert build_input(argv, current_replicas=now).risk.value == "destructive"
+    assert (
+        build_input(["scale", "deploy/web", "--replicas=2", "-n", "prod"], current_replicas=now).risk.value
+        == "write"
+    )
+    assert current_replicas(["scale", "deploy/missing", "--replicas=1", "-n", "prod"], admin) is None

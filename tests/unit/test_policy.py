@@ -198,3 +198,28 @@ def test_unavailable_messages_name_the_risk():
     inp = build_input(["drain", "node-1"], mode="write")
     d = policy.unavailable(inp, PolicySettings(), "down")
     assert d.allow is False and "destructive commands are denied" in d.reasons[0]
+
+
+def test_scale_down_fraction_comes_from_policy_data(monkeypatch, tmp_path):
+    from kubechat.safety import replicas
+
+    assert replicas.scale_down_fraction() == 0.5  # the shipped data.json
+    pol = tmp_path / "policies"
+    pol.mkdir()
+    (pol / "data.json").write_text(json.dumps({"kubectl_chat": {"config": {"scale_down_fraction": 0.1}}}))
+    monkeypatch.setenv("KUBECHAT_POLICIES", str(pol))
+    assert replicas.scale_down_fraction() == 0.1
+    assert build_input(["scale", "deploy/web", "--replicas=8"], current_replicas=10).risk is Risk.DESTRUCTIVE
+    (pol / "data.json").write_text(json.dumps({"kubectl_chat": {"config": {"scale_down_fraction": 7}}}))
+    assert replicas.scale_down_fraction() == 0.5  # out of range: the default
+    (pol / "data.json").write_text("not json")
+    assert replicas.scale_down_fraction() == 0.5
+
+
+def test_current_replicas_only_for_single_scale_targets():
+    from kubechat.safety.replicas import current_replicas
+
+    # These return before any cluster is contacted.
+    assert current_replicas(["get", "pods"]) is None
+    assert current_replicas(["scale", "deploy/a", "deploy/b", "--replicas=1"]) is None
+    assert current_replicas(["scale", "jobs/x", "--replicas=1"]) is None

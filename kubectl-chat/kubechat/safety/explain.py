@@ -8,7 +8,7 @@ from pydantic import BaseModel
 
 from ..errors import KubechatError, TranslationError
 from ..kubectl_options import KubectlOptions
-from . import rbac
+from . import rbac, replicas
 from .policy import Decision, Mode, PolicyInput, PolicySettings, build_input, decide, load_settings
 
 
@@ -73,6 +73,7 @@ def explain(
         except KubechatError as exc:
             user = ""
             notes.append(f"identity unknown, group rules not applied ({exc.message})")
+    current = replicas.current_replicas(argv, options, ctx.namespace) if ctx.context else None
     inp = build_input(
         argv,
         user=user,
@@ -81,6 +82,6 @@ def explain(
         context=ctx.context,
         mode=mode or settings.mode,
         default_namespace=ctx.namespace,
-        scale_down_fraction=settings.scale_down_fraction,
+        current_replicas=current,
     )
     return Explanation(request=request, argv=argv, input=inp, decision=decide(inp, settings), notes=notes)

@@ -18,10 +18,10 @@ from pydantic import BaseModel, Field, StrictBool, ValidationError
 
 from .. import paths
 from ..errors import KubechatError, PolicyError
-from . import grammar, sidecar
+from . import grammar, replicas, sidecar
 from .command import ParseError, interpretations, parse
 from .resources import info as resource_info
-from .risk import DEFAULT_SCALE_DOWN_FRACTION, Risk, classify_with_reason
+from .risk import Risk, classify_with_reason
 
 Confirm = Literal["none", "yes", "typed"]
 Mode = Literal["read-only", "write"]
@@ -32,7 +32,6 @@ class PolicySettings(BaseModel):
     opa_token: str | None = None
     on_policy_unavailable: Literal["deny", "allow-reads"] = "deny"
     timeout_s: float = 2.0
-    scale_down_fraction: float = Field(DEFAULT_SCALE_DOWN_FRACTION, gt=0, le=1)
     mode: Mode = "read-only"
 
 
@@ -115,11 +114,15 @@ def build_input(
     mode: Mode = "read-only",
     default_namespace: str = "default",
     current_replicas: int | None = None,
-    scale_down_fraction: float = DEFAULT_SCALE_DOWN_FRACTION,
+    scale_down_fraction: float | None = None,
 ) -> PolicyInput:
     """Policy input from the argv alone (plus who and where). `default_namespace` is the
-    context's namespace, used when argv has no -n."""
+    context's namespace, used when argv has no -n. For `scale`, `current_replicas` (see
+    replicas.current_replicas) lets a large scale-down count as destructive; the fraction comes
+    from the policy data unless given."""
     argv = [str(a) for a in argv]
+    if scale_down_fraction is None:
+        scale_down_fraction = replicas.scale_down_fraction()
     risk, why = classify_with_reason(argv, current_replicas, scale_down_fraction)
     problems = grammar.violations(argv)
     try:
