@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -31,9 +32,7 @@ def collector(sandbox, tmp_path_factory):
     port = free_port()
     proc = subprocess.Popen(
         [
-            sys.executable,
-            "-m",
-            "kubechat.cli",
+            str(Path(sys.executable).parent / "kubectl-chat"),
             "collector",
             "serve",
             "--store",
