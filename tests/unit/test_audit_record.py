@@ -3,6 +3,7 @@
 import hashlib
 import json
 
+import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from kubechat.audit import AuditTrail, RecordInput, UserInfo
@@ -80,3 +81,15 @@ def test_key_id_is_stable():
     assert key_id(key.public_key()) == key_id(key.public_key())
     assert len(key_id(key.public_key())) == 32
     assert verify(key.public_key(), b"x", sign(key, b"x"))
+
+
+def test_signing_key_is_private_and_a_readable_one_is_refused():
+    trail, record = _record()
+    path = trail.keys.dir / f"{record.keyID}.key"
+    assert (path.stat().st_mode & 0o777) == 0o600
+    path.chmod(0o644)
+    from kubechat.errors import AuditError
+
+    with pytest.raises(AuditError) as exc:
+        trail.record(RecordInput(user=UserInfo(username="alice")))
+    assert "readable by others" in exc.value.message
