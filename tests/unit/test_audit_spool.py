@@ -58,3 +58,21 @@ def test_two_writers_share_one_unbroken_chain(tmp_path):
         t.join()
     result = trails[0].verify()
     assert result.ok and result.count == 40
+
+
+def test_preflight_fails_closed_before_the_command(tmp_path):
+    trail = AuditTrail(spool_path=tmp_path / "s.db")
+    trail.preflight()  # fine: nothing written
+    assert trail.spool.count() == 0
+    other = sqlite3.connect(tmp_path / "s.db")
+    other.execute("CREATE TRIGGER ro BEFORE INSERT ON meta BEGIN SELECT RAISE(ABORT, 'read-only'); END")
+    other.commit()
+    with pytest.raises(AuditError):
+        trail.preflight()
+    other.execute("DROP TRIGGER ro")
+    other.commit()
+    key = trail.keys.dir / f"{trail.keys.current_id()}.key"
+    key.unlink()
+    with pytest.raises(AuditError) as exc:
+        trail.preflight()
+    assert "missing" in exc.value.message

@@ -89,12 +89,51 @@ def test_unknown_key_rejected(service, tmp_path):
     assert result["status"] == "rejected" and "unknown signing key" in result["reason"]
 
 
-def test_key_cannot_be_rebound_to_another_user(service, tmp_path):
+def test_a_key_speaks_only_for_identities_proven_to_it(service, tmp_path):
+    # One person with two identities proves each with that identity's token and the same key.
     alice = _trail(tmp_path, "alice")
+    assert _register(service, alice, "tok-alice")[0] == 201
+    assert _register(service, alice, "tok-bob")[0] == 201
+    _record(alice, "alice")
+    _record(alice, "bob")
+    _record(alice, "carol")
+    results = service.ingest(_raw(alice))
+    assert [r["status"] for r in results] == ["accepted", "accepted", "rejected"]
+    assert "bound to 'alice', 'bob'" in results[2]["reason"]
+
+
+def test_unverified_identity_accepted_from_a_bound_key_only(service, tmp_path):
+    alice = _trail(tmp_path, "alice")
+    alice.record(RecordInput(user=UserInfo(username="unknown"), request="get pods (cluster unreachable)"))
+    (result,) = service.ingest(_raw(alice))
+    assert result["status"] == "rejected" and "unknown signing key" in result["reason"]
     _register(service, alice, "tok-alice")
-    with pytest.raises(Refused) as exc:
-        _register(service, alice, "tok-bob")
-    assert exc.value.status == 409
+    (result,) = service.ingest(_raw(alice))
+    assert result["status"] == "accepted"
+
+
+def test_another_users_key_cannot_extend_a_chain(service, tmp_path):
+    alice, bob = _trail(tmp_path, "alice"), _trail(tmp_path, "bob")
+    _register(service, alice, "tok-alice")
+    _register(service, bob, "tok-bob")
+    _record(alice, "alice")
+    service.ingest(_raw(alice))
+    first = next(alice.spool.records())
+    from kubechat.audit.sign import sign
+
+    forged = first.model_copy(
+        update={
+            "auditID": "f0",
+            "seq": 2,
+            "prevHash": first.hash(),
+            "keyID": bob.keys.current_id(),
+            "user": UserInfo(username="bob"),
+            "signature": None,
+        }
+    )
+    forged.signature = sign(bob.keys.private_key(), forged.signing_bytes())
+    (result,) = service.ingest([forged.canonical().decode()])
+    assert result["status"] == "rejected" and "current key" in result["reason"]
 
 
 def test_registration_needs_valid_token_and_proof(service, tmp_path):

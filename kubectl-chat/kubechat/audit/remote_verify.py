@@ -13,6 +13,7 @@ import httpx
 from .. import paths
 from ..collector import merkle
 from ..collector.crypto import verify_checkpoint
+from ..collector.service import UNVERIFIED_USERS
 from ..errors import AuditError
 from . import http
 from .chain import ChainVerifier
@@ -64,7 +65,12 @@ def verify_collector(
             f"ok   checkpoint: {cp['treeSize']} entries, root {cp['rootHash'][:16]}…, signed ({how})"
         )
 
-        keys = {k["key_id"]: k for k in get("/v1/keys")["items"]}
+        public: dict[str, str] = {}
+        bound: dict[str, set[str]] = defaultdict(set)
+        for item in get("/v1/keys")["items"]:
+            public[item["key_id"]] = item["public_key"]
+            bound[item["key_id"]].add(item["username"])
+        trusted = {kid: decode_public(pub) for kid, pub in public.items()}
         leaves: list[bytes] = []
         chains: dict[str, ChainVerifier] = {}
         positions: dict[str, int] = defaultdict(int)
@@ -77,15 +83,12 @@ def verify_collector(
                     return report.fail(f"log entry {index} out of order (expected {len(leaves)})")
                 record = Record.model_validate(item)
                 leaves.append(merkle.leaf_hash(record.canonical()))
-                binding = keys.get(record.keyID)
-                if binding is None or binding["username"] != record.user.username:
+                owners = bound.get(record.keyID, set())
+                if not owners or (record.user.username not in owners | set(UNVERIFIED_USERS)):
                     return report.fail(
                         f"log entry {index} ({record.auditID}): signer not bound to {record.user.username}"
                     )
-                verifier = chains.setdefault(
-                    record.clientID,
-                    ChainVerifier({k: decode_public(b["public_key"]) for k, b in keys.items()}),
-                )
+                verifier = chains.setdefault(record.clientID, ChainVerifier(trusted))
                 positions[record.clientID] += 1
                 reason = verifier.check(record)
                 if reason:

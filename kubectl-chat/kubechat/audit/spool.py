@@ -99,6 +99,21 @@ class Spool:
                 hint="check free space and permissions; the command was not run",
             ) from exc
 
+    def check_writable(self) -> None:
+        """Take and release the write lock: fails the same way an append would."""
+        try:
+            with self.lock:
+                self.db.execute("BEGIN IMMEDIATE")
+                try:
+                    self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('preflight', '1')")
+                finally:
+                    self.db.execute("ROLLBACK")
+        except sqlite3.Error as exc:
+            raise AuditError(
+                f"cannot write the audit spool {self.path}: {exc}",
+                hint="check free space and permissions; commands are not run without an audit record",
+            ) from exc
+
     def _append_locked(self, build) -> Record:
         self.db.execute("BEGIN IMMEDIATE")
         try:

@@ -103,6 +103,13 @@ class AuditTrail:
         except (OSError, ValueError) as exc:
             raise AuditError(f"cannot write an audit record: {exc}", hint="the command was not run") from exc
 
+    def preflight(self) -> None:
+        """Raise AuditError now if a record could not be written after the command: the spool
+        takes a write lock and the signing key loads. Call it before running anything."""
+        self.spool.check_writable()
+        kid = self.spool.meta("key_id") or self.keys.current_id()
+        sign(self.keys.private_key(kid), b"preflight")
+
     def rotate_keys(self, user: UserInfo) -> Record:
         """Start signing with a new key. The rotation record is signed by the old key and names
         the new one, so the chain proves the hand-over; old public keys are kept."""

@@ -20,6 +20,9 @@ from .identity import IdentityResolver
 from .store import KeyBinding
 
 MAX_BATCH = 1000
+# Records made while the cluster could not say who the user was (offline, API server down) claim
+# no identity; they are accepted from a bound key and attributed through that key's bindings.
+UNVERIFIED_USERS = ("unknown", "")
 
 
 class Refused(KubechatError):
@@ -83,12 +86,12 @@ class CollectorService:
             raise Refused(400, "keyID does not match publicKey")
         if not verify(public, f"{REGISTRATION_PURPOSE}:{kid}:{pub}".encode(), proof):
             raise Refused(400, "proof of possession does not verify")
+        # Binding needs both the private key (proof) and the identity's own token, so a key only
+        # ever speaks for identities its holder has proven; one person may prove several.
         with self.store.write() as tx:
-            existing = tx.key(kid)
-            if existing is not None:
-                if existing.username != user.username:
-                    raise Refused(409, f"key {kid} is already bound to another user")
-                return 200, existing
+            for existing in tx.bindings(kid):
+                if existing.username == user.username:
+                    return 200, existing
             binding = KeyBinding(kid, pub, user.username, user.uid, user.groups, now_rfc3339())
             tx.add_key(binding)
         self._count("keys_registered")
@@ -139,19 +142,19 @@ class CollectorService:
             if stored == digest:
                 return {"auditID": record.auditID, "status": "duplicate"}, None
             return reject("auditID already used by a different record")
-        binding = tx.key(record.keyID)
-        if binding is None:
+        bindings = tx.bindings(record.keyID)
+        if not bindings:
             return reject(f"unknown signing key {record.keyID}: register it with POST /v1/keys first")
-        if binding.username != record.user.username:
+        bound = sorted(b.username for b in bindings)
+        if record.user.username not in bound and record.user.username not in UNVERIFIED_USERS:
             return reject(
-                f"signing key {record.keyID} is bound to {binding.username!r}, "
+                f"signing key {record.keyID} is bound to {', '.join(repr(u) for u in bound)}, "
                 f"but the record claims {record.user.username!r}"
             )
-        if not verify(decode_public(binding.public_key), record.signing_bytes(), record.signature):
+        if not verify(decode_public(bindings[0].public_key), record.signing_bytes(), record.signature):
             return reject("signature does not verify")
-        owner = tx.client_owner(record.clientID)
-        if owner is not None and owner != binding.username:
-            return reject("this chain belongs to another user")
+        # A chain is extended only by its own current key (checked below), so no other user's key
+        # can append to it.
         if record.seq < 1:
             return reject("sequence numbers start at 1")
         taken = tx.chain_row(record.clientID, record.seq)
@@ -168,8 +171,6 @@ class CollectorService:
                 return reject("prevHash does not match the previous record")
             if prev[2] != record.keyID:
                 return reject(f"signed by {record.keyID}, but the chain's current key is {prev[2]}")
-        if owner is None:
-            tx.add_client(record.clientID, binding.username)
         next_key = record.keyID
         if record.stage == "KeyRotation":
             next_key = record.annotations.get(ROTATION_NEW_KEY) or record.keyID

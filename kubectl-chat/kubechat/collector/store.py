@@ -50,9 +50,8 @@ CREATE INDEX IF NOT EXISTS records_user ON records (username, ts);
 CREATE INDEX IF NOT EXISTS records_ts ON records (ts);
 CREATE INDEX IF NOT EXISTS records_ns ON records (namespace, ts);
 CREATE TABLE IF NOT EXISTS keys (
-    key_id TEXT PRIMARY KEY, public_key TEXT NOT NULL, username TEXT NOT NULL, uid TEXT, groups TEXT NOT NULL,
-    registered_at TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS clients (client_id TEXT PRIMARY KEY, username TEXT NOT NULL);
+    key_id TEXT NOT NULL, public_key TEXT NOT NULL, username TEXT NOT NULL, uid TEXT, groups TEXT NOT NULL,
+    registered_at TEXT NOT NULL, PRIMARY KEY (key_id, username));
 CREATE TABLE IF NOT EXISTS checkpoints (
     tree_size BIGINT PRIMARY KEY, root_hash TEXT NOT NULL, timestamp TEXT NOT NULL, key_id TEXT NOT NULL,
     signature TEXT NOT NULL);
@@ -87,12 +86,14 @@ class Tx:
     def size(self) -> int:
         return self._q("SELECT COALESCE(MAX(leaf_index) + 1, 0) FROM records").fetchone()[0]
 
-    def key(self, key_id: str) -> KeyBinding | None:
-        row = self._q(
-            "SELECT key_id, public_key, username, uid, groups, registered_at FROM keys WHERE key_id = ?",
+    def bindings(self, key_id: str) -> list[KeyBinding]:
+        """Every identity a key is bound to (one person may use several, each proven separately)."""
+        rows = self._q(
+            "SELECT key_id, public_key, username, uid, groups, registered_at FROM keys WHERE key_id = ?"
+            " ORDER BY username",
             (key_id,),
-        ).fetchone()
-        return None if row is None else KeyBinding(*row[:4], json.loads(row[4]), row[5])
+        ).fetchall()
+        return [KeyBinding(*row[:4], json.loads(row[4]), row[5]) for row in rows]
 
     def add_key(self, b: KeyBinding) -> None:
         self._q(
@@ -109,13 +110,6 @@ class Tx:
         return self._q(
             "SELECT audit_id, hash, next_key FROM records WHERE client_id = ? AND seq = ?", (client_id, seq)
         ).fetchone()
-
-    def client_owner(self, client_id: str) -> str | None:
-        row = self._q("SELECT username FROM clients WHERE client_id = ?", (client_id,)).fetchone()
-        return row[0] if row else None
-
-    def add_client(self, client_id: str, username: str) -> None:
-        self._q("INSERT INTO clients (client_id, username) VALUES (?, ?)", (client_id, username))
 
     def insert_record(self, row: dict) -> None:
         cols = ", ".join(COLUMNS)
@@ -208,10 +202,8 @@ class SqliteStore:
                     "groups": str,
                     "registered_at": str,
                 },
-                pk="key_id",
+                pk=("key_id", "username"),
             )
-        if not db["clients"].exists():
-            db["clients"].create({"client_id": str, "username": str}, pk="client_id")
         if not db["checkpoints"].exists():
             db["checkpoints"].create(
                 {"tree_size": int, "root_hash": str, "timestamp": str, "key_id": str, "signature": str},
