@@ -106,3 +106,17 @@ def test_csv_and_json_exports_round_trip():
     buf = io.StringIO()
     export(records, "json", buf)
     assert json.loads(buf.getvalue())["auditID"] == records[0].auditID
+
+
+def test_csv_formula_injection_neutralised():
+    from kubechat.audit.formats import csv_cell
+
+    assert csv_cell('=HYPERLINK("http://x","y")') == '\'=HYPERLINK("http://x","y")'
+    assert csv_cell("@SUM(A1)") == "'@SUM(A1)" and csv_cell("+1") == "'+1"
+    assert csv_cell("get pods") == "get pods" and csv_cell("") == ""
+    trail = AuditTrail()
+    trail.record(RecordInput(user=UserInfo(username="mallory"), request="=cmd|' /C calc'!A0"))
+    buf = io.StringIO()
+    export(trail.spool.records(), "csv", buf)
+    row = next(csv.DictReader(io.StringIO(buf.getvalue())))
+    assert row["request"].startswith("'=")

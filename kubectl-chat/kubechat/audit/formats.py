@@ -186,6 +186,12 @@ def to_leef(record: Record) -> str:
     return leef_line(VENDOR, PRODUCT, __version__, record.stage, attrs)
 
 
+def csv_cell(value: str) -> str:
+    """A spreadsheet would run a cell starting with = + - @ as a formula: the request text is
+    user input, so such cells get a leading apostrophe (OWASP's CSV injection advice)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
 # -- whole exports ---------------------------------------------------------------------------------
 def export(records: Iterable[Record], fmt: str, out: io.TextIOBase) -> int:
     """Write records to `out` in `fmt`; returns how many were written."""
@@ -194,7 +200,7 @@ def export(records: Iterable[Record], fmt: str, out: io.TextIOBase) -> int:
         writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
         writer.writeheader()
         for record in records:
-            writer.writerow(flat(record))
+            writer.writerow({k: csv_cell(v) for k, v in flat(record).items()})
             n += 1
         return n
     line = {"json": lambda r: json.dumps(r.body(), sort_keys=True), "cef": to_cef, "leef": to_leef}.get(fmt)
