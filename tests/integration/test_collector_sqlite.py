@@ -71,3 +71,14 @@ def test_down_collector_is_a_clear_message_and_loses_nothing(tmp_path):
         f"https://127.0.0.1:{free_port()}", token="tok-alice", attempts=2, backoff=0.01
     )
     assert not result.ok and "cannot reach the collector" in result.error and result.pending == 3
+
+
+def test_collector_accepts_the_chain_after_local_prune(collector):
+    url, ca, service = collector
+    trail = AuditTrail()
+    fill(trail, 5)
+    assert trail.ship_pending(url, token="tok-alice", ca_file=ca).accepted == 5
+    assert trail.prune("9999-01-01T00:00:00Z") == 5  # everything shipped goes
+    fill(trail, 2)
+    result = trail.ship_pending(url, token="tok-alice", ca_file=ca)
+    assert result.ok and result.accepted == 2 and service.checkpoint()["treeSize"] == 7

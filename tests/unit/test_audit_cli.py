@@ -149,3 +149,9 @@ def test_ship_without_collector_is_usage_error(capsys, spool, monkeypatch):
     monkeypatch.delenv("KUBECHAT_COLLECTOR_URL", raising=False)
     code, _, err = run(capsys, "audit", "ship")
     assert code == 2 and "no collector URL" in err
+
+
+def test_prune_never_drops_unshipped(capsys, spool):
+    code, out, _ = run(capsys, "audit", "prune", "--shipped-before", "0s")
+    assert code == 0 and "removed 0" in out
+    assert run(capsys, "audit", "verify")[1].count("3 records") == 1

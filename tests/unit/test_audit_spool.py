@@ -76,3 +76,43 @@ def test_preflight_fails_closed_before_the_command(tmp_path):
     with pytest.raises(AuditError) as exc:
         trail.preflight()
     assert "missing" in exc.value.message
+
+
+def _shipped(trail, n, when="2000-01-01T00:00:00.000000Z"):
+    for i in range(n):
+        trail.record(RecordInput(user=USER, request=f"r{i}"))
+    ids = [r.auditID for r in trail.spool.records()]
+    trail.spool.mark_shipped(ids, when)
+    trail.spool.db.execute("UPDATE records SET ts = ?", (when,))
+
+
+def test_prune_keeps_unshipped_and_chain_verifiable(tmp_path):
+    trail = AuditTrail(spool_path=tmp_path / "s.db")
+    _shipped(trail, 5)
+    trail.rotate_keys(USER)  # unshipped from here on
+    trail.record(RecordInput(user=USER, request="after rotation"))
+    assert trail.prune("2020-01-01T00:00:00Z") == 5
+    assert [r.seq for r in trail.spool.records()] == [6, 7]
+    result = trail.verify()
+    assert result.ok and result.count == 7
+    assert trail.prune("2020-01-01T00:00:00Z") == 0  # the rest is not shipped
+
+
+def test_chain_continues_after_everything_was_pruned(tmp_path):
+    trail = AuditTrail(spool_path=tmp_path / "s.db")
+    _shipped(trail, 3)
+    last = list(trail.spool.records())[-1]
+    assert trail.prune("2020-01-01T00:00:00Z") == 3 and trail.spool.count() == 0
+    nxt = trail.record(RecordInput(user=USER, request="next"))
+    assert nxt.seq == 4 and nxt.prevHash == last.hash()
+    assert trail.verify().ok
+
+
+def test_tampering_after_prune_still_detected(tmp_path):
+    trail = AuditTrail(spool_path=tmp_path / "s.db")
+    _shipped(trail, 3)
+    trail.record(RecordInput(user=USER, request="kept"))
+    trail.prune("2020-01-01T00:00:00Z")
+    trail.spool.set_meta("anchor_hash", "f" * 64)  # someone rewrites the anchor
+    result = trail.verify()
+    assert not result.ok and result.position == 4 and "prevHash" in result.reason

@@ -21,6 +21,16 @@ ROTATION_NEW_PUBLIC = "kubechat.io/new-public-key"
 
 
 @dataclass
+class Anchor:
+    """Where verification starts when older records were pruned from the spool (they are at the
+    collector): the last pruned record's seq, hash and the key that signs the next record."""
+
+    seq: int = 0
+    hash: str = GENESIS_HASH
+    next_key: str | None = None
+
+
+@dataclass
 class VerifyResult:
     ok: bool
     count: int  # records checked (all of them when ok)
@@ -41,12 +51,13 @@ def hash_bytes(canonical: bytes) -> str:
 class ChainVerifier:
     """Checks one client's records, one at a time, in order (so it streams over any number)."""
 
-    def __init__(self, public_keys: dict[str, Ed25519PublicKey]):
+    def __init__(self, public_keys: dict[str, Ed25519PublicKey], anchor: Anchor | None = None):
+        anchor = anchor or Anchor()
         self.keys = dict(public_keys)
-        self.prev_hash = GENESIS_HASH
-        self.expected_key: str | None = None
+        self.prev_hash = anchor.hash
+        self.expected_key: str | None = anchor.next_key
         self.client_id: str | None = None
-        self.count = 0
+        self.count = anchor.seq
 
     def check(self, record: Record) -> str | None:
         """Return why `record` is bad, or None and advance."""
@@ -83,11 +94,20 @@ class ChainVerifier:
         return None
 
 
+def next_key(record: Record) -> str:
+    """The key that must sign the record after this one."""
+    if record.stage == "KeyRotation":
+        return record.annotations.get(ROTATION_NEW_KEY) or record.keyID
+    return record.keyID
+
+
 def verify_chain(
-    records: Iterable[Record | bytes | str], public_keys: dict[str, Ed25519PublicKey]
+    records: Iterable[Record | bytes | str],
+    public_keys: dict[str, Ed25519PublicKey],
+    anchor: Anchor | None = None,
 ) -> VerifyResult:
     """Verify records in chain order. Raw canonical JSON is parsed and checked to be canonical."""
-    verifier = ChainVerifier(public_keys)
+    verifier = ChainVerifier(public_keys, anchor)
     for raw in records:
         position = verifier.count + 1
         if isinstance(raw, Record):

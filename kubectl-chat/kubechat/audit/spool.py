@@ -17,8 +17,9 @@ from pathlib import Path
 
 from .. import paths
 from ..errors import AuditError
+from .chain import Anchor, next_key
 from .filters import where
-from .record import GENESIS_HASH, Record
+from .record import Record
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -99,6 +100,39 @@ class Spool:
                 hint="check free space and permissions; the command was not run",
             ) from exc
 
+    def anchor(self) -> Anchor:
+        seq = self._meta("anchor_seq")
+        if seq is None:
+            return Anchor()
+        return Anchor(int(seq), self._meta("anchor_hash") or "", self._meta("anchor_key"))
+
+    def prune(self, before: str) -> int:
+        """Delete the longest prefix of shipped records older than `before`; keep an anchor."""
+        with self.lock:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                first_kept = self.db.execute(
+                    "SELECT min(seq) FROM records WHERE shipped_at IS NULL OR ts >= ?", (before,)
+                ).fetchone()[0]
+                last = self.db.execute(
+                    "SELECT seq, hash, body FROM records WHERE seq < ? ORDER BY seq DESC LIMIT 1",
+                    (first_kept if first_kept is not None else 2**62,),
+                ).fetchone()
+                if last is None:
+                    self.db.execute("ROLLBACK")
+                    return 0
+                seq, digest, body = last
+                dropped = self.db.execute("DELETE FROM records WHERE seq <= ?", (seq,)).rowcount
+                self._set_meta("anchor_seq", str(seq))
+                self._set_meta("anchor_hash", digest)
+                self._set_meta("anchor_key", next_key(Record.model_validate_json(body)))
+                self.db.execute("COMMIT")
+            except BaseException:
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
+                raise
+        return dropped
+
     def check_writable(self) -> None:
         """Take and release the write lock: fails the same way an append would."""
         try:
@@ -122,7 +156,10 @@ class Spool:
                 client_id = str(uuid.uuid4())
                 self._set_meta("client_id", client_id)
             row = self.db.execute("SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1").fetchone()
-            seq, prev = (row[0] + 1, row[1]) if row else (1, GENESIS_HASH)
+            if row is None:  # empty, or everything pruned: continue from the anchor
+                anchor = self.anchor()
+                row = (anchor.seq, anchor.hash)
+            seq, prev = row[0] + 1, row[1]
             meta = {k: v for k, v in self.db.execute("SELECT key, value FROM meta")}
             before = dict(meta)
             record = build(client_id, seq, prev, meta)

@@ -139,7 +139,12 @@ class AuditTrail:
 
     def verify(self) -> chain_mod.VerifyResult:
         """Verify the whole spool: chain links, order, signer continuity and signatures."""
-        return chain_mod.verify_chain(self.spool.raw_records(), self.keys.public_keys())
+        return chain_mod.verify_chain(self.spool.raw_records(), self.keys.public_keys(), self.spool.anchor())
+
+    def prune(self, before: str) -> int:
+        """Drop records the collector already has and that are older than `before` (RFC 3339);
+        the chain stays verifiable from the kept anchor. Returns how many were dropped."""
+        return self.spool.prune(before)
 
     def ship_pending(self, collector_url: str, **kwargs):
         from .ship import ship_pending

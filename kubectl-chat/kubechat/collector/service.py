@@ -9,7 +9,7 @@ from dataclasses import asdict
 
 from pydantic import ValidationError
 
-from ..audit.chain import ROTATION_NEW_KEY
+from ..audit.chain import next_key
 from ..audit.record import GENESIS_HASH, Record, UserInfo, now_rfc3339
 from ..audit.ship import REGISTRATION_PURPOSE
 from ..audit.sign import decode_public, key_id, verify
@@ -171,9 +171,6 @@ class CollectorService:
                 return reject("prevHash does not match the previous record")
             if prev[2] != record.keyID:
                 return reject(f"signed by {record.keyID}, but the chain's current key is {prev[2]}")
-        next_key = record.keyID
-        if record.stage == "KeyRotation":
-            next_key = record.annotations.get(ROTATION_NEW_KEY) or record.keyID
         search = " ".join([record.request, " ".join(record.argv), " ".join(record.policy.reasons)]).lower()
         row = {
             "leaf_index": leaf_index,
@@ -183,7 +180,7 @@ class CollectorService:
             "hash": digest,
             "leaf_hash": merkle.leaf_hash(data),
             "key_id": record.keyID,
-            "next_key": next_key,
+            "next_key": next_key(record),
             "username": record.user.username,
             "verb": record.verb,
             "namespace": record.objectRef.namespace,

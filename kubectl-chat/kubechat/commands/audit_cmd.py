@@ -235,6 +235,21 @@ def report_cmd(
         click.echo(text)
 
 
+@audit.command(
+    "prune",
+    help="Remove records from the local spool that the collector already has and that are older than "
+    "--shipped-before; the chain stays verifiable. Unshipped records are never removed.\n\n"
+    "Example: kubectl chat audit prune --shipped-before 90d",
+)
+@click.option("--shipped-before", required=True, help="Age limit: 90d, 12h, or an ISO date/time.")
+def prune_cmd(shipped_before):
+    from ..audit.query import parse_time
+    from ..audit.trail import AuditTrail
+
+    dropped = AuditTrail().prune(parse_time(shipped_before))
+    click.echo(f"removed {dropped} shipped records from the local spool")
+
+
 @audit.group("keys", help="The client's audit signing keys.")
 def keys() -> None:
     pass
