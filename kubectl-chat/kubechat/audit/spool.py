@@ -8,6 +8,7 @@ Sequence numbers and prevHash are read and written in one BEGIN IMMEDIATE transa
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import threading
@@ -85,6 +86,20 @@ class Spool:
         self._set_meta(key, value)
 
     # -- append -----------------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def _write(self, keep: bool = True):
+        """One write transaction under the process lock and SQLite's write lock; committed only
+        when the block finishes and `keep` is true, rolled back otherwise."""
+        with self.lock:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT" if keep else "ROLLBACK")
+
     def append(self, build: Callable[[str, int, str, dict[str, str]], Record]) -> Record:
         """Append the record `build(client_id, seq, prev_hash, meta)` returns, atomically.
 
@@ -92,12 +107,23 @@ class Spool:
         Raises AuditError when the record cannot be made durable: the caller must not go on.
         """
         try:
-            with self.lock:
-                return self._append_locked(build)
+            with self._write():
+                return self._append_in_tx(build)
         except sqlite3.Error as exc:
             raise AuditError(
                 f"cannot write the audit spool {self.path}: {exc}",
                 hint="check free space and permissions; the command was not run",
+            ) from exc
+
+    def check_writable(self) -> None:
+        """Take and release the write lock: fails the same way an append would."""
+        try:
+            with self._write(keep=False):
+                self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('preflight', '1')")
+        except sqlite3.Error as exc:
+            raise AuditError(
+                f"cannot write the audit spool {self.path}: {exc}",
+                hint="check free space and permissions; commands are not run without an audit record",
             ) from exc
 
     def anchor(self) -> Anchor:
@@ -108,86 +134,56 @@ class Spool:
 
     def prune(self, before: str) -> int:
         """Delete the longest prefix of shipped records older than `before`; keep an anchor."""
-        with self.lock:
-            self.db.execute("BEGIN IMMEDIATE")
-            try:
-                first_kept = self.db.execute(
-                    "SELECT min(seq) FROM records WHERE shipped_at IS NULL OR ts >= ?", (before,)
-                ).fetchone()[0]
-                last = self.db.execute(
-                    "SELECT seq, hash, body FROM records WHERE seq < ? ORDER BY seq DESC LIMIT 1",
-                    (first_kept if first_kept is not None else 2**62,),
-                ).fetchone()
-                if last is None:
-                    self.db.execute("ROLLBACK")
-                    return 0
-                seq, digest, body = last
-                dropped = self.db.execute("DELETE FROM records WHERE seq <= ?", (seq,)).rowcount
-                self._set_meta("anchor_seq", str(seq))
-                self._set_meta("anchor_hash", digest)
-                self._set_meta("anchor_key", next_key(Record.model_validate_json(body)))
-                self.db.execute("COMMIT")
-            except BaseException:
-                if self.db.in_transaction:
-                    self.db.execute("ROLLBACK")
-                raise
+        with self._write():
+            first_kept = self.db.execute(
+                "SELECT min(seq) FROM records WHERE shipped_at IS NULL OR ts >= ?", (before,)
+            ).fetchone()[0]
+            last = self.db.execute(
+                "SELECT seq, hash, body FROM records WHERE seq < ? ORDER BY seq DESC LIMIT 1",
+                (first_kept if first_kept is not None else 2**62,),
+            ).fetchone()
+            if last is None:
+                return 0
+            seq, digest, body = last
+            dropped = self.db.execute("DELETE FROM records WHERE seq <= ?", (seq,)).rowcount
+            self._set_meta("anchor_seq", str(seq))
+            self._set_meta("anchor_hash", digest)
+            self._set_meta("anchor_key", next_key(Record.model_validate_json(body)))
         return dropped
 
-    def check_writable(self) -> None:
-        """Take and release the write lock: fails the same way an append would."""
-        try:
-            with self.lock:
-                self.db.execute("BEGIN IMMEDIATE")
-                try:
-                    self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('preflight', '1')")
-                finally:
-                    self.db.execute("ROLLBACK")
-        except sqlite3.Error as exc:
-            raise AuditError(
-                f"cannot write the audit spool {self.path}: {exc}",
-                hint="check free space and permissions; commands are not run without an audit record",
-            ) from exc
-
-    def _append_locked(self, build) -> Record:
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            client_id = self._meta("client_id")
-            if client_id is None:
-                client_id = str(uuid.uuid4())
-                self._set_meta("client_id", client_id)
-            row = self.db.execute("SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1").fetchone()
-            if row is None:  # empty, or everything pruned: continue from the anchor
-                anchor = self.anchor()
-                row = (anchor.seq, anchor.hash)
-            seq, prev = row[0] + 1, row[1]
-            meta = {k: v for k, v in self.db.execute("SELECT key, value FROM meta")}
-            before = dict(meta)
-            record = build(client_id, seq, prev, meta)
-            self.db.execute(
-                "INSERT INTO records (seq, audit_id, hash, body, ts, username, verb, namespace, risk,"
-                " decision, stage) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    record.seq,
-                    record.auditID,
-                    record.hash(),
-                    record.canonical(),
-                    record.requestReceivedTimestamp,
-                    record.user.username,
-                    record.verb,
-                    record.objectRef.namespace,
-                    record.risk,
-                    record.policy.decision,
-                    record.stage,
-                ),
-            )
-            for key, value in meta.items():
-                if before.get(key) != value:
-                    self._set_meta(key, value)
-            self.db.execute("COMMIT")
-        except BaseException:
-            if self.db.in_transaction:
-                self.db.execute("ROLLBACK")
-            raise
+    def _append_in_tx(self, build) -> Record:
+        client_id = self._meta("client_id")
+        if client_id is None:
+            client_id = str(uuid.uuid4())
+            self._set_meta("client_id", client_id)
+        row = self.db.execute("SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1").fetchone()
+        if row is None:  # empty, or everything pruned: continue from the anchor
+            anchor = self.anchor()
+            row = (anchor.seq, anchor.hash)
+        seq, prev = row[0] + 1, row[1]
+        meta = {k: v for k, v in self.db.execute("SELECT key, value FROM meta")}
+        before = dict(meta)
+        record = build(client_id, seq, prev, meta)
+        self.db.execute(
+            "INSERT INTO records (seq, audit_id, hash, body, ts, username, verb, namespace, risk,"
+            " decision, stage) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                record.seq,
+                record.auditID,
+                record.hash(),
+                record.canonical(),
+                record.requestReceivedTimestamp,
+                record.user.username,
+                record.verb,
+                record.objectRef.namespace,
+                record.risk,
+                record.policy.decision,
+                record.stage,
+            ),
+        )
+        for key, value in meta.items():
+            if before.get(key) != value:
+                self._set_meta(key, value)
         return record
 
     # -- read -------------------------------------------------------------------------------------
@@ -218,8 +214,7 @@ class Spool:
         return self.db.execute("SELECT count(*) FROM records").fetchone()[0]
 
     def mark_shipped(self, audit_ids: list[str], when: str) -> None:
-        with self.lock, self.db:
-            self.db.execute("BEGIN IMMEDIATE")
+        with self._write():
             self.db.executemany(
                 "UPDATE records SET shipped_at = ?, ship_error = NULL WHERE audit_id = ?",
                 [(when, a) for a in audit_ids],
