@@ -4,7 +4,7 @@ import socket
 import ssl
 
 import pytest
-from collector_support import fill, forge, free_port, make_service, running, ship_query_verify
+from collector_support import fill, forge, free_port, make_service, run_cli, running, ship_query_verify
 
 from kubechat.audit import AuditTrail, RecordInput, UserInfo, http
 from kubechat.collector.store import open_store
@@ -82,3 +82,23 @@ def test_collector_accepts_the_chain_after_local_prune(collector):
     fill(trail, 2)
     result = trail.ship_pending(url, token="tok-alice", ca_file=ca)
     assert result.ok and result.accepted == 2 and service.checkpoint()["treeSize"] == 7
+
+
+def test_proof_of_one_record_without_reader_rights(collector, capsys):
+    url, ca, service = collector
+    trail = AuditTrail()
+    fill(trail, 6)
+    trail.ship_pending(url, token="tok-alice", ca_file=ca)
+    fill(trail, 1)  # not shipped yet
+    records = list(trail.spool.records())
+
+    def proof(index, key=service.signer.public_b64):
+        args = ("--collector", url, "--ca-file", ca, "--collector-key", key)
+        return run_cli(capsys, "audit", "proof", records[index].auditID, *args)
+
+    code, out = proof(3)
+    assert code == 0 and "is entry 3 of the log" in out, out
+    code, out = proof(6)
+    assert code == 1 and "not in the collector's log" in out
+    code, out = proof(3, key=make_service(open_store("sqlite:///:memory:")).signer.public_b64)
+    assert code == 1 and "checkpoint signature does not verify" in out

@@ -129,6 +129,48 @@ def verify_collector(
     return report
 
 
+def prove_inclusion(
+    url: str, record: Record, *, ca_file: str | None = None, trusted_key: str | None = None
+) -> CollectorReport:
+    """Prove that this exact record (our own bytes) is in the collector's signed log, without
+    reading anyone else's records: a signed checkpoint plus an RFC 6962 inclusion proof."""
+    report = CollectorReport()
+    base = url.rstrip("/")
+    with http.client(ca_file) as client:
+        try:
+            cp = client.get(base + "/v1/checkpoint").json()
+            resp = client.get(
+                base + "/v1/proof/inclusion", params={"audit_id": record.auditID, "tree_size": cp["treeSize"]}
+            )
+        except httpx.HTTPError as exc:
+            raise AuditError(f"cannot reach the collector at {url}: {exc}") from exc
+    if not verify_checkpoint(cp, trusted_key or cp["publicKey"]):
+        return report.fail("checkpoint signature does not verify")
+    if resp.status_code == 404:
+        return report.fail(f"record {record.auditID} is not in the collector's log")
+    if resp.status_code != 200:
+        raise AuditError(f"collector answered HTTP {resp.status_code}: {resp.text[:200]}")
+    proof = resp.json()
+    leaf = merkle.leaf_hash(record.canonical())
+    if proof["leafHash"] != leaf.hex():
+        return report.fail(f"the collector holds different bytes for record {record.auditID}")
+    good = merkle.verify_inclusion(
+        leaf,
+        proof["leafIndex"],
+        cp["treeSize"],
+        [bytes.fromhex(p) for p in proof["proof"]],
+        bytes.fromhex(cp["rootHash"]),
+    )
+    if not good:
+        return report.fail("inclusion proof does not lead to the signed root")
+    pinned = "pinned key" if trusted_key else "key the collector presented (pass --collector-key to pin it)"
+    report.lines.append(
+        f"ok   record {record.auditID} is entry {proof['leafIndex']} of the log; {len(proof['proof'])}-hash "
+        f"proof to the checkpoint of {cp['treeSize']} entries signed at {cp['timestamp']} ({pinned})"
+    )
+    return report
+
+
 def _load_seen() -> dict:
     try:
         return json.loads(_seen_path().read_text())

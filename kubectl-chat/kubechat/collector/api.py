@@ -118,8 +118,8 @@ def create_app(service: CollectorService) -> FastAPI:
         return service.checkpoint()
 
     @app.get("/v1/proof/inclusion")
-    def inclusion(leaf_index: int, tree_size: int):
-        return service.inclusion(leaf_index, tree_size)
+    def inclusion(leaf_index: int | None = None, tree_size: int | None = None, audit_id: str | None = None):
+        return service.inclusion(leaf_index, tree_size, audit_id)
 
     @app.get("/v1/proof/consistency")
     def consistency(first: int, second: int):

@@ -215,8 +215,18 @@ class CollectorService:
             cp = self.signer.sign(0, merkle.EMPTY_ROOT.hex(), now_rfc3339())
         return {**cp, "publicKey": self.signer.public_b64}
 
-    def inclusion(self, leaf_index: int, tree_size: int) -> dict:
+    def inclusion(self, leaf_index: int | None, tree_size: int | None, audit_id: str | None = None) -> dict:
+        """Inclusion proof for a leaf (by index or by auditID) in the tree of `tree_size`
+        (default: the latest checkpoint)."""
         with self.store.read() as tx:
+            if audit_id is not None:
+                leaf_index = tx.leaf_index(audit_id)
+                if leaf_index is None:
+                    raise Refused(404, f"record {audit_id} is not in the log")
+            if leaf_index is None:
+                raise Refused(400, "give leaf_index or audit_id")
+            if tree_size is None:
+                tree_size = (tx.latest_checkpoint() or {"treeSize": 0})["treeSize"]
             leaves = self._leaf_hashes(tx, tree_size)
         if not 0 <= leaf_index < tree_size:
             raise Refused(400, f"leaf {leaf_index} is not in a tree of size {tree_size}")

@@ -105,6 +105,10 @@ class Tx:
         row = self._q("SELECT hash FROM records WHERE audit_id = ?", (audit_id,)).fetchone()
         return row[0] if row else None
 
+    def leaf_index(self, audit_id: str) -> int | None:
+        row = self._q("SELECT leaf_index FROM records WHERE audit_id = ?", (audit_id,)).fetchone()
+        return row[0] if row else None
+
     def chain_row(self, client_id: str, seq: int) -> tuple[str, str, str] | None:
         """(auditID, hash, key that must sign the next record) of a client's record `seq`."""
         return self._q(

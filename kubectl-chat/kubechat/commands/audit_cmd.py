@@ -173,6 +173,32 @@ def verify_cmd(collector, ca_file, token_file, kubeconfig, kube_context, collect
     return 0 if result.ok else 1
 
 
+@audit.command(
+    "proof",
+    help="Prove that one of your records is in the collector's signed Merkle log (an RFC 6962 "
+    "inclusion proof to a signed checkpoint), using the record as your spool holds it.\n\n"
+    "Example: kubectl chat audit proof 3f1c…  --collector https://collector:8443",
+)
+@click.argument("audit_id")
+@click.option(
+    "--collector", envvar=COLLECTOR_ENV, required=True, help=f"Collector URL (env {COLLECTOR_ENV})."
+)
+@click.option("--ca-file", type=click.Path(exists=True, dir_okay=False), help="CA bundle for the collector.")
+@click.option("--collector-key", help="The collector's checkpoint public key (base64) to trust.")
+def proof_cmd(audit_id, collector, ca_file, collector_key):
+    from ..audit.remote_verify import prove_inclusion
+    from ..audit.spool import Spool
+
+    record = next((r for r in Spool().records(text=audit_id) if r.auditID == audit_id), None)
+    if record is None:
+        raise UsageError(
+            f"record {audit_id} is not in the local spool", hint="see `kubectl chat audit query`"
+        )
+    report = prove_inclusion(collector, record, ca_file=ca_file, trusted_key=collector_key)
+    click.echo(report.describe())
+    return 0 if report.ok else 1
+
+
 @audit.command("ship", help="Send spooled records to the collector now (they are kept until it has them).")
 @_source_options
 def ship_cmd(collector, ca_file, token_file, kubeconfig, kube_context):
