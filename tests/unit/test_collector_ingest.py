@@ -237,3 +237,27 @@ def test_inclusion_and_consistency_proofs_verify(service, tmp_path):
         bytes.fromhex(cp7["rootHash"]),
         [bytes.fromhex(p) for p in cons["proof"]],
     )
+
+
+def test_failed_batch_leaves_no_phantom_leaves_in_the_tree(service, tmp_path):
+    alice = _trail(tmp_path, "alice")
+    _register(service, alice, "tok-alice")
+    _record(alice, "alice", 2)
+    raw = _raw(alice)
+    service.ingest(raw[:1])
+    real_sign = service.signer.sign
+
+    def broken(*a, **kw):
+        raise RuntimeError("store lost mid-batch")
+
+    service.signer.sign = broken
+    with pytest.raises(RuntimeError):
+        service.ingest(raw[1:])
+    service.signer.sign = real_sign
+    assert service.checkpoint()["treeSize"] == 1
+    other = _trail(tmp_path, "other")
+    _register(service, other, "tok-bob")
+    _record(other, "bob")
+    service.ingest(_raw(other))  # takes leaf 1, which the failed batch had used in its cache
+    leaves = [merkle.leaf_hash(raw[0].encode()), merkle.leaf_hash(_raw(other)[0].encode())]
+    assert service.checkpoint()["rootHash"] == merkle.root(leaves).hex()

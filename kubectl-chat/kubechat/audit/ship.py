@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from ..errors import AuditError
 from . import http
 from .record import now_rfc3339
 from .sign import encode_public, sign
@@ -89,7 +90,7 @@ def register_keys(
             )
         try:
             payload = registration_payload(trail.keys.private_key(kid), kid, encode_public(pub))
-        except Exception as exc:  # a rotated-away key whose private half was deleted
+        except AuditError as exc:  # a rotated-away key whose private half was deleted
             return f"cannot prove possession of key {kid}: {exc}"
         resp = _post(
             client, f"{base}/v1/keys", payload, {"Authorization": f"Bearer {token}"}, attempts, backoff, sleep

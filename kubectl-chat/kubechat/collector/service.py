@@ -103,17 +103,24 @@ class CollectorService:
             raise Refused(413, f"at most {MAX_BATCH} records per batch")
         results = []
         checkpoint = None
-        with self.store.write() as tx:
-            size = tx.size()
-            start = size
-            for raw in raw_records:
-                result, row = self._check(tx, raw, size)
-                results.append(result)
-                if row is not None:
-                    tx.insert_record(row)
-                    size += 1
-            if size > start:
-                checkpoint = self._checkpoint(tx, size)
+        try:
+            with self.store.write() as tx:
+                size = tx.size()
+                start = size
+                for raw in raw_records:
+                    result, row = self._check(tx, raw, size)
+                    results.append(result)
+                    if row is not None:
+                        tx.insert_record(row)
+                        size += 1
+                if size > start:
+                    checkpoint = self._checkpoint(tx, size)
+        except BaseException:
+            # The caches may hold leaves of this uncommitted batch: forget them, rebuild from the store.
+            with self._leaves_lock:
+                self._leaves = []
+                self._subtrees = merkle.SubtreeCache()
+            raise
         for r in results:
             self._count("records", r["status"])
         if checkpoint and self.metrics:
