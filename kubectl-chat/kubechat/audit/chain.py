@@ -6,7 +6,6 @@ changing, removing, inserting or reordering any record breaks the link at that e
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -42,10 +41,6 @@ class VerifyResult:
         if self.ok:
             return f"ok: {self.count} records, chain and signatures intact"
         return f"record {self.position} ({self.audit_id or 'unparsable'}): {self.reason}"
-
-
-def hash_bytes(canonical: bytes) -> str:
-    return hashlib.sha256(canonical).hexdigest()
 
 
 class ChainVerifier:

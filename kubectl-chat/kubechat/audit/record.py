@@ -142,10 +142,6 @@ class Record(_Strict):
     def hash(self) -> str:
         return hashlib.sha256(self.canonical()).hexdigest()
 
-    @property
-    def namespace(self) -> str | None:
-        return self.objectRef.namespace
-
 
 def canonical_bytes(data: dict) -> bytes:
     """Canonical JSON: sorted keys, no whitespace, UTF-8 (not ASCII-escaped)."""
