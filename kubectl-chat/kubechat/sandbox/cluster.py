@@ -188,6 +188,7 @@ def _write_pki_and_configs(d: Path, ports: dict[str, int]) -> dict:
     )
     token_file.chmod(0o600)
     server = f"https://127.0.0.1:{ports['apiserver']}"
+    kwok_config = seed.write_kwok_logs_config(d)
     kc = {
         name: write_kubeconfig(
             d / f"{name}.kubeconfig",
@@ -231,6 +232,7 @@ def _write_pki_and_configs(d: Path, ports: dict[str, int]) -> dict:
         "token_file": token_file,
         "kc": kc,
         "server": server,
+        "kwok_config": kwok_config,
     }
 
 
@@ -267,6 +269,7 @@ def _argv(name: str, bins: dict[str, Path], d: Path, ports: dict[str, int], cfg:
             f"--service-account-signing-key-file={sa.key}",
             "--service-cluster-ip-range=10.0.0.0/24",
             "--endpoint-reconciler-type=none",
+            "--kubelet-preferred-address-types=InternalIP",
             "--allow-privileged=true",
             "--profiling=false",
             "--v=0",
@@ -285,7 +288,7 @@ def _argv(name: str, bins: dict[str, Path], d: Path, ports: dict[str, int], cfg:
             f"--root-ca-file={ca.cert}",
             f"--cluster-signing-cert-file={ca.cert}",
             f"--cluster-signing-key-file={ca.key}",
-            "--controllers=*,-nodeipam,-nodelifecycle",
+            "--controllers=*,-nodeipam",
             "--profiling=false",
         ]
     if name == "kube-scheduler":
@@ -308,10 +311,16 @@ def _argv(name: str, bins: dict[str, Path], d: Path, ports: dict[str, int], cfg:
             "--manage-nodes-with-label-selector=",
             "--disregard-status-with-annotation-selector=kwok.x-k8s.io/status=custom",
             "--disregard-status-with-label-selector=",
-            "--cidr=10.0.0.1/24",
-            "--node-ip=10.0.0.1",
+            # Loopback only: the API server dials the node address for logs/exec/port-forward,
+            # and a throwaway cluster must never send traffic anywhere else.
+            "--cidr=127.10.0.1/16",
+            "--node-ip=127.0.0.1",
+            f"--node-port={ports['kwok']}",
             "--node-lease-duration-seconds=40",
             f"--server-address=127.0.0.1:{ports['kwok']}",
+            f"--tls-cert-file={certs['apiserver'].cert}",
+            f"--tls-private-key-file={certs['apiserver'].key}",
+            f"--config={cfg['kwok_config']}",
         ]
     raise ValueError(name)
 

@@ -213,12 +213,78 @@ def workload_objects() -> list[dict]:
     return objs
 
 
+APP_LOG = """\
+2026-11-26T08:00:00Z INFO  starting server on :8080
+2026-11-26T08:00:01Z INFO  connected to cache
+2026-11-26T08:00:05Z INFO  GET /healthz 200 1ms
+2026-11-26T08:00:09Z WARN  slow request GET /api/orders 812ms
+2026-11-26T08:00:15Z INFO  GET /healthz 200 1ms
+"""
+
+WORKER_LOG = """\
+2026-11-26T08:00:00Z INFO  payments-worker 2.1 starting
+2026-11-26T08:00:00Z INFO  connecting to postgres at db.prod.svc:5432
+2026-11-26T08:00:03Z ERROR dial tcp db.prod.svc:5432: connection refused
+panic: connect to database: connection refused
+"""
+
+
+def _cri(text: str) -> str:
+    """Container runtimes store logs as `<RFC3339Nano> <stream> <F|P> <line>`; kwok expects that."""
+    out = []
+    for i, line in enumerate(text.splitlines()):
+        stream = "stderr" if ("ERROR" in line or line.startswith("panic")) else "stdout"
+        out.append(f"2026-11-26T08:00:{i:02d}.000000000Z {stream} F {line}")
+    return "\n".join(out) + "\n"
+
+
+def write_kwok_logs_config(directory) -> str:
+    """kwok serves these files as container logs (kubectl logs, -f, --previous)."""
+    from pathlib import Path
+
+    d = Path(directory) / "kwok"
+    d.mkdir(parents=True, exist_ok=True)
+    (d / "app.log").write_text(_cri(APP_LOG))
+    (d / "worker.log").write_text(_cri(WORKER_LOG))
+    docs = [
+        {
+            "apiVersion": "kwok.x-k8s.io/v1alpha1",
+            "kind": "ClusterLogs",
+            "metadata": {"name": "payments-worker"},
+            "spec": {
+                "selector": {"matchNamespaces": ["prod"], "matchNames": ["payments-worker"]},
+                "logs": [
+                    {
+                        "containers": ["worker"],
+                        "logsFile": str(d / "worker.log"),
+                        "previousLogsFile": str(d / "worker.log"),
+                    }
+                ],
+            },
+        },
+        {
+            "apiVersion": "kwok.x-k8s.io/v1alpha1",
+            "kind": "ClusterLogs",
+            "metadata": {"name": "workloads"},
+            "spec": {
+                "selector": {"matchNamespaces": list(NAMESPACES)},
+                "logs": [{"logsFile": str(d / "app.log"), "follow": True}],
+            },
+        },
+    ]
+    import yaml
+
+    path = d / "kwok.yaml"
+    path.write_text(yaml.safe_dump_all(docs, sort_keys=False))
+    return str(path)
+
+
 def crashloop_status(now_iso: str) -> dict:
     return {
         "status": {
             "phase": "Running",
-            "hostIP": "10.0.0.1",
-            "podIP": "10.0.0.77",
+            "hostIP": "127.0.0.1",
+            "podIP": "127.10.0.77",
             "startTime": now_iso,
             "conditions": [
                 {"type": "PodScheduled", "status": "True", "lastTransitionTime": now_iso},
