@@ -42,10 +42,10 @@ def _trail(n=5):
     return trail
 
 
-def _ship(trail, fake, **kw):
+def _ship(trail, fake, url="https://collector", **kw):
     client = httpx.Client(transport=httpx.MockTransport(fake.handler))
     sleeps = []
-    result = trail.ship_pending("https://collector", token="tok", client=client, sleep=sleeps.append, **kw)
+    result = trail.ship_pending(url, token="tok", client=client, sleep=sleeps.append, **kw)
     return result, sleeps
 
 
@@ -112,3 +112,21 @@ def test_rejected_record_stays_pending_with_reason():
     result = trail.ship_pending("https://c", token="t", client=client)
     assert not result.ok and result.rejected[0][1] == "bad" and result.pending == 1
     assert trail.spool.db.execute("SELECT ship_error FROM records WHERE seq = 2").fetchone()[0] == "bad"
+
+
+def test_keys_registered_per_collector_and_per_identity():
+    trail = AuditTrail()
+    trail.record(RecordInput(user=UserInfo(username="alice"), request="a"))
+    first, second = FakeCollector(), FakeCollector()
+    assert _ship(trail, first)[0].ok and len(first.keys) == 1
+    trail.record(RecordInput(user=UserInfo(username="unknown"), request="offline"))
+    calls = first.calls
+    assert _ship(trail, first)[0].ok and first.calls == calls + 1  # no new registration for "unknown"
+    trail.spool.db.execute("UPDATE records SET shipped_at = NULL")
+    assert (
+        _ship(trail, second, url="https://other-collector")[0].ok and len(second.keys) == 1
+    )  # a new collector gets the key too
+    trail.record(RecordInput(user=UserInfo(username="alice-admin"), request="b"))
+    calls = first.calls
+    _ship(trail, first)
+    assert first.calls == calls + 2  # registers for the new identity, then ships

@@ -18,6 +18,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 API_VERSION = "audit.kubechat.io/v1"
 GENESIS_HASH = "0" * 64
+# What a record says when the cluster could not name the user (offline, API server down). The
+# collector accepts such records only from a bound key and attributes them through its bindings.
+UNVERIFIED_USERS = ("unknown", "")
 
 # Stages: the Kubernetes ones where they match, plus the outcomes a plugin has and the API server has not.
 Stage = Literal["ResponseComplete", "Cancelled", "Denied", "Failed", "KeyRotation"]

@@ -13,11 +13,10 @@ import httpx
 from .. import paths
 from ..collector import merkle
 from ..collector.crypto import verify_checkpoint
-from ..collector.service import UNVERIFIED_USERS
 from ..errors import AuditError
 from . import http
 from .chain import ChainVerifier
-from .record import Record
+from .record import UNVERIFIED_USERS, Record
 from .sign import decode_public
 
 

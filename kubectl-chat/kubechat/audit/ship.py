@@ -18,7 +18,7 @@ import httpx
 
 from ..errors import AuditError
 from . import http
-from .record import now_rfc3339
+from .record import UNVERIFIED_USERS, now_rfc3339
 from .sign import encode_public, sign
 
 REGISTRATION_PURPOSE = "kubechat-audit-key-registration"
@@ -76,29 +76,40 @@ def _post(client: httpx.Client, url: str, payload: dict, headers: dict, attempts
 
 
 def register_keys(
-    trail, client: httpx.Client, base: str, token: str | None, attempts, backoff, sleep
+    trail, client: httpx.Client, base: str, token: str | None, bodies: list[bytes], attempts, backoff, sleep
 ) -> str | None:
-    """Bind every local public key to the caller's Kubernetes identity. Returns an error or None."""
-    registered = set(json.loads(trail.spool.meta("registered_keys") or "[]"))
-    for kid, pub in trail.keys.public_keys().items():
-        if kid in registered:
+    """Bind the keys that signed `bodies` to the identities they claim, with the caller's token
+    (the collector learns the token's user from the API server). Returns an error or None."""
+    meta_key = f"registered:{base}"  # per collector: another collector knows none of this
+    registered = {tuple(pair) for pair in json.loads(trail.spool.meta(meta_key) or "[]")}
+    needed = set()
+    for body in bodies:
+        record = json.loads(body)
+        needed.add((record["keyID"], record["user"]["username"]))
+    for kid, username in sorted(needed):
+        known = {u for k, u in registered if k == kid}
+        if username in known or (known and username in UNVERIFIED_USERS):
             continue
         if not token:
             return (
-                f"audit key {kid} is not registered with the collector and no Kubernetes bearer token is "
-                "available to register it (use a kubeconfig with a token, or --token-file)"
+                f"audit key {kid} is not registered with the collector for {username or 'this user'} and no "
+                "Kubernetes bearer token is available to register it (use a kubeconfig with a token, or --token-file)"
             )
         try:
-            payload = registration_payload(trail.keys.private_key(kid), kid, encode_public(pub))
-        except AuditError as exc:  # a rotated-away key whose private half was deleted
+            payload = registration_payload(
+                trail.keys.private_key(kid), kid, encode_public(trail.keys.public_key(kid))
+            )
+        except (AuditError, OSError) as exc:  # a rotated-away key whose private half was deleted
             return f"cannot prove possession of key {kid}: {exc}"
         resp = _post(
             client, f"{base}/v1/keys", payload, {"Authorization": f"Bearer {token}"}, attempts, backoff, sleep
         )
         if resp.status_code not in (200, 201):
             return f"collector refused key {kid}: HTTP {resp.status_code}: {_detail(resp)}"
-        registered.add(kid)
-        trail.spool.set_meta("registered_keys", json.dumps(sorted(registered)))
+        # The token may belong to someone else than the record claims: then the collector rejects
+        # the record with a reason, which is the right outcome.
+        registered.add((kid, resp.json().get("username", username)))
+        trail.spool.set_meta(meta_key, json.dumps(sorted(registered)))
     return None
 
 
@@ -127,14 +138,14 @@ def ship_pending(
     own = client is None
     client = client or http.client(ca_file, timeout)
     try:
-        error = register_keys(trail, client, base, token, attempts, backoff, sleep)
-        if error:
-            result.error = error
-            return result
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         while True:
             batch = trail.spool.pending(batch_size)
             if not batch:
+                break
+            error = register_keys(trail, client, base, token, [b for _, b in batch], attempts, backoff, sleep)
+            if error:
+                result.error = error
                 break
             bodies = [body.decode("utf-8") for _, body in batch]
             resp = _post(client, f"{base}/v1/records", {"records": bodies}, headers, attempts, backoff, sleep)

@@ -10,7 +10,7 @@ from dataclasses import asdict
 from pydantic import ValidationError
 
 from ..audit.chain import next_key
-from ..audit.record import GENESIS_HASH, Record, UserInfo, now_rfc3339
+from ..audit.record import GENESIS_HASH, UNVERIFIED_USERS, Record, UserInfo, now_rfc3339
 from ..audit.ship import REGISTRATION_PURPOSE
 from ..audit.sign import decode_public, key_id, verify
 from ..errors import KubechatError
@@ -20,9 +20,6 @@ from .identity import IdentityResolver
 from .store import KeyBinding
 
 MAX_BATCH = 1000
-# Records made while the cluster could not say who the user was (offline, API server down) claim
-# no identity; they are accepted from a bound key and attributed through that key's bindings.
-UNVERIFIED_USERS = ("unknown", "")
 
 
 class Refused(KubechatError):
