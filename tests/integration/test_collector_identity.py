@@ -122,3 +122,35 @@ def test_records_without_registration_rejected(sandbox, collector, tmp_path):
     with http.client(ca) as client:
         resp = client.post(f"{url}/v1/records", json={"records": records})
     assert resp.status_code == 200 and "unknown signing key" in resp.json()["results"][0]["reason"]
+
+
+def test_tokenreview_with_the_collectors_own_service_account(sandbox, tmp_path):
+    from kubechat.collector.identity import IdentityError, TokenReviewResolver
+
+    def kubectl(*args):
+        return subprocess.run(
+            [str(sandbox.kubectl), "--kubeconfig", str(sandbox.admin_kubeconfig), *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        ).stdout
+
+    kubectl("create", "serviceaccount", "audit-collector", "-n", "default")
+    kubectl(
+        "create",
+        "clusterrolebinding",
+        "audit-collector-auth",
+        "--clusterrole=system:auth-delegator",
+        "--serviceaccount=default:audit-collector",
+    )
+    own = tmp_path / "sa-token"
+    own.write_text(kubectl("create", "token", "audit-collector", "-n", "default"))
+    kubeconfig = yaml.safe_load(sandbox.token_kubeconfigs["alice"].read_text())
+    ca = tmp_path / "ca.crt"
+    ca.write_bytes(base64.b64decode(kubeconfig["clusters"][0]["cluster"]["certificate-authority-data"]))
+    resolver = TokenReviewResolver(sandbox.server, str(ca), own_token_file=str(own))
+    user = resolver.resolve(sandbox.tokens["alice"])
+    assert user.username == "alice" and "kubechat:operators" in user.groups
+    with pytest.raises(IdentityError):
+        resolver.resolve("not-a-real-token")
