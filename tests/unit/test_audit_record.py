@@ -93,3 +93,8 @@ def test_signing_key_is_private_and_a_readable_one_is_refused():
     with pytest.raises(AuditError) as exc:
         trail.record(RecordInput(user=UserInfo(username="alice")))
     assert "readable by others" in exc.value.message
+
+
+def test_received_time_normalised_to_one_form():
+    _, record = _record(received_at="2026-03-01T10:00:00+02:00")
+    assert record.requestReceivedTimestamp == "2026-03-01T08:00:00.000000Z"

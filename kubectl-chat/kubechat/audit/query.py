@@ -11,7 +11,7 @@ import httpx
 
 from ..errors import AuditError, UsageError
 from . import http
-from .record import Record
+from .record import Record, rfc3339
 from .spool import Spool
 
 _DURATION = re.compile(r"^(\d+)([smhdw])$")
@@ -33,9 +33,7 @@ def parse_time(value: str | None, now: datetime | None = None) -> str | None:
             raise UsageError(
                 f"cannot read time {value!r}", hint="use 30d, 12h, 2026-01-31 or 2026-01-31T12:00:00Z"
             ) from exc
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
-    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return rfc3339(when)
 
 
 @dataclass

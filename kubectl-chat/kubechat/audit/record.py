@@ -31,7 +31,16 @@ Confirmation = Literal["none", "yes", "typed"]
 
 def now_rfc3339() -> str:
     """UTC timestamp with microseconds and a trailing Z (sorts as text)."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return rfc3339(datetime.now(UTC))
+
+
+def rfc3339(when: datetime | str) -> str:
+    """One timestamp form for every record, so time filters can compare text."""
+    if isinstance(when, str):
+        when = datetime.fromisoformat(when.replace("Z", "+00:00"))
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 class _Strict(BaseModel):
@@ -92,7 +101,7 @@ class RecordInput(_Strict):
     exit_code: int | None = None
     output: str | None = None
     duration_ms: int = 0
-    received_at: str | None = None  # when the request came in; defaults to record time
+    received_at: str | None = None  # when the request came in (ISO 8601); defaults to record time
     annotations: dict[str, str] = Field(default_factory=dict)
 
 

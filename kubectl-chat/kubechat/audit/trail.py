@@ -21,6 +21,7 @@ from .record import (
     UserInfo,
     now_rfc3339,
     output_digest,
+    rfc3339,
 )
 from .redact import output_is_secret, redact_argv, redact_text
 from .sign import encode_public, sign
@@ -59,7 +60,7 @@ class AuditTrail:
         now = now_rfc3339()
         record = Record(
             stage=inp.stage,
-            requestReceivedTimestamp=inp.received_at or now,
+            requestReceivedTimestamp=rfc3339(inp.received_at) if inp.received_at else now,
             stageTimestamp=now,
             user=inp.user,
             cluster=inp.cluster,
