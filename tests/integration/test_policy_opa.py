@@ -348,7 +348,7 @@ def test_cli_policy_explain_status_stop(opa):
 
     # status and stop in separate processes, as a user runs them
     out = _cli("policy", "status")
-    assert "running, pid" in out.stdout
+    assert "running, pid" in out.stdout and f"binary:    {opa}" in out.stdout
     pid = sidecar.read_state().pid
     out = _cli("policy", "stop")
     assert f"pid {pid}" in out.stdout
@@ -357,6 +357,8 @@ def test_cli_policy_explain_status_stop(opa):
         time.sleep(0.05)
     assert not _alive(pid)
     assert sidecar.read_state() is None
+    out = _cli("policy", "status")
+    assert "not running" in out.stdout and f"binary:    {opa}" in out.stdout
 
 
 def test_cli_explain_request_that_cannot_translate_is_clean(opa):

@@ -6,6 +6,7 @@ import json
 
 import click
 
+from ..errors import KubechatError
 from ..kubectl_options import KubectlOptions
 
 
@@ -95,9 +96,19 @@ def status_cmd():
         click.echo(f"central OPA: {settings.opa_url}")
     info = sidecar.describe()
     if info["running"]:
-        click.echo(f"local OPA:   running, pid {info['pid']}, {info['url']}, policies {info['policies']}")
+        click.echo(f"local OPA:   running, pid {info['pid']}, {info['url']}")
+        click.echo(f"  binary:    {info['opa']}")
+        click.echo(f"  policies:  {info['policies']}")
     else:
         click.echo("local OPA:   not running (starts on first use)")
+        try:
+            click.echo(f"  binary:    {sidecar.find_opa()}")
+        except KubechatError as exc:
+            click.echo(f"  binary:    not found ({exc.hint})")
+        try:
+            click.echo(f"  policies:  {sidecar.policies_dir()}")
+        except KubechatError as exc:
+            click.echo(f"  policies:  not found ({exc.hint})")
     click.echo(f"on_policy_unavailable: {settings.on_policy_unavailable}")
 
 
