@@ -6,10 +6,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kubechat.safety import grammar
+from kubechat.safety.command import parse
 from kubechat.safety.policy import build_input
-from kubechat.safety.risk import Risk, classify
+from kubechat.safety.risk import READ_VERBS, Risk, classify
 
 CORPUS = yaml.safe_load((Path(__file__).parents[1] / "data" / "adversarial.yaml").read_text())
 
@@ -104,3 +107,26 @@ def test_requests_never_yield_commands_outside_the_grammar(translate, request_te
     # into a command is at least a write and so needs the policy's confirmation.
     if any(w in request_text.lower() for w in ("delete", "scale", "label")):
         assert classify(t.argv) is not Risk.READ or t.argv[0] in {"get", "describe", "logs"}
+
+
+# Any argv at all — random words, flags, Unicode — gets a risk class, a grammar verdict and a
+# policy input, never an exception; and only read commands are classified `read`.
+
+WORDS = st.one_of(
+    st.sampled_from(
+        ["get", "delete", "scale", "exec", "--", "-n", "prod", "--replicas=0", "-it", "pods", "--all"]
+    ),
+    st.text(max_size=12),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(WORDS, max_size=12))
+def test_any_argv_is_handled_without_exceptions(argv):
+    risk = classify(argv)
+    assert isinstance(risk, Risk)
+    problems = grammar.violations(argv)
+    inp = build_input(argv, mode="write", scale_down_fraction=0.5)
+    assert inp.risk is risk and inp.violations == problems
+    if risk is Risk.READ:  # only commands kubectl runs as reads
+        assert parse(argv).verb in READ_VERBS | {"config", "auth", "rollout", "plugin", "apply"}
