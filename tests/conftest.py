@@ -19,7 +19,11 @@ def isolated_home(tmp_path, monkeypatch):
     if "KUBECHAT_CACHE" not in os.environ:
         monkeypatch.setenv("KUBECHAT_CACHE", str(Path.home() / ".cache" / "kubectl-chat"))
     monkeypatch.delenv("KUBECHAT_OPA_URL", raising=False)
-    return home
+    yield home
+    # A test (or a CLI it ran) may have started the OPA sidecar under this home: stop it.
+    from kubechat.safety import sidecar
+
+    sidecar.stop()
 
 
 @dataclass

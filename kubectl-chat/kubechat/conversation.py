@@ -194,8 +194,7 @@ class Conversation:
             return self._audit(
                 Outcome("dry-run", request, preview, confirmation=confirmation), target, received
             )
-        if preview.risk != "read":
-            self._check_spool()
+        self._check_spool()
         return self._execute(request, preview, confirmation, target, received)
 
     def _diagnose(self, request: str, asked, target, received: float) -> Outcome:
@@ -262,6 +261,15 @@ class Conversation:
         from .safety.policy import build_input, decide
 
         ident = self.identity()
+        scale = {}
+        if argv[0] == "scale" and not self.settings.offline:
+            # A large scale-down is destructive; only the cluster knows where we start from.
+            from .safety.replicas import current_replicas, scale_down_fraction
+
+            scale = {
+                "current_replicas": current_replicas(argv, self.options, target.namespace),
+                "scale_down_fraction": scale_down_fraction(),
+            }
         inp = build_input(
             argv,
             user=getattr(ident, "user", "") or "",
@@ -270,6 +278,7 @@ class Conversation:
             context=target.context or "",
             mode=self.settings.mode,
             default_namespace=target.namespace,
+            **scale,
         )
         decision = decide(inp)
         from .render import command_text
@@ -321,10 +330,10 @@ class Conversation:
         return "typed" if self.ui.confirm_typed(p, phrase) else None
 
     def _check_spool(self) -> None:
-        # A write must be auditable: if the spool cannot be opened, stop before running.
+        # A command must be auditable: if its record could not be written afterwards, stop now.
         try:
-            self.trail.spool  # noqa: B018 — opening the spool is the check
-        except (AuditError, OSError) as exc:
+            self.trail.preflight()
+        except OSError as exc:
             raise AuditError(f"the audit spool is not writable: {exc}", hint="nothing was run") from exc
 
     def _execute(self, request: str, p: Preview, confirmation: str, target, received: float) -> Outcome:

@@ -87,7 +87,7 @@ def test_destructive_needs_the_name_typed(terminal, sandbox):
 def test_follow_ups_resolve_real_names(terminal, sandbox):
     first_pod = sorted(p["metadata"]["name"] for p in api(sandbox, "get", "pods", "-n", "prod")["items"])
     terminal.send("kubectl chat")
-    terminal.wait_for(r"chat> ")
+    terminal.wait_for(r"^chat>")
     terminal.send("list pods in prod")
     terminal.wait_for(r"payments-worker")
     terminal.send("describe the first one")
@@ -102,7 +102,7 @@ def test_ctrl_c_stops_a_stream(terminal):
     terminal.wait_for(r"kubectl get pods .*(-w|--watch)")
     terminal.wait_for(r"report-generator")
     terminal.key("C-c")
-    screen = terminal.wait_for(r"^EXIT=\d+", timeout=20)
+    screen = terminal.wait_for(r"EXIT=\d+", timeout=20)  # the line starts with the echoed ^C
     assert "EXIT=130" in screen
     assert "Traceback" not in screen
 
