@@ -13,6 +13,7 @@ from .errors import KubechatError
 # (command name, module under kubechat.commands, attribute). Imported lazily so that
 # `kubectl chat --help` stays fast and a broken optional part cannot break the rest.
 COMMANDS = [
+    ("ask", "ask_cmd", "ask"),
     ("sandbox", "sandbox_cmd", "sandbox"),
     ("model", "model_cmd", "model"),
     ("policy", "policy_cmd", "policy"),
@@ -25,11 +26,30 @@ COMMANDS = [
 DEFAULT_COMMAND = "ask"
 
 
+_GROUP_FLAGS = {"--debug", "--version", "-h", "--help"}
+
+
 class ChatGroup(click.Group):
     """A group whose unknown first word is a plain-language request for the default command."""
 
+    def format_help(self, ctx, formatter):
+        # kubectl's plugin convention: help opens with the command's own name.
+        self.format_help_text(ctx, formatter)
+        self.format_usage(ctx, formatter)
+        self.format_options(ctx, formatter)
+        self.format_epilog(ctx, formatter)
+
+    def format_help_text(self, ctx, formatter):
+        formatter.write(self.help.split("\n\n", 1)[0] + "\n")
+        rest = self.help.split("\n\n", 1)[1:]
+        if rest:
+            formatter.write_paragraph()
+            with formatter.indentation():
+                formatter.write_text(rest[0])
+        formatter.write_paragraph()
+
     def list_commands(self, ctx):
-        return sorted(name for name, _, _ in COMMANDS)
+        return sorted(name for name, _, _ in COMMANDS if name != DEFAULT_COMMAND)
 
     def get_command(self, ctx, name):
         for cmd_name, module, attr in COMMANDS:
@@ -38,22 +58,26 @@ class ChatGroup(click.Group):
                 return getattr(mod, attr)
         return None
 
-    def resolve_command(self, ctx, args):
-        if (
-            args
-            and self.get_command(ctx, args[0]) is None
-            and DEFAULT_COMMAND in dict((n, m) for n, m, _ in COMMANDS)
-        ):
-            args = [DEFAULT_COMMAND, *args]
-        return super().resolve_command(ctx, args)
+    def parse_args(self, ctx, args):
+        # `kubectl chat -n prod "list pods"`: anything that is neither one of our own options
+        # nor a subcommand starts a request for the default command.
+        i = 0
+        while i < len(args) and args[i] in _GROUP_FLAGS:
+            i += 1
+        if i < len(args) and args[i] not in {n for n, _, _ in COMMANDS}:
+            args = [*args[:i], DEFAULT_COMMAND, *args[i:]]
+        return super().parse_args(ctx, args)
 
 
 @click.group(
     cls=ChatGroup,
     invoke_without_command=True,
     context_settings={"help_option_names": ["-h", "--help"]},
-    help="kubectl chat: manage Kubernetes in plain language, safely and offline.\n\n"
-    'Examples:\n\n  kubectl chat "scale web in prod to 3"\n\n  kubectl chat sandbox up',
+    help="kubectl chat - manage Kubernetes in plain language, safely and offline.\n\n"
+    'Examples: kubectl chat "list failing pods in prod"; kubectl chat -n staging "scale web to 3"; '
+    "kubectl chat (interactive); kubectl chat sandbox up (a local cluster).",
+    epilog="Request flags (kubectl's --kubeconfig, --context, -n, -A, --as, --as-group, --request-timeout; "
+    "--write, --yes, --dry-run, --plain, -o json, --offline, --model): kubectl chat ask --help",
 )
 @click.version_option(__version__, "--version", prog_name="kubectl chat", message="%(prog)s %(version)s")
 @click.option("--debug", is_flag=True, envvar="KUBECHAT_DEBUG", help="Show tracebacks for errors.")
