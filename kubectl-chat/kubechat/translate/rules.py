@@ -245,7 +245,6 @@ STOP = {
     "they",
     "exist",
     "exists",
-    "there",
     "cpu",
     "memory",
     "limits",
@@ -487,6 +486,12 @@ def names_for(req: Req, rms: list[RMatch], *, allow_quoted: bool = True, named: 
         if names:
             return names
     for rm in rms:
+        before_name = None
+        m = re.search(rf"({V})\s*$", req.text[: rm.start])
+        if m:
+            v = clean(m.group(1))
+            if is_name(v) and not req.table.get(v) and not _is_keyword(v):
+                before_name = v
         after = req.text[rm.end :]
         m = re.match(rf"\s+({V}(?:\s*(?:,|\band\b)\s*{V})*)", after, re.I)
         if m:
@@ -495,20 +500,30 @@ def names_for(req: Req, rms: list[RMatch], *, allow_quoted: bool = True, named: 
                 if "=" in v or not is_name(v) or req.table.get(v):
                     break
                 names.append(v)
+            # "billing-api deployment needs …": a plain word after the type loses to a name before it
+            if (
+                names
+                and before_name
+                and len(names) == 1
+                and _plain_word(names[0], m.group(1))
+                and not before_name.isalpha()
+            ):
+                return [before_name]
             if names:
                 return names
-        before = req.text[: rm.start]
-        m = re.search(rf"({V})\s*$", before)
-        if m:
-            v = clean(m.group(1))
-            if is_name(v) and not req.table.get(v) and not _is_keyword(v):
-                return [v]
+        if before_name:
+            return [before_name]
     if allow_quoted:
         for m in re.finditer(Q, req.text):
             v = clean(m.group(0))
             if is_name(v):
                 return [v]
     return names
+
+
+def _plain_word(v: str, typed: str) -> bool:
+    """An unquoted all-letters word (more likely English than an object name)."""
+    return v.isalpha() and v.islower() and not typed.lstrip().startswith(("'", '"'))
 
 
 KEYWORDS = {
@@ -821,6 +836,9 @@ def _target(req: Req, rms: list[RMatch]) -> tuple[str | None, str | None]:
         v = clean(m.group(1))
         if is_name(v) and not req.table.get(v) and not _is_keyword(v) and not v.isdigit():
             return None, v
+    for m in re.finditer(r"(?<![\w./=-])([a-z0-9]+(?:[-.][a-z0-9]+)+|[a-z]+\d+)(?![\w/=-])", req.text):
+        if is_name(m.group(1)) and not req.table.get(m.group(1)):
+            return None, m.group(1)
     return None, None
 
 
@@ -859,7 +877,7 @@ def h_logs(req: Req) -> Intent:
     c = _container(req, name)
     if c and c != name:
         it.set_flag("container", c)
-    if req.has(r"\b(previous|prior|terminated|crashed|last run|before (it|the) restart)"):
+    if req.has(r"\b(previous|prior|terminated|crashed|last run|before (it|the) (restart|crash|died))"):
         it.set_flag("previous")
     if req.has(r"\b(stream|streaming|follow|following|tail -f|live|continuously|keep watching|watch)\b"):
         it.set_flag("follow")
@@ -2165,7 +2183,11 @@ def _choose(req: Req):
             r"using the most|most (cpu|memory)|\b(cpu|memory|resource) (usage|consumption)",
             h_top,
         ),
-        ("logs", r"\blogs?\b|\blines of output\b|\b\d+ lines\b", h_logs),
+        (
+            "logs",
+            r"\blogs?\b|\blines of output\b|\b\d+ lines\b|\b(print(ed|s)?|output|said|wrote)\b[^.]*\b(crash|restart|died)",
+            h_logs,
+        ),
         (
             "exec",
             r"\bexec\b|\bexecute\b|\bshell (in|into|on|to)\b|\bopen a shell|\bget a shell|\bssh into|"
