@@ -30,7 +30,7 @@ def test_grammar_is_an_alternation_of_exact_candidates():
 
 def test_prompt_is_few_shot_from_our_bank_and_ends_open():
     p = build_prompt("bounce deployment cart")
-    assert p.endswith("Request: bounce deployment cart\nCommand: kubectl ")
+    assert p.endswith("Request: bounce deployment cart\nCommand: kubectl")
     assert "rollout restart" in p
     shots = nearest("bounce deployment cart", 3)
     assert all(s in EXAMPLES for s in shots)
