@@ -64,3 +64,14 @@ def test_corrupt_model_is_a_clear_error_and_rules_still_work(tmp_path):
     t = translate("billing-api deployment needs a kick", offline=True, model_path=str(junk))
     assert t.source == "rules" and t.argv == ["get", "deployments", "billing-api"]
     assert any("model unavailable" in n and "not a GGUF" in n for n in t.notes)
+
+
+def test_gbnf_sampler_admits_only_the_candidates(model):
+    options = [
+        "rollout restart deployment/billing-api",
+        "get deployments billing-api",
+        "delete deployments billing-api",
+    ]
+    choice = model.choose_with_grammar("billing-api deployment needs a kick", options)
+    assert choice in options
+    assert model.choose("billing-api deployment needs a kick", options) in options

@@ -27,18 +27,29 @@ def test_jsonl_batch_offline_rules_only():
     assert rows[2]["command"] is None and rows[2]["argv"] is None and rows[2]["clarification"]
 
 
-def test_missing_model_warns_and_rules_still_work(tmp_path):
+def test_missing_model_warns_once_and_rules_still_work(tmp_path):
     res = CliRunner().invoke(
         cli,
         ["translate", "--offline", "--model", str(tmp_path / "nope.gguf"), "--jsonl"],
-        input="get nodes\n",
+        input="get nodes\nbilling-api deployment needs a kick\nweb-1 deployment needs a kick\n",
     )
     assert res.exit_code == 0
-    assert "does not exist" in res.output or "not installed" in res.output
-    row = json.loads([line for line in res.output.splitlines() if line.startswith("{")][0])
-    assert row["command"] == "kubectl get nodes" and row["source"] == "rules"
+    assert res.output.count("does not exist") == 1  # one warning for the batch
+    rows = [json.loads(line) for line in res.output.splitlines() if line.startswith("{")]
+    assert rows[0]["command"] == "kubectl get nodes" and rows[0]["source"] == "rules"
+    assert rows[1]["source"] == "rules" and rows[1]["argv"] == ["get", "deployments", "billing-api"]
 
 
 def test_single_request_prints_the_command():
     res = CliRunner().invoke(cli, ["translate", "--offline", "--rules-only", "describe", "pod", "web-1"])
     assert res.exit_code == 0 and res.output.strip() == "kubectl describe pods web-1"
+
+
+def test_model_is_not_loaded_when_the_rules_are_sure(monkeypatch):
+    from kubechat.translate import model
+
+    calls = []
+    monkeypatch.setattr(model.ModelTranslator, "load", classmethod(lambda cls, path=None: calls.append(path)))
+    model._cached.clear()
+    res = CliRunner().invoke(cli, ["translate", "--offline", "--jsonl"], input="list pods\nscale web to 2\n")
+    assert res.exit_code == 0 and calls == []

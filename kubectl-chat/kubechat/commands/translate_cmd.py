@@ -8,8 +8,6 @@ import sys
 
 import click
 
-from ..errors import ModelError
-
 
 def _risk(argv: list[str] | None) -> str | None:
     """The risk class from kubechat.safety.risk when that module is present (never guessed here)."""
@@ -24,28 +22,24 @@ def _risk(argv: list[str] | None) -> str | None:
 
 
 def translate_lines(lines, *, offline: bool, model_path: str | None, use_model: bool, err=None) -> list[dict]:
-    """Translate each non-empty line; the model (if any) is loaded once for the whole batch."""
+    """Translate each non-empty line. The model is loaded at most once for the whole batch, and
+    only when the rules are unsure of some request; if it cannot load, the batch goes on with
+    the rule parser and one warning is printed."""
     from ..translate import translate
     from ..translate.resources import BUILTIN_TABLE
 
-    model = None
-    if use_model:
-        from ..translate.model import ModelTranslator
-
-        try:
-            model = ModelTranslator.load(model_path)
-        except ModelError as exc:
-            if err is not None:
-                click.echo(f"warning: {exc.message} — continuing with the rule parser only", err=True)
-                if exc.hint:
-                    click.echo(f"  hint: {exc.hint}", err=True)
     table = BUILTIN_TABLE if offline else None
+    warned = False
     out = []
     for raw in lines:
         request = raw.rstrip("\n")
         if not request.strip():
             continue
-        t = translate(request, offline=offline, use_model=model is not None, model=model, table=table)
+        t = translate(request, offline=offline, use_model=use_model, model_path=model_path, table=table)
+        problem = next((n for n in t.notes if n.startswith("model unavailable")), None)
+        if problem and err is not None and not warned:
+            click.echo(f"warning: {problem}; continuing with the rule parser only", err=True)
+            warned = True
         out.append(
             {
                 "input": request,

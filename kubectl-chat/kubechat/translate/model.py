@@ -27,7 +27,7 @@ MAX_CANDIDATES = 48
 GGUF_MAGIC = b"GGUF"
 
 _lock = threading.Lock()
-_cached: dict[str, ModelTranslator] = {}
+_cached: dict[str, ModelTranslator | ModelError] = {}
 
 
 def default_model_path() -> Path:
@@ -59,12 +59,19 @@ def _check_gguf(path: Path) -> None:
 
 
 def get_model(model_path: str | None = None) -> ModelTranslator:
-    """A loaded model, shared per path (loaded on first use only)."""
+    """A loaded model, shared per path and loaded on first use only. A failure is remembered
+    too, so a batch with a broken model does not retry the load for every request."""
     key = str(model_path or "")
     with _lock:
         if key not in _cached:
-            _cached[key] = ModelTranslator.load(model_path)
-        return _cached[key]
+            try:
+                _cached[key] = ModelTranslator.load(model_path)
+            except ModelError as exc:
+                _cached[key] = exc
+        found = _cached[key]
+    if isinstance(found, ModelError):
+        raise found
+    return found
 
 
 class ModelTranslator:
@@ -110,13 +117,32 @@ class ModelTranslator:
             return None
         if len(cands) == 1:
             return Intent.from_argv(cands[0])
-        choice = self.choose(request, [" ".join(_quote(a) for a in c) for c in cands])
+        options = [" ".join(_quote(a) for a in c) for c in cands]
+        if os.environ.get("KUBECHAT_MODEL_DECODER") == "gbnf":
+            choice = self.choose_with_grammar(request, options)
+        else:
+            choice = self.choose(request, options)
         if choice is None:
             return None
         for c in cands:
             if " ".join(_quote(a) for a in c) == choice:
                 return Intent.from_argv(c)
         return None
+
+    def choose_with_grammar(self, request: str, options: list[str]) -> str | None:
+        """The same choice made by llama.cpp's GBNF sampler (`candidate_grammar(options)`).
+        Equivalent to `choose`, but it masks the whole vocabulary at each step: seconds per
+        request with this model, so `choose` is the default (KUBECHAT_MODEL_DECODER=gbnf
+        selects this one)."""
+        from llama_cpp import LlamaGrammar
+
+        grammar = LlamaGrammar.from_string(candidate_grammar(options), verbose=False)
+        longest = max(len(self.llm.tokenize((" " + o).encode(), add_bos=False)) for o in options)
+        out = self.llm.create_completion(
+            build_prompt(request) + " ", grammar=grammar, max_tokens=longest + 8, temperature=0.0, top_k=1
+        )
+        text = out["choices"][0]["text"].strip()
+        return text if text in options else None
 
     def choose(self, request: str, options: list[str]) -> str | None:
         """The option the model prefers after the few-shot prompt.
