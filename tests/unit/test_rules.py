@@ -113,6 +113,15 @@ def cmd(text, **kw):
         ("get all in dev", "kubectl get all -n dev"),
         ("set env var LOG_LEVEL=debug on deployment api", "kubectl set env deployment api LOG_LEVEL=debug"),
         ("kill pod web-1", "kubectl delete pod web-1"),
+        ("List all secrets in namespace 'vault'", "kubectl get secrets -n vault"),
+        ("Delete deployment 'old-api' from namespace 'legacy'", "kubectl delete deployment old-api -n legacy"),
+        ("Restart every deployment in namespace 'edge'", "kubectl rollout restart deployment -n edge"),
+        ("Remove taint 'gpu' from node 'n2'", "kubectl taint nodes n2 gpu-"),
+        ("pods by restart count", "kubectl get pods --sort-by=.status.containerStatuses[0].restartCount"),
+        ("list all namespaces", "kubectl get namespaces"),
+        ("show pvc data-0 in db", "kubectl get pvc data-0 -n db"),
+        ("billing-api deployment status", "kubectl get deployment billing-api"),
+        ("what did cache-2 print before it crashed", "kubectl logs cache-2 --previous"),
     ],
 )
 def test_everyday_requests(text, want):

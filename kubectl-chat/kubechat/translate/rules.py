@@ -88,6 +88,7 @@ STOP = {
     "us",
     "them",
     "there",
+    "everywhere",
     "here",
     "now",
     "then",
@@ -404,6 +405,17 @@ def namespace(req: Req) -> str | None:
             v = clean(m.group(1))
             if is_name(v) and v.lower() not in ("current", "given", "same"):
                 return v
+    m = re.search(rf"\b(?:in|from)\s+(?:the\s+)?({W})\s*[?.!]?\s*$", req.text, re.I)
+    if (
+        m
+        and is_name(m.group(1))
+        and not req.table.get(m.group(1))
+        and not _is_keyword(m.group(1))
+        and not re.search(
+            r"\b(container|file|directory|dir|folder|path|column|format|order|mode)\s+\S+\s*$", req.low
+        )
+    ):
+        return m.group(1)
     m = re.search(
         r"\b(?:in|from|on|to|into)\s+(?:the\s+)?("
         + "|".join(map(re.escape, ENV_NAMESPACES))
@@ -514,9 +526,10 @@ def names_for(req: Req, rms: list[RMatch], *, allow_quoted: bool = True, named: 
         if before_name:
             return [before_name]
     if allow_quoted:
+        ns = namespace(req)
         for m in re.finditer(Q, req.text):
             v = clean(m.group(0))
-            if is_name(v):
+            if is_name(v) and v != ns:
                 return [v]
     return names
 
@@ -527,6 +540,9 @@ def _plain_word(v: str, typed: str) -> bool:
 
 
 KEYWORDS = {
+    "tls",
+    "generic",
+    "docker-registry",
     "scale",
     "restart",
     "rollout",
@@ -647,6 +663,8 @@ def h_get(req: Req) -> Intent:
                 last = rm
         it.resource = ",".join(types)
         it.names = names_for(req, [r for r in rms if r.type.plural in types])
+    elif req.has(r"\bnamespaces\b"):
+        it.resource = "namespaces"
     elif req.has(r"\bimages\b|\bwhat('s| is) (running|up)\b|\brunning (in|on)\b"):
         it.resource = "pods"
     elif req.has(r"\b(everything|all (the )?(resources|objects|things|workloads))\b|^(get|list|show) all\b"):
@@ -679,6 +697,8 @@ def h_get(req: Req) -> Intent:
     common(req, it)
     if it.names and it.selector:
         it.selector = None
+    if it.resource == "namespaces":
+        it.all_namespaces = False
     return it
 
 
@@ -723,6 +743,8 @@ def _get_idioms(req: Req, it: Intent) -> None:
 
 def sort_by(req: Req) -> str | None:
     m = req.find(
+        r"\b(?:by|order(?:ed)? by)\s+(restart count|number of restarts|restarts|age|creation time)\b"
+    ) or req.find(
         r"\bsort(?:ed)?[- ]by\s+(?:the\s+)?(?:a\s+)?([\w.\[\]'\" -]+?)(?:\s+(?:in|and|with|for)\b|$|[,;])"
     )
     if not m:
@@ -781,7 +803,7 @@ def h_delete(req: Req) -> Intent:
         ):
             types.append(rm.type.plural)
     it = Intent(verb="delete", resource=",".join(types))
-    quoted = [clean(m.group(0)) for m in re.finditer(Q, req.text)]
+    quoted = [clean(m.group(0)) for m in re.finditer(Q, req.text) if clean(m.group(0)) != namespace(req)]
     if len(quoted) > 1 and all(is_name(q) for q in quoted):
         it.names = quoted
     else:
@@ -1365,7 +1387,7 @@ def h_taint(req: Req) -> Intent:
             "prefernoschedule": "PreferNoSchedule",
             "noexecute": "NoExecute",
         }[m.group(1).lower()]
-    key = req.value(rf"\bkey\s+({V})")
+    key = req.value(rf"\bkey\s+({V})") or req.value(rf"\btaint\s+({Q})")
     value = req.value(rf"\bvalue\s+({V})")
     literal = req.find(r"([\w./-]+=[\w./-]*:(?:NoSchedule|PreferNoSchedule|NoExecute)-?)")
     if literal:
@@ -1514,7 +1536,7 @@ def _create_name(req: Req, words: str) -> str | None:
     m = req.find(rf"\b(?:named|called|name)\s+({V})")
     if m and is_name(clean(m.group(1))):
         return clean(m.group(1))
-    m = req.find(rf"(?:{words})s?\s+({V})")
+    m = req.find(rf"(?:{words})s?\s+(?:tls\s+|generic\s+|docker-registry\s+)?({V})")
     if m and is_name(clean(m.group(1))) and not _is_keyword(clean(m.group(1))):
         return clean(m.group(1))
     m = req.find(rf"(?:for|as)\s+(?:the\s+)?(?:service account\s+)?({Q})")
@@ -1570,6 +1592,14 @@ def h_create(req: Req) -> Intent:
         if cmd:
             it.command = cmd
         del n
+    elif kind == "secret generic" and req.has(r"\btls\b"):
+        it.verb = "create secret tls"
+        cert = req.value(rf"(?:--)?cert(?:ificate)?(?:=|\s+)(?:file\s+)?({V})")
+        key = req.value(rf"(?:--)?key(?:=|\s+)(?:file\s+)?({V})")
+        if not cert or not key:
+            raise Clarify("Which certificate and key files should the TLS secret use?")
+        it.set_flag("cert", cert)
+        it.set_flag("key", key)
     elif kind in ("configmap", "secret generic"):
         lits = _kv_from_words(req, "key")
         if not lits:
@@ -2278,7 +2308,7 @@ def _choose(req: Req):
             continue
         if name == "scale" and re.search(r"^(create|make|run|start|launch|deploy|new|generate)\b", low):
             continue
-        if name == "rollout" and re.search(r"sort(ed)? by restart", low):
+        if name == "rollout" and re.search(r"sort(ed)? by restart|\bby restart|restart count", low):
             continue
         if (
             name == "rollout"
