@@ -70,6 +70,7 @@ def main() -> int:
         tot = [0, 0]
         spec = [0, 0]
         rest = [0, 0]
+        rules_spec = [0, 0]
         misses = []
         for r in rows:
             t = translate(r["nl"], offline=True, use_model=model is not None, model=model)
@@ -77,6 +78,11 @@ def main() -> int:
             refs = [r["kubectl"], *r.get("alternatives", [])]
             ok = any(same_command(t.command, ref) for ref in refs)
             specified = r.get("nl_specifies_all_args", "core" in Path(path).name)
+            if model is not None and specified:
+                # the rule path alone, for the side-by-side figure
+                ro = t if t.source != "model" else translate(r["nl"], offline=True, use_model=False)
+                rules_spec[0] += any(same_command(ro.command, ref) for ref in refs)
+                rules_spec[1] += 1
             tot[0] += ok
             tot[1] += 1
             bucket = spec if specified else rest
@@ -91,6 +97,10 @@ def main() -> int:
         print(f"\n== {name}: {tot[0]}/{tot[1]} = {100 * tot[0] / tot[1]:.1f}%")
         if spec[1] and not is_tldr:
             print(f"   request names every argument: {spec[0]}/{spec[1]} = {100 * spec[0] / spec[1]:.1f}%")
+            if rules_spec[1]:
+                print(
+                    f"      (rules only: {rules_spec[0]}/{rules_spec[1]} = {100 * rules_spec[0] / rules_spec[1]:.1f}%)"
+                )
         if rest[1] and not is_tldr:
             print(f"   request leaves arguments out:  {rest[0]}/{rest[1]} = {100 * rest[0] / rest[1]:.1f}%")
         if is_tldr:

@@ -129,6 +129,19 @@ class ModelTranslator:
                 return Intent.from_argv(c)
         return None
 
+    def _eval_prompt(self, tokens: list[int]) -> None:
+        """Evaluate the prompt, reusing the KV cache for the prefix shared with the last one
+        (the fixed header of the prompt is evaluated once per process)."""
+        llm = self.llm
+        done = list(llm.input_ids[: llm.n_tokens]) if llm.n_tokens else []
+        common = 0
+        for a, b in zip(done, tokens[:-1], strict=False):
+            if a != b:
+                break
+            common += 1
+        llm.n_tokens = common
+        llm.eval(tokens[common:])
+
     def choose_with_grammar(self, request: str, options: list[str]) -> str | None:
         """The same choice made by llama.cpp's GBNF sampler (`candidate_grammar(options)`).
         Equivalent to `choose`, but it masks the whole vocabulary at each step: seconds per
@@ -156,8 +169,7 @@ class ModelTranslator:
         llm = self.llm
         seqs = [llm.tokenize((" " + o).encode(), add_bos=False) for o in options]
         end = llm.tokenize(b"\n", add_bos=False)[-1]
-        llm.reset()
-        llm.eval(llm.tokenize(build_prompt(request).encode(), add_bos=True))
+        self._eval_prompt(llm.tokenize(build_prompt(request).encode(), add_bos=True))
         n_vocab = llm.n_vocab()
         alive = list(range(len(options)))
         pending: list[int] = []
@@ -186,9 +198,16 @@ class ModelTranslator:
         return options[alive[0]]
 
 
-def build_prompt(request: str, k: int = 3) -> str:
-    shots = nearest(request, k)
-    lines = [f"Request: {nl}\nCommand: kubectl {cmd}\n" for nl, cmd in reversed(shots)]
+# A fixed opening, the same for every request, so its KV cache is computed once and reused.
+HEADER = (
+    ("show pods in the web namespace", "get pods -n web"),
+    ("restart deployment api", "rollout restart deployment/api"),
+)
+
+
+def build_prompt(request: str, k: int = 2) -> str:
+    shots = [s for s in nearest(request, k + len(HEADER)) if s not in HEADER][:k]
+    lines = [f"Request: {nl}\nCommand: kubectl {cmd}\n" for nl, cmd in (*HEADER, *reversed(shots))]
     return "\n".join(lines) + f"\nRequest: {request.strip()}\nCommand: kubectl"
 
 

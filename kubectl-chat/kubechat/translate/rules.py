@@ -2272,7 +2272,7 @@ def _choose(req: Req):
         ),
         (
             "describe",
-            r"\bdescribe\b|(?<!more )(?<!with )(?<!additional )\bdetails?\b|\bdetailed\b|\binspect\b|tell me (more )?about|what'?s wrong with|"
+            r"\bdescribe\b|(?<!more )(?<!with )(?<!additional )\bdetails?\b|\bdetailed\b|\binspect\b|tell me (more )?about|what('?s| is) wrong|\bbroken\b|\bunhealthy\b|not working|"
             r"why is",
             h_describe,
         ),
