@@ -152,7 +152,7 @@ def run_repl(options: KubectlOptions, settings: Settings, session=None, plain: b
     identity = None if settings.offline else _identity(conv)
     history: list[str] = []
     last = None
-    ui.info("kubectl chat — type a request in plain language; /help for commands, Ctrl-D to quit.")
+    ui.info("kubectl chat: ask in plain language. /help for help, Ctrl-D quits.")
 
     def toolbar():
         target = conv.target()

@@ -1,0 +1,94 @@
+"""How much `kubectl chat` adds over plain kubectl on the rule path, and how fast the interactive
+prompt appears. Starts its own sandbox cluster (or uses --kubeconfig). Prints figures.
+
+    .venv/bin/python bench/cli_overhead.py [--runs 15] [--kubeconfig PATH]
+"""
+
+import argparse
+import os
+import pty
+import select
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from kubechat import paths
+from kubechat.sandbox import cluster
+
+VENV_BIN = Path(sys.executable).parent
+
+
+def timed(argv: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(argv, env=env, capture_output=True, check=False)
+    return (time.perf_counter() - start) * 1000
+
+
+def time_to_prompt(env: dict[str, str]) -> float:
+    """Milliseconds from launch until `chat>` is on the (pseudo) terminal."""
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execvpe(str(VENV_BIN / "kubectl-chat"), ["kubectl-chat"], env)
+    start = time.perf_counter()
+    seen = b""
+    try:
+        while b"chat>" not in seen and time.perf_counter() - start < 20:
+            r, _, _ = select.select([fd], [], [], 0.05)
+            if r:
+                try:
+                    seen += os.read(fd, 4096)
+                except OSError:
+                    break
+        return (time.perf_counter() - start) * 1000
+    finally:
+        os.write(fd, b"\x04")
+        os.waitpid(pid, 0)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=15)
+    ap.add_argument("--kubeconfig")
+    args = ap.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="kc-bench-"))
+    state = None
+    kubeconfig = args.kubeconfig
+    if not kubeconfig:
+        state = cluster.up(tmp / "sandbox")
+        kubeconfig = state.admin_kubeconfig
+    kubectl = str(paths.testbin_dir() / "kubectl")
+    env = {
+        **os.environ,
+        "KUBECONFIG": kubeconfig,
+        "KUBECHAT_HOME": str(tmp / "home"),
+        "PATH": f"{VENV_BIN}:{paths.testbin_dir()}:{os.environ['PATH']}",
+    }
+    try:
+        chat = [str(VENV_BIN / "kubectl-chat"), "--yes", "--plain", "--no-model", "list pods in prod"]
+        plain = [kubectl, "get", "pods", "-n", "prod"]
+        timed(chat, env)  # warm: OPA sidecar start, caches
+        chat_ms = [timed(chat, env) for _ in range(args.runs)]
+        kubectl_ms = [timed(plain, env) for _ in range(args.runs)]
+        prompt_ms = [time_to_prompt(env) for _ in range(5)]
+        overhead = statistics.median(chat_ms) - statistics.median(kubectl_ms)
+        print(f"runs: {args.runs}")
+        print(f"kubectl get pods            median {statistics.median(kubectl_ms):7.1f} ms")
+        print(
+            f'kubectl chat "list pods"    median {statistics.median(chat_ms):7.1f} ms  p95 {sorted(chat_ms)[int(0.95 * (len(chat_ms) - 1))]:7.1f} ms'
+        )
+        print(f"overhead (median)                  {overhead:7.1f} ms   target <= 250 ms")
+        print(f"interactive prompt appears  median {statistics.median(prompt_ms):7.1f} ms   target <= 300 ms")
+    finally:
+        from kubechat.safety import sidecar
+
+        os.environ["KUBECHAT_HOME"] = str(tmp / "home")
+        sidecar.stop()
+        if state is not None:
+            cluster.down(tmp / "sandbox")
+
+
+if __name__ == "__main__":
+    main()

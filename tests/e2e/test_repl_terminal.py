@@ -1,0 +1,76 @@
+"""The interactive prompt on an 80-column terminal: slash commands, status line, completion,
+history, audit view."""
+
+import pytest
+
+from .conftest import terminal_env
+from .terminal import Terminal
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def narrow(sandbox, isolated_home):
+    term = Terminal(terminal_env(isolated_home, sandbox.admin_kubeconfig), width=80, height=40)
+    term.send("kubectl chat")
+    term.wait_for(r"^chat>")
+    yield term
+    term.send("/quit")
+    term.close()
+
+
+def test_help_lists_slash_commands_and_keys(narrow):
+    narrow.send("/help")
+    screen = narrow.wait_for(r"Ctrl-R")
+    for word in ("/ns NAME", "/context", "/history", "/explain", "/audit", "/quit", "Alt-Enter"):
+        assert word in screen
+    assert max(len(line) for line in screen.splitlines()) <= 80
+
+
+def test_status_line_shows_context_namespace_mode_and_identity(narrow):
+    screen = narrow.screen()
+    assert "sandbox-admin · ns default · read-only · sandbox-admin" in screen
+
+
+def test_ns_switch_applies_to_following_requests(narrow):
+    narrow.send("/ns staging")
+    narrow.wait_for(r"namespace set to staging")
+    narrow.send("list pods")
+    screen = narrow.wait_for(r"report-generator")
+    assert "kubectl get pods -n staging" in screen or "kubectl get pods" in screen
+    assert "ns staging" in narrow.screen()
+
+
+def test_tab_completes_verbs_and_live_object_names(narrow):
+    narrow.send("/ns prod")
+    narrow.wait_for(r"namespace set to prod")
+    narrow.send("descr", enter=False)
+    narrow.key("Tab")
+    narrow.wait_for(r"chat> describe")
+    narrow.send(" deployments w", enter=False)
+    narrow.key("Tab")
+    narrow.wait_for(r"chat> describe deployments web")
+    narrow.key("C-u")
+
+
+def test_explain_and_audit_after_a_request(narrow):
+    narrow.send("list configmaps in prod")
+    narrow.wait_for(r"web-config")
+    narrow.send("/explain")
+    screen = narrow.wait_for(r"translated by:")
+    assert "risk: read" in screen
+    narrow.send("/audit")
+    screen = narrow.wait_for(r"get configmaps -n prod\s*$")
+    assert "sandbox-admin" in screen and "allow" in screen
+
+
+def test_history_persists_across_sessions(narrow, sandbox, isolated_home):
+    narrow.send("list services in prod")
+    narrow.wait_for(r"api\s+ClusterIP")
+    narrow.send("/quit")
+    narrow.wait_for(r"^\$")
+    narrow.send("kubectl chat")
+    narrow.wait_for(r"^chat>\s*$")
+    narrow.key("Up")
+    narrow.wait_for(r"chat> list services in prod")
+    narrow.key("C-u")
