@@ -75,3 +75,17 @@ def test_gbnf_sampler_admits_only_the_candidates(model):
     choice = model.choose_with_grammar("billing-api deployment needs a kick", options)
     assert choice in options
     assert model.choose("billing-api deployment needs a kick", options) in options
+
+
+def test_warm_up_loads_in_the_background_once(tmp_path):
+    from kubechat.translate import model as model_mod
+
+    model_mod._cached.clear()
+    model_mod.warm_up().join(timeout=60)
+    first = model_mod.get_model()
+    assert first is model_mod.get_model()
+    junk = tmp_path / "junk.gguf"
+    junk.write_bytes(b"nope")
+    model_mod.warm_up(str(junk)).join(timeout=10)
+    with pytest.raises(ModelError, match="not a GGUF"):
+        model_mod.get_model(str(junk))

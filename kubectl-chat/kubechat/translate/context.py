@@ -80,7 +80,9 @@ class Session:
     # -- persistence -------------------------------------------------------------------------
     @staticmethod
     def _db():
-        import sqlite_utils
+        from ..lean_imports import sqlite_utils as _sqlite_utils
+
+        sqlite_utils = _sqlite_utils()
 
         directory = paths.ensure_private_dir(paths.state_dir())
         db = sqlite_utils.Database(directory / "sessions.db")

@@ -81,10 +81,13 @@ def resource_table(
 ) -> ResourceTable:
     """Resource types for the given kubeconfig/context (built-ins when it cannot be read)."""
     kubectl = kubectl_binary()
-    kubeconfig = kubeconfig or os.environ.get("KUBECONFIG")
-    if kubectl is None or (kubeconfig is None and not (Path.home() / ".kube" / "config").exists()):
+    # KUBECONFIG may list several files; kubectl reads it itself, so only an explicit path is passed
+    env_config = os.environ.get("KUBECONFIG")
+    if kubectl is None or (
+        kubeconfig is None and not env_config and not (Path.home() / ".kube" / "config").exists()
+    ):
         return BUILTIN_TABLE
-    key = f"{kubeconfig}|{context}"
+    key = f"{kubeconfig or env_config}|{context}"
     now = time.time()
     if not refresh and key in _memo and now - _memo[key][0] < CACHE_TTL_S:
         return _memo[key][1]
@@ -97,7 +100,7 @@ def resource_table(
             ).stdout.strip()
         except (OSError, subprocess.TimeoutExpired):
             return BUILTIN_TABLE
-    cache = _cache_file(f"{kubeconfig}|{ctx}")
+    cache = _cache_file(f"{kubeconfig or env_config}|{ctx}")
     types: list[ResourceType] = []
     if not refresh and cache.exists() and now - cache.stat().st_mtime < CACHE_TTL_S:
         try:

@@ -74,6 +74,22 @@ def get_model(model_path: str | None = None) -> ModelTranslator:
     return found
 
 
+def warm_up(model_path: str | None = None) -> threading.Thread:
+    """Start loading the model in the background (an interactive session can call this at
+    start-up so the first unsure request does not wait for the load); errors surface later,
+    from get_model(), as ModelError."""
+    thread = threading.Thread(target=lambda: _quiet_load(model_path), name="kubechat-model-load", daemon=True)
+    thread.start()
+    return thread
+
+
+def _quiet_load(model_path: str | None) -> None:
+    try:
+        get_model(model_path)
+    except ModelError:
+        pass  # remembered by get_model and raised to the caller that needs the model
+
+
 class ModelTranslator:
     def __init__(self, llm, path: Path):
         self.llm = llm
