@@ -169,7 +169,9 @@ class SqliteStore:
     def __init__(self, path: str):
         import sqlite3
 
-        import sqlite_utils
+        from ..lean_imports import sqlite_utils as _sqlite_utils
+
+        sqlite_utils = _sqlite_utils()
 
         self.path = path
         conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)

@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field, StrictBool, ValidationError
 
 from .. import paths
 from ..errors import KubechatError, PolicyError
+from ..lean_imports import opa_client_class, opa_client_errors
 from . import grammar, replicas, sidecar
 from .command import ParseError, interpretations, parse
 from .resources import info as resource_info
@@ -173,7 +174,7 @@ def _shape(cmd) -> tuple:
 
 
 def _central_client(settings: PolicySettings):
-    from opa_client import OpaClient  # lazy: it pulls in aiohttp, slow to import
+    OpaClient = opa_client_class()  # noqa: N806
 
     url = urlsplit(settings.opa_url or "")
     if url.scheme not in {"http", "https"} or not url.hostname:
@@ -194,7 +195,7 @@ def _central_client(settings: PolicySettings):
 
 def _client(settings: PolicySettings):
     """An opa_client.OpaClient for the central OPA or the local sidecar, and a label for it."""
-    from opa_client import OpaClient
+    OpaClient = opa_client_class()  # noqa: N806
 
     if settings.opa_url:
         return _central_client(settings)
@@ -206,7 +207,7 @@ def _client(settings: PolicySettings):
 def decide(inp: PolicyInput, settings: PolicySettings | None = None) -> Decision:
     """Ask OPA. Never raises for an unreachable or silent OPA: the answer is then a fail-closed
     Decision with available=False."""
-    from opa_client.errors import ConnectionsError
+    ConnectionsError = opa_client_errors().ConnectionsError  # noqa: N806
 
     settings = settings or load_settings()
     try:

@@ -96,9 +96,9 @@ def _is_our_opa(state: SidecarState) -> bool:
 
 
 def healthy(port: int, timeout: float = 1.0) -> bool:
-    from opa_client import OpaClient  # lazy: it pulls in aiohttp, slow to import
+    from ..lean_imports import opa_client_class
 
-    client = OpaClient(host="127.0.0.1", port=port, timeout=timeout, retries=0)
+    client = opa_client_class()(host="127.0.0.1", port=port, timeout=timeout, retries=0)
     try:
         return client.check_health()
     finally:
