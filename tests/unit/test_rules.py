@@ -114,7 +114,10 @@ def cmd(text, **kw):
         ("set env var LOG_LEVEL=debug on deployment api", "kubectl set env deployment api LOG_LEVEL=debug"),
         ("kill pod web-1", "kubectl delete pod web-1"),
         ("List all secrets in namespace 'vault'", "kubectl get secrets -n vault"),
-        ("Delete deployment 'old-api' from namespace 'legacy'", "kubectl delete deployment old-api -n legacy"),
+        (
+            "Delete deployment 'old-api' from namespace 'legacy'",
+            "kubectl delete deployment old-api -n legacy",
+        ),
         ("Restart every deployment in namespace 'edge'", "kubectl rollout restart deployment -n edge"),
         ("Remove taint 'gpu' from node 'n2'", "kubectl taint nodes n2 gpu-"),
         ("pods by restart count", "kubectl get pods --sort-by=.status.containerStatuses[0].restartCount"),
@@ -122,6 +125,27 @@ def cmd(text, **kw):
         ("show pvc data-0 in db", "kubectl get pvc data-0 -n db"),
         ("billing-api deployment status", "kubectl get deployment billing-api"),
         ("what did cache-2 print before it crashed", "kubectl logs cache-2 --previous"),
+        ("Set the replicas of statefulset 'kafka' to 5", "kubectl scale statefulset kafka --replicas=5"),
+        (
+            "Expose the deployment 'shop' as a NodePort service on port 8080",
+            "kubectl expose deployment shop --port=8080 --type=NodePort",
+        ),
+        (
+            "Create a deployment 'cache' using image redis:7 with 3 replicas in namespace 'data'",
+            "kubectl create deployment cache --image=redis:7 --replicas=3 -n data",
+        ),
+        (
+            "Set the namespace of the current context to 'team-x'",
+            "kubectl config set-context --current --namespace=team-x",
+        ),
+        ("get pod web-1 -o jsonpath='{.status.podIP}'", "kubectl get pod web-1 -o jsonpath={.status.podIP}"),
+        ("Show CPU and memory of node 'n3'", "kubectl top node n3"),
+        (
+            "Return the logs of the 'nginx' container in pod 'frontend-5' for the last hour",
+            "kubectl logs frontend-5 -c nginx --since=1h",
+        ),
+        ("Remove the annotation 'owner' from deployment 'api'", "kubectl annotate deployment api owner-"),
+        ("why is pod web-2 not working", "kubectl describe pod web-2"),
     ],
 )
 def test_everyday_requests(text, want):

@@ -453,9 +453,10 @@ def selector(req: Req) -> str | None:
 
 
 def output(req: Req) -> str | None:
-    m = req.find(rf"(?:^|\s)(?:-o|--output)\s*(?:=|\s)?\s*({V})")
+    m = req.find(r"(?:^|\s)(?:-o|--output)\s*(?:=|\s)?\s*(\S+)")
     if m:
-        return clean(m.group(1))
+        v = re.sub(r"""^([\w-]+=)(['"])(.*)\2$""", r"\1\3", m.group(1))
+        return clean(v)
     m = req.find(r"(jsonpath=?\s*['\"]?\{[^}]*\}[^'\"\s]*['\"]?)")
     if m:
         return clean(m.group(1)).replace("jsonpath ", "jsonpath=")
@@ -1069,6 +1070,7 @@ def h_scale(req: Req) -> Intent:
         req.find(r"\bscale\s+(?:\S+\s+){0,6}?(?:to|=)\s*(\d+)\b")
         or req.find(r"\b(\d+)\s+(?:replicas|pods|instances|copies)\b")
         or req.find(r"replicas\s*(?:to|=|of)?\s*(\d+)")
+        or req.find(r"\bto\s+(\d+)\b")
     )
     if not m:
         raise Clarify("Scale to how many replicas?")
@@ -1532,6 +1534,16 @@ CREATE_KINDS = [
 ]
 
 
+def _create_kind(req: Req) -> str | None:
+    """The kind named first after the verb ('create a deployment … in namespace x' is a deployment)."""
+    best = None
+    for k, p in CREATE_KINDS:
+        m = re.search(p, req.low)
+        if m and (best is None or (m.start(), -(m.end() - m.start())) < (best[0], -best[1])):
+            best = (m.start(), m.end() - m.start(), k)
+    return best[2] if best else None
+
+
 def _create_name(req: Req, words: str) -> str | None:
     m = req.find(rf"\b(?:named|called|name)\s+({V})")
     if m and is_name(clean(m.group(1))):
@@ -1550,7 +1562,7 @@ def _create_name(req: Req, words: str) -> str | None:
 
 
 def h_create(req: Req) -> Intent:
-    kind = next((k for k, p in CREATE_KINDS if req.has(p)), None)
+    kind = _create_kind(req)
     if kind is None:
         if req.has(r"\bpods?\b"):
             return h_run(req)
@@ -1783,15 +1795,14 @@ def h_expose(req: Req) -> Intent:
         raise Clarify("What should I expose (deployment, pod, replica set, service) and which one?")
     short = {"replicationcontrollers": "rc", "replicasets": "rs", "deployments": "deployment", "pods": "pod"}
     it = Intent(verb="expose", resource=short.get(kind, kind))
-    name = None
     m = req.find(
         rf"\b(?:a|an|the)\s+(?:replicated\s+)?({V})\s+(?:deployment|pod|replica ?set|service|rc)\b"
     ) or req.find(rf"replicated\s+({V})")
-    if m and is_name(clean(m.group(1))):
-        name = clean(m.group(1))
-    if not name:
-        ns = names_for(req, rms, allow_quoted=False, named=False)
-        name = ns[0] if ns else None
+    spoken = clean(m.group(1)) if m else None
+    if spoken and (not is_name(spoken) or spoken.lower() in ("nodeport", "loadbalancer", "clusterip")):
+        spoken = None
+    adjacent = names_for(req, rms, allow_quoted=True, named=False)
+    name = spoken if spoken and req.has(r"\breplicated\b") else (adjacent[0] if adjacent else spoken)
     svc_name = req.value(rf"with the name\s+({V})") or req.value(rf"(?:service|svc) (?:named|called)\s+({V})")
     if name == svc_name:
         name = None
@@ -1981,8 +1992,18 @@ def h_config(req: Req) -> Intent:
     if re.search(r"\b(set|change|switch|make)\b.*\b(default )?namespace\b", low) and not resources_non_ns(
         req
     ):
-        ns = req.value(rf"\bnamespace\s+(?:to\s+)?(?:be\s+)?({V})") or req.value(rf"\bto\s+({V})\s*$")
-        if ns and ns.lower() not in ("of", "the", "to"):
+        ns = next(
+            (
+                v
+                for v in (
+                    req.value(rf"\bnamespace\s+(?:to\s+)?(?:be\s+)?({V})"),
+                    req.value(rf"\bto\s+({V})\s*$"),
+                )
+                if v and v.lower() not in ("of", "the", "to", "for", "in")
+            ),
+            None,
+        )
+        if ns:
             return Intent(verb="config set-context", flags=[{"name": "current"}], namespace=ns)
     if re.search(r"\bdelete\b.*\bcontext\b", low):
         name = req.value(rf"context (?:for|of) the\s+({V})\s+cluster") or req.value(rf"context\s+({V})")
@@ -2210,7 +2231,7 @@ def _choose(req: Req):
         (
             "top",
             r"\bmetrics\b|\bcpu/memory|\butili[sz]ation\b|resource usage|\btop (pods?|nodes?)\b|^top\b|"
-            r"using the most|most (cpu|memory)|\b(cpu|memory|resource) (usage|consumption)",
+            r"using the most|most (cpu|memory)|\b(cpu|memory|resource) (usage|consumption)|\bcpu and memory\b|\bmemory and cpu\b",
             h_top,
         ),
         (
@@ -2254,7 +2275,11 @@ def _choose(req: Req):
         ),
         ("annotate", r"annotat", h_annotate),
         ("label", _LABEL_VERB, h_label),
-        ("scale", r"\bscale\b|\bresize\b|\b\d+ (replicas|instances|copies)\b", h_scale),
+        (
+            "scale",
+            r"\bscale\b|\bresize\b|\b\d+ (replicas|instances|copies)\b|\breplicas? (of|for)\b.*\bto \d+",
+            h_scale,
+        ),
         ("expose", r"\bexpose\b(?! (port|traffic))|(create|make) a service for", h_expose),
         ("edit", r"^edit\b|\bedit (the|a|an|deployment|service|svc|pod|configmap)\b", h_edit),
         ("events", r"\bevents\b", h_events),
