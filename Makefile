@@ -59,3 +59,14 @@ bench: setup
 
 clean-sandbox:
 	-$(BIN)/kubectl-chat sandbox down
+
+.PHONY: dist airgap
+
+# The krew release: dist/kubectl-chat_v<version>_linux_amd64.tar.gz (PyInstaller one-dir build,
+# rebuilt only when sources or dependencies changed) and dist/chat.yaml with its sha256.
+dist: venv
+	@PY=$(BIN)/python scripts/build-dist.sh
+
+# The signed offline bundle in dist/airgap/ and its tarball; SPLIT=700M also cuts it into parts.
+airgap: dist model testbin
+	@$(BIN)/python airgap-bundle/build.py $(if $(SPLIT),--split $(SPLIT))
