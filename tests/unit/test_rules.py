@@ -146,6 +146,27 @@ def cmd(text, **kw):
         ),
         ("Remove the annotation 'owner' from deployment 'api'", "kubectl annotate deployment api owner-"),
         ("why is pod web-2 not working", "kubectl describe pod web-2"),
+        (
+            "Create a pod named 'tmp' with image alpine that runs 'sleep 60' and never restarts",
+            "kubectl run tmp --image=alpine --restart=Never -- sleep 60",
+        ),
+        ("Show node labels", "kubectl get nodes --show-labels"),
+        (
+            "Set image of deployment api container app to api:v2",
+            "kubectl set image deployment/api app=api:v2",
+        ),
+        (
+            "Create a job 'once' from image busybox running 'date'",
+            "kubectl create job once --image=busybox -- date",
+        ),
+        ("Check if user jane can list secrets in dev", "kubectl auth can-i list secrets -n dev --as=jane"),
+        ("List the api resources in the apps group", "kubectl api-resources --api-group=apps"),
+        ("What fields does a deployment spec have", "kubectl explain deployments.spec"),
+        ("Open bash in deployment web", "kubectl exec deploy/web -it -- /bin/bash"),
+        (
+            "Autoscale deployment api between 2 and 8 pods at 70% cpu",
+            "kubectl autoscale deployment api --min=2 --max=8 --cpu=70%",
+        ),
     ],
 )
 def test_everyday_requests(text, want):

@@ -674,7 +674,9 @@ def h_get(req: Req) -> Intent:
         raise Clarify(
             _unknown_type(req) or "What kind of resource should I list (pods, deployments, services, …)?"
         )
-    if req.has(r"\b(show|with|display|include|print|all)( (all|their|the))? labels\b|labels (for|of)\b"):
+    if req.has(
+        r"\b(show|with|display|include|print|all)( (all|their|the))? labels\b|labels (for|of)\b|\w+ labels\b"
+    ) and not (kv_pairs(req)):
         it.set_flag("show-labels")
     m = req.find(rf"\blabel\s+({Q}|\w[\w./-]*)\s+(?:for|of|as)\b") or req.find(r"\blabel columns?\s+(\S+)")
     if m and "=" not in m.group(1):
@@ -1104,7 +1106,7 @@ def h_autoscale(req: Req) -> Intent:
         it.set_flag("min", lo)
     if hi:
         it.set_flag("max", hi)
-    cpu = req.find(r"cpu[\w\s]*?(?:at|of|to)?\s+(\d+%|\d+m)")
+    cpu = req.find(r"cpu[\w\s]*?(?:at|of|to)?\s+(\d+%|\d+m)") or req.find(r"(\d+%)\s+(?:average\s+)?cpu")
     if cpu:
         it.set_flag("cpu", cpu.group(1))
     mem = req.find(r"memory[\w\s]*?(?:at|of|to)?\s+(\d+(?:mi|gi|m|g|%)?)\b")
@@ -1196,7 +1198,8 @@ def h_set_image(req: Req) -> Intent:
         )
         if m:
             img = clean(m.group(1))
-            c = _container(req) or _image_of(img)
+            early = names_for(req, rms, allow_quoted=False)
+            c = _container(req, early[0] if early else None) or _image_of(img)
             pairs.append(f"{c}={img}")
     if not pairs:
         raise Clarify("Which image should I set, and for which container?")
@@ -1485,32 +1488,33 @@ def _images(req: Req) -> list[str]:
     return imgs
 
 
-def _command_after(req: Req) -> list[str] | None:
+def _split_words(text: str) -> list[str]:
     import shlex
 
+    try:
+        return shlex.split(text)
+    except ValueError:
+        return text.split()
+
+
+def _command_after(req: Req) -> list[str] | None:
+    """The command a new pod/job should run: 'runs the command "x y"', 'that echoes 'hi'',
+    'that sleeps 3600', 'that runs 'date'', or literal words after `--`."""
+    m = req.find(rf"(?:runs?|execute|with)\s+(?:the\s+)?command(?:\s+with arguments)?\s+({Q})")
+    if m:
+        return _split_words(clean(m.group(1)))
+    m = req.find(rf"\bthat\s+(echo(?:es)?|prints?|sleeps?)\s+({Q}|\S+)")
+    if m:
+        verb = "sleep" if m.group(1).lower().startswith("sleep") else "echo"
+        return [verb, clean(m.group(2))]
     m = (
-        req.find(rf"(?:runs?|execute|with)\s+(?:the\s+)?command(?:\s+with arguments)?\s+({Q})")
-        or req.find(rf"\bthat\s+(echo(?:es)?|prints?|sleeps?)\s+({Q}|\S+)|\bthat\s+(runs?)\s+({Q})")
+        req.find(rf"\bthat\s+runs?\s+({Q})")
+        or req.find(rf"\b(?:running|executing|that executes)\s+({Q})")
         or req.find(r"(?:^|\s)--\s+(.+)$")
     )
-    if not m:
-        return None
-    if m.lastindex == 2:
-        word = m.group(1).lower()
-        verb = (
-            "echo" if word.startswith(("echo", "print")) else ("sleep" if word.startswith("sleep") else None)
-        )
-        arg = clean(m.group(2))
-        if verb is None:
-            try:
-                return shlex.split(arg)
-            except ValueError:
-                return arg.split()
-        return [verb, arg]
-    try:
-        return shlex.split(clean(m.group(1)))
-    except ValueError:
-        return clean(m.group(1)).split()
+    if m:
+        return _split_words(clean(m.group(1)))
+    return None
 
 
 CREATE_KINDS = [
@@ -1868,6 +1872,10 @@ def h_explain(req: Req) -> Intent:
     res = rms[0].type.plural
     if m and req.table.get(m.group(1).split(".")[0]):
         res = m.group(1)
+    else:
+        part = re.match(r"\s+(spec|status|metadata)\b", req.low[rms[0].end :])
+        if part:
+            res = f"{res}.{part.group(1)}"
     it = Intent(verb="explain", resource=res)
     if req.has(r"\ball (the )?fields|recursive|every field"):
         it.set_flag("recursive")
@@ -1891,7 +1899,7 @@ def h_api_resources(req: Req) -> Intent:
     )
     if verbs and req.has(r"verbs?"):
         it.set_flag("verbs", ",".join(v.lower() for v in verbs))
-    g = req.value(rf"(?:in|from)\s+the\s+({V})\s+api\s*group") or req.value(rf"api[- ]?group\s+({V})")
+    g = req.value(rf"(?:in|from)\s+the\s+({V})\s+(?:api\s*)?group") or req.value(rf"api[- ]?group\s+({V})")
     if g:
         it.set_flag("api-group", g)
     if req.has(r"\bsort"):
@@ -1942,7 +1950,8 @@ def h_auth_can_i(req: Req) -> Intent:
         )
         if not m:
             m = re.search(
-                r"\bcan-i\s+(\w+)|\bto\s+(get|list|watch|create|update|patch|delete|read|view)\b", req.low
+                r"\bcan-i\s+(\w+)|\b(?:to|can)\s+(get|list|watch|create|update|patch|delete|read|view)\b",
+                req.low,
             )
         if not m:
             raise Clarify("Which action should I check (get, list, create, delete, …) and on what?")
@@ -1970,7 +1979,7 @@ def h_auth_can_i(req: Req) -> Intent:
         if ns:
             it.namespace = ns
         return it
-    who = req.value(rf"\b(?:as|can)\s+(?:the\s+)?user\s+({V})")
+    who = req.value(rf"\b(?:as|can)\s+(?:the\s+)?user\s+({V})") or req.value(rf"\buser\s+({V})\s+can\b")
     if who:
         it.set_flag("as", who)
     common(req, it, sel=False, out=False)
@@ -2177,7 +2186,7 @@ def _choose(req: Req):
         ),
         (
             "auth can-i",
-            r"\bcan-i\b|\bcan i\b|\b(if|whether) i can\b|\bam i allowed|\ballowed actions\b|\ballowed to\b|\bhave permission",
+            r"\bcan-i\b|\bcan i\b|\b(if|whether) i can\b|\b(if|whether) (the )?(user|group|service ?account) \S+ can\b|\bam i allowed|\ballowed actions\b|\ballowed to\b|\bhave permission",
             h_auth_can_i,
         ),
         (
@@ -2195,7 +2204,8 @@ def _choose(req: Req):
         ),
         (
             "explain",
-            r"\bexplain\b|\bexplanation\b|\bdocumentation\b|\bdocs for\b|\bschema\b|\bfields of\b|all the fields",
+            r"\bexplain\b|\bexplanation\b|\bdocumentation\b|\bdocs for\b|\bschema\b|\bfields of\b|all the fields|"
+            r"\bwhat fields\b",
             h_explain,
         ),
         (
@@ -2242,6 +2252,7 @@ def _choose(req: Req):
         (
             "exec",
             r"\bexec\b|\bexecute\b|\bshell (in|into|on|to)\b|\bopen a shell|\bget a shell|\bssh into|"
+            r"\bopen (a )?(bash|sh)\b|\b(bash|sh) (in|into|on)\b|"
             r"running (the )?'q+' command|\brun (the )?'q+' (command )?(in|on|inside)",
             h_exec,
         ),
