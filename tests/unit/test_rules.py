@@ -193,6 +193,7 @@ def test_namespace_option_applies_to_namespaced_requests_only():
         "",
         "   ",
         "make it work",
+        "restart pod web-1",
     ],
 )
 def test_unsafe_or_ambiguous_requests_get_a_question(text):

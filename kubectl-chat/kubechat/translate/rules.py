@@ -89,6 +89,10 @@ STOP = {
     "them",
     "there",
     "everywhere",
+    "completed",
+    "succeeded",
+    "finished",
+    "successful",
     "here",
     "now",
     "then",
@@ -707,6 +711,9 @@ def h_get(req: Req) -> Intent:
 
 def _phase(req: Req, it: Intent) -> None:
     """'failed pods', 'pods that are not running', 'pods on node x' → a field selector."""
+    if it.resource == "jobs" and not it.names and req.has(r"\b(completed|finished|succeeded|successful)\b"):
+        it.field_selector = "status.successful=1"
+        return
     if it.resource != "pods" or it.names:
         return
     phase = re.search(
@@ -1134,6 +1141,11 @@ def h_rollout(req: Req) -> Intent:
     if sub is None:
         raise Clarify("Which rollout action: status, restart, undo, history, pause or resume?")
     rms = [r for r in resources(req) if r.type.plural in ("deployments", "statefulsets", "daemonsets")]
+    if not rms and any(r.type.plural == "pods" for r in resources(req)):
+        raise Clarify(
+            "A pod cannot be restarted in place. Delete it so its controller recreates it "
+            '("delete pod NAME"), or restart its deployment ("restart deployment NAME")?'
+        )
     it = Intent(verb=f"rollout {sub}", resource=first_type(rms, "deployments"))
     if it.resource == "deployments":
         it.resource = "deployment"
@@ -2303,7 +2315,7 @@ def _choose(req: Req):
         ("run", r"^(run|start|launch|spin up)\b|\b(run|start|launch) (a|an|one) ", h_run),
         (
             "delete",
-            r"\b(delete|remove|rm|kill|destroy|erase|terminate|get rid of|evict|wipe|nuke|purge)\b",
+            r"\b(delete|remove|rm|kill|destroy|erase|terminate|get rid of|evict|wipe|nuke|purge|clean ?up)\b",
             h_delete,
         ),
         (
