@@ -868,10 +868,15 @@ def _target(req: Req, rms: list[RMatch]) -> tuple[str | None, str | None]:
         v = clean(m.group(1))
         if is_name(v) and not req.table.get(v) and not _is_keyword(v) and not v.isdigit():
             return None, v
+    return None, _name_like_token(req)
+
+
+def _name_like_token(req: Req) -> str | None:
+    """The first word shaped like an object name (web-1, api.v2, worker3) that is not a type."""
     for m in re.finditer(r"(?<![\w./=-])([a-z0-9]+(?:[-.][a-z0-9]+)+|[a-z]+\d+)(?![\w/=-])", req.text):
         if is_name(m.group(1)) and not req.table.get(m.group(1)):
-            return None, m.group(1)
-    return None, None
+            return m.group(1)
+    return None
 
 
 def _container(req: Req, exclude: str | None = None) -> str | None:
@@ -1443,7 +1448,8 @@ def _node_names(req: Req) -> list[str]:
         v = clean(m.group(0))
         if is_name(v):
             return [v]
-    return []
+    name = _name_like_token(req)
+    return [name] if name else []
 
 
 def h_node(verb: str):
@@ -2281,8 +2287,18 @@ def _choose(req: Req):
             r"\bbounce\b|\bredeploy\b",
             h_rollout,
         ),
-        ("cordon", r"\buncordon\b|\bmark .* as schedulable\b|\bschedulable again", h_node("uncordon")),
-        ("cordon", r"\bcordon\b|unschedulable", h_node("cordon")),
+        (
+            "cordon",
+            r"\buncordon\b|\bmark .* as schedulable\b|\bschedulable again|\bback (in|into) rotation\b|"
+            r"\b(allow|resume|re-?enable) scheduling\b",
+            h_node("uncordon"),
+        ),
+        (
+            "cordon",
+            r"\bcordon\b|unschedulable|\bout of rotation\b|\b(stop|no more|disable|prevent) (new )?(scheduling|pods)\b|"
+            r"\bstop getting new pods\b",
+            h_node("cordon"),
+        ),
         ("drain", r"\bdrain\b", h_node("drain")),
         ("taint", r"\btaint|\buntaint", h_taint),
         (
