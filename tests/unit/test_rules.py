@@ -167,6 +167,10 @@ def cmd(text, **kw):
             "Autoscale deployment api between 2 and 8 pods at 70% cpu",
             "kubectl autoscale deployment api --min=2 --max=8 --cpu=70%",
         ),
+        ("clean up completed jobs in ci", "kubectl delete jobs -n ci --field-selector=status.successful=1"),
+        ("take worker-3 out of rotation", "kubectl cordon worker-3"),
+        ("put worker-3 back in rotation", "kubectl uncordon worker-3"),
+        ("node worker-5 should stop getting new pods", "kubectl cordon worker-5"),
     ],
 )
 def test_everyday_requests(text, want):
