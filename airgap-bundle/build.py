@@ -189,8 +189,11 @@ def build(args: argparse.Namespace) -> Path:
         check=True,
     )  # fmt: skip
     print(f"tarball {tar_path}  ({tar_path.stat().st_size / 1e6:.0f} MB)")
+    parts = tar_path.with_suffix(".parts")
     if args.split:
         split(tar_path, args.split)
+    elif parts.exists():
+        shutil.rmtree(parts)  # parts of an earlier bundle would no longer match this one
     return out
 
 
