@@ -19,7 +19,11 @@ fi
 if [[ -t 0 && -t 1 ]]; then
   exec "$KUBECTL" chat
 fi
-for request in "list pods in prod" "why is payments-worker failing in prod" "scale web in staging to 2"; do
-  echo; echo "\$ kubectl chat --dry-run \"$request\""
-  "$KUBECTL" chat --dry-run "$request" || true
-done
+run() { echo; echo "\$ $*"; "$@" || true; }
+run "$KUBECTL" chat "list pods in prod"
+run "$KUBECTL" chat "why is payments-worker failing in prod?"
+run "$KUBECTL" chat --write --dry-run "scale deployment web in staging to 3"
+run "$KUBECTL" chat "delete namespace prod"
+run "$KUBECTL" chat audit query -o table
+echo
+echo "Interactive: run \`kubectl chat\` in a terminal (KUBECONFIG=$KUBECONFIG, PATH with .venv/bin)."

@@ -183,16 +183,14 @@ class Conversation:
         if preview.risk != "read" and self.settings.server_dry_run and not self.settings.offline:
             preview.dry_run_output = self._server_dry_run(argv)
         self.ui.preview(preview)
+        if self.settings.dry_run:  # shown, not run: nothing to confirm
+            return self._audit(Outcome("dry-run", request, preview), target, received)
         confirmation = self._confirm(preview)
         if confirmation is None:
             return self._audit(
                 Outcome("cancelled", request, preview, message="cancelled; nothing was changed"),
                 target,
                 received,
-            )
-        if self.settings.dry_run:
-            return self._audit(
-                Outcome("dry-run", request, preview, confirmation=confirmation), target, received
             )
         self._check_spool()
         return self._execute(request, preview, confirmation, target, received)
