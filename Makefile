@@ -39,7 +39,8 @@ lint: venv
 	$(BIN)/ruff format --check .
 
 policy-test: testbin
-	$(TESTBIN)/opa test policies/ -v
+	$(TESTBIN)/opa check --strict policies/
+	$(TESTBIN)/opa test policies/
 
 unit: venv
 	$(BIN)/pytest tests/unit -q
