@@ -6,6 +6,8 @@ import json
 import os
 import shutil
 import subprocess
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -233,14 +235,25 @@ def test_a_bundle_signed_by_another_key_is_refused_when_the_fingerprint_is_pinne
     assert list(home.iterdir()) == []
 
 
-def test_system_wide_install_into_a_prefix(bundle, tmp_path):
+def test_system_wide_install_is_usable_by_another_user(bundle, tmp_path):
     if os.geteuid() != 0:
         pytest.skip("--system needs root")
-    prefix = tmp_path / "usr-local"
-    home = tmp_path / "root-home"
-    proc = _install(bundle.dir, home, "--system", "--prefix", str(prefix))
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert (prefix / "share" / "kubectl-chat" / "models" / MODEL).is_file()
-    version = offline([str(prefix / "bin" / "kubectl-chat"), "--version"], bare_env(home))
-    assert version.stdout.strip() == f"kubectl chat {__version__}"
-    shutil.rmtree(prefix)
+    # A world-traversable prefix (pytest's tmp dirs are private to root).
+    prefix = Path(tempfile.mkdtemp(prefix="kubechat-system-"))
+    os.chmod(prefix, 0o755)
+    try:
+        proc = _install(bundle.dir, tmp_path / "root-home", "--system", "--prefix", str(prefix))
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        assert (prefix / "share" / "kubectl-chat" / "models" / MODEL).is_file()
+        nobody_home = tmp_path / "nobody"
+        nobody_home.mkdir()
+        os.chmod(nobody_home, 0o777)
+        os.chmod(tmp_path, 0o755)
+        as_nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+        version = offline(
+            [*as_nobody, str(prefix / "bin" / "kubectl-chat"), "--version"], bare_env(nobody_home)
+        )
+        assert version.returncode == 0, version.stderr
+        assert version.stdout.strip() == f"kubectl chat {__version__}"
+    finally:
+        shutil.rmtree(prefix)
