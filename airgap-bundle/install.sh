@@ -68,7 +68,7 @@ cut -c67- SHA256SUMS | LC_ALL=C sort >"$WORK/listed"
 find . -type f ! -name SHA256SUMS ! -name SHA256SUMS.sig | sed 's|^\./||' | LC_ALL=C sort >"$WORK/present"
 cmp -s "$WORK/listed" "$WORK/present" || {
   diff "$WORK/listed" "$WORK/present" >&2 || true
-  die "the bundle holds files that SHA256SUMS does not list: $REFUSE"
+  die "the bundle holds files that SHA256SUMS does not list (shown above; a copy tool may have added them, e.g. ._* files): $REFUSE"
 }
 say "all $(wc -l <SHA256SUMS | tr -d ' ') files match SHA256SUMS"
 if [ "$VERIFY_ONLY" = 1 ]; then
