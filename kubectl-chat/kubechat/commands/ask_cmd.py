@@ -73,7 +73,7 @@ def ask(request: tuple[str, ...], **kw) -> int:
     from ..conversation import Settings
 
     settings = Settings(
-        mode="write" if kw["write"] or os.environ.get("KUBECHAT_MODE") == "write" else "read-only",
+        mode=_mode(kw["write"]),
         assume_yes=kw["yes"],
         dry_run=kw["dry_run"],
         offline=kw["offline"],
@@ -95,6 +95,17 @@ def ask(request: tuple[str, ...], **kw) -> int:
     conv = Conversation(options, ui, settings, session=session)
     outcome = conv.handle(" ".join(request))
     return exit_code(outcome)
+
+
+def _mode(write_flag: bool) -> str:
+    """--write, then KUBECHAT_MODE, then `mode:` in config.yaml; read-only by default."""
+    if write_flag:
+        return "write"
+    if os.environ.get("KUBECHAT_MODE") in ("write", "read-only"):
+        return os.environ["KUBECHAT_MODE"]
+    from ..safety.policy import load_settings
+
+    return load_settings().mode
 
 
 def exit_code(outcome) -> int:
