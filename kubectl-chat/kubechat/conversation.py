@@ -340,9 +340,18 @@ class Conversation:
         interactive = p.argv[0] in ("exec", "attach") and any(
             a in ("-it", "-ti", "-i", "--stdin") for a in p.argv
         )
+        # YAML/JSON are shown whole, highlighted; everything else streams as it arrives.
+        fmt = _structured_format(p.argv)
+        highlight = fmt is not None and getattr(self.ui, "highlights", False)
         res = execute.run(
-            p.argv, self.options, on_stdout=self.ui.stdout, on_stderr=self.ui.stderr, stdin_tty=interactive
+            p.argv,
+            self.options,
+            on_stdout=None if highlight else self.ui.stdout,
+            on_stderr=self.ui.stderr,
+            stdin_tty=interactive,
         )
+        if highlight:
+            self.ui.structured(res.stdout, fmt)
         status: Status = "executed" if res.exit_code == 0 else "failed"
         out = Outcome(
             status,
@@ -415,6 +424,19 @@ _STAGE = {
     "failed": "Failed",
     "error": "Failed",
 }
+
+
+def _structured_format(argv: list[str]) -> str | None:
+    """ "yaml" or "json" when the command prints one whole document in that format."""
+    for i, a in enumerate(argv):
+        value = argv[i + 1] if a in ("-o", "--output") and i + 1 < len(argv) else None
+        if a.startswith(("-o=", "--output=")):
+            value = a.split("=", 1)[1]
+        elif a.startswith("-o") and len(a) > 2 and not a.startswith("-o="):
+            value = a[2:]
+        if value in ("yaml", "json") and not any(w in argv for w in ("-w", "--watch")):
+            return value
+    return None
 
 
 def _has_namespace_flag(argv: list[str]) -> bool:

@@ -89,6 +89,14 @@ class TerminalUI:
         answer = click.prompt("", default="", show_default=False, prompt_suffix="> ", err=True)
         return answer.strip() == phrase
 
+    @property
+    def highlights(self) -> bool:
+        """Whether YAML/JSON output is worth buffering to highlight (a colour terminal)."""
+        return not self.plain and self.console.is_terminal and not self.console.no_color
+
+    def structured(self, text: str, fmt: str) -> None:
+        render.output(self.console, text, fmt, self.plain)
+
     def stdout(self, line: str) -> None:
         if not self.json_output:
             sys.stdout.write(line)

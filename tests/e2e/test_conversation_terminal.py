@@ -34,6 +34,12 @@ def test_a_read_runs_at_once(terminal):
     assert "payments-worker" in screen and "CrashLoopBackOff" in screen
 
 
+def test_yaml_output_is_shown_whole(terminal):
+    code, screen = terminal.run('kubectl chat "get deployment web in prod as yaml"')
+    assert code == 0
+    assert "kind: Deployment" in screen and "name: web" in screen
+
+
 def test_a_write_runs_after_yes(terminal, sandbox):
     terminal.send('kubectl chat --write "scale deployment web in staging to 2"; echo EXIT=$?')
     terminal.wait_for(r"Run `kubectl scale")

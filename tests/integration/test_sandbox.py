@@ -140,3 +140,33 @@ def test_separate_sandbox_down_frees_every_port_and_recovers_stale_state(tmp_pat
     assert set(stopped) == set(cluster.START_ORDER)
     assert not any(processes.port_in_use(p) for p in ports.values())
     assert cluster.load_state(d) is None
+
+
+def test_ctrl_c_during_up_stops_everything_started(tmp_path):
+    import os
+    import signal
+    import sys
+    from pathlib import Path
+
+    d = tmp_path / "sb3"
+    exe = Path(sys.executable).parent / "kubectl-chat"
+    proc = subprocess.Popen(
+        [str(exe), "sandbox", "up", "--dir", str(d)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    started: list[dict] = []
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(started) < 2:  # etcd and kube-apiserver launched
+        state = cluster.load_state(d) if (d / "state.json").exists() else None
+        started = state.components if state else []
+        time.sleep(0.1)
+    assert len(started) >= 2
+    os.kill(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err
+    for comp in started:
+        assert not processes.is_alive(processes.Component(**comp)), comp["name"]
+    assert cluster.load_state(d) is None
