@@ -120,3 +120,16 @@ def test_translation_runs_from_the_krew_install_with_no_python_on_the_machine(kr
     lines = [json.loads(line) for line in proc.stdout.splitlines()]
     assert lines[0]["argv"] == ["scale", "deployment", "web", "-n", "prod", "--replicas=3"]
     assert lines[1]["argv"] == ["get", "pods", "-n", "staging"]
+
+
+def test_every_command_loads_in_the_frozen_build(krew_root, tmp_path):
+    """Commands are imported by name at run time; each must find all it imports in the archive."""
+    exe = str(krew_root / "bin" / "kubectl-chat")
+    env = bare_env(tmp_path)
+    listing = subprocess.run([exe, "--help"], env=env, capture_output=True, text=True, timeout=60).stdout
+    section = listing.split("Commands:\n")[1].split("\n\n")[0]
+    commands = [line.split()[0] for line in section.splitlines()]
+    assert {"model", "translate", "policy", "audit"} <= set(commands)
+    for name in [*commands, "ask"]:
+        proc = subprocess.run([exe, name, "--help"], env=env, capture_output=True, text=True, timeout=60)
+        assert proc.returncode == 0 and "Usage" in proc.stdout, f"{name}: {proc.stderr}"
