@@ -114,7 +114,12 @@ if [ -f "$RECEIPT" ] && grep -q "$SHA" "$RECEIPT"; then
   say "unchanged  kubectl chat plugin ($KREW_ROOT/store/chat)"
 else
   if [ -f "$RECEIPT" ]; then
-    "$BIN_DIR/kubectl-krew" uninstall chat >"$WORK/krew.log" 2>&1 || { cat "$WORK/krew.log" >&2; die "krew could not remove the old plugin"; }
+    # Another release is installed. `krew uninstall` insists on a plugin index, which an
+    # offline machine cannot fetch, so remove what krew itself would: link, files, receipt.
+    rm -f "$KREW_ROOT/bin/kubectl-chat"
+    rm -rf "$KREW_ROOT/store/chat"
+    rm -f "$RECEIPT"
+    say "removed    the previously installed kubectl chat plugin"
   fi
   "$BIN_DIR/kubectl-krew" install --manifest=plugin/chat.yaml --archive="plugin/$ARCHIVE" \
     >"$WORK/krew.log" 2>&1 || { cat "$WORK/krew.log" >&2; die "krew install failed"; }

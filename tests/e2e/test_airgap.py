@@ -4,6 +4,7 @@ Any changed byte makes the installer refuse before it installs anything."""
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -141,6 +142,20 @@ def test_running_the_installer_again_changes_nothing(installed, usb):
     out = proc.stdout.splitlines()
     assert not [o for o in out if o.startswith("installed  ")], out
     assert sum(o.startswith("unchanged") for o in out) == 5  # krew, opa, plugin, model, policies
+
+
+def test_a_different_installed_version_is_replaced_through_krew(installed, usb, tmp_path):
+    home, _ = installed
+    receipt = home / ".krew" / "receipts" / "chat.yaml"
+    text = receipt.read_text()
+    sha = re.search(r"sha256: ([0-9a-f]{64})", text).group(1)
+    receipt.write_text(text.replace(sha, "0" * 64))  # as if an older release were installed
+    proc = _install(usb, home)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert any(o.startswith("installed  kubectl chat plugin") for o in proc.stdout.splitlines())
+    assert sha in receipt.read_text()
+    version = offline(["kubectl", "chat", "--version"], _user_env(home, tmp_path))
+    assert version.stdout.strip() == f"kubectl chat {__version__}"
 
 
 def _flip(path, offset=None):
