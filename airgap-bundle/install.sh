@@ -156,4 +156,7 @@ case ":$PATH:" in
   *":$KREW_ROOT/bin:"*) ;;
   *) if [ "$MODE" = user ]; then say "add to your shell profile:  export PATH=\"$KREW_ROOT/bin:$BIN_DIR:\$PATH\""; fi ;;
 esac
+if ! command -v kubectl >/dev/null 2>&1; then
+  say "note: kubectl is not on PATH; kubectl chat runs your kubectl, so install it too"
+fi
 say "try:  kubectl chat --version"
