@@ -31,18 +31,10 @@ _cached: dict[str, ModelTranslator | ModelError] = {}
 
 
 def default_model_path() -> Path:
-    """The verified default model; assembled once from the embedded package into the cache
-    (cache_dir()/models) the first time, sha256-checked by the model store."""
+    """The verified default model (assembled once from the embedded package, never downloaded)."""
     from ..models import store
-    from ..models.registry import load_registry
 
-    try:
-        return store.require_model()
-    except ModelError:
-        entry = load_registry().get(None)
-        if not store._has_package(entry):
-            raise
-        return store.install(entry)
+    return store.local_model()
 
 
 def _check_gguf(path: Path) -> None:
@@ -99,6 +91,10 @@ class ModelTranslator:
     def load(cls, model_path: str | Path | None = None) -> ModelTranslator:
         path = Path(model_path).expanduser() if model_path else default_model_path()
         _check_gguf(path)
+        if model_path:
+            from ..models import store
+
+            store.check_file(path)  # a registry model's file must match its sha256
         # With 2 threads on a shared machine, spinning OpenMP workers cost more than they save.
         os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         try:
