@@ -55,8 +55,13 @@ e2e: setup
 test: setup lint policy-test
 	$(BIN)/pytest tests -q -p no:cacheprovider
 
+# Figures, not tests: accuracy, latency, throughput, sizes.
 bench: setup
 	$(BIN)/python bench/accuracy.py
+	$(BIN)/python bench/cli_overhead.py
+	$(BIN)/python bench/bench_policy.py
+	$(BIN)/python bench/audit_throughput.py
+	$(BIN)/python bench/dist_size_startup.py
 
 clean-sandbox:
 	-$(BIN)/kubectl-chat sandbox down
