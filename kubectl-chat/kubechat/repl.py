@@ -249,8 +249,11 @@ def _recent_audit(conv: Conversation, ui: TerminalUI, limit: int = 10) -> None:
     except (KubechatError, AttributeError, OSError) as exc:
         ui.err.print(f"audit trail unavailable: {exc}", markup=False)
         return
+    width = max(40, ui.err.width)
     for r in list(records)[-limit:]:
-        ui.err.print(
-            f"  {r.stageTimestamp}  {r.user.username:<12} {r.risk:<11} {r.policy.decision:<5} {' '.join(r.argv) or r.request}",
-            markup=False,
-        )
+        # Fits an 80-column terminal: time of day, who, risk, decision, then the command.
+        head = f"  {r.stageTimestamp[11:19]}  {r.user.username[:14]:<14} {r.risk:<11} {r.policy.decision:<5} "
+        cmd = " ".join(r.argv) or r.request
+        if len(head) + len(cmd) > width:
+            cmd = cmd[: max(8, width - len(head) - 1)] + "…"
+        ui.err.print(head + cmd, markup=False, highlight=False)
