@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shlex
 import subprocess
+import threading
 
 from prompt_toolkit import PromptSession
 from prompt_toolkit.completion import Completer, Completion
@@ -148,15 +149,19 @@ def run_repl(options: KubectlOptions, settings: Settings, session=None, plain: b
         key_bindings=_bindings(),
         enable_history_search=False,  # Ctrl-R reverse search stays on; Up walks history
         complete_while_typing=False,
+        refresh_interval=0.5,  # the status line picks up the identity once it is known
     )
-    identity = None if settings.offline else _identity(conv)
+    # Who we are (SelfSubjectReview) is looked up in the background: the prompt comes first.
+    identity: list[str | None] = [None]
+    if not settings.offline:
+        threading.Thread(target=lambda: identity.__setitem__(0, _identity(conv)), daemon=True).start()
     history: list[str] = []
     last = None
     ui.info("kubectl chat: ask in plain language. /help for help, Ctrl-D quits.")
 
     def toolbar():
         target = conv.target()
-        who = f" · {identity}" if identity else ""
+        who = f" · {identity[0]}" if identity[0] else ""
         return f" {target.context or 'no context'} · ns {options.namespace or target.namespace} · {settings.mode}{who} "
 
     while True:

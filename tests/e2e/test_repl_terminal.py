@@ -28,8 +28,7 @@ def test_help_lists_slash_commands_and_keys(narrow):
 
 
 def test_status_line_shows_context_namespace_mode_and_identity(narrow):
-    screen = narrow.screen()
-    assert "sandbox-admin · ns default · read-only · sandbox-admin" in screen
+    narrow.wait_for(r"sandbox-admin · ns default · read-only · sandbox-admin", timeout=20)
 
 
 def test_ns_switch_applies_to_following_requests(narrow):

@@ -103,9 +103,10 @@ def _mode(write_flag: bool) -> str:
         return "write"
     if os.environ.get("KUBECHAT_MODE") in ("write", "read-only"):
         return os.environ["KUBECHAT_MODE"]
-    from ..safety.policy import load_settings
+    from ..config import read_config
 
-    return load_settings().mode
+    mode = read_config().get("mode", "read-only")
+    return mode if mode in ("write", "read-only") else "read-only"
 
 
 def exit_code(outcome) -> int:
