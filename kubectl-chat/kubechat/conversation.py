@@ -294,7 +294,7 @@ class Conversation:
             confirm_phrase=decision.confirm_phrase,
             reasons=list(decision.reasons),
             context=target.context,
-            namespace=inp.namespace or target.namespace,
+            namespace=inp.namespace or None,  # cluster-scoped objects have none
         )
         if decision.allow and self.settings.rbac_precheck and not self.settings.offline:
             from .safety.rbac import check

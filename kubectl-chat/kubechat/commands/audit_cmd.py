@@ -113,8 +113,9 @@ def query_cmd(fmt, limit, collector, ca_file, token_file, kubeconfig, kube_conte
     from ..audit.formats import flat
 
     table = Table(box=None)
-    for col in ("time", "user", "ns", "risk", "policy", "stage", "exit", "command"):
-        table.add_column(col)
+    for col in ("time", "user", "ns", "risk", "policy", "stage", "exit"):
+        table.add_column(col, no_wrap=True)
+    table.add_column("command", overflow="fold")
     for record in records:
         f = flat(record)
         table.add_row(
@@ -127,7 +128,10 @@ def query_cmd(fmt, limit, collector, ca_file, token_file, kubeconfig, kube_conte
             f["exitCode"],
             f["argv"] or f["request"],
         )
-    Console().print(table)
+    console = Console()
+    if not console.is_terminal:  # a file or pipe: one record per line
+        console = Console(width=200)
+    console.print(table)
 
 
 @audit.command(
