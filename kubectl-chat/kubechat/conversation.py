@@ -15,7 +15,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
-from .errors import AuditError, KubechatError
+from .errors import AuditError, ClusterUnreachableError, KubechatError
 from .kubectl_options import KubectlOptions
 
 Status = Literal["clarify", "denied", "rbac-denied", "cancelled", "dry-run", "executed", "failed", "error"]
@@ -85,6 +85,7 @@ class Preview:
     dry_run_output: str | None = None
     context: str | None = None
     namespace: str | None = None
+    unreachable: KubechatError | None = None  # the API server did not answer the pre-check
 
 
 @dataclass
@@ -175,6 +176,12 @@ class Conversation:
             return self._audit(
                 Outcome("denied", request, preview, message="denied by policy"), target, received
             )
+        if preview.unreachable is not None:
+            # Nothing would work: say so once, clearly, instead of letting kubectl retry and fail.
+            exc = preview.unreachable
+            self.ui.info(f"error: {exc.message}" + (f"\n  hint: {exc.hint}" if exc.hint else ""))
+            out = Outcome("error", request, preview, message=exc.message)
+            return self._audit(out, target, received)
         if preview.rbac_allowed is False:
             self.ui.denied(preview, "rbac", preview.rbac_request_yaml)
             return self._audit(
@@ -302,6 +309,8 @@ class Conversation:
             try:
                 r = check(argv, self.options, default_namespace=target.namespace, identity=ident)
                 p.rbac_allowed, p.rbac_message, p.rbac_request_yaml = r.allowed, r.message, r.request_yaml
+            except ClusterUnreachableError as exc:
+                p.unreachable = exc
             except KubechatError as exc:
                 p.rbac_message = f"not pre-checked ({exc.message})"
         return p

@@ -56,3 +56,10 @@ def test_user_errors_have_no_traceback(tmp_path):
 def test_bad_flag_is_a_usage_error():
     out = run("--no-such-flag", "x")
     assert out.returncode == 2 and "No such option" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_mistyped_paths_are_caught_before_anything_runs(tmp_path):
+    out = run("--kubeconfig", str(tmp_path / "nope"), "list pods")
+    assert out.returncode == 2 and "does not exist" in out.stderr and "Traceback" not in out.stderr
+    out = run("--offline", "--model", str(tmp_path / "nope.gguf"), "list pods")
+    assert out.returncode == 2 and "model file" in out.stderr and "model list" in out.stderr

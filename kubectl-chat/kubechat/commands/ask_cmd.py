@@ -70,6 +70,7 @@ def options_from(kw: dict) -> KubectlOptions:
 @click.option("--new", "new_session", is_flag=True, help="Start the conversation afresh.")
 def ask(request: tuple[str, ...], **kw) -> int:
     options = options_from(kw)
+    _check_paths(options, kw["model_path"])
     from ..conversation import Settings
 
     settings = Settings(
@@ -95,6 +96,23 @@ def ask(request: tuple[str, ...], **kw) -> int:
     conv = Conversation(options, ui, settings, session=session)
     outcome = conv.handle(" ".join(request))
     return exit_code(outcome)
+
+
+def _check_paths(options: KubectlOptions, model_path: str | None) -> None:
+    """Catch mistyped paths before anything runs."""
+    from pathlib import Path
+
+    from ..errors import UsageError
+
+    if options.kubeconfig and os.pathsep not in options.kubeconfig and not Path(options.kubeconfig).is_file():
+        raise UsageError(
+            f"kubeconfig {options.kubeconfig} does not exist", hint="check the --kubeconfig path"
+        )
+    if model_path and not Path(model_path).is_file():
+        raise UsageError(
+            f"model file {model_path} does not exist",
+            hint="pass a .gguf file, list installed models with `kubectl chat model list`, or drop --model",
+        )
 
 
 def _mode(write_flag: bool) -> str:
