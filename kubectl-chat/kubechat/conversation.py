@@ -205,23 +205,13 @@ class Conversation:
     def _diagnose(self, request: str, asked, target, received: float) -> Outcome:
         """Read-only troubleshooting: each read still passes policy before it runs."""
         from .diagnose import diagnose
-        from .safety.policy import build_input, decide
+        from .safety.policy import decide
 
         kind, name, ns = asked
         ns = ns or self.options.namespace or target.namespace
-        ident = self.identity()
 
         def allowed(argv: list[str]) -> bool:
-            inp = build_input(
-                argv,
-                user=getattr(ident, "user", "") or "",
-                groups=list(getattr(ident, "groups", []) or []),
-                cluster=target.cluster or "",
-                context=target.context or "",
-                mode=self.settings.mode,
-                default_namespace=ns,
-            )
-            d = decide(inp)
+            d = decide(self._policy_input(argv, target, ns))
             return d.allow and d.confirm == "none"
 
         with self.ui.thinking():
@@ -262,8 +252,24 @@ class Conversation:
             use_model=self.settings.use_model,
         )
 
+    def _policy_input(self, argv: list[str], target, namespace: str, **extra):
+        """What OPA sees: the argv, who asks (from the cluster), where, and in which mode."""
+        from .safety.policy import build_input
+
+        ident = self.identity()
+        return build_input(
+            argv,
+            user=getattr(ident, "user", "") or "",
+            groups=list(getattr(ident, "groups", []) or []),
+            cluster=target.cluster or "",
+            context=target.context or "",
+            mode=self.settings.mode,
+            default_namespace=namespace,
+            **extra,
+        )
+
     def _assess(self, request: str, argv: list[str], source: str | None, target) -> Preview:
-        from .safety.policy import build_input, decide
+        from .safety.policy import decide
 
         ident = self.identity()
         scale = {}
@@ -275,16 +281,7 @@ class Conversation:
                 "current_replicas": current_replicas(argv, self.options, target.namespace),
                 "scale_down_fraction": scale_down_fraction(),
             }
-        inp = build_input(
-            argv,
-            user=getattr(ident, "user", "") or "",
-            groups=list(getattr(ident, "groups", []) or []),
-            cluster=target.cluster or "",
-            context=target.context or "",
-            mode=self.settings.mode,
-            default_namespace=target.namespace,
-            **scale,
-        )
+        inp = self._policy_input(argv, target, target.namespace, **scale)
         decision = decide(inp)
         from .render import command_text
 

@@ -2,7 +2,6 @@
 command executes with the user's own credentials, context and namespace."""
 
 import os
-import shutil
 from pathlib import Path
 
 from pydantic import BaseModel, Field
@@ -58,15 +57,9 @@ class KubectlOptions(BaseModel):
 
 def find_kubectl() -> str:
     """kubectl from KUBECHAT_KUBECTL, PATH, or the project's built binaries."""
-    explicit = os.environ.get("KUBECHAT_KUBECTL")
-    if explicit:
-        return explicit
-    on_path = shutil.which("kubectl")
-    if on_path:
-        return on_path
-    built = paths.testbin_dir() / "kubectl"
-    if built.exists():
-        return str(built)
+    found = paths.find_binary("kubectl", "KUBECHAT_KUBECTL")
+    if found:
+        return found
     raise MissingBinaryError(
         "kubectl was not found on PATH", hint="install kubectl, or set KUBECHAT_KUBECTL=/path/to/kubectl"
     )

@@ -44,3 +44,17 @@ def ensure_private_dir(path: Path) -> Path:
     path.mkdir(parents=True, exist_ok=True)
     os.chmod(path, 0o700)
     return path
+
+
+def find_binary(name: str, env_var: str) -> str | None:
+    """A program we run: $env_var when set, else on PATH, else the project's built binaries."""
+    import shutil
+
+    explicit = os.environ.get(env_var)
+    if explicit:
+        return explicit
+    on_path = shutil.which(name)
+    if on_path:
+        return on_path
+    built = testbin_dir() / name
+    return str(built) if built.is_file() else None

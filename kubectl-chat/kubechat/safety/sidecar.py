@@ -7,7 +7,6 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -35,16 +34,11 @@ class SidecarState(BaseModel):
 def find_opa() -> str:
     """The opa binary: KUBECHAT_OPA, then PATH, then the project's built binaries."""
     explicit = os.environ.get("KUBECHAT_OPA")
-    if explicit:
-        if not Path(explicit).is_file():
-            raise MissingBinaryError(f"KUBECHAT_OPA points at {explicit}, which does not exist")
-        return explicit
-    on_path = shutil.which("opa")
-    if on_path:
-        return on_path
-    built = paths.testbin_dir() / "opa"
-    if built.is_file():
-        return str(built)
+    if explicit and not Path(explicit).is_file():
+        raise MissingBinaryError(f"KUBECHAT_OPA points at {explicit}, which does not exist")
+    found = paths.find_binary("opa", "KUBECHAT_OPA")
+    if found:
+        return found
     raise MissingBinaryError(
         "the OPA policy engine (opa) was not found",
         hint="install opa on PATH, set KUBECHAT_OPA=/path/to/opa, or set KUBECHAT_OPA_URL to a central OPA",

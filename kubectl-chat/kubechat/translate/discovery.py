@@ -7,7 +7,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -21,14 +20,7 @@ _memo: dict[str, tuple[float, ResourceTable]] = {}
 
 def kubectl_binary() -> str | None:
     """KUBECHAT_KUBECTL, else kubectl on PATH, else the one built into testbin_dir()."""
-    env = os.environ.get("KUBECHAT_KUBECTL")
-    if env:
-        return env
-    found = shutil.which("kubectl")
-    if found:
-        return found
-    candidate = paths.testbin_dir() / "kubectl"
-    return str(candidate) if candidate.exists() else None
+    return paths.find_binary("kubectl", "KUBECHAT_KUBECTL")
 
 
 def _base_cmd(kubectl: str, kubeconfig: str | None, context: str | None) -> list[str]:
