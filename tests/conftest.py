@@ -6,9 +6,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from kubechat import paths
 from kubechat.sandbox import cluster
+
+# CI replays a fixed set of examples (a red build must be reproducible); local runs explore.
+settings.register_profile("ci", derandomize=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 @pytest.fixture(autouse=True)
@@ -21,9 +27,11 @@ def isolated_home(tmp_path, monkeypatch):
     monkeypatch.delenv("KUBECHAT_OPA_URL", raising=False)
     yield home
     # A test (or a CLI it ran) may have started the OPA sidecar under this home: stop it.
+    from kubechat import agent
     from kubechat.safety import sidecar
 
     sidecar.stop()
+    agent.stop()
 
 
 @dataclass

@@ -26,6 +26,8 @@ def _load(paths_: list[str]) -> dict:
                 doc = yaml.safe_load(f) or {}
         except (OSError, yaml.YAMLError):
             continue
+        if not isinstance(doc, dict):  # not a kubeconfig; kubectl will say so when it runs
+            continue
         # kubectl's merge rule: the first file to set a value wins.
         if merged["current-context"] is None and doc.get("current-context"):
             merged["current-context"] = doc["current-context"]

@@ -18,6 +18,7 @@ flags, argv words that are data only). Never returns a command outside kubectl's
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from typing import TYPE_CHECKING, Literal
@@ -139,7 +140,15 @@ def translate(
                 return done(result)
             return done(_finish(result, resolved, "rules", 0.9, table, namespace, offline))
 
-    rr = rules.parse(text, table)
+    try:
+        rr = rules.parse(text, table)
+    except (IndexError, KeyError, ValueError, TypeError, AttributeError) as exc:
+        # A parser bug must not reach the user as a traceback: ask instead (KUBECHAT_DEBUG shows it).
+        if os.environ.get("KUBECHAT_DEBUG") == "1":
+            raise
+        result.clarification = "I could not make sense of that request; could you rephrase it?"
+        result.notes.append(f"rule parser error: {type(exc).__name__}")
+        return done(result)
     if rr.intent is not None and rr.confidence >= MODEL_THRESHOLD:
         return done(_finish(result, rr.intent, "rules", rr.confidence, table, namespace, offline))
     if rr.clarification and rr.confidence >= MODEL_THRESHOLD:

@@ -86,12 +86,11 @@ def resource_table(
     base = _base_cmd(kubectl, kubeconfig, context)
     ctx = context
     if ctx is None:
-        try:
-            ctx = subprocess.run(
-                base + ["config", "current-context"], capture_output=True, text=True, timeout=5, check=False
-            ).stdout.strip()
-        except (OSError, subprocess.TimeoutExpired):
-            return BUILTIN_TABLE
+        # Read the kubeconfig ourselves: asking `kubectl config current-context` costs ~100 ms.
+        from ..kubeconfig_info import resolve
+        from ..kubectl_options import KubectlOptions
+
+        ctx = resolve(KubectlOptions(kubeconfig=kubeconfig)).context or ""
     cache = _cache_file(f"{kubeconfig or env_config}|{ctx}")
     types: list[ResourceType] = []
     if not refresh and cache.exists() and now - cache.stat().st_mtime < CACHE_TTL_S:

@@ -826,7 +826,8 @@ def h_delete(req: Req) -> Intent:
         if req.has(r"\ball\b|\bevery\b"):
             it.set_flag("all")
         else:
-            raise Clarify(f"Which {types[0]} should I delete? Give a name or a label selector.")
+            what = types[0] if types else "object"
+            raise Clarify(f"Which {what} should I delete? Give a name or a label selector.")
     if req.has(r"\bconfirm"):
         it.set_flag("interactive")
     if req.has(r"\bforce|immediately|right now|without waiting"):
