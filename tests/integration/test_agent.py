@@ -38,6 +38,7 @@ def served() -> int:
 
 
 def run(*args, env=None, **kw):
+    env = {**os.environ, "KUBECHAT_AGENT": "on", **(env or {})}
     return subprocess.run([str(EXE), *args], capture_output=True, text=True, timeout=60, env=env, **kw)
 
 
@@ -48,7 +49,7 @@ def test_runs_go_through_the_agent_with_the_same_results(warm_agent):
     bad = run("--no-such-flag", "x")
     assert bad.returncode == 2 and "No such option" in bad.stderr
     assert served() == before + 2
-    direct = run("--version", env={**os.environ, "KUBECHAT_AGENT": "off"})
+    direct = run("--version", env={"KUBECHAT_AGENT": "off"})
     assert direct.stdout == out.stdout
 
 
@@ -67,7 +68,7 @@ def test_stdin_and_environment_are_the_callers(warm_agent):
         "json",
         "--dry-run",
         "scale deployment web to 3",
-        env={**os.environ, "KUBECHAT_WRITE": "1"},
+        env={"KUBECHAT_WRITE": "1"},
     )
     assert json.loads(read_only.stdout)["status"] == "denied" and read_only.returncode == 3
     assert json.loads(write.stdout)["status"] == "dry-run" and write.returncode == 0
@@ -81,6 +82,7 @@ def test_ctrl_c_reaches_the_run_and_cleans_up(warm_agent, tmp_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        env={**os.environ, "KUBECHAT_AGENT": "on"},
     )
     from kubechat.sandbox import cluster, processes
 
@@ -102,5 +104,5 @@ def test_stop_removes_the_socket_and_runs_continue_in_process(warm_agent):
     assert agent.stop() is True
     warm_agent.wait(timeout=10)
     assert not agent.socket_path().exists()
-    out = run("--version", env={**os.environ, "KUBECHAT_AGENT_IDLE_S": "1"})
+    out = run("--version", env={"KUBECHAT_AGENT_IDLE_S": "1"})
     assert out.returncode == 0
