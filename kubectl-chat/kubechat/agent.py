@@ -53,15 +53,25 @@ def code_fingerprint() -> str:
 
 def _warm() -> None:
     """Import (and exercise once) what a run needs, so forked children start hot."""
-    import kubernetes.client  # noqa: F401
-    import prompt_toolkit  # noqa: F401
+    import netrc  # noqa: F401  (requests looks for ~/.netrc on every call)
 
-    from . import cli, conversation, execute, render, repl, ui  # noqa: F401
+    import kubernetes.client  # noqa: F401
+    import kubernetes.client.api.authentication_v1_api  # noqa: F401
+    import kubernetes.client.api.authorization_v1_api  # noqa: F401
+    import kubernetes.client.api.core_v1_api  # noqa: F401
+    import prompt_toolkit  # noqa: F401
+    import pydantic.validate_call_decorator  # noqa: F401
+
+    from . import cli, config, conversation, diagnose, execute, kubeconfig_info, render, repl, ui  # noqa: F401
     from .audit import trail  # noqa: F401
     from .commands import ask_cmd  # noqa: F401
     from .lean_imports import opa_client_class, sqlite_utils
     from .safety import policy, rbac, replicas  # noqa: F401
-    from .translate import context, translate
+    from .translate import (
+        context,
+        discovery,  # noqa: F401
+        translate,
+    )
 
     opa_client_class()
     sqlite_utils()

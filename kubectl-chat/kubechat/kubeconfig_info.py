@@ -8,6 +8,9 @@ import yaml
 
 from .kubectl_options import KubectlOptions
 
+# libyaml's loader when PyYAML has it: kubeconfigs are read on every run.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 @dataclass(frozen=True)
 class Target:
@@ -23,7 +26,7 @@ def _load(paths_: list[str]) -> dict:
     for p in paths_:
         try:
             with open(os.path.expanduser(p)) as f:
-                doc = yaml.safe_load(f) or {}
+                doc = yaml.load(f, Loader=_LOADER) or {}
         except (OSError, yaml.YAMLError):
             continue
         if not isinstance(doc, dict):  # not a kubeconfig; kubectl will say so when it runs
