@@ -1,7 +1,6 @@
 """Run a real collector (uvicorn, TLS 1.3, self-signed cert) on loopback for integration tests."""
 
 import contextlib
-import socket
 import threading
 import time
 from pathlib import Path
@@ -16,6 +15,7 @@ from kubechat.collector.identity import IdentityError
 from kubechat.collector.server import make_config
 from kubechat.collector.service import CollectorService
 from kubechat.collector.tlscert import make_self_signed
+from kubechat.ports import free_port
 
 AES_KEY = bytes(range(32))
 
@@ -33,12 +33,6 @@ class StaticTokens:
         if token not in self.users:
             raise IdentityError("token rejected")
         return self.users[token]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def make_service(store, resolver=None) -> CollectorService:

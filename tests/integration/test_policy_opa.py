@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from kubechat import paths
+from kubechat.ports import free_port
 from kubechat.safety import grammar, sidecar
 from kubechat.safety.policy import PolicySettings, build_input, decide
 from kubechat.safety.risk import Risk
@@ -212,7 +213,7 @@ def test_policy_without_decision_rule_fails_closed(opa, tmp_path, monkeypatch):
 @pytest.fixture
 def central_opa(opa_bin):
     """An OPA server run the way the Helm chart runs it, standing in for a central one."""
-    port = sidecar._free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [opa_bin, "run", "--server", "--addr", f"127.0.0.1:{port}", "--bundle", str(REPO / "policies")],
         stdout=subprocess.DEVNULL,

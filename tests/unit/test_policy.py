@@ -10,6 +10,7 @@ import pytest
 
 from kubechat import paths
 from kubechat.errors import PolicyError
+from kubechat.ports import free_port
 from kubechat.safety import policy, sidecar
 from kubechat.safety.policy import PolicySettings, build_input, decide, load_settings
 from kubechat.safety.risk import Risk
@@ -73,7 +74,7 @@ def test_bad_settings_are_a_clear_error():
 
 
 def _closed_port() -> int:
-    return sidecar._free_port()  # nothing listens there once the probe socket is closed
+    return free_port()  # nothing listens there once the probe socket is closed
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,6 @@ import fcntl
 import json
 import os
 import signal
-import socket
 import subprocess
 import time
 from pathlib import Path
@@ -17,6 +16,7 @@ from pydantic import BaseModel
 
 from .. import paths
 from ..errors import MissingBinaryError, PolicyError
+from ..ports import free_port
 
 START_TIMEOUT_S = 15.0
 REPO_POLICIES = Path(__file__).resolve().parents[3] / "policies"
@@ -107,12 +107,6 @@ def running() -> SidecarState | None:
     return None
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def ensure_running() -> SidecarState:
     """Reuse the running sidecar when it serves the same policies, else start a new one."""
     policies = policies_dir().resolve()
@@ -138,7 +132,7 @@ def _start(policies: Path) -> SidecarState:
     state_dir = paths.ensure_private_dir(paths.state_dir())
     last_error = ""
     for _ in range(3):  # another process may grab the free port between probe and bind
-        port = _free_port()
+        port = free_port()
         argv = [
             opa,
             "run",

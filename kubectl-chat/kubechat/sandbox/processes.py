@@ -4,13 +4,13 @@ killed."""
 
 import os
 import signal
-import socket
 import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import SandboxError
+from ..ports import free_port, port_in_use  # noqa: F401  (re-exported for the sandbox)
 
 
 @dataclass
@@ -19,18 +19,6 @@ class Component:
     pid: int
     binary: str
     log: str
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def port_in_use(port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.settimeout(0.2)
-        return s.connect_ex(("127.0.0.1", port)) == 0
 
 
 def log_tail(path: str | Path, lines: int = 15) -> str:
