@@ -159,8 +159,14 @@ def run_repl(options: KubectlOptions, settings: Settings, session=None, plain: b
     last = None
     ui.info("kubectl chat: ask in plain language. /help for help, Ctrl-D quits.")
 
+    targets: dict = {}
+
     def toolbar():
-        target = conv.target()
+        # Redrawn every half second: read the kubeconfig again only when /context changed it.
+        key = (options.kubeconfig, options.context)
+        if key not in targets:
+            targets[key] = conv.target()
+        target = targets[key]
         who = f" · {identity[0]}" if identity[0] else ""
         return f" {target.context or 'no context'} · ns {options.namespace or target.namespace} · {settings.mode}{who} "
 
