@@ -114,6 +114,7 @@ class Conversation:
         self.session = session
         self._trail = trail
         self._identity = None
+        self._identity_error: KubechatError | None = None
         self._model = None
         self.session_id = getattr(session, "name", None) or uuid.uuid4().hex[:12]
 
@@ -134,9 +135,27 @@ class Conversation:
 
             try:
                 self._identity = whoami(self.options)
-            except KubechatError:
+            except KubechatError as exc:
+                self._identity_error = exc
                 return None
         return self._identity
+
+    def _unconfirmed_identity(self) -> KubechatError | None:
+        """Why nothing may run: policy rules keyed on users and groups need the identity the API
+        server confirms. Without it (offline, or the review failed) a command is shown, not run."""
+        if self.settings.offline:
+            return KubechatError(
+                "offline: shown, not run",
+                hint="running a command needs the cluster to confirm who you are; drop --offline",
+            )
+        if self.identity() is not None:
+            return None
+        why = self._identity_error
+        return KubechatError(
+            "the API server did not confirm who you are, so nothing was run"
+            + (f" ({why.message})" if why is not None else ""),
+            hint="check your credentials with `kubectl auth whoami`",
+        )
 
     def target(self):
         from .kubeconfig_info import resolve
@@ -153,6 +172,9 @@ class Conversation:
 
             asked = parse_request(request)
             if asked is not None:
+                unconfirmed = self._unconfirmed_identity()
+                if unconfirmed is not None:
+                    return self._refuse(request, None, unconfirmed, target, received)
                 return self._diagnose(request, asked, target, received)
         with self.ui.thinking():
             t = self._translate(request)
@@ -169,7 +191,12 @@ class Conversation:
             and not _has_namespace_flag(argv)
             and argv[0] in ("get", "describe", "top", "events")
         ):
-            argv.append("--all-namespaces")
+            from .safety.command import ParseError, insert_flags
+
+            try:
+                argv = insert_flags(argv, "--all-namespaces")
+            except ParseError:
+                pass  # no clear verb: the command keeps the scope it was translated with
         preview = self._assess(request, argv, t.source, target)
         if not preview.policy_allow:
             self.ui.denied(preview, "policy", "; ".join(preview.reasons))
@@ -178,10 +205,7 @@ class Conversation:
             )
         if preview.unreachable is not None:
             # Nothing would work: say so once, clearly, instead of letting kubectl retry and fail.
-            exc = preview.unreachable
-            self.ui.info(f"error: {exc.message}" + (f"\n  hint: {exc.hint}" if exc.hint else ""))
-            out = Outcome("error", request, preview, message=exc.message)
-            return self._audit(out, target, received)
+            return self._refuse(request, preview, preview.unreachable, target, received)
         if preview.rbac_allowed is False:
             self.ui.denied(preview, "rbac", preview.rbac_request_yaml)
             return self._audit(
@@ -192,6 +216,14 @@ class Conversation:
         self.ui.preview(preview)
         if self.settings.dry_run:  # shown, not run: nothing to confirm
             return self._audit(Outcome("dry-run", request, preview), target, received)
+        unconfirmed = self._unconfirmed_identity()
+        if unconfirmed is not None:
+            if self.settings.offline:  # asked for: show and stop, like --dry-run
+                self.ui.info(f"{unconfirmed.message} ({unconfirmed.hint})")
+                return self._audit(
+                    Outcome("dry-run", request, preview, message=unconfirmed.message), target, received
+                )
+            return self._refuse(request, preview, unconfirmed, target, received)
         confirmation = self._confirm(preview)
         if confirmation is None:
             return self._audit(
@@ -201,6 +233,12 @@ class Conversation:
             )
         self._check_spool()
         return self._execute(request, preview, confirmation, target, received)
+
+    def _refuse(
+        self, request: str, preview: Preview | None, exc: KubechatError, target, received: float
+    ) -> Outcome:
+        self.ui.info(f"error: {exc.message}" + (f"\n  hint: {exc.hint}" if exc.hint else ""))
+        return self._audit(Outcome("error", request, preview, message=exc.message), target, received)
 
     def _diagnose(self, request: str, asked, target, received: float) -> Outcome:
         """Read-only troubleshooting: each read still passes policy before it runs."""
@@ -313,11 +351,21 @@ class Conversation:
         return p
 
     def _server_dry_run(self, argv: list[str]) -> str | None:
+        """The API server's verdict on the write, with nothing persisted. Runs only when every
+        reading of the argv carries `--dry-run=server` as a flag of the command itself."""
         if argv[0] not in _SERVER_DRY_RUN or any(a.startswith("--dry-run") for a in argv):
             return None
         from . import execute
+        from .safety.command import ParseError, insert_flags, interpretations
 
-        res = execute.run([*argv, "--dry-run=server"], self.options)
+        try:
+            dry = insert_flags(argv, "--dry-run=server")
+            readings = interpretations(dry)
+        except ParseError:
+            return None
+        if not all(r.flags.get("--dry-run") == ["server"] for r in readings):
+            return None
+        res = execute.run(dry, self.options)
         text = (res.stdout or res.stderr).strip()
         return text[:2000] if text else None
 

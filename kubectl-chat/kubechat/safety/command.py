@@ -13,8 +13,14 @@ from dataclasses import dataclass, field
 
 from .resources import canonical_resource
 
-# Flags that take a value, valid on every command (kubectl options).
-GLOBAL_VALUE_FLAGS = {
+# kubectl's global flags (`kubectl options`, 1.34, plus klog flags older kubectls still accept),
+# split by what they do. This is the one table of them: the parser, the risk classes and the
+# policy input all read it.
+#
+# Connection and identity: which server, which credentials, whose identity, which kubeconfig or
+# kuberc. In a request they would send the user's credentials elsewhere, act as someone else, or
+# aim the command at a cluster other than the one the policy decided for.
+CONNECTION_VALUE_FLAGS = {
     "--as",
     "--as-group",
     "--as-uid",
@@ -25,25 +31,52 @@ GLOBAL_VALUE_FLAGS = {
     "--cluster",
     "--context",
     "--kubeconfig",
-    "--namespace",
+    "--kuberc",
     "--password",
-    "--profile",
-    "--profile-output",
-    "--request-timeout",
     "--server",
     "--tls-server-name",
     "--token",
     "--user",
     "--username",
+}
+CONNECTION_FLAGS = CONNECTION_VALUE_FLAGS | {"--insecure-skip-tls-verify"}
+# Diagnostics that write files on this machine: profiles (`--profile` other than `none` writes
+# `--profile-output`, default ./profile.pprof, truncating it) and klog's log files.
+LOCAL_OUTPUT_FLAGS = {"--profile", "--profile-output", "--log-file", "--log-dir"}
+# Harmless: where in the cluster, how long to wait, how much to log to stderr.
+HARMLESS_GLOBAL_VALUE_FLAGS = {
+    "--namespace",
+    "--request-timeout",
     "--v",
     "--vmodule",
-    "--log-file",
-    "--log-dir",
     "--log-file-max-size",
     "--log-flush-frequency",
     "--stderrthreshold",
     "--log-backtrace-at",
-    "--kuberc",
+}
+HARMLESS_GLOBAL_BOOL_FLAGS = {"--disable-compression", "--match-server-version", "--warnings-as-errors"}
+GLOBAL_VALUE_FLAGS = CONNECTION_VALUE_FLAGS | LOCAL_OUTPUT_FLAGS | HARMLESS_GLOBAL_VALUE_FLAGS
+# Commands whose own flags shadow a global one of the same name (cobra uses the command's flag
+# wherever it stands in argv): `create rolebinding --user` names a subject, `config set-cluster
+# --server` is the value to store. These are not connection flags there.
+SHADOWED_CONNECTION_FLAGS = {
+    ("create", "rolebinding"): {"--user"},
+    ("create", "clusterrolebinding"): {"--user"},
+    ("set", "subject"): {"--user"},
+    ("config", "set-context"): {"--cluster", "--user"},
+    ("config", "set-credentials"): {
+        "--client-certificate",
+        "--client-key",
+        "--token",
+        "--username",
+        "--password",
+    },
+    ("config", "set-cluster"): {
+        "--server",
+        "--certificate-authority",
+        "--insecure-skip-tls-verify",
+        "--tls-server-name",
+    },
 }
 GLOBAL_SHORT_VALUE = {"n": "--namespace", "s": "--server", "v": "--v"}
 
@@ -171,6 +204,14 @@ COMMAND_VALUE_FLAGS = {
     "--exec-interactive-mode",
     "--auth-provider",
     "--auth-provider-arg",
+    # kustomize
+    "--helm-command",
+    "--helm-api-versions",
+    "--helm-kube-version",
+    "--load-restrictor",
+    "--mount",
+    "--network-name",
+    "--reorder",
 }
 
 # Short flags that take a value. Some letters mean different things per command (`logs -f` is
@@ -200,83 +241,91 @@ SHORT_VALUE_BY_VERB = {
 }
 
 # Well-known boolean long flags. Anything not here and not value-taking is ambiguous.
-BOOL_FLAGS = {
-    "--share-processes",
-    "--disable-filter",
-    "--exec-provide-cluster-info",
-    "--global-default",
-    "--current",
-    "--set-raw-bytes",
-    "--all",
-    "--all-namespaces",
-    "--watch",
-    "--watch-only",
-    "--force",
-    "--prune",
-    "--overwrite",
-    "--stdin",
-    "--tty",
-    "--follow",
-    "--previous",
-    "--recursive",
-    "--show-labels",
-    "--show-kind",
-    "--no-headers",
-    "--ignore-not-found",
-    "--wait",
-    "--now",
-    "--ignore-daemonsets",
-    "--delete-emptydir-data",
-    "--disable-eviction",
-    "--insecure-skip-tls-verify",
-    "--quiet",
-    "--record",
-    "--local",
-    "--server-side",
-    "--force-conflicts",
-    "--validate",
-    "--timestamps",
-    "--prefix",
-    "--ignore-errors",
-    "--all-containers",
-    "--insecure-skip-tls-verify-backend",
-    "--containers",
-    "--use-protocol-buffers",
-    "--sort-by-cpu",
-    "--sort-by-memory",
-    "--minify",
-    "--flatten",
-    "--raw-output",
-    "--cascade",
-    "--rm",
-    "--privileged",
-    "--keep-annotations",
-    "--keep-labels",
-    "--keep-liveness",
-    "--keep-readiness",
-    "--keep-startup",
-    "--keep-init-containers",
-    "--same-node",
-    "--no-preserve",
-    "--help",
-    "--warnings-as-errors",
-    "--match-server-version",
-    "--disable-compression",
-    "--append-server-path",
-    "--embed-certs",
-    "--allow-missing-template-keys",
-    "--list",
-    "--namespaced",
-    "--include-uninitialized",
-    "--exit-code",
-    "--expose",
-    "--experimental",
-    "--output-watch-events",
-    "--subresources",
-    "--remove-extra-permissions",
-    "--remove-extra-subjects",
-    "--dry-run",
-}
+BOOL_FLAGS = (
+    {
+        "--share-processes",
+        "--disable-filter",
+        "--exec-provide-cluster-info",
+        "--global-default",
+        "--current",
+        "--set-raw-bytes",
+        "--all",
+        "--all-namespaces",
+        "--watch",
+        "--watch-only",
+        "--force",
+        "--prune",
+        "--overwrite",
+        "--stdin",
+        "--tty",
+        "--follow",
+        "--previous",
+        "--recursive",
+        "--show-labels",
+        "--show-kind",
+        "--no-headers",
+        "--ignore-not-found",
+        "--wait",
+        "--now",
+        "--ignore-daemonsets",
+        "--delete-emptydir-data",
+        "--disable-eviction",
+        "--quiet",
+        "--record",
+        "--local",
+        "--server-side",
+        "--force-conflicts",
+        "--validate",
+        "--timestamps",
+        "--prefix",
+        "--ignore-errors",
+        "--all-containers",
+        "--insecure-skip-tls-verify-backend",
+        "--containers",
+        "--use-protocol-buffers",
+        "--sort-by-cpu",
+        "--sort-by-memory",
+        "--minify",
+        "--flatten",
+        "--raw-output",
+        "--cascade",
+        "--rm",
+        "--privileged",
+        "--keep-annotations",
+        "--keep-labels",
+        "--keep-liveness",
+        "--keep-readiness",
+        "--keep-startup",
+        "--keep-init-containers",
+        "--same-node",
+        "--no-preserve",
+        "--help",
+        "--append-server-path",
+        "--embed-certs",
+        "--allow-missing-template-keys",
+        "--list",
+        "--namespaced",
+        "--include-uninitialized",
+        "--exit-code",
+        "--expose",
+        "--experimental",
+        "--output-watch-events",
+        "--subresources",
+        "--remove-extra-permissions",
+        "--remove-extra-subjects",
+        "--dry-run",
+        # kustomize
+        "--enable-exec",
+        "--enable-alpha-plugins",
+        "--enable-helm",
+        "--enable-managedby-label",
+        "--as-current-user",
+        "--network",
+        "--helm-debug",
+    }
+    | HARMLESS_GLOBAL_BOOL_FLAGS
+    | {"--insecure-skip-tls-verify"}
+)
 SHORT_BOOL = set("AwiqRtpfhPxyd")
 
 # Long flags that are booleans on one verb but take a value elsewhere.
@@ -304,6 +353,7 @@ class Command:
     flags: dict[str, list[str]] = field(default_factory=dict)  # long name → values ("" for booleans)
     after_dash: list[str] = field(default_factory=list)  # what follows "--" (exec's command)
     unknown_flags: list[str] = field(default_factory=list)
+    verb_index: int = -1  # where the verb stands in argv (-1: no verb)
 
     @property
     def verb(self) -> str:
@@ -345,6 +395,12 @@ class Command:
     @property
     def output(self) -> str:
         return (self.value("--output") or "").lower()
+
+    @property
+    def connection_flags(self) -> list[str]:
+        """The global connection and identity flags in argv (`-s` counts as `--server`)."""
+        own = SHADOWED_CONNECTION_FLAGS.get((self.verb, self.subcommand), set())
+        return sorted(f for f in self.flags if f in CONNECTION_FLAGS and f not in own)
 
     def targets(self) -> tuple[str, list[str]]:
         """(canonical resource, names) from `pods a b`, `pod/a deploy/b`, `pods,svc`."""
@@ -474,6 +530,8 @@ def _tokenize(argv: list[str], choices: list[bool]) -> Command:
                     cmd.unknown_flags.append(f"-{ch}")
                 cmd.flags.setdefault(name, []).append("")
             continue
+        if not cmd.positionals:
+            cmd.verb_index = i - 1
         cmd.positionals.append(tok)
     return cmd
 
@@ -501,3 +559,26 @@ def interpretations(argv: list[str]) -> list[Command]:
 def parse(argv: list[str]) -> Command:
     """The reading kubectl most likely uses (unknown flags taken as booleans)."""
     return _tokenize(argv, [])
+
+
+def insert_flags(argv: list[str], *flags: str) -> list[str]:
+    """argv with `flags` (each a single `--name=value` or boolean token) placed right after the verb.
+
+    Appending is wrong twice over: after `--` a flag becomes an argument of the container's
+    command (kubectl then really creates the object), and after a value-taking flag left without
+    its value it becomes that value. Right after the verb it can only be a flag of the command.
+    Raises ParseError when the argv has no verb that every reading agrees on."""
+    for f in flags:
+        if not f.startswith("--") or (f[2:].partition("=")[0] in ("", "-")):
+            raise ParseError(f"not a single long flag: {f!r}")
+    readings = interpretations(argv)
+    positions = {r.verb_index for r in readings}
+    if len(positions) != 1 or -1 in positions:
+        raise ParseError("cannot tell where the command's verb is")
+    at = positions.pop() + 1
+    out = [*argv[:at], *flags, *argv[at:]]
+    # Whatever kubectl's reading, the flags must be flags and the rest must be unchanged.
+    for before, after in zip(readings, interpretations(out), strict=False):
+        if after.after_dash != before.after_dash or after.positionals != before.positionals:
+            raise ParseError("inserting flags would change the command")
+    return out
