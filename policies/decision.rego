@@ -2,7 +2,10 @@
 #
 # Input (built from the kubectl argv by the plugin, never from model output):
 #   argv, verb, subcommand, resource, resources, namespace, names, output, flags, all_namespaces,
-#   ambiguous, violations (why argv is outside kubectl's grammar), risk (read|write|destructive), user, groups, cluster, context, mode (read-only|write)
+#   ambiguous, violations (why argv is outside kubectl's grammar), effects (what the command does
+#   beyond its verb: reveals-secrets, node-access, unseen-manifest, ...), connection_flags (global
+#   connection and identity flags in argv), risk (read|write|destructive), user, groups, cluster,
+#   context, mode (read-only|write)
 # Output: data.kubectl_chat.decision =
 #   {allow, confirm: none|yes|typed, reasons: [...], confirm_phrase (when typed)}
 #
@@ -39,6 +42,33 @@ deny contains msg if {
 deny contains msg if {
 	some v in input.violations
 	msg := sprintf("not a well-formed kubectl command: %v", [v])
+}
+
+# The effects and connection flags are facts the client derives from argv; an input without them
+# (an older client) cannot be judged on them, so it is denied.
+facts_present if {
+	is_array(input.effects)
+	is_array(input.connection_flags)
+}
+
+deny contains msg if {
+	not facts_present
+	msg := "the policy input lacks the command's effects; update kubectl chat"
+}
+
+deny contains msg if {
+	some e in input.effects
+	msg := settings.denied_effects[e]
+}
+
+# Which server, whose credentials and which identity come from the user's kubeconfig and
+# kubectl chat's own options, never from a request.
+deny contains msg if {
+	count(input.connection_flags) > 0
+	msg := sprintf(
+		"connection and identity flags (%v) come from your kubeconfig and kubectl chat's own options, not from a request",
+		[concat(", ", input.connection_flags)],
+	)
 }
 
 deny contains msg if {

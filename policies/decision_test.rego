@@ -15,6 +15,8 @@ base := {
 	"flags": ["--namespace"],
 	"all_namespaces": false,
 	"ambiguous": false,
+	"effects": [],
+	"connection_flags": [],
 	"risk": "read",
 	"user": "alice",
 	"groups": ["system:authenticated"],
@@ -140,20 +142,16 @@ test_delete_namespace_denied if {
 	has_reason(d, "deleting a namespace")
 }
 
-test_secret_contents_denied_yaml if {
-	d := decide({"resource": "secrets", "resources": ["secrets"], "output": "yaml"})
+test_revealing_secrets_denied if {
+	d := decide({"resource": "secrets", "resources": ["secrets"], "output": "kyaml", "effects": ["reveals-secrets"], "risk": "destructive", "mode": "write"})
 	d.allow == false
 	has_reason(d, "secret contents")
 }
 
-test_secret_contents_denied_jsonpath if {
-	d := decide({"resource": "secrets", "resources": ["secrets"], "output": "jsonpath={.data.password}"})
+test_revealing_secrets_denied_even_in_read_only_mode_with_its_reason if {
+	d := decide({"resource": "secrets", "resources": ["secrets"], "output": "go-template", "effects": ["reveals-secrets"], "risk": "destructive"})
 	d.allow == false
-}
-
-test_secret_contents_denied_template_flag if {
-	d := decide({"resource": "secrets", "resources": ["secrets"], "flags": ["--template"]})
-	d.allow == false
+	has_reason(d, "secret contents")
 }
 
 test_secret_list_allowed if {
@@ -161,9 +159,30 @@ test_secret_list_allowed if {
 	d.allow == true
 }
 
-test_secret_in_resource_list_denied if {
-	d := decide({"resource": "pods,secrets", "resources": ["pods", "secrets"], "output": "json"})
+test_effects_not_denied_by_data_need_typed_confirmation if {
+	every e in ["node-access", "unseen-manifest", "writes-local-files"] {
+		d := decide({"verb": "debug", "names": ["n1"], "effects": [e], "risk": "destructive", "mode": "write"})
+		d.allow == true
+		d.confirm == "typed"
+	}
+}
+
+test_denied_effects if {
+	every e in ["reveals-secrets", "edits-credentials", "runs-local-programs", "diagnostic-files", "escalates-privilege"] {
+		d := decide({"effects": [e], "risk": "destructive", "mode": "write"})
+		d.allow == false
+		d.reasons[_] == data.kubectl_chat.config.denied_effects[e]
+	}
+}
+
+test_input_without_effects_denied if {
+	d := kubectl_chat.decision with input as object.remove(base, ["effects"])
 	d.allow == false
+	has_reason(d, "lacks the command's effects")
+	d2 := kubectl_chat.decision with input as object.remove(base, ["connection_flags"])
+	d2.allow == false
+	d3 := decide({"effects": "reveals-secrets"})
+	d3.allow == false
 }
 
 test_delete_cluster_wide_denied if {
@@ -336,9 +355,15 @@ test_denied_reasons_are_sorted_and_complete if {
 }
 
 test_connection_flags_denied if {
-	d := decide({"flags": ["--namespace", "--server"]})
+	d := decide({"flags": ["--namespace", "--server"], "connection_flags": ["--server"], "effects": ["connection-override"], "risk": "destructive"})
 	d.allow == false
-	has_reason(d, "connection and identity flags")
+	has_reason(d, "connection and identity flags (--server)")
+}
+
+test_connection_flags_denied_for_reads_too if {
+	d := decide({"flags": ["--user"], "connection_flags": ["--user"]})
+	d.allow == false
+	has_reason(d, "(--user)")
 }
 
 test_raw_denied if {

@@ -31,6 +31,21 @@ def command_text(argv: list[str]) -> str:
     return shlex.join(["kubectl", *argv])
 
 
+CONFIRM_TEXT = {
+    "none": "no confirmation needed",
+    "yes": "needs your yes",
+    "typed": "needs typed confirmation",
+}
+
+
+def policy_verdict(allow: bool | None, confirm: str) -> tuple[str, str]:
+    """("allowed", what confirmation it needs) or ("DENIED", "nothing runs"). A denied command
+    never runs, so its confirmation level (which the policy still computes) is not shown."""
+    if not allow:
+        return "DENIED", "nothing runs"
+    return "allowed", CONFIRM_TEXT.get(confirm, f"needs {confirm} confirmation")
+
+
 def preview(
     console: Console,
     *,
@@ -45,10 +60,7 @@ def preview(
     plain: bool = False,
 ) -> None:
     cmd = command_text(argv)
-    verdict = "allowed" if policy_allow else "DENIED"
-    needs = {"none": "runs now", "yes": "needs your yes", "typed": "needs typed confirmation"}.get(
-        confirm, confirm
-    )
+    verdict, needs = policy_verdict(policy_allow, confirm)
     if plain or console.no_color:
         console.print(f"command: {cmd}", markup=False, highlight=False)
         console.print(f"risk: {risk}", markup=False, highlight=False)

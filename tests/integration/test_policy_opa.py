@@ -322,7 +322,8 @@ def test_cli_policy_explain_status_stop(opa):
         ["policy", "explain", "--for-user", "alice", "--", "get", "secret", "db", "-n", "prod", "-o", "yaml"],
     )
     assert out.exit_code == 0, out.output
-    assert "denied" in out.stdout and "secret contents" in out.stdout and "risk:     read" in out.stdout
+    assert "denied" in out.stdout and "secret contents" in out.stdout
+    assert "risk:     destructive (output `yaml` prints secret data)" in out.stdout
 
     args = [
         "policy",

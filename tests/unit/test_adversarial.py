@@ -58,6 +58,18 @@ def test_violations_reach_the_policy_input(argv, expect):
     assert bool(inp.violations) == (expect == "violation")
 
 
+EFFECT_CASES = [(c["argv"], c["effect"]) for c in CORPUS["argv"] if "effect" in c]
+
+
+@pytest.mark.parametrize("argv,effect", EFFECT_CASES, ids=[repr(" ".join(a))[:60] for a, _ in EFFECT_CASES])
+def test_effects_are_destructive_and_reach_the_policy_input(argv, effect):
+    inp = build_input(argv, mode="write")
+    assert effect in inp.effects
+    assert inp.risk is Risk.DESTRUCTIVE, inp.risk_reason
+    if effect == "connection-override":
+        assert inp.connection_flags
+
+
 def test_corpus_is_not_trivial():
     kinds = [e for _, e in CASES]
     assert kinds.count("violation") >= 20 and kinds.count("deny") >= 10 and kinds.count("typed") >= 5

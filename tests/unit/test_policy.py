@@ -29,8 +29,53 @@ def test_build_input_from_argv():
         "prod",
         "json",
     )
-    assert inp.risk is Risk.READ and inp.user == "alice" and inp.groups == ["dev"] and inp.mode == "write"
-    assert "--output" in inp.flags and "--namespace" in inp.flags
+    assert inp.risk is Risk.DESTRUCTIVE and inp.effects == ["reveals-secrets"]
+    assert inp.user == "alice" and inp.groups == ["dev"] and inp.mode == "write"
+    assert "--output" in inp.flags and "--namespace" in inp.flags and inp.connection_flags == []
+
+
+@pytest.mark.parametrize(
+    "argv,flags",
+    [
+        (["get", "pods", "--user", "admin"], ["--user"]),
+        (
+            ["get", "pods", "--user=admin", "--cluster=c", "--context", "x"],
+            ["--cluster", "--context", "--user"],
+        ),
+        (["-s", "https://evil.example", "get", "pods"], ["--server"]),
+        (
+            ["get", "pods", "--kuberc", "/tmp/k", "--insecure-skip-tls-verify"],
+            ["--insecure-skip-tls-verify", "--kuberc"],
+        ),
+        (["get", "pods", "--namespace=dev", "--request-timeout=5s", "--v=6"], []),
+        # the command's own --user names a subject; the global one is still caught elsewhere
+        (["create", "rolebinding", "r", "--role=view", "--user=jane"], []),
+        (["config", "set-cluster", "c", "--server=https://x"], []),
+        (["config", "use-context", "x", "--kubeconfig", "/tmp/kc"], ["--kubeconfig"]),
+    ],
+)
+def test_connection_flags_reach_the_policy_input(argv, flags):
+    assert build_input(argv).connection_flags == flags
+
+
+def test_global_flag_tables_split_kubectl_options_without_overlap():
+    from kubechat.safety import command
+
+    groups = [
+        command.CONNECTION_FLAGS,
+        command.LOCAL_OUTPUT_FLAGS,
+        command.HARMLESS_GLOBAL_VALUE_FLAGS | command.HARMLESS_GLOBAL_BOOL_FLAGS,
+    ]
+    for i, a in enumerate(groups):
+        for b in groups[i + 1 :]:
+            assert not a & b
+    assert command.GLOBAL_VALUE_FLAGS <= set().union(*groups)
+
+
+def test_effects_of_every_reading_reach_the_policy_input():
+    # If --mystery takes a value, `secret` is its value; if not, `get secret -o yaml` reveals data.
+    inp = build_input(["get", "--mystery", "secret", "db", "-o", "yaml"])
+    assert inp.ambiguous and "reveals-secrets" in inp.effects
 
 
 def test_build_input_namespace_defaults_and_cluster_scope():

@@ -21,6 +21,7 @@ from ..errors import KubechatError, PolicyError
 from ..lean_imports import opa_client_class, opa_client_errors
 from . import grammar, replicas, sidecar
 from .command import ParseError, interpretations, parse
+from .effects import effects
 from .resources import info as resource_info
 from .risk import Risk, classify_with_reason
 
@@ -78,6 +79,8 @@ class PolicyInput(BaseModel):
     all_namespaces: bool = False
     ambiguous: bool = False
     violations: list[str] = Field(default_factory=list)  # why argv is outside kubectl's grammar
+    effects: list[str] = Field(default_factory=list)  # safety.effects.Effect values, any reading
+    connection_flags: list[str] = Field(default_factory=list)  # global connection/identity flags
     risk: Risk
     risk_reason: str = ""
     user: str = ""
@@ -146,6 +149,9 @@ def build_input(
         (resource_info(r) is None or resource_info(r).namespaced) for r in resources
     )
     namespace = cmd.namespace or (default_namespace if namespaced else "")
+    # Facts from every reading of argv, so an ambiguous flag cannot hide one.
+    found = sorted({str(e) for r in readings for e in effects(r)})
+    connection = sorted({f for r in readings for f in r.connection_flags})
     return PolicyInput(
         argv=argv,
         verb=cmd.verb,
@@ -159,6 +165,8 @@ def build_input(
         all_namespaces=cmd.all_namespaces,
         ambiguous=ambiguous,
         violations=problems,
+        effects=found,
+        connection_flags=connection,
         risk=risk,
         risk_reason=why,
         user=user,

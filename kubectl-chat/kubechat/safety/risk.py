@@ -1,7 +1,9 @@
 """Risk classes from the kubectl argv alone — never from a model's opinion of its own command.
 
 read: shows state. write: changes state in a way that is easy to reverse. destructive: loses
-workloads or data, or hands out broad access. Anything not recognised is destructive (fail closed).
+workloads or data, hands out access (credentials, secret data, broad roles, node access), writes
+or runs things on this machine, or acts on objects the argv does not show (see effects.py).
+Anything not recognised is destructive (fail closed).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from enum import StrEnum
 import yaml
 
 from .command import Command, ParseError, interpretations
+from .effects import effects
 
 
 class Risk(StrEnum):
@@ -133,6 +136,14 @@ def classify_with_reason(
 
 
 def _classify_one(cmd: Command, current: int | None, fraction: float) -> tuple[Risk, str]:
+    risk, why = _by_verb(cmd, current, fraction)
+    found = effects(cmd)
+    if found and risk is not Risk.DESTRUCTIVE:
+        return Risk.DESTRUCTIVE, next(iter(found.values()))
+    return risk, why
+
+
+def _by_verb(cmd: Command, current: int | None, fraction: float) -> tuple[Risk, str]:
     verb, sub = cmd.verb, cmd.subcommand
     if not verb:
         return Risk.DESTRUCTIVE, "no kubectl verb"
@@ -194,8 +205,6 @@ def _write_verb(cmd: Command, verb: str, sub: str, current: int | None, fraction
         if any(a.endswith(":NoExecute") for a in cmd.objects):
             return Risk.DESTRUCTIVE, "a NoExecute taint evicts running pods"
         return Risk.WRITE, "`taint` changes node scheduling"
-    if verb == "debug" and any(o.startswith(("node/", "nodes/", "no/")) for o in cmd.objects):
-        return Risk.DESTRUCTIVE, "`debug node` runs a privileged pod with the node's filesystem"
     if verb == "scale":
         return _scale(cmd, current, fraction)
     if verb == "patch":

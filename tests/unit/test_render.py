@@ -1,0 +1,78 @@
+"""What the preview says about the policy's decision matches what happens to the command."""
+
+import io
+
+import pytest
+from rich.console import Console
+
+from kubechat import render
+from kubechat.conversation import Preview
+from kubechat.ui import TerminalUI
+
+
+@pytest.mark.parametrize(
+    "allow,confirm,line",
+    [
+        (True, "none", "policy: allowed; no confirmation needed"),
+        (True, "yes", "policy: allowed; needs your yes"),
+        (True, "typed", "policy: allowed; needs typed confirmation"),
+        # The policy still computes a confirmation level for a denied command; it never applies.
+        (False, "none", "policy: DENIED; nothing runs"),
+        (False, "yes", "policy: DENIED; nothing runs"),
+        (False, "typed", "policy: DENIED; nothing runs"),
+    ],
+)
+def test_policy_line_matches_the_outcome(allow, confirm, line):
+    buf = io.StringIO()
+    console = Console(file=buf, no_color=True, width=200)
+    render.preview(
+        console,
+        argv=["delete", "pod", "web-1"],
+        risk="destructive",
+        source="rules",
+        policy_allow=allow,
+        policy_reasons=["why"],
+        confirm=confirm,
+        rbac=None,
+        plain=True,
+    )
+    out = buf.getvalue()
+    assert line in out.splitlines()
+    if not allow:
+        assert "runs now" not in out and "confirmation" not in out
+
+
+def test_denied_command_in_the_terminal_says_nothing_runs():
+    ui = TerminalUI(plain=True)
+    buf = io.StringIO()
+    ui.err = Console(file=buf, no_color=True, width=200)
+    p = Preview(
+        request="show the secret",
+        argv=["get", "secret", "db", "-o", "yaml"],
+        command="kubectl get secret db -o yaml",
+        risk="destructive",
+        policy_allow=False,
+        confirm="typed",
+        reasons=["reading secret contents or credentials is not allowed"],
+    )
+    ui.denied(p, "policy", "; ".join(p.reasons))
+    out = buf.getvalue()
+    assert "policy: DENIED; nothing runs" in out
+    assert "needs typed confirmation" not in out and "runs now" not in out
+    assert "nothing was run." in out
+
+
+def test_rich_panel_uses_the_same_verdict():
+    buf = io.StringIO()
+    console = Console(file=buf, width=200, force_terminal=True, color_system=None)
+    render.preview(
+        console,
+        argv=["get", "pods"],
+        risk="read",
+        source=None,
+        policy_allow=False,
+        policy_reasons=[],
+        confirm="none",
+        rbac=None,
+    )
+    assert "DENIED — nothing runs" in buf.getvalue()
