@@ -13,7 +13,7 @@ from prompt_toolkit.completion import Completer, Completion
 from prompt_toolkit.history import FileHistory
 from prompt_toolkit.key_binding import KeyBindings
 
-from . import paths
+from . import paths, render
 from .conversation import Conversation, Settings
 from .errors import KubechatError
 from .kubectl_options import KubectlOptions, find_kubectl
@@ -234,9 +234,8 @@ def _slash(line, conv, options, settings, ui, history, last) -> str | None:
         else:
             p = last.preview
             ui.err.print(f"{p.command}\n  risk: {p.risk} ({p.risk_reason})", markup=False)
-            ui.err.print(
-                f"  policy: {'allowed' if p.policy_allow else 'denied'}, confirm {p.confirm}", markup=False
-            )
+            verdict, needs = render.policy_verdict(p.policy_allow, p.confirm)
+            ui.err.print(f"  policy: {verdict}; {needs}", markup=False)
             for r in p.reasons:
                 ui.err.print(f"    · {r}", markup=False)
             ui.err.print(f"  rbac: {p.rbac_message or 'not checked'}", markup=False)

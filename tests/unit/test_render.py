@@ -76,3 +76,23 @@ def test_rich_panel_uses_the_same_verdict():
         rbac=None,
     )
     assert "DENIED — nothing runs" in buf.getvalue()
+
+
+def test_repl_explain_uses_the_same_verdict():
+    from kubechat.conversation import Outcome
+    from kubechat.repl import _slash
+
+    ui = TerminalUI(plain=True)
+    buf = io.StringIO()
+    ui.err = Console(file=buf, no_color=True, width=200)
+    p = Preview(
+        request="show the secret",
+        argv=["get", "secret", "db", "-o", "yaml"],
+        command="kubectl get secret db -o yaml",
+        risk="destructive",
+        policy_allow=False,
+        confirm="typed",
+    )
+    _slash("/explain", None, None, None, ui, [], Outcome("denied", "show the secret", p))
+    assert "policy: DENIED; nothing runs" in buf.getvalue()
+    assert "confirm typed" not in buf.getvalue()
