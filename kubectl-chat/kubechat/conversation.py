@@ -86,6 +86,7 @@ class Preview:
     context: str | None = None
     namespace: str | None = None
     unreachable: KubechatError | None = None  # the API server did not answer the pre-check
+    policy_bundle: tuple[str | None, str | None] | None = None  # (revision, digest) that decided
 
 
 @dataclass
@@ -332,6 +333,7 @@ class Conversation:
             source=source,
             policy_allow=decision.allow,
             policy_available=decision.available,
+            policy_bundle=(decision.bundle_revision, decision.bundle_digest) if decision.available else None,
             confirm=decision.confirm,
             confirm_phrase=decision.confirm_phrase,
             reasons=list(decision.reasons),
@@ -427,7 +429,15 @@ class Conversation:
         return self._audit(out, target, received)
 
     def _audit(self, out: Outcome, target, received: float, extra: dict[str, str] | None = None) -> Outcome:
-        from .audit.record import Cluster, ObjectRef, PolicyResult, RbacResult, RecordInput, UserInfo
+        from .audit.record import (
+            Cluster,
+            ObjectRef,
+            PolicyBundle,
+            PolicyResult,
+            RbacResult,
+            RecordInput,
+            UserInfo,
+        )
 
         ident = self.identity()
         p = out.preview
@@ -450,6 +460,9 @@ class Conversation:
             policy=PolicyResult(
                 decision=decision, confirm=p.confirm if p else "none", reasons=p.reasons if p else []
             ),
+            policy_bundle=PolicyBundle(revision=p.policy_bundle[0], digest=p.policy_bundle[1])
+            if p and p.policy_bundle
+            else None,
             rbac=RbacResult(allowed=p.rbac_allowed if p else None, reason=p.rbac_message if p else None),
             confirmation=out.confirmation,
             stage=_STAGE[out.status],

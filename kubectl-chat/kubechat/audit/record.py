@@ -22,6 +22,10 @@ GENESIS_HASH = "0" * 64
 # collector accepts such records only from a bound key and attributes them through its bindings.
 UNVERIFIED_USERS = ("unknown", "")
 
+# Fields added after the first records were written: left out of the canonical bytes when unset,
+# so records written before them keep their bytes, hashes and signatures.
+OMITTED_WHEN_UNSET = ("policyBundle",)
+
 # Stages: the Kubernetes ones where they match, plus the outcomes a plugin has and the API server has not.
 Stage = Literal["ResponseComplete", "Cancelled", "Denied", "Failed", "KeyRotation"]
 Risk = Literal["read", "write", "destructive", "unknown"]
@@ -77,6 +81,13 @@ class PolicyResult(_Strict):
     reasons: list[str] = Field(default_factory=list)
 
 
+class PolicyBundle(_Strict):
+    """The policy bundle that made the decision: its .manifest revision and its digest."""
+
+    revision: str | None = None
+    digest: str | None = None  # "sha256:<hex>"; unknown when a central OPA decided
+
+
 class RbacResult(_Strict):
     allowed: bool | None = None  # None: not checked (reads, or no cluster)
     reason: str | None = None
@@ -95,6 +106,7 @@ class RecordInput(_Strict):
     object_ref: ObjectRef = Field(default_factory=ObjectRef)
     risk: Risk = "unknown"
     policy: PolicyResult = Field(default_factory=PolicyResult)
+    policy_bundle: PolicyBundle | None = None  # None: no policy decision was made
     rbac: RbacResult = Field(default_factory=RbacResult)
     confirmation: Confirmation = "none"
     stage: Stage = "ResponseComplete"
@@ -124,6 +136,7 @@ class Record(_Strict):
     objectRef: ObjectRef
     risk: Risk
     policy: PolicyResult
+    policyBundle: PolicyBundle | None = None
     rbac: RbacResult
     confirmation: Confirmation
     responseStatus: ResponseStatus
@@ -139,7 +152,11 @@ class Record(_Strict):
     signature: str | None = None  # base64 Ed25519 over canonical bytes without this field
 
     def body(self) -> dict:
-        return self.model_dump(mode="json")
+        data = self.model_dump(mode="json")
+        for name in OMITTED_WHEN_UNSET:
+            if data.get(name) is None:
+                data.pop(name, None)
+        return data
 
     def signing_bytes(self) -> bytes:
         """What the signature covers: everything except the signature."""

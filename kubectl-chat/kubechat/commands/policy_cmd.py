@@ -79,6 +79,10 @@ def explain_cmd(
     confirm = {"none": "no confirmation", "yes": "confirm with yes", "typed": f"type `{d.confirm_phrase}`"}
     click.echo(f"decision: {verdict}" + (f", {confirm[d.confirm]}" if d.allow else ""))
     click.echo(f"source:   {d.source}")
+    if d.bundle_revision or d.bundle_digest:
+        click.echo(
+            f"bundle:   revision {d.bundle_revision or '(none)'}, digest {d.bundle_digest or '(unknown)'}"
+        )
     for r in d.reasons:
         click.echo(f"  - {r}")
     for n in result.notes:
@@ -92,13 +96,21 @@ def status_cmd():
     from ..safety.policy import load_settings
 
     settings = load_settings()
+    if settings.enforced_by:
+        click.echo(f"enforced by: {settings.enforced_by} (your own policy settings are ignored)")
+        if settings.max_mode == "read-only":
+            click.echo("  write mode: turned off by the administrator")
     if settings.opa_url:
         click.echo(f"central OPA: {settings.opa_url}")
+    if settings.verification_key:
+        click.echo(f"  bundle must be signed: {settings.verification_key} ({settings.signing_alg})")
     info = sidecar.describe()
     if info["running"]:
         click.echo(f"local OPA:   running, pid {info['pid']}, {info['url']}")
         click.echo(f"  binary:    {info['opa']}")
         click.echo(f"  policies:  {info['policies']}")
+        if info.get("digest"):
+            click.echo(f"  digest:    {info['digest']}")
     else:
         click.echo("local OPA:   not running (starts on first use)")
         try:
@@ -106,7 +118,7 @@ def status_cmd():
         except KubechatError as exc:
             click.echo(f"  binary:    not found ({exc.hint})")
         try:
-            click.echo(f"  policies:  {sidecar.policies_dir()}")
+            click.echo(f"  policies:  {sidecar.policies_dir(settings)}")
         except KubechatError as exc:
             click.echo(f"  policies:  not found ({exc.hint})")
     click.echo(f"on_policy_unavailable: {settings.on_policy_unavailable}")

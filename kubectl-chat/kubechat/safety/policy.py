@@ -4,6 +4,10 @@ The input is built from the kubectl argv and the cluster's identity, never from 
 OPA is a central server when one is configured (KUBECHAT_OPA_URL or `policy.opa_url`), else the
 local sidecar. When OPA cannot answer, or answers nothing usable, writes and destructive commands
 are denied; reads follow `on_policy_unavailable` (default: deny).
+
+An administrator's `policy:` in the system config (kubechat.system_config) replaces the user's
+settings outright. Whatever any policy answers, destructive commands need typed confirmation
+(`client_floor`), and every decision names the bundle revision and digest that made it.
 """
 
 from __future__ import annotations
@@ -14,9 +18,9 @@ from urllib.parse import urlsplit
 
 import requests
 import yaml
-from pydantic import BaseModel, Field, StrictBool, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
 
-from .. import paths
+from .. import paths, system_config
 from ..errors import KubechatError, PolicyError
 from ..lean_imports import opa_client_class, opa_client_errors
 from . import grammar, replicas, sidecar
@@ -30,38 +34,76 @@ Mode = Literal["read-only", "write"]
 
 
 class PolicySettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     opa_url: str | None = None  # a central OPA; unset → local sidecar
     opa_token: str | None = None
     on_policy_unavailable: Literal["deny", "allow-reads"] = "deny"
     timeout_s: float = 2.0
     mode: Mode = "read-only"
+    # The local sidecar's bundle (a directory or an `opa build` archive); unset → the shipped one.
+    bundle: str | None = None
+    # A PEM public key: the bundle must be signed with its private key (`opa build --signing-key`).
+    verification_key: str | None = None
+    signing_alg: Literal["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"] = (
+        "RS256"
+    )
+    opa_binary: str | None = None  # the opa program for the sidecar; unset → KUBECHAT_OPA, PATH
+    max_mode: Mode = "write"  # read-only: write mode is refused whatever the user asks for
+    enforced_by: str | None = None  # the system config these settings come from, if any
+
+
+# Variables a user may set for their own policy settings; ignored under an administrator's policy.
+_USER_ENV = (
+    ("KUBECHAT_OPA_URL", "opa_url"),
+    ("KUBECHAT_OPA_TOKEN", "opa_token"),
+    ("KUBECHAT_ON_POLICY_UNAVAILABLE", "on_policy_unavailable"),
+)
 
 
 def load_settings() -> PolicySettings:
-    """`policy:` and `mode:` from config.yaml, then the environment (KUBECHAT_OPA_URL,
-    KUBECHAT_OPA_TOKEN, KUBECHAT_ON_POLICY_UNAVAILABLE) on top."""
-    raw: dict = {}
-    cfg = paths.config_dir() / "config.yaml"
-    if cfg.is_file():
-        try:
-            doc = yaml.safe_load(cfg.read_text()) or {}
-        except yaml.YAMLError as exc:
-            raise PolicyError(f"{cfg} is not valid YAML: {exc}") from exc
-        if isinstance(doc, dict):
-            raw.update(doc.get("policy") or {})
-            if "mode" in doc:
-                raw["mode"] = doc["mode"]
-    for env, key in (
-        ("KUBECHAT_OPA_URL", "opa_url"),
-        ("KUBECHAT_OPA_TOKEN", "opa_token"),
-        ("KUBECHAT_ON_POLICY_UNAVAILABLE", "on_policy_unavailable"),
-    ):
-        if os.environ.get(env):
-            raw[key] = os.environ[env]
+    """The administrator's `policy:` from the system config when it has one (then nothing the user
+    sets changes policy; only `mode:` is still the user's, within `max_mode`). Otherwise
+    `policy:` and `mode:` from the user's config.yaml, then the environment on top."""
+    user_cfg = paths.config_dir() / "config.yaml"
+    user_doc = _user_config(user_cfg)
+    system_path, admin = system_config.policy_section()
+    if admin is not None:
+        raw = {k: v for k, v in admin.items() if k != "enforced_by"}
+        raw["enforced_by"] = str(system_path)
+        where = f"the system config {system_path}"
+    else:
+        raw = {k: v for k, v in (user_doc.get("policy") or {}).items() if k != "enforced_by"}
+        for env, key in _USER_ENV:
+            if os.environ.get(env):
+                raw[key] = os.environ[env]
+        where = f"{user_cfg} or the environment"
+    if "mode" in user_doc:
+        raw["mode"] = user_doc["mode"]
     try:
-        return PolicySettings.model_validate(raw)
+        settings = PolicySettings.model_validate(raw)
     except ValidationError as exc:
-        raise PolicyError(f"invalid policy settings in {cfg} or the environment: {exc}") from exc
+        raise PolicyError(f"invalid policy settings in {where}: {exc}") from exc
+    if settings.verification_key and not (settings.bundle or settings.opa_url):
+        raise PolicyError(
+            f"policy settings in {where}: verification_key needs a signed `bundle` to verify",
+            hint="build one with `opa build --bundle policies/ --signing-key KEY.pem -o bundle.tar.gz`",
+        )
+    return settings
+
+
+def _user_config(cfg) -> dict:
+    if not cfg.is_file():
+        return {}
+    try:
+        doc = yaml.safe_load(cfg.read_text()) or {}
+    except yaml.YAMLError as exc:
+        raise PolicyError(f"{cfg} is not valid YAML: {exc}") from exc
+    if not isinstance(doc, dict):
+        return {}
+    if not isinstance(doc.get("policy") or {}, dict):
+        raise PolicyError(f"`policy` in {cfg} must be a mapping")
+    return doc
 
 
 class PolicyInput(BaseModel):
@@ -97,6 +139,10 @@ class Decision(BaseModel):
     reasons: list[str] = Field(default_factory=list)
     source: str = ""  # which OPA answered, or "unavailable"
     available: bool = True
+    # The bundle that decided: its .manifest revision (as OPA reports it) and its digest (known
+    # for the local sidecar's bundle; a central OPA reports only revisions).
+    bundle_revision: str | None = None
+    bundle_digest: str | None = None
 
 
 class _OpaAnswer(BaseModel):
@@ -202,14 +248,21 @@ def _central_client(settings: PolicySettings):
 
 
 def _client(settings: PolicySettings):
-    """An opa_client.OpaClient for the central OPA or the local sidecar, and a label for it."""
+    """An opa_client.OpaClient for the central OPA or the local sidecar, a label for it, and the
+    digest of the bundle it serves when we know it."""
     OpaClient = opa_client_class()  # noqa: N806
 
     if settings.opa_url:
-        return _central_client(settings)
-    state = sidecar.ensure_running()
+        return (*_central_client(settings), None)
+    spec = sidecar.SidecarSpec(
+        policies=str(sidecar.policies_dir(settings).resolve()),
+        verification_key=settings.verification_key,
+        signing_alg=settings.signing_alg,
+        opa=settings.opa_binary,
+    )
+    state = sidecar.ensure_running(spec)
     client = OpaClient(host="127.0.0.1", port=state.port, timeout=settings.timeout_s, retries=1)
-    return client, f"local OPA 127.0.0.1:{state.port}"
+    return client, f"local OPA 127.0.0.1:{state.port}", state.digest or None
 
 
 def decide(inp: PolicyInput, settings: PolicySettings | None = None) -> Decision:
@@ -218,15 +271,19 @@ def decide(inp: PolicyInput, settings: PolicySettings | None = None) -> Decision
     ConnectionsError = opa_client_errors().ConnectionsError  # noqa: N806
 
     settings = settings or load_settings()
+    inp, notes = _within_limits(inp, settings)
     try:
-        client, source = _client(settings)
+        client, source, digest = _client(settings)
     except KubechatError as exc:
         return unavailable(inp, settings, exc.message)
     except OSError as exc:  # could not write the state dir or run opa
         return unavailable(inp, settings, f"could not start the local OPA: {exc}")
     try:
         resp = client.query_rule(
-            input_data=inp.model_dump(mode="json"), package_path="kubectl_chat", rule_name="decision"
+            input_data=inp.model_dump(mode="json"),
+            package_path="kubectl_chat",
+            rule_name="decision",
+            query_params={"provenance": "true"},  # names the bundle revisions that answered
         )
     except (requests.RequestException, ConnectionsError) as exc:
         return unavailable(inp, settings, f"{source} did not answer ({type(exc).__name__})")
@@ -243,7 +300,56 @@ def decide(inp: PolicyInput, settings: PolicySettings | None = None) -> Decision
         return unavailable(inp, settings, f"{source} answered in an unexpected shape")
     if answer.confirm == "typed" and not answer.confirm_phrase:
         return unavailable(inp, settings, f"{source} asked for typed confirmation without a phrase")
-    return Decision(**answer.model_dump(), source=source, available=True)
+    decision = Decision(
+        **answer.model_dump(),
+        source=source,
+        available=True,
+        bundle_revision=_revision(resp.get("provenance")),
+        bundle_digest=digest,
+    )
+    decision.reasons += notes
+    return client_floor(inp, decision)
+
+
+def _within_limits(inp: PolicyInput, settings: PolicySettings) -> tuple[PolicyInput, list[str]]:
+    """The input as the administrator's limits allow it: write mode off under max_mode read-only."""
+    if settings.max_mode == "read-only" and inp.mode == "write":
+        where = settings.enforced_by or "the policy settings"
+        note = f"write mode is turned off by the administrator (max_mode: read-only in {where})"
+        return inp.model_copy(update={"mode": "read-only"}), [note]
+    return inp, []
+
+
+def client_floor(inp: PolicyInput, decision: Decision) -> Decision:
+    """kubectl chat's own minimum, whatever the policy says: a destructive command that is allowed
+    needs typed confirmation. A policy may ask for more, never for less."""
+    if not decision.allow or inp.risk.rank < Risk.DESTRUCTIVE.rank or decision.confirm == "typed":
+        return decision
+    phrase = decision.confirm_phrase or _confirm_phrase(inp)
+    why = f"`{inp.verb or 'this'}` is destructive: kubectl chat always asks to type `{phrase}` to confirm"
+    return decision.model_copy(
+        update={"confirm": "typed", "confirm_phrase": phrase, "reasons": [*decision.reasons, why]}
+    )
+
+
+def _confirm_phrase(inp: PolicyInput) -> str:
+    """As decision.rego picks it: the one named object, else the namespace, else the verb."""
+    if len(inp.names) == 1 and inp.names[0]:
+        return inp.names[0]
+    return inp.namespace or inp.verb or "confirm"
+
+
+def _revision(provenance) -> str | None:
+    """The revision of the bundle(s) OPA answered from, from its provenance block; several
+    bundles read as `name=revision` pairs."""
+    bundles = provenance.get("bundles") if isinstance(provenance, dict) else None
+    if not isinstance(bundles, dict):
+        return None
+    revs = {str(name): str(b.get("revision") or "") for name, b in bundles.items() if isinstance(b, dict)}
+    if len(revs) == 1:
+        return next(iter(revs.values())) or None
+    pairs = [f"{name}={rev}" for name, rev in sorted(revs.items()) if rev]
+    return ",".join(pairs) or None
 
 
 def unavailable(inp: PolicyInput, settings: PolicySettings, why: str) -> Decision:

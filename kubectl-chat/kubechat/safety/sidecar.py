@@ -1,10 +1,16 @@
 """The local OPA sidecar: `opa run --server` on 127.0.0.1 with the policies as a bundle, started on
 first use and reused by later invocations (its pid and port live in a file under the state dir),
-stopped by `kubectl chat policy stop`."""
+stopped by `kubectl chat policy stop`.
+
+With a verification key the bundle must be signed (`opa build --signing-key`): OPA itself checks
+the signature and refuses to start on an unsigned or wrongly signed bundle, and the caller then
+gets no decision (denied). A signed bundle is not watched: a changed bundle or key starts a new
+sidecar, so the digest reported with each decision is the one OPA verified."""
 
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
 import signal
@@ -23,12 +29,29 @@ REPO_POLICIES = Path(__file__).resolve().parents[3] / "policies"
 PACKAGED_POLICIES = Path(__file__).resolve().parents[1] / "data" / "policies"
 
 
+class SidecarSpec(BaseModel):
+    """What to serve: the bundle (a directory or an archive), the key it must be signed with."""
+
+    policies: str
+    verification_key: str | None = None
+    signing_alg: str = "RS256"
+    opa: str | None = None  # an administrator's opa binary; else find_opa()
+
+    @property
+    def watched(self) -> bool:
+        """An unsigned directory is watched, so edits to data.json apply without a restart."""
+        return self.verification_key is None and Path(self.policies).is_dir()
+
+
 class SidecarState(BaseModel):
     pid: int
     port: int
     policies: str
     opa: str
     started: float
+    fingerprint: str = ""  # of the spec, the bundle and the key it was started with
+    argv: list[str] = []
+    digest: str = ""  # of the bundle: when it started, or now for a watched directory
 
 
 def find_opa() -> str:
@@ -45,10 +68,16 @@ def find_opa() -> str:
     )
 
 
-def policies_dir() -> Path:
-    """KUBECHAT_POLICIES, else the repository's policies/ (a development checkout), else the
-    copy shipped inside the package."""
-    explicit = os.environ.get("KUBECHAT_POLICIES")
+def policies_dir(settings=None) -> Path:
+    """`policy.bundle` from the settings in force (an administrator's win), else KUBECHAT_POLICIES
+    (ignored under an administrator's policy), else the repository's policies/ (a development
+    checkout), else the copy shipped inside the package."""
+    from .policy import load_settings  # policy imports this module
+
+    settings = settings or load_settings()
+    if settings.bundle:
+        return Path(settings.bundle)
+    explicit = None if settings.enforced_by else os.environ.get("KUBECHAT_POLICIES")
     if explicit:
         return Path(explicit)
     for candidate in (REPO_POLICIES, PACKAGED_POLICIES):
@@ -85,7 +114,9 @@ def _is_our_opa(state: SidecarState) -> bool:
         except OSError:
             return False
         return True  # no /proc (macOS): trust the pid, the health check decides
-    args = [a.decode(errors="replace") for a in cmdline]
+    args = [a.decode(errors="replace") for a in cmdline if a]
+    if state.argv:
+        return args == state.argv
     return "run" in args and "--server" in args and any(a.endswith(f":{state.port}") for a in args)
 
 
@@ -107,12 +138,60 @@ def running() -> SidecarState | None:
     return None
 
 
-def ensure_running() -> SidecarState:
-    """Reuse the running sidecar when it serves the same policies, else start a new one."""
-    policies = policies_dir().resolve()
+def bundle_digest(path: Path) -> str:
+    """sha256 of an archive's bytes, or of a directory's files (each relative path and content
+    hash, in path order), as "sha256:<hex>"."""
+    if path.is_file():
+        return "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+    tree = hashlib.sha256()
+    for f in sorted(p for p in path.rglob("*") if p.is_file()):
+        rel = f.relative_to(path).as_posix()
+        tree.update(f"{rel}\0{hashlib.sha256(f.read_bytes()).hexdigest()}\n".encode())
+    return "sha256:" + tree.hexdigest()
+
+
+def _check_spec(spec: SidecarSpec) -> None:
+    """Refuse what OPA would misread: a missing bundle, or a key path that is not a PEM file (OPA
+    takes a --verification-key that is not a file as an HMAC secret, the path itself)."""
+    if not Path(spec.policies).exists():
+        raise PolicyError(f"the policy bundle {spec.policies} does not exist")
+    if spec.verification_key is None:
+        return
+    key = Path(spec.verification_key)
+    try:
+        pem = key.read_text(errors="replace")
+    except OSError as exc:
+        raise PolicyError(
+            f"cannot read the bundle verification key {key}: {exc.strerror or exc}",
+            hint="the key must be a PEM public key file readable by every user",
+        ) from exc
+    if "-----BEGIN PUBLIC KEY-----" not in pem:
+        raise PolicyError(f"the bundle verification key {key} is not a PEM public key")
+
+
+def _fingerprint(spec: SidecarSpec, opa: str, digest: str) -> str:
+    key = Path(spec.verification_key).read_bytes() if spec.verification_key else b""
+    parts = [spec.policies, spec.signing_alg, opa, "" if spec.watched else digest]
+    return hashlib.sha256("\0".join(parts).encode() + b"\0" + key).hexdigest()
+
+
+def default_spec() -> SidecarSpec:
+    return SidecarSpec(policies=str(policies_dir().resolve()))
+
+
+def ensure_running(spec: SidecarSpec | None = None) -> SidecarState:
+    """Reuse the running sidecar when it serves the same bundle (same bytes, for one that is not
+    watched) with the same key, else start a new one."""
+    spec = spec or default_spec()
+    _check_spec(spec)
+    opa = spec.opa or find_opa()
+    if spec.opa and not Path(opa).is_file():
+        raise MissingBinaryError(f"the configured opa binary {opa} does not exist")
+    digest = bundle_digest(Path(spec.policies))
+    fingerprint = _fingerprint(spec, opa, digest)
     state = running()
-    if state and state.policies == str(policies):
-        return state
+    if state and state.fingerprint == fingerprint:
+        return _current(state, spec, digest)
     paths.ensure_private_dir(paths.state_dir())
     # One starter at a time: two invocations at once must not leave an orphaned second OPA.
     with open(paths.state_dir() / "opa-sidecar.lock", "w") as lock:
@@ -120,31 +199,33 @@ def ensure_running() -> SidecarState:
         state = read_state()
         if state and _is_our_opa(state):
             # Slow to answer under load is not dead: give it longer before replacing it.
-            if state.policies == str(policies) and healthy(state.port, timeout=3.0):
-                return state
+            if state.fingerprint == fingerprint and healthy(state.port, timeout=3.0):
+                return _current(state, spec, digest)
         # Wrong policies, not answering, or gone: never leave an old one running behind us.
         stop()
-        return _start(policies)
+        return _start(spec, opa, digest, fingerprint)
 
 
-def _start(policies: Path) -> SidecarState:
-    opa = find_opa()
+def _current(state: SidecarState, spec: SidecarSpec, digest: str) -> SidecarState:
+    # A watched directory serves what is on disk now, not what it started with.
+    return state.model_copy(update={"digest": digest}) if spec.watched else state
+
+
+def _argv(spec: SidecarSpec, opa: str, port: int) -> list[str]:
+    argv = [opa, "run", "--server", "--addr", f"127.0.0.1:{port}", "--log-level", "error"]
+    if spec.watched:
+        argv.append("--watch")  # admins' edits to data.json take effect without a restart
+    if spec.verification_key:
+        argv += ["--verification-key", spec.verification_key, "--signing-alg", spec.signing_alg]
+    return [*argv, "--bundle", spec.policies]
+
+
+def _start(spec: SidecarSpec, opa: str, digest: str, fingerprint: str) -> SidecarState:
     state_dir = paths.ensure_private_dir(paths.state_dir())
     last_error = ""
     for _ in range(3):  # another process may grab the free port between probe and bind
         port = free_port()
-        argv = [
-            opa,
-            "run",
-            "--server",
-            "--addr",
-            f"127.0.0.1:{port}",
-            "--watch",  # admins' edits to data.json take effect without a restart
-            "--log-level",
-            "error",
-            "--bundle",
-            str(policies),
-        ]
+        argv = _argv(spec, opa, port)
         with open(_log_file(), "ab") as log:
             proc = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
                 argv,
@@ -160,7 +241,14 @@ def _start(policies: Path) -> SidecarState:
                 break
             if healthy(port, timeout=0.5):
                 state = SidecarState(
-                    pid=proc.pid, port=port, policies=str(policies), opa=opa, started=time.time()
+                    pid=proc.pid,
+                    port=port,
+                    policies=spec.policies,
+                    opa=opa,
+                    started=time.time(),
+                    fingerprint=fingerprint,
+                    argv=argv,
+                    digest=digest,
                 )
                 _state_file().write_text(state.model_dump_json())
                 return state
@@ -168,9 +256,12 @@ def _start(policies: Path) -> SidecarState:
         if proc.poll() is None:
             _terminate(proc.pid)
         last_error = _tail(_log_file())
+    # OPA's own words (a bad signature, a broken policy) go in the message: it is what users see.
     raise PolicyError(
-        "the local OPA policy engine did not start",
-        hint=f"see {_log_file()}: {last_error}" if last_error else f"see {_log_file()}",
+        f"the local OPA policy engine did not start ({last_error})"
+        if last_error
+        else "the local OPA policy engine did not start",
+        hint=f"see {_log_file()}",
     )
 
 
