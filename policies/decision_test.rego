@@ -160,7 +160,7 @@ test_secret_list_allowed if {
 }
 
 test_effects_not_denied_by_data_need_typed_confirmation if {
-	every e in ["node-access", "unseen-manifest", "writes-local-files"] {
+	every e in ["node-access", "unseen-manifest", "writes-local-files", "uploads-local-files", "opens-network-access"] {
 		d := decide({"verb": "debug", "names": ["n1"], "effects": [e], "risk": "destructive", "mode": "write"})
 		d.allow == true
 		d.confirm == "typed"

@@ -68,7 +68,8 @@ TABLE = [
     ("annotate deploy web note=x --overwrite", W),
     ("exec -it web-1 -- sh", W),
     ("attach web-1 -i", W),
-    ("cp ./a web-1:/tmp/a", W),
+    ("port-forward svc/web 8080:80 --address=localhost", W),
+    ("create secret generic db --from-literal=k=v", W),
     ("port-forward svc/web 8080:80", W),
     ("debug web-1 -it --image=busybox", W),
     ("scale deploy web --replicas=5", W),
@@ -138,6 +139,11 @@ TABLE = [
     ("kustomize ./overlay --enable-alpha-plugins", D),
     ("kustomize ./overlay -o /tmp/out", D),
     ("cp web-1:/tmp/a ./a", D),  # overwrites a local file
+    ("cp ./a web-1:/tmp/a", D),  # sends a local file into the cluster
+    ("create configmap kc --from-file=/root/.kube/config", D),
+    ("create secret generic k --from-env-file=.env", D),
+    ("port-forward svc/web 8080:80 --address 0.0.0.0", D),  # reachable from other machines
+    ("port-forward svc/web 8080:80 --address=localhost,10.0.0.5", D),
     ("debug Node/node-1 --image=busybox", D),  # node access
     ("debug nodes/node-1 --image=busybox", D),
     ("debug web-1 --profile=sysadmin --image=busybox", D),

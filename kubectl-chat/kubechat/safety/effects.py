@@ -22,6 +22,8 @@ class Effect(StrEnum):
     RUNS_LOCAL_PROGRAMS = "runs-local-programs"  # programs on this machine (kustomize exec, helm)
     DIAGNOSTIC_FILES = "diagnostic-files"  # profiles and log files written on this machine
     WRITES_LOCAL_FILES = "writes-local-files"  # files on this machine, at a path from the request
+    UPLOADS_LOCAL_FILES = "uploads-local-files"  # files from this machine into the cluster
+    OPENS_NETWORK_ACCESS = "opens-network-access"  # a cluster port reachable from other machines
     NODE_ACCESS = "node-access"  # privileged or host-level pods
     ESCALATES_PRIVILEGE = "escalates-privilege"  # grants broad or unseen permissions
     UNSEEN_MANIFEST = "unseen-manifest"  # changes objects the argv does not show
@@ -91,6 +93,16 @@ def _local(cmd: Command):
         yield Effect.WRITES_LOCAL_FILES, "`cluster-info dump --output-directory` writes files on this machine"
     if cmd.verb == "cp" and _cp_to_local(cmd.objects):
         yield Effect.WRITES_LOCAL_FILES, "`cp` from a pod overwrites a file on this machine"
+    if cmd.verb == "cp" and _cp_from_local(cmd.objects):
+        yield Effect.UPLOADS_LOCAL_FILES, "`cp` into a pod sends a file from this machine"
+    sources = [f for f in ("--from-file", "--from-env-file") if cmd.has(f)]
+    if cmd.verb == "create" and sources:
+        yield (
+            Effect.UPLOADS_LOCAL_FILES,
+            f"{', '.join(sources)} stores files from this machine in the cluster",
+        )
+    if cmd.verb == "port-forward" and not _loopback_only(cmd.flags.get("--address", [])):
+        yield Effect.OPENS_NETWORK_ACCESS, "`port-forward --address` lets other machines reach the pod"
 
 
 def _secrets(cmd: Command):
@@ -192,6 +204,18 @@ def _metadata_only(sort_by: str | None) -> bool:
 def _cp_to_local(objs: list[str]) -> bool:
     # `cp SRC DEST`: the destination is local when it has no `pod:` part.
     return len(objs) >= 2 and ":" in objs[0] and ":" not in objs[-1]
+
+
+def _cp_from_local(objs: list[str]) -> bool:
+    return len(objs) >= 2 and ":" not in objs[0] and ":" in objs[-1]
+
+
+LOOPBACK = {"localhost", "127.0.0.1", "::1"}
+
+
+def _loopback_only(values: list[str]) -> bool:
+    # `--address` defaults to localhost; a list such as `localhost,10.0.0.1` opens the others too.
+    return all(a.strip().lower() in LOOPBACK for v in values for a in v.split(","))
 
 
 def _on(cmd: Command, flag: str) -> bool:
