@@ -269,3 +269,20 @@ def test_current_replicas_only_for_single_scale_targets():
     assert current_replicas(["get", "pods"]) is None
     assert current_replicas(["scale", "deploy/a", "deploy/b", "--replicas=1"]) is None
     assert current_replicas(["scale", "jobs/x", "--replicas=1"]) is None
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["get", "pods", "--server=https://evil.example"],
+        ["get", "pods", "--user", "admin"],
+        ["get", "secret", "db", "-o", "kyaml"],
+        ["config", "view", "--raw"],
+        ["get", "pods", "--profile-output=/root/.bashrc"],
+    ],
+)
+def test_reads_with_effects_are_not_allowed_when_opa_is_down(argv):
+    # allow-reads lets plain reads through without OPA; these are not plain reads.
+    inp = build_input(argv, mode="write")
+    d = policy.unavailable(inp, PolicySettings(on_policy_unavailable="allow-reads"), "down")
+    assert inp.risk is Risk.DESTRUCTIVE and d.allow is False
