@@ -1,6 +1,9 @@
 """Run a real collector (uvicorn, TLS 1.3, self-signed cert) on loopback for integration tests."""
 
 import contextlib
+import os
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -35,9 +38,13 @@ class StaticTokens:
         return self.users[token]
 
 
-def make_service(store, resolver=None) -> CollectorService:
+def make_service(store, resolver=None, limits=None) -> CollectorService:
     return CollectorService(
-        store, BodyCipher(AES_KEY), CheckpointSigner(Ed25519PrivateKey.generate()), resolver or StaticTokens()
+        store,
+        BodyCipher(AES_KEY),
+        CheckpointSigner(Ed25519PrivateKey.generate()),
+        resolver or StaticTokens(),
+        limits=limits,
     )
 
 
@@ -61,6 +68,41 @@ def running(service: CollectorService, tmp: Path):
     finally:
         server.should_exit = True
         thread.join(10)
+
+
+@contextlib.contextmanager
+def serve_process(d: Path, *extra: str):
+    """Yield (url, ca_file, process) of a real `kubectl chat collector serve` on loopback, TLS 1.3,
+    with fresh keys in `d` and the extra serve arguments given."""
+    import httpx
+
+    from kubechat.audit import http
+    from kubechat.collector.crypto import init_keys
+
+    aes, signing = init_keys(d / "keys")
+    make_self_signed(["127.0.0.1"], d / "tls.crt", d / "tls.key")
+    port = free_port()
+    argv = [str(Path(sys.executable).parent / "kubectl-chat"), "collector", "serve"]
+    argv += ["--store", f"sqlite:///{d / 'audit.db'}", "--listen", f"127.0.0.1:{port}"]
+    argv += ["--tls-cert", str(d / "tls.crt"), "--tls-key", str(d / "tls.key")]
+    argv += ["--key-file", str(aes), "--signing-key", str(signing), *extra]
+    proc = subprocess.Popen(argv, env=os.environ.copy(), stderr=subprocess.PIPE, text=True)
+    url, ca = f"https://127.0.0.1:{port}", str(d / "tls.crt")
+    deadline = time.monotonic() + 30
+    try:
+        while True:
+            try:
+                if http.client(ca).get(f"{url}/healthz").status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert proc.poll() is None, proc.stderr.read()
+            assert time.monotonic() < deadline, "collector did not start"
+            time.sleep(0.2)
+        yield url, ca, proc
+    finally:
+        proc.terminate()
+        proc.wait(10)
 
 
 ALICE = UserInfo(username="alice", groups=["kubechat:operators"])

@@ -2,21 +2,14 @@
 serve` process) learns who holds a token by SelfSubjectReview, so a user cannot write as another."""
 
 import base64
-import os
 import subprocess
-import sys
-import time
-from pathlib import Path
 
-import httpx
 import pytest
 import yaml
-from collector_support import free_port
+from collector_support import serve_process
 
 from kubechat.audit import AuditTrail, RecordInput, UserInfo, http
 from kubechat.audit.kube import bearer_token, whoami
-from kubechat.collector.crypto import init_keys
-from kubechat.collector.tlscert import make_self_signed
 
 pytestmark = pytest.mark.integration
 
@@ -24,54 +17,12 @@ pytestmark = pytest.mark.integration
 @pytest.fixture(scope="module")
 def collector(sandbox, tmp_path_factory):
     d = tmp_path_factory.mktemp("collector")
-    aes, signing = init_keys(d / "keys")
-    make_self_signed(["127.0.0.1"], d / "tls.crt", d / "tls.key")
     kubeconfig = yaml.safe_load(sandbox.token_kubeconfigs["alice"].read_text())
     api_ca = d / "api-ca.crt"
     api_ca.write_bytes(base64.b64decode(kubeconfig["clusters"][0]["cluster"]["certificate-authority-data"]))
-    port = free_port()
-    proc = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "kubectl-chat"),
-            "collector",
-            "serve",
-            "--store",
-            f"sqlite:///{d / 'audit.db'}",
-            "--listen",
-            f"127.0.0.1:{port}",
-            "--tls-cert",
-            str(d / "tls.crt"),
-            "--tls-key",
-            str(d / "tls.key"),
-            "--key-file",
-            str(aes),
-            "--signing-key",
-            str(signing),
-            "--api-server",
-            sandbox.server,
-            "--api-ca",
-            str(api_ca),
-            "--reader-user",
-            "alice",
-        ],
-        env=os.environ.copy(),
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    url = f"https://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if http.client(str(d / "tls.crt")).get(f"{url}/healthz").status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        assert proc.poll() is None, proc.stderr.read()
-        assert time.monotonic() < deadline, "collector did not start"
-        time.sleep(0.2)
-    yield url, str(d / "tls.crt")
-    proc.terminate()
-    proc.wait(10)
+    extra = ("--api-server", sandbox.server, "--api-ca", str(api_ca), "--reader-user", "alice")
+    with serve_process(d, *extra) as (url, ca, _):
+        yield url, ca
 
 
 def _trail(tmp_path, name):
@@ -120,7 +71,13 @@ def test_records_without_registration_rejected(sandbox, collector, tmp_path):
     trail.record(RecordInput(user=UserInfo(username="alice"), request="get pods"))
     records = [b.decode() for b in trail.spool.raw_records()]
     with http.client(ca) as client:
-        resp = client.post(f"{url}/v1/records", json={"records": records})
+        anonymous = client.post(f"{url}/v1/records", json={"records": records})
+        resp = client.post(
+            f"{url}/v1/records",
+            json={"records": records},
+            headers={"Authorization": f"Bearer {sandbox.tokens['bob']}"},
+        )
+    assert anonymous.status_code == 401
     assert resp.status_code == 200 and "unknown signing key" in resp.json()["results"][0]["reason"]
 
 

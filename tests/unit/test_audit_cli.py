@@ -152,6 +152,25 @@ def test_ship_without_collector_is_usage_error(capsys, spool, monkeypatch):
 
 
 def test_prune_never_drops_unshipped(capsys, spool):
-    code, out, _ = run(capsys, "audit", "prune", "--shipped-before", "0s")
-    assert code == 0 and "removed 0" in out
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from kubechat.collector.crypto import CheckpointSigner
+
+    key = CheckpointSigner(Ed25519PrivateKey.generate()).public_b64
+    code, out, err = run(capsys, "audit", "prune", "--shipped-before", "0s", "--collector-key", key)
+    assert code == 0 and "removed 0" in out, err
     assert run(capsys, "audit", "verify")[1].count("3 records") == 1
+
+
+def test_prune_without_the_collector_key_is_a_clear_error(capsys, spool, monkeypatch):
+    monkeypatch.delenv("KUBECHAT_COLLECTOR_KEY", raising=False)
+    code, _, err = run(capsys, "audit", "prune", "--shipped-before", "0s")
+    assert code == 1 and "checkpoint public key" in err
+
+
+@pytest.mark.parametrize("command", ["ship", "verify", "query", "export"])
+def test_plain_http_collector_is_refused_with_one_line(capsys, spool, monkeypatch, command):
+    monkeypatch.setenv("KUBECHAT_INSECURE_LOOPBACK", "1")  # opens loopback only
+    code, out, err = run(capsys, "audit", command, "--collector", "http://collector.example:8080")
+    assert code != 0 and "refusing plain-HTTP URL http://collector.example:8080" in err
+    assert "Traceback" not in err and out == ""

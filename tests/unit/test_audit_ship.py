@@ -1,19 +1,31 @@
-"""Shipper logic against an in-process fake collector: retries, backoff, idempotence, nothing lost."""
+"""Shipper logic against an in-process fake collector: retries, backoff, idempotence, receipts,
+nothing lost."""
 
 import json
 
 import httpx
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from kubechat.audit import AuditTrail, RecordInput, UserInfo
+from kubechat.collector import merkle
+from kubechat.collector.crypto import CheckpointSigner
+from kubechat.collector.limits import retry_after_header
 
 
 class FakeCollector:
+    """Answers like the collector: a Merkle log, a signed checkpoint per batch, a receipt per record."""
+
     def __init__(self, fail_first: int = 0, down: bool = False):
         self.fail_first = fail_first
         self.down = down
         self.stored: dict[str, bytes] = {}
         self.keys: dict[str, str] = {}
         self.calls = 0
+        self.signer = CheckpointSigner(Ed25519PrivateKey.generate())
+        self.leaves: list[bytes] = []
+        self.index: dict[str, int] = {}
+        self.tamper = False  # answer with proofs for other bytes than were sent
 
     def handler(self, request: httpx.Request) -> httpx.Response:
         self.calls += 1
@@ -30,9 +42,15 @@ class FakeCollector:
         for raw in body["records"]:
             aid = json.loads(raw)["auditID"]
             status = "duplicate" if aid in self.stored else "accepted"
-            self.stored[aid] = raw
-            results.append({"auditID": aid, "status": status})
-        return httpx.Response(200, json={"results": results})
+            if status == "accepted":
+                self.stored[aid] = raw
+                self.index[aid] = len(self.leaves)
+                self.leaves.append(merkle.leaf_hash((raw + " " * self.tamper).encode()))
+            results.append({"auditID": aid, "status": status, "leafIndex": self.index[aid]})
+        for r in results:
+            r["proof"] = [p.hex() for p in merkle.inclusion_proof(r["leafIndex"], self.leaves)]
+        cp = self.signer.sign(len(self.leaves), merkle.root(self.leaves).hex(), "2030-01-01T00:00:00Z")
+        return httpx.Response(200, json={"results": results, "checkpoint": cp})
 
 
 def _trail(n=5):
@@ -83,28 +101,32 @@ def test_resend_is_idempotent():
     assert result.ok and result.duplicates == 3 and result.accepted == 0 and len(fake.stored) == 3
 
 
-def test_unregistered_key_without_token_is_clear_error():
+def test_no_token_is_clear_error():
     trail, fake = _trail(1), FakeCollector()
     client = httpx.Client(transport=httpx.MockTransport(fake.handler))
     result = trail.ship_pending("https://collector", token=None, client=client)
-    assert not result.ok and "not registered" in result.error and result.pending == 1
+    assert not result.ok and "no Kubernetes bearer token" in result.error and result.pending == 1
+    assert fake.calls == 0
 
 
 def test_rejected_record_stays_pending_with_reason():
     trail = _trail(2)
+    signer = CheckpointSigner(Ed25519PrivateKey.generate())
 
     def handler(request):
         body = json.loads(request.content)
         if request.url.path == "/v1/keys":
             return httpx.Response(201, json={})
+        leaf = merkle.leaf_hash(body["records"][0].encode())
         ids = [json.loads(r)["auditID"] for r in body["records"]]
         return httpx.Response(
             200,
             json={
                 "results": [
-                    {"auditID": ids[0], "status": "accepted"},
+                    {"auditID": ids[0], "status": "accepted", "leafIndex": 0, "proof": []},
                     {"auditID": ids[1], "status": "rejected", "reason": "bad"},
-                ]
+                ],
+                "checkpoint": signer.sign(1, leaf.hex(), "2030-01-01T00:00:00Z"),
             },
         )
 
@@ -114,19 +136,98 @@ def test_rejected_record_stays_pending_with_reason():
     assert trail.spool.db.execute("SELECT ship_error FROM records WHERE seq = 2").fetchone()[0] == "bad"
 
 
-def test_keys_registered_per_collector_and_per_identity():
+def test_keys_registered_once_per_run_with_the_runs_token():
     trail = AuditTrail()
     trail.record(RecordInput(user=UserInfo(username="alice"), request="a"))
     first, second = FakeCollector(), FakeCollector()
-    assert _ship(trail, first)[0].ok and len(first.keys) == 1
+    assert _ship(trail, first)[0].ok and first.calls == 2  # bind the key, then ship
     trail.record(RecordInput(user=UserInfo(username="unknown"), request="offline"))
-    calls = first.calls
-    assert _ship(trail, first)[0].ok and first.calls == calls + 1  # no new registration for "unknown"
+    trail.record(RecordInput(user=UserInfo(username="alice"), request="b"))
+    assert _ship(trail, first, batch_size=1)[0].ok and first.calls == 5  # bound once for two batches
     trail.spool.db.execute("UPDATE records SET shipped_at = NULL")
-    assert (
-        _ship(trail, second, url="https://other-collector")[0].ok and len(second.keys) == 1
-    )  # a new collector gets the key too
-    trail.record(RecordInput(user=UserInfo(username="alice-admin"), request="b"))
-    calls = first.calls
-    _ship(trail, first)
-    assert first.calls == calls + 2  # registers for the new identity, then ships
+    assert _ship(trail, second, url="https://other-collector")[0].ok and len(second.keys) == 1
+
+
+def test_receipts_are_kept_and_checked_against_the_collector_key():
+    trail, fake = _trail(3), FakeCollector()
+    result, _ = _ship(trail, fake, collector_key=fake.signer.public_b64, batch_size=2)
+    assert result.ok and result.accepted == 3
+    kept = list(trail.spool.receipts())
+    assert [seq for seq, _, _ in kept] == [1, 2, 3]
+    assert all(json.loads(r)["checkpoint"]["signature"] for _, _, r in kept)
+
+
+def test_receipt_for_other_bytes_or_from_another_key_is_not_shipped():
+    trail, fake = _trail(2), FakeCollector()
+    fake.tamper = True
+    result, _ = _ship(trail, fake)
+    assert not result.ok and "receipt" in result.error and result.pending == 2
+    fake = FakeCollector()
+    other = CheckpointSigner(Ed25519PrivateKey.generate()).public_b64
+    result, _ = _ship(trail, fake, collector_key=other)
+    assert not result.ok and "not signed by the collector" in result.error and result.pending == 2
+
+
+def test_batch_too_large_for_the_collector_is_split():
+    trail, fake = _trail(4), FakeCollector()
+    sizes = []
+
+    def handler(request):
+        if request.url.path == "/v1/records":
+            n = len(json.loads(request.content)["records"])
+            sizes.append(n)
+            if n > 1:
+                return httpx.Response(413, json={"detail": "request body larger than 10 bytes"})
+        return fake.handler(request)
+
+    client = httpx.Client(transport=httpx.MockTransport(handler))
+    result = trail.ship_pending("https://c", token="tok", client=client, batch_size=4)
+    assert result.ok and result.accepted == 4 and sizes[:3] == [4, 2, 1]
+
+
+def test_429_waits_at_least_retry_after():
+    trail, fake = _trail(1), FakeCollector()
+    answers = [httpx.Response(429, headers={"Retry-After": retry_after_header(7.2)})]
+
+    def handler(request):
+        if request.url.path == "/v1/records" and answers:
+            return answers.pop()
+        return fake.handler(request)
+
+    sleeps = []
+    client = httpx.Client(transport=httpx.MockTransport(handler))
+    result = trail.ship_pending("https://c", token="tok", client=client, sleep=sleeps.append, backoff=0.01)
+    assert result.ok and sleeps == [8.0]
+
+
+@pytest.mark.parametrize(
+    "url, env, refused",
+    [
+        ("http://collector.example:8080", None, "in clear"),
+        ("http://10.0.0.7:8080", "1", "in clear"),  # the switch never opens a network host
+        ("http://127.0.0.1:8080", None, "KUBECHAT_INSECURE_LOOPBACK=1"),
+        ("ftp://collector", None, "expected https://"),
+        ("http://127.0.0.1:8080", "1", None),
+        ("http://[::1]:8080", "1", None),
+    ],
+)
+def test_plain_http_collectors_are_refused_before_the_token_is_sent(url, env, refused, monkeypatch):
+    if env:
+        monkeypatch.setenv("KUBECHAT_INSECURE_LOOPBACK", env)
+    else:
+        monkeypatch.delenv("KUBECHAT_INSECURE_LOOPBACK", raising=False)
+    trail, fake = _trail(1), FakeCollector()
+    result, _ = _ship(trail, fake, url=url)
+    if refused:
+        assert not result.ok and refused in result.error and fake.calls == 0 and result.pending == 1
+    else:
+        assert result.ok and fake.keys == {trail.keys.current_id(): "Bearer tok"}
+
+
+def test_https_client_refuses_plain_http_requests_itself(monkeypatch):
+    from kubechat.audit import http
+    from kubechat.errors import AuditError
+
+    monkeypatch.setenv("KUBECHAT_INSECURE_LOOPBACK", "1")
+    with http.client() as client, pytest.raises(AuditError, match="in clear"):
+        client.get("http://192.0.2.1:9/v1/records", headers={"Authorization": "Bearer t"})

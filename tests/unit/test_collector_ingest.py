@@ -31,14 +31,19 @@ class Tokens:
         return self.USERS[token]
 
 
-@pytest.fixture
-def service(tmp_path):
+def _service(tmp_path, limits=None):
     return CollectorService(
         SqliteStore(str(tmp_path / "c.db")),
         BodyCipher(b"k" * 32),
         CheckpointSigner(Ed25519PrivateKey.generate()),
         Tokens(),
+        limits=limits,
     )
+
+
+@pytest.fixture
+def service(tmp_path):
+    return _service(tmp_path)
 
 
 def _trail(tmp_path, name):
@@ -49,6 +54,10 @@ def _register(service, trail, token):
     kid = trail.keys.current_id()
     pub = encode_public(trail.keys.public_key(kid))
     return service.register_key(token, registration_payload(trail.keys.private_key(kid), kid, pub))
+
+
+def _ingest(service, raw, token="tok-alice"):
+    return service.ingest(token, raw)["results"]
 
 
 def _raw(trail):
@@ -65,7 +74,7 @@ def test_registered_key_records_accepted_and_checkpointed(service, tmp_path):
     assert _register(service, alice, "tok-alice")[0] == 201
     assert _register(service, alice, "tok-alice")[0] == 200  # idempotent
     _record(alice, "alice", 3)
-    results = service.ingest(_raw(alice))
+    results = _ingest(service, _raw(alice))
     assert [r["status"] for r in results] == ["accepted"] * 3
     cp = service.checkpoint()
     assert cp["treeSize"] == 3 and verify_checkpoint(cp, cp["publicKey"])
@@ -77,7 +86,7 @@ def test_user_a_cannot_submit_records_as_user_b(service, tmp_path):
     mallory = _trail(tmp_path, "alice")
     _register(service, mallory, "tok-alice")  # alice's key, bound to alice
     _record(mallory, "bob")  # but she claims to be bob
-    (result,) = service.ingest(_raw(mallory))
+    (result,) = _ingest(service, _raw(mallory))
     assert result["status"] == "rejected" and "bound to 'alice'" in result["reason"]
     assert service.checkpoint()["treeSize"] == 0
 
@@ -85,7 +94,7 @@ def test_user_a_cannot_submit_records_as_user_b(service, tmp_path):
 def test_unknown_key_rejected(service, tmp_path):
     stranger = _trail(tmp_path, "x")
     _record(stranger, "alice")
-    (result,) = service.ingest(_raw(stranger))
+    (result,) = _ingest(service, _raw(stranger))
     assert result["status"] == "rejected" and "unknown signing key" in result["reason"]
 
 
@@ -97,7 +106,7 @@ def test_a_key_speaks_only_for_identities_proven_to_it(service, tmp_path):
     _record(alice, "alice")
     _record(alice, "bob")
     _record(alice, "carol")
-    results = service.ingest(_raw(alice))
+    results = _ingest(service, _raw(alice))
     assert [r["status"] for r in results] == ["accepted", "accepted", "rejected"]
     assert "bound to 'alice', 'bob'" in results[2]["reason"]
 
@@ -105,10 +114,10 @@ def test_a_key_speaks_only_for_identities_proven_to_it(service, tmp_path):
 def test_unverified_identity_accepted_from_a_bound_key_only(service, tmp_path):
     alice = _trail(tmp_path, "alice")
     alice.record(RecordInput(user=UserInfo(username="unknown"), request="get pods (cluster unreachable)"))
-    (result,) = service.ingest(_raw(alice))
+    (result,) = _ingest(service, _raw(alice))
     assert result["status"] == "rejected" and "unknown signing key" in result["reason"]
     _register(service, alice, "tok-alice")
-    (result,) = service.ingest(_raw(alice))
+    (result,) = _ingest(service, _raw(alice))
     assert result["status"] == "accepted"
 
 
@@ -117,7 +126,7 @@ def test_another_users_key_cannot_extend_a_chain(service, tmp_path):
     _register(service, alice, "tok-alice")
     _register(service, bob, "tok-bob")
     _record(alice, "alice")
-    service.ingest(_raw(alice))
+    _ingest(service, _raw(alice))
     first = next(alice.spool.records())
     from kubechat.audit.sign import sign
 
@@ -132,7 +141,7 @@ def test_another_users_key_cannot_extend_a_chain(service, tmp_path):
         }
     )
     forged.signature = sign(bob.keys.private_key(), forged.signing_bytes())
-    (result,) = service.ingest([forged.canonical().decode()])
+    (result,) = _ingest(service, [forged.canonical().decode()], "tok-bob")
     assert result["status"] == "rejected" and "current key" in result["reason"]
 
 
@@ -156,8 +165,8 @@ def test_duplicates_are_idempotent_and_conflicts_rejected(service, tmp_path):
     alice = _trail(tmp_path, "alice")
     _register(service, alice, "tok-alice")
     _record(alice, "alice", 2)
-    service.ingest(_raw(alice))
-    assert [r["status"] for r in service.ingest(_raw(alice))] == ["duplicate", "duplicate"]
+    _ingest(service, _raw(alice))
+    assert [r["status"] for r in _ingest(service, _raw(alice))] == ["duplicate", "duplicate"]
     assert service.checkpoint()["treeSize"] == 2
 
 
@@ -166,14 +175,14 @@ def test_gap_and_tamper_rejected(service, tmp_path):
     _register(service, alice, "tok-alice")
     _record(alice, "alice", 3)
     raw = _raw(alice)
-    (gap,) = service.ingest([raw[1]])
+    (gap,) = _ingest(service, [raw[1]])
     assert gap["status"] == "rejected" and "has not arrived" in gap["reason"]
     body = json.loads(raw[0])
     body["request"] = "nothing to see"
     forged = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    (bad,) = service.ingest([forged])
+    (bad,) = _ingest(service, [forged])
     assert bad["status"] == "rejected" and "signature" in bad["reason"]
-    assert [r["status"] for r in service.ingest(raw)] == ["accepted"] * 3
+    assert [r["status"] for r in _ingest(service, raw)] == ["accepted"] * 3
 
 
 def test_rotated_key_must_be_registered_too(service, tmp_path):
@@ -182,11 +191,11 @@ def test_rotated_key_must_be_registered_too(service, tmp_path):
     _record(alice, "alice")
     alice.rotate_keys(UserInfo(username="alice"))
     _record(alice, "alice")
-    results = service.ingest(_raw(alice))
+    results = _ingest(service, _raw(alice))
     assert [r["status"] for r in results[:2]] == ["accepted", "accepted"]
     assert results[2]["status"] == "rejected" and "unknown signing key" in results[2]["reason"]
     _register(service, alice, "tok-alice")  # the new current key
-    assert service.ingest(_raw(alice)[2:])[0]["status"] == "accepted"
+    assert _ingest(service, _raw(alice)[2:])[0]["status"] == "accepted"
 
 
 def test_queries_need_a_reader_and_bodies_are_encrypted(service, tmp_path):
@@ -196,7 +205,7 @@ def test_queries_need_a_reader_and_bodies_are_encrypted(service, tmp_path):
         RecordInput(user=UserInfo(username="alice"), request="delete web", verb="delete", risk="destructive")
     )
     _record(alice, "alice", 2)
-    service.ingest(_raw(alice))
+    _ingest(service, _raw(alice))
     with pytest.raises(Refused) as exc:
         service.authorize_reader("tok-alice")
     assert exc.value.status == 403
@@ -216,10 +225,10 @@ def test_inclusion_and_consistency_proofs_verify(service, tmp_path):
     alice = _trail(tmp_path, "alice")
     _register(service, alice, "tok-alice")
     _record(alice, "alice", 3)
-    service.ingest(_raw(alice))
+    _ingest(service, _raw(alice))
     cp3 = service.checkpoint()
     _record(alice, "alice", 4)
-    service.ingest(_raw(alice)[3:])
+    _ingest(service, _raw(alice)[3:])
     cp7 = service.checkpoint()
     proof = service.inclusion(5, 7)
     assert merkle.verify_inclusion(
@@ -244,7 +253,7 @@ def test_failed_batch_leaves_no_phantom_leaves_in_the_tree(service, tmp_path):
     _register(service, alice, "tok-alice")
     _record(alice, "alice", 2)
     raw = _raw(alice)
-    service.ingest(raw[:1])
+    _ingest(service, raw[:1])
     real_sign = service.signer.sign
 
     def broken(*a, **kw):
@@ -252,12 +261,92 @@ def test_failed_batch_leaves_no_phantom_leaves_in_the_tree(service, tmp_path):
 
     service.signer.sign = broken
     with pytest.raises(RuntimeError):
-        service.ingest(raw[1:])
+        _ingest(service, raw[1:])
     service.signer.sign = real_sign
     assert service.checkpoint()["treeSize"] == 1
     other = _trail(tmp_path, "other")
     _register(service, other, "tok-bob")
     _record(other, "bob")
-    service.ingest(_raw(other))  # takes leaf 1, which the failed batch had used in its cache
+    _ingest(service, _raw(other), "tok-bob")  # takes leaf 1, which the failed batch had used in its cache
     leaves = [merkle.leaf_hash(raw[0].encode()), merkle.leaf_hash(_raw(other)[0].encode())]
     assert service.checkpoint()["rootHash"] == merkle.root(leaves).hex()
+
+
+def _claim_client_id(trail, other):
+    """Make `trail` sign its next records under `other`'s client chain id (a squatter)."""
+    trail.spool.set_meta("client_id", other.spool.meta("client_id"))
+
+
+def test_another_key_cannot_squat_a_client_chain(service, tmp_path):
+    alice, bob = _trail(tmp_path, "alice"), _trail(tmp_path, "bob")
+    _register(service, alice, "tok-alice")
+    _register(service, bob, "tok-bob")
+    _record(alice, "alice", 2)  # alice has not shipped yet
+    _claim_client_id(bob, alice)
+    _record(bob, "bob", 2)
+    assert [r["status"] for r in _ingest(service, _raw(bob), "tok-bob")] == ["accepted"] * 2
+    # bob's records under alice's client id are a chain of bob's key; alice's own chain is untouched
+    assert [r["status"] for r in _ingest(service, _raw(alice))] == ["accepted"] * 2
+    _record(alice, "alice")
+    assert _ingest(service, _raw(alice)[2:])[0]["status"] == "accepted"
+
+
+def test_records_of_a_chain_from_another_identity_are_rejected(service, tmp_path):
+    alice = _trail(tmp_path, "alice")
+    _register(service, alice, "tok-alice")
+    _record(alice, "alice", 2)
+    (result,) = _ingest(service, _raw(alice)[:1], "tok-bob")
+    assert result["status"] == "rejected" and "not proven possession" in result["reason"]
+    assert service.checkpoint()["treeSize"] == 0
+    assert [r["status"] for r in _ingest(service, _raw(alice))] == ["accepted"] * 2
+
+
+def test_ingest_needs_a_token(service, tmp_path):
+    alice = _trail(tmp_path, "alice")
+    _register(service, alice, "tok-alice")
+    _record(alice, "alice")
+    with pytest.raises(Refused) as exc:
+        service.ingest(None, _raw(alice))
+    assert exc.value.status == 401
+
+
+def test_every_stored_record_comes_back_with_a_receipt(service, tmp_path):
+    alice = _trail(tmp_path, "alice")
+    _register(service, alice, "tok-alice")
+    _record(alice, "alice", 3)
+    service.ingest("tok-alice", _raw(alice)[:1])
+    answer = service.ingest("tok-alice", _raw(alice))  # one duplicate, two new
+    cp = answer["checkpoint"]
+    assert verify_checkpoint(cp, service.signer.public_b64) and cp["treeSize"] == 3
+    assert [r["status"] for r in answer["results"]] == ["duplicate", "accepted", "accepted"]
+    for body, result in zip(alice.spool.raw_records(), answer["results"], strict=True):
+        proof = [bytes.fromhex(p) for p in result["proof"]]
+        root = bytes.fromhex(cp["rootHash"])
+        assert merkle.verify_inclusion(merkle.leaf_hash(body), result["leafIndex"], 3, proof, root)
+
+
+def test_oversized_record_is_rejected(tmp_path):
+    from kubechat.collector.limits import Limits
+
+    small = _service(tmp_path, Limits(max_record_bytes=2000))
+    alice = _trail(tmp_path, "alice")
+    _register(small, alice, "tok-alice")
+    alice.record(RecordInput(user=UserInfo(username="alice"), request="x" * 3000))
+    (result,) = _ingest(small, _raw(alice))
+    assert result["status"] == "rejected" and "limit of 2000" in result["reason"]
+
+
+def test_identity_over_its_rate_gets_429_with_retry_after(tmp_path):
+    from kubechat.collector.limits import Limits
+
+    slow = _service(tmp_path, Limits(records_per_second=0.5, burst=4))
+    alice, bob = _trail(tmp_path, "alice"), _trail(tmp_path, "bob")
+    _register(slow, alice, "tok-alice")  # one token
+    _record(alice, "alice", 4)
+    assert len(_ingest(slow, _raw(alice)[:3])) == 3
+    with pytest.raises(Refused) as exc:
+        slow.ingest("tok-alice", _raw(alice)[3:])
+    assert exc.value.status == 429 and int(exc.value.headers["Retry-After"]) >= 1
+    _register(slow, bob, "tok-bob")  # another identity has its own budget
+    _record(bob, "bob")
+    assert _ingest(slow, _raw(bob), "tok-bob")[0]["status"] == "accepted"

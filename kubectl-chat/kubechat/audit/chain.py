@@ -22,11 +22,14 @@ ROTATION_NEW_PUBLIC = "kubechat.io/new-public-key"
 @dataclass
 class Anchor:
     """Where verification starts when older records were pruned from the spool (they are at the
-    collector): the last pruned record's seq, hash and the key that signs the next record."""
+    collector): the last pruned record's seq, hash and the key that signs the next record, and
+    that record itself with the collector's receipt for it, which prove the anchor genuine."""
 
     seq: int = 0
     hash: str = GENESIS_HASH
     next_key: str | None = None
+    record: bytes | None = None
+    receipt: str | None = None
 
 
 @dataclass
@@ -36,10 +39,19 @@ class VerifyResult:
     position: int | None = None  # 1-based position of the first bad record
     audit_id: str | None = None
     reason: str | None = None
+    pruned: int = 0  # records 1..pruned left the spool behind a receipt-backed anchor
+    receipts: int = 0  # kept records whose collector receipt matched
 
     def describe(self) -> str:
         if self.ok:
-            return f"ok: {self.count} records, chain and signatures intact"
+            kept = self.count - self.pruned
+            where = (
+                f" ({self.pruned} pruned behind a verified anchor, {kept} in the spool)"
+                if self.pruned
+                else ""
+            )
+            matched = f"; {self.receipts} match the collector's receipts" if self.receipts else ""
+            return f"ok: {self.count} records{where}, chain and signatures intact{matched}"
         return f"record {self.position} ({self.audit_id or 'unparsable'}): {self.reason}"
 
 
@@ -59,8 +71,11 @@ class ChainVerifier:
         position = self.count + 1
         if self.client_id is not None and record.clientID != self.client_id:
             return f"belongs to another client ({record.clientID}, expected {self.client_id})"
+        if record.seq > position:
+            missing = str(position) if record.seq == position + 1 else f"{position}–{record.seq - 1}"
+            return f"sequence number {record.seq}, expected {position}: records {missing} are missing"
         if record.seq != position:
-            return f"sequence number {record.seq}, expected {position} (a record is missing, inserted or reordered)"
+            return f"sequence number {record.seq}, expected {position} (a record is inserted or reordered)"
         if record.prevHash != self.prev_hash:
             return "prevHash does not match the previous record (the previous record was altered or removed)"
         if self.expected_key is not None and record.keyID != self.expected_key:

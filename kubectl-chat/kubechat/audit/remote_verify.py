@@ -1,6 +1,8 @@
 """Verify a collector without trusting it: check its signed checkpoint, rebuild the Merkle root
 from the records it serves, verify every client chain and key binding, and prove the log only
-grew since the last checkpoint this machine saw (RFC 6962 consistency proof)."""
+grew since the last checkpoint this machine saw (RFC 6962 consistency proof). Given the local
+spool, also check that every record it holds a receipt for is, byte for byte, the collector's
+entry at that position, so a record changed on either side after shipping shows up."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from .. import paths
 from ..collector import merkle
 from ..collector.crypto import verify_checkpoint
 from ..errors import AuditError
-from . import http
+from . import http, receipts
 from .chain import ChainVerifier
 from .record import UNVERIFIED_USERS, Record
 from .sign import decode_public
@@ -39,10 +41,15 @@ def _seen_path():
 
 
 def verify_collector(
-    url: str, *, token: str | None, ca_file: str | None = None, trusted_key: str | None = None
+    url: str,
+    *,
+    token: str | None,
+    ca_file: str | None = None,
+    trusted_key: str | None = None,
+    spool=None,
 ):
     report = CollectorReport()
-    base = url.rstrip("/")
+    base = http.require_tls(url)
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     with http.client(ca_file, 60, headers=headers) as client:
 
@@ -71,8 +78,11 @@ def verify_collector(
             bound[item["key_id"]].add(item["username"])
         trusted = {kid: decode_public(pub) for kid, pub in public.items()}
         leaves: list[bytes] = []
-        chains: dict[str, ChainVerifier] = {}
-        positions: dict[str, int] = defaultdict(int)
+        # A chain is found through its links: a first record starts one, every later record
+        # continues the chain whose last record its prevHash names. Two keys using one client id
+        # are then two chains, as the collector keeps them.
+        tips: dict[str, ChainVerifier] = {}
+        chains = 0
         after = -1
         while len(leaves) < cp["treeSize"]:
             page = get("/v1/records", after=after, limit=1000)
@@ -87,13 +97,21 @@ def verify_collector(
                     return report.fail(
                         f"log entry {index} ({record.auditID}): signer not bound to {record.user.username}"
                     )
-                verifier = chains.setdefault(record.clientID, ChainVerifier(trusted))
-                positions[record.clientID] += 1
+                if record.seq == 1:
+                    verifier, chains = ChainVerifier(trusted), chains + 1
+                else:
+                    verifier = tips.pop(record.prevHash, None)
+                    if verifier is None:
+                        return report.fail(
+                            f"log entry {index} ({record.auditID}): record {record.seq} of chain "
+                            f"{record.clientID[:8]} does not follow any record before it"
+                        )
                 reason = verifier.check(record)
                 if reason:
                     return report.fail(
-                        f"chain {record.clientID[:8]} record {positions[record.clientID]} ({record.auditID}): {reason}"
+                        f"chain {record.clientID[:8]} record {record.seq} ({record.auditID}): {reason}"
                     )
+                tips[record.hash()] = verifier
             if page["next"] is None:
                 break
             after = page["next"]
@@ -103,7 +121,9 @@ def verify_collector(
         if root != cp["rootHash"]:
             return report.fail("Merkle root of the served records does not match the signed checkpoint")
         report.lines.append(f"ok   Merkle root rebuilt from {cp['treeSize']} records matches the checkpoint")
-        report.lines.append(f"ok   {len(chains)} client chains: links, order and signatures intact")
+        report.lines.append(f"ok   {chains} client chains: links, order and signatures intact")
+        if spool is not None and not _compare_local(report, spool, leaves, key):
+            return report
 
         seen = _load_seen()
         prev = seen.get(base)
@@ -128,13 +148,42 @@ def verify_collector(
     return report
 
 
+def _compare_local(report: CollectorReport, spool, leaves: list[bytes], key: str) -> bool:
+    """Every record the spool holds a receipt for (the anchor included) must be the collector's
+    entry at the receipt's position, under a checkpoint of this same log."""
+    held = list(spool.receipts())
+    anchor = spool.anchor()
+    if anchor.record is not None and anchor.receipt is not None:
+        held.insert(0, (anchor.seq, anchor.record, anchor.receipt))
+    roots: dict[int, str] = {}
+    cache = merkle.SubtreeCache()
+    for seq, body, receipt in held:
+        aid = json.loads(body).get("auditID")
+        why = receipts.check(receipt, body, key)
+        if why:
+            report.fail(f"local record {seq} ({aid}): {why}")
+            return False
+        data = json.loads(receipt)
+        index, size = data["leafIndex"], data["checkpoint"]["treeSize"]
+        if size > len(leaves) or leaves[index] != merkle.leaf_hash(body):
+            report.fail(f"local record {seq} ({aid}) differs from the collector's entry {index}")
+            return False
+        if size not in roots:
+            roots[size] = merkle.root(leaves[:size], cache).hex()
+        if roots[size] != data["checkpoint"]["rootHash"]:
+            report.fail(f"local record {seq} ({aid}): its receipt's checkpoint is not part of this log")
+            return False
+    report.lines.append(f"ok   {len(held)} local records match the collector's entries and receipts")
+    return True
+
+
 def prove_inclusion(
     url: str, record: Record, *, ca_file: str | None = None, trusted_key: str | None = None
 ) -> CollectorReport:
     """Prove that this exact record (our own bytes) is in the collector's signed log, without
     reading anyone else's records: a signed checkpoint plus an RFC 6962 inclusion proof."""
     report = CollectorReport()
-    base = url.rstrip("/")
+    base = http.require_tls(url)
     with http.client(ca_file) as client:
         try:
             cp = client.get(base + "/v1/checkpoint").json()

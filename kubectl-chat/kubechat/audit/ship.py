@@ -1,9 +1,10 @@
 """Deliver spooled records to the collector: batches in chain order, at least once.
 
 A record is marked shipped only after the collector answers that it stored it (or already had
-it: ingest is idempotent by auditID), so a crash anywhere re-sends rather than loses. Transport
-failures and 5xx answers are retried with exponential backoff; nothing here raises through the
-user's command — the result says what happened.
+it: ingest is idempotent by auditID) with a receipt whose inclusion proof matches the record, so
+a crash anywhere re-sends rather than loses. Transport failures, 429 and 5xx answers are retried
+with exponential backoff (at least as long as Retry-After asks); a batch too large for the
+collector is split. Nothing here raises through the user's command — the result says what happened.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from dataclasses import dataclass, field
 import httpx
 
 from ..errors import AuditError
-from . import http
-from .record import UNVERIFIED_USERS, now_rfc3339
+from . import http, receipts
+from .record import now_rfc3339
 from .sign import encode_public, sign
 
 REGISTRATION_PURPOSE = "kubechat-audit-key-registration"
@@ -58,43 +59,43 @@ class _Retry(Exception):
     pass
 
 
+MAX_RETRY_AFTER = 60.0
+
+
+def _retry_after(resp: httpx.Response) -> float:
+    try:
+        return min(float(resp.headers.get("retry-after", 0)), MAX_RETRY_AFTER)
+    except ValueError:
+        return 0.0
+
+
 def _post(client: httpx.Client, url: str, payload: dict, headers: dict, attempts: int, backoff: float, sleep):
     delay = backoff
     last = "no attempt made"
     for attempt in range(attempts):
+        wait = 0.0
         try:
             resp = client.post(url, json=payload, headers=headers)
             if resp.status_code < 500 and resp.status_code != 429:
                 return resp
             last = f"collector answered HTTP {resp.status_code}"
+            wait = _retry_after(resp)
         except httpx.HTTPError as exc:
             last = f"cannot reach the collector at {url}: {exc.__class__.__name__}: {exc}"
         if attempt + 1 < attempts:
-            sleep(delay * (0.5 + random.random()))  # noqa: S311 - jitter, not security
+            sleep(max(wait, delay * (0.5 + random.random())))  # noqa: S311 - jitter, not security
             delay = min(delay * 2, 30.0)
     raise _Retry(last)
 
 
 def register_keys(
-    trail, client: httpx.Client, base: str, token: str | None, bodies: list[bytes], attempts, backoff, sleep
+    trail, client: httpx.Client, base: str, token: str, key_ids: set[str], attempts, backoff, sleep
 ) -> str | None:
-    """Bind the keys that signed `bodies` to the identities they claim, with the caller's token
-    (the collector learns the token's user from the API server). Returns an error or None."""
-    meta_key = f"registered:{base}"  # per collector: another collector knows none of this
-    registered = {tuple(pair) for pair in json.loads(trail.spool.meta(meta_key) or "[]")}
-    needed = set()
-    for body in bodies:
-        record = json.loads(body)
-        needed.add((record["keyID"], record["user"]["username"]))
-    for kid, username in sorted(needed):
-        known = {u for k, u in registered if k == kid}
-        if username in known or (known and username in UNVERIFIED_USERS):
-            continue
-        if not token:
-            return (
-                f"audit key {kid} is not registered with the collector for {username or 'this user'} and no "
-                "Kubernetes bearer token is available to register it (use a kubeconfig with a token, or --token-file)"
-            )
+    """Bind these signing keys to the token's identity (the collector learns it from the API
+    server). Binding is idempotent, and the collector accepts records only from an identity bound
+    to their key, so each key is bound once per run with the token this run ships with.
+    Returns an error or None."""
+    for kid in sorted(key_ids):
         try:
             payload = registration_payload(
                 trail.keys.private_key(kid), kid, encode_public(trail.keys.public_key(kid))
@@ -106,10 +107,8 @@ def register_keys(
         )
         if resp.status_code not in (200, 201):
             return f"collector refused key {kid}: HTTP {resp.status_code}: {_detail(resp)}"
-        # The token may belong to someone else than the record claims: then the collector rejects
-        # the record with a reason, which is the right outcome.
-        registered.add((kid, resp.json().get("username", username)))
-        trail.spool.set_meta(meta_key, json.dumps(sorted(registered)))
+        # The token may belong to someone else than the records claim: then the collector rejects
+        # those records with a reason, which is the right outcome.
     return None
 
 
@@ -126,6 +125,7 @@ def ship_pending(
     *,
     token: str | None = None,
     ca_file: str | None = None,
+    collector_key: str | None = None,
     batch_size: int = 200,
     attempts: int = 5,
     backoff: float = 0.5,
@@ -133,41 +133,51 @@ def ship_pending(
     sleep: Callable[[float], None] = time.sleep,
     client: httpx.Client | None = None,
 ) -> ShipResult:
+    """Ship what the spool holds unshipped. Receipts are checked against `collector_key` (or
+    KUBECHAT_COLLECTOR_KEY) when known; prune checks them against it in any case."""
     result = ShipResult()
-    base = collector_url.rstrip("/")
+    try:
+        base = http.require_tls(collector_url)
+    except AuditError as exc:
+        result.error = exc.message
+        result.pending = trail.spool.pending_count()
+        return result
+    if not token:
+        result.error = (
+            "no Kubernetes bearer token to authenticate to the collector "
+            "(use a kubeconfig with a token, or --token-file)"
+        )
+        result.pending = trail.spool.pending_count()
+        return result
+    key = receipts.collector_key(collector_key)
     own = client is None
     client = client or http.client(ca_file, timeout)
+    registered: set[str] = set()
     try:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        headers = {"Authorization": f"Bearer {token}"}
         while True:
             batch = trail.spool.pending(batch_size)
             if not batch:
                 break
-            error = register_keys(trail, client, base, token, [b for _, b in batch], attempts, backoff, sleep)
+            kids = {json.loads(body)["keyID"] for _, body in batch} - registered
+            error = register_keys(trail, client, base, token, kids, attempts, backoff, sleep)
             if error:
                 result.error = error
                 break
+            registered |= kids
             bodies = [body.decode("utf-8") for _, body in batch]
             resp = _post(client, f"{base}/v1/records", {"records": bodies}, headers, attempts, backoff, sleep)
+            if resp.status_code == 413 and batch_size > 1:
+                batch_size = max(1, batch_size // 2)  # the collector's body limit: smaller batches
+                continue
             if resp.status_code != 200:
                 result.error = f"collector refused the batch: HTTP {resp.status_code}: {_detail(resp)}"
                 break
             result.sent += len(batch)
-            done: list[str] = []
-            stop = False
-            for item in resp.json().get("results", []):
-                status, aid = item.get("status"), item.get("auditID")
-                if status in ("accepted", "duplicate"):
-                    done.append(aid)
-                    result.accepted += status == "accepted"
-                    result.duplicates += status == "duplicate"
-                else:
-                    reason = item.get("reason", "rejected")
-                    result.rejected.append((aid, reason))
-                    trail.spool.mark_error(aid, reason)
-                    stop = True
-            trail.spool.mark_shipped(done, now_rfc3339())
-            if stop or not done:
+            stop = not _settle(
+                trail, base, key, dict((json.loads(b)["auditID"], b) for _, b in batch), resp.json(), result
+            )
+            if stop:
                 break  # the chain is ordered: later records cannot land before this one does
     except _Retry as exc:
         result.error = str(exc)
@@ -176,3 +186,36 @@ def ship_pending(
             client.close()
         result.pending = trail.spool.pending_count()
     return result
+
+
+def _settle(
+    trail, base: str, key: str | None, sent: dict[str, bytes], answer: dict, result: ShipResult
+) -> bool:
+    """Mark what the collector acknowledged with a receipt that proves it holds these exact bytes.
+    Returns whether every record of the batch was settled."""
+    checkpoint = answer.get("checkpoint") or {}
+    done: dict[str, str] = {}
+    settled = True
+    for item in answer.get("results", []):
+        status, aid = item.get("status"), item.get("auditID")
+        if status in ("accepted", "duplicate") and aid in sent:
+            try:
+                receipt = receipts.make(base, checkpoint, item["leafIndex"], item["proof"])
+            except (KeyError, TypeError):
+                receipt = None
+            why = receipts.check(receipt, sent[aid], key)
+            if why:
+                result.error = f"collector's receipt for record {aid} does not hold up: {why}"
+                settled = False
+                break
+            done[aid] = receipt
+            result.accepted += status == "accepted"
+            result.duplicates += status == "duplicate"
+        else:
+            reason = item.get("reason", "rejected")
+            result.rejected.append((aid, reason))
+            trail.spool.mark_error(aid, reason)
+            settled = False
+            break
+    trail.spool.mark_shipped(list(done), now_rfc3339(), done)
+    return settled and len(done) == len(sent)

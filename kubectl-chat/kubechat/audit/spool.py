@@ -40,6 +40,7 @@ CREATE TABLE IF NOT EXISTS records (
     ship_error TEXT
 );
 CREATE INDEX IF NOT EXISTS records_pending ON records (seq) WHERE shipped_at IS NULL;
+CREATE TABLE IF NOT EXISTS receipts (audit_id TEXT PRIMARY KEY, receipt TEXT NOT NULL);
 """
 
 
@@ -130,26 +131,47 @@ class Spool:
         seq = self._meta("anchor_seq")
         if seq is None:
             return Anchor()
-        return Anchor(int(seq), self._meta("anchor_hash") or "", self._meta("anchor_key"))
+        record = self._meta("anchor_record")
+        return Anchor(
+            int(seq),
+            self._meta("anchor_hash") or "",
+            self._meta("anchor_key"),
+            record.encode() if record is not None else None,
+            self._meta("anchor_receipt"),
+        )
 
-    def prune(self, before: str) -> int:
-        """Delete the longest prefix of shipped records older than `before`; keep an anchor."""
+    def prune(self, before: str, check: Callable[[bytes, str | None], str | None]) -> tuple[int, str | None]:
+        """Delete the longest prefix of shipped records older than `before` whose receipts pass
+        `check(body, receipt)` (None: good); keep the last one and its receipt as the anchor.
+        Returns (how many were removed, why pruning stopped early or None)."""
         with self._write():
             first_kept = self.db.execute(
                 "SELECT min(seq) FROM records WHERE shipped_at IS NULL OR ts >= ?", (before,)
             ).fetchone()[0]
-            last = self.db.execute(
-                "SELECT seq, hash, body FROM records WHERE seq < ? ORDER BY seq DESC LIMIT 1",
+            rows = self.db.execute(
+                "SELECT r.seq, r.audit_id, r.hash, r.body, c.receipt FROM records r"
+                " LEFT JOIN receipts c ON c.audit_id = r.audit_id WHERE r.seq < ? ORDER BY r.seq",
                 (first_kept if first_kept is not None else 2**62,),
-            ).fetchone()
+            ).fetchall()
+            last, stopped = None, None
+            for seq, audit_id, digest, body, receipt in rows:
+                reason = check(bytes(body), receipt)
+                if reason:
+                    stopped = f"record {seq} ({audit_id}): {reason}"
+                    break
+                last = (seq, digest, bytes(body), receipt)
             if last is None:
-                return 0
-            seq, digest, body = last
+                return 0, stopped
+            seq, digest, body, receipt = last
+            gone = [r[1] for r in rows if r[0] <= seq]
             dropped = self.db.execute("DELETE FROM records WHERE seq <= ?", (seq,)).rowcount
+            self.db.executemany("DELETE FROM receipts WHERE audit_id = ?", [(a,) for a in gone])
             self._set_meta("anchor_seq", str(seq))
             self._set_meta("anchor_hash", digest)
             self._set_meta("anchor_key", next_key(Record.model_validate_json(body)))
-        return dropped
+            self._set_meta("anchor_record", body.decode("utf-8"))
+            self._set_meta("anchor_receipt", receipt)
+        return dropped, stopped
 
     def _append_in_tx(self, build) -> Record:
         client_id = self._meta("client_id")
@@ -213,12 +235,26 @@ class Spool:
     def count(self) -> int:
         return self.db.execute("SELECT count(*) FROM records").fetchone()[0]
 
-    def mark_shipped(self, audit_ids: list[str], when: str) -> None:
+    def mark_shipped(self, audit_ids: list[str], when: str, receipts: dict[str, str] | None = None) -> None:
+        """Record that the collector has these records, with its receipt for each (kept until the
+        record is pruned: prune needs it)."""
         with self._write():
             self.db.executemany(
                 "UPDATE records SET shipped_at = ?, ship_error = NULL WHERE audit_id = ?",
                 [(when, a) for a in audit_ids],
             )
+            self.db.executemany(
+                "INSERT OR REPLACE INTO receipts (audit_id, receipt) VALUES (?, ?)",
+                list((receipts or {}).items()),
+            )
+
+    def receipts(self) -> Iterator[tuple[int, bytes, str]]:
+        """(seq, canonical bytes, receipt) of every kept record the collector acknowledged."""
+        cur = self.db.execute(
+            "SELECT r.seq, r.body, c.receipt FROM records r JOIN receipts c ON c.audit_id = r.audit_id ORDER BY r.seq"
+        )
+        for seq, body, receipt in cur:
+            yield seq, bytes(body), receipt
 
     def mark_error(self, audit_id: str, reason: str) -> None:
         with self.lock:

@@ -76,7 +76,6 @@ class AuditTrail:
                 confirm=inp.policy.confirm,
                 reasons=[redact_text(r, secrets) for r in inp.policy.reasons],
             ),
-            policyBundle=inp.policy_bundle,
             rbac=inp.rbac,
             confirmation=inp.confirmation,
             responseStatus=ResponseStatus(code=inp.exit_code),
@@ -139,14 +138,28 @@ class AuditTrail:
         self.keys.set_current(new_id)
         return record
 
-    def verify(self) -> chain_mod.VerifyResult:
-        """Verify the whole spool: chain links, order, signer continuity and signatures."""
-        return chain_mod.verify_chain(self.spool.raw_records(), self.keys.public_keys(), self.spool.anchor())
+    def verify(self, collector_key: str | None = None) -> chain_mod.VerifyResult:
+        """Verify the whole spool: chain links, order, signer continuity and signatures, the
+        anchor of pruned records, and kept records against the collector's receipts."""
+        from . import receipts
 
-    def prune(self, before: str) -> int:
-        """Drop records the collector already has and that are older than `before` (RFC 3339);
-        the chain stays verifiable from the kept anchor. Returns how many were dropped."""
-        return self.spool.prune(before)
+        return receipts.verify_spool(
+            self.spool, self.keys.public_keys(), receipts.collector_key(collector_key)
+        )
+
+    def prune(self, before: str, collector_key: str | None = None) -> tuple[int, str | None]:
+        """Drop records older than `before` (RFC 3339) whose collector receipt verifies against
+        the collector's checkpoint key; the chain stays verifiable from the kept anchor. Returns
+        how many were dropped and why pruning stopped early (None when it did not)."""
+        from . import receipts
+
+        key = receipts.collector_key(collector_key)
+        if key is None:
+            raise AuditError(
+                "pruning needs the collector's checkpoint public key to check its receipts",
+                hint=f"pass --collector-key or set {receipts.COLLECTOR_KEY_ENV}",
+            )
+        return self.spool.prune(before, lambda body, receipt: receipts.check(receipt, body, key))
 
     def ship_pending(self, collector_url: str, **kwargs):
         from .ship import ship_pending

@@ -13,6 +13,7 @@ from prometheus_client import (
     generate_latest,
 )
 
+from .limits import BodyLimit
 from .service import CollectorService, Refused
 
 
@@ -46,10 +47,11 @@ def create_app(service: CollectorService) -> FastAPI:
     app = FastAPI(title="kubectl chat audit collector", docs_url=None, redoc_url=None)
     metrics = service.metrics or Metrics()
     service.metrics = metrics
+    app.add_middleware(BodyLimit, max_bytes=service.limits.max_body_bytes)
 
     @app.exception_handler(Refused)
     async def refused(_: Request, exc: Refused):
-        return JSONResponse({"detail": exc.message}, status_code=exc.status)
+        return JSONResponse({"detail": exc.message}, status_code=exc.status, headers=exc.headers)
 
     @app.get("/healthz", response_class=PlainTextResponse)
     def healthz():
@@ -77,12 +79,12 @@ def create_app(service: CollectorService) -> FastAPI:
         return {"items": service.key_bindings()}
 
     @app.post("/v1/records")
-    def ingest(payload: dict):
+    def ingest(payload: dict, authorization: str | None = Header(default=None)):
         records = payload.get("records")
         if not isinstance(records, list) or not all(isinstance(r, str) for r in records):
             raise HTTPException(400, "expected {'records': [canonical JSON strings]}")
         with metrics.ingest_seconds.time():
-            return {"results": service.ingest(records)}
+            return service.ingest(_bearer(authorization), records)
 
     @app.get("/v1/records")
     def query(

@@ -17,6 +17,7 @@ from ..errors import KubechatError
 from . import merkle
 from .crypto import BodyCipher, CheckpointSigner
 from .identity import IdentityResolver
+from .limits import Limits, RateLimiter, retry_after_header
 from .store import KeyBinding
 
 MAX_BATCH = 1000
@@ -25,9 +26,10 @@ MAX_BATCH = 1000
 class Refused(KubechatError):
     """A request the collector turns down; `status` is the HTTP status to answer with."""
 
-    def __init__(self, status: int, message: str):
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None):
         super().__init__(message)
         self.status = status
+        self.headers = headers or {}
 
 
 class CollectorService:
@@ -40,8 +42,11 @@ class CollectorService:
         reader_groups: tuple[str, ...] = ("system:masters", "kubechat:auditors"),
         reader_users: tuple[str, ...] = (),
         metrics=None,
+        limits: Limits | None = None,
     ):
         self.store = store
+        self.limits = limits or Limits()
+        self._rate = RateLimiter(self.limits.records_per_second, self.limits.burst)
         self.cipher = cipher
         self.signer = signer
         self.resolver = resolver
@@ -71,9 +76,19 @@ class CollectorService:
             return user
         raise Refused(403, f"{user.username} may not read the audit log (needs one of the reader groups)")
 
+    def _throttle(self, user: UserInfo, cost: int) -> None:
+        wait = self._rate.take(user.username, cost)
+        if wait:
+            raise Refused(
+                429,
+                f"too many records from {user.username}: retry later",
+                {"Retry-After": retry_after_header(wait)},
+            )
+
     def register_key(self, token: str | None, payload: dict) -> tuple[int, KeyBinding]:
         """Bind a public key to the identity behind the token. 201 new, 200 already bound to you."""
         user = self.authenticate(token)
+        self._throttle(user, 1)
         kid, pub, proof = payload.get("keyID"), payload.get("publicKey"), payload.get("proof")
         try:
             public = decode_public(pub or "")
@@ -95,9 +110,14 @@ class CollectorService:
         return 201, binding
 
     # -- ingest -----------------------------------------------------------------------------------
-    def ingest(self, raw_records: list[str]) -> list[dict]:
+    def ingest(self, token: str | None, raw_records: list[str]) -> dict:
+        """Verify and store a batch sent by the identity behind `token`. Every stored record (new or
+        already there) comes back with a receipt: its leaf index and an inclusion proof to the
+        signed checkpoint returned with the batch, which the client keeps before it prunes."""
+        submitter = self.authenticate(token)
         if len(raw_records) > MAX_BATCH:
             raise Refused(413, f"at most {MAX_BATCH} records per batch")
+        self._throttle(submitter, len(raw_records))
         results = []
         checkpoint = None
         try:
@@ -105,13 +125,15 @@ class CollectorService:
                 size = tx.size()
                 start = size
                 for raw in raw_records:
-                    result, row = self._check(tx, raw, size)
+                    result, row = self._check(tx, raw, size, submitter)
                     results.append(result)
                     if row is not None:
                         tx.insert_record(row)
                         size += 1
                 if size > start:
                     checkpoint = self._checkpoint(tx, size)
+                receipt_cp = checkpoint or tx.latest_checkpoint()
+                self._add_proofs(tx, results, receipt_cp)
         except BaseException:
             # The caches may hold leaves of this uncommitted batch: forget them, rebuild from the store.
             with self._leaves_lock:
@@ -122,10 +144,27 @@ class CollectorService:
             self._count("records", r["status"])
         if checkpoint and self.metrics:
             self.metrics.tree_size.set(checkpoint["treeSize"])
-        return results
+        return {"results": results, "checkpoint": receipt_cp}
 
-    def _check(self, tx, raw: str, leaf_index: int) -> tuple[dict, dict | None]:
+    def _add_proofs(self, tx, results: list[dict], checkpoint: dict | None) -> None:
+        stored = [r for r in results if r["status"] in ("accepted", "duplicate")]
+        if not stored or checkpoint is None:
+            return
+        leaves = self._leaf_hashes(tx, checkpoint["treeSize"])
+        for r in stored:
+            if "leafIndex" not in r:
+                r["leafIndex"] = tx.leaf_index(r["auditID"])
+            r["proof"] = [p.hex() for p in merkle.inclusion_proof(r["leafIndex"], leaves, self._subtrees)]
+
+    def _check(self, tx, raw: str, leaf_index: int, submitter: UserInfo) -> tuple[dict, dict | None]:
         data = raw.encode("utf-8") if isinstance(raw, str) else bytes(raw)
+        if len(data) > self.limits.max_record_bytes:
+            return {
+                "auditID": _guess_id(data[:4096]),
+                "status": "rejected",
+                "reason": f"record is {len(data)} bytes, more than the collector's limit of "
+                f"{self.limits.max_record_bytes}",
+            }, None
         try:
             record = Record.model_validate_json(data)
         except ValidationError as exc:
@@ -155,31 +194,41 @@ class CollectorService:
                 f"signing key {record.keyID} is bound to {', '.join(repr(u) for u in bound)}, "
                 f"but the record claims {record.user.username!r}"
             )
+        if submitter.username not in bound:
+            return reject(
+                f"submitted by {submitter.username!r}, who has not proven possession of signing key "
+                f"{record.keyID}"
+            )
         if not verify(decode_public(bindings[0].public_key), record.signing_bytes(), record.signature):
             return reject("signature does not verify")
-        # A chain is extended only by its own current key (checked below), so no other user's key
-        # can append to it.
+        # A chain is owned by the key that started it: the collector's chain name is the client's
+        # chain id plus that key, and later records find their chain through prevHash. So another
+        # key claiming the same client id starts a separate chain and never blocks this one, and
+        # only the chain's current key can extend it.
         if record.seq < 1:
             return reject("sequence numbers start at 1")
-        taken = tx.chain_row(record.clientID, record.seq)
-        if taken is not None:
-            return reject(f"sequence {record.seq} of this chain is already another record (a fork)")
         if record.seq == 1:
             if record.prevHash != GENESIS_HASH:
                 return reject("first record of a chain must have the genesis prevHash")
+            chain = f"{record.clientID}:{record.keyID}"
         else:
-            prev = tx.chain_row(record.clientID, record.seq - 1)
+            prev = tx.chain_link(record.clientID, record.seq - 1, record.prevHash)
             if prev is None:
-                return reject(f"record {record.seq - 1} of this chain has not arrived yet (send in order)")
-            if prev[1] != record.prevHash:
-                return reject("prevHash does not match the previous record")
-            if prev[2] != record.keyID:
-                return reject(f"signed by {record.keyID}, but the chain's current key is {prev[2]}")
+                return reject(
+                    f"record {record.seq - 1} of this chain with this record's prevHash has not arrived "
+                    "(send in order)"
+                )
+            chain, expected_key = prev
+            if expected_key != record.keyID:
+                return reject(f"signed by {record.keyID}, but the chain's current key is {expected_key}")
+        if tx.chain_row(chain, record.seq) is not None:
+            return reject(f"sequence {record.seq} of this chain is already another record (a fork)")
         search = " ".join([record.request, " ".join(record.argv), " ".join(record.policy.reasons)]).lower()
         row = {
             "leaf_index": leaf_index,
             "audit_id": record.auditID,
             "client_id": record.clientID,
+            "chain": chain,
             "seq": record.seq,
             "hash": digest,
             "leaf_hash": merkle.leaf_hash(data),

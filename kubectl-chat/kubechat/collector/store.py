@@ -1,7 +1,9 @@
 """Collector storage: SQLite (sqlite-utils) by default, PostgreSQL (psycopg 3) for several replicas.
 
 Both speak the same SQL through `Tx`; only connection, placeholders and the write lock differ.
-Record bodies are stored encrypted; the columns queries filter on are kept in clear. Ingest runs
+Record bodies are stored encrypted; the columns queries filter on are kept in clear. `chain` names
+a client chain as the collector keeps it: the client's chain id plus the key that started it, so
+a chain belongs to its first key and another key reusing the client id cannot take its place. Ingest runs
 under one write lock (BEGIN IMMEDIATE on SQLite, an advisory transaction lock on PostgreSQL) so
 leaf indexes and chain checks stay consistent when replicas ingest at once.
 """
@@ -22,6 +24,7 @@ COLUMNS = (
     "leaf_index",
     "audit_id",
     "client_id",
+    "chain",
     "seq",
     "hash",
     "leaf_hash",
@@ -38,14 +41,14 @@ COLUMNS = (
     "body",
 )
 
-NULLABLE = {"leaf_index", "verb", "namespace", "risk", "decision", "stage"}
+NULLABLE = {"leaf_index", "chain", "verb", "namespace", "risk", "decision", "stage"}
 
 PG_SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (
     leaf_index BIGINT PRIMARY KEY, audit_id TEXT NOT NULL UNIQUE, client_id TEXT NOT NULL, seq BIGINT NOT NULL,
     hash TEXT NOT NULL, leaf_hash BYTEA NOT NULL, key_id TEXT NOT NULL, next_key TEXT NOT NULL,
     username TEXT NOT NULL, verb TEXT, namespace TEXT, risk TEXT, decision TEXT, stage TEXT, ts TEXT NOT NULL,
-    search TEXT NOT NULL, body BYTEA NOT NULL, UNIQUE (client_id, seq));
+    search TEXT NOT NULL, body BYTEA NOT NULL, chain TEXT);
 CREATE INDEX IF NOT EXISTS records_user ON records (username, ts);
 CREATE INDEX IF NOT EXISTS records_ts ON records (ts);
 CREATE INDEX IF NOT EXISTS records_ns ON records (namespace, ts);
@@ -55,7 +58,19 @@ CREATE TABLE IF NOT EXISTS keys (
 CREATE TABLE IF NOT EXISTS checkpoints (
     tree_size BIGINT PRIMARY KEY, root_hash TEXT NOT NULL, timestamp TEXT NOT NULL, key_id TEXT NOT NULL,
     signature TEXT NOT NULL);
+ALTER TABLE records ADD COLUMN IF NOT EXISTS chain TEXT;
+ALTER TABLE records DROP CONSTRAINT IF EXISTS records_client_id_seq_key;
 """
+
+# Stores made before chains were named by their first key: name them now (idempotent).
+CHAIN_BACKFILL = (
+    "UPDATE records SET chain = client_id || ':' || (SELECT origin.key_id FROM records origin"
+    " WHERE origin.client_id = records.client_id AND origin.seq = 1) WHERE chain IS NULL"
+)
+CHAIN_INDEXES = (
+    "CREATE UNIQUE INDEX IF NOT EXISTS records_chain_seq ON records (chain, seq)",
+    "CREATE INDEX IF NOT EXISTS records_link ON records (hash)",
+)
 
 
 @dataclass
@@ -109,10 +124,17 @@ class Tx:
         row = self._q("SELECT leaf_index FROM records WHERE audit_id = ?", (audit_id,)).fetchone()
         return row[0] if row else None
 
-    def chain_row(self, client_id: str, seq: int) -> tuple[str, str, str] | None:
-        """(auditID, hash, key that must sign the next record) of a client's record `seq`."""
+    def chain_row(self, chain: str, seq: int) -> tuple[str, str, str] | None:
+        """(auditID, hash, key that must sign the next record) of record `seq` of a chain."""
         return self._q(
-            "SELECT audit_id, hash, next_key FROM records WHERE client_id = ? AND seq = ?", (client_id, seq)
+            "SELECT audit_id, hash, next_key FROM records WHERE chain = ? AND seq = ?", (chain, seq)
+        ).fetchone()
+
+    def chain_link(self, client_id: str, seq: int, digest: str) -> tuple[str, str] | None:
+        """(chain, key that must sign the next record) of the record a successor's prevHash names."""
+        return self._q(
+            "SELECT chain, next_key FROM records WHERE hash = ? AND client_id = ? AND seq = ?",
+            (digest, client_id, seq),
         ).fetchone()
 
     def insert_record(self, row: dict) -> None:
@@ -194,10 +216,17 @@ class SqliteStore:
                 not_null=set(COLUMNS) - NULLABLE,
             )
             records.create_index(["audit_id"], unique=True)
-            records.create_index(["client_id", "seq"], unique=True)
             records.create_index(["username", "ts"])
             records.create_index(["ts"])
             records.create_index(["namespace", "ts"])
+        else:
+            # Older stores: client ids were unique per seq; the chain column replaces that.
+            db.execute("DROP INDEX IF EXISTS idx_records_client_id_seq")
+            if "chain" not in records.columns_dict:
+                db.execute("ALTER TABLE records ADD COLUMN chain TEXT")
+        db.execute(CHAIN_BACKFILL)
+        for statement in CHAIN_INDEXES:
+            db.execute(statement)
         if not db["keys"].exists():
             db["keys"].create(
                 {
@@ -255,7 +284,7 @@ class PostgresStore:
             with psycopg.connect(url, autocommit=True) as conn:
                 conn.execute("SELECT pg_advisory_lock(%s)", (self._LOCK_ID,))  # one migrator at a time
                 try:
-                    for statement in PG_SCHEMA.split(";"):
+                    for statement in [*PG_SCHEMA.split(";"), CHAIN_BACKFILL, *CHAIN_INDEXES]:
                         if statement.strip():
                             conn.execute(statement)
                 finally:

@@ -14,6 +14,22 @@ import click
 from ..errors import AuditError, UsageError
 
 COLLECTOR_ENV = "KUBECHAT_COLLECTOR_URL"
+COLLECTOR_KEY_ENV = "KUBECHAT_COLLECTOR_KEY"  # the same name kubechat.audit.receipts reads
+
+
+def _tls_url(_ctx, _param, value):
+    """Refuse a collector URL that would carry a token in clear, before anything is sent."""
+    if value is None:
+        return None
+    from ..audit.http import require_tls
+
+    return require_tls(value)
+
+
+def _collector_key_option(help_text: str):
+    return click.option(
+        "--collector-key", envvar=COLLECTOR_KEY_ENV, help=f"{help_text} (env {COLLECTOR_KEY_ENV})"
+    )
 
 
 def _filter_options(fn):
@@ -41,7 +57,8 @@ def _source_options(fn):
         click.option(
             "--collector",
             envvar=COLLECTOR_ENV,
-            help=f"Collector URL (env {COLLECTOR_ENV}); default: local spool.",
+            callback=_tls_url,
+            help=f"Collector URL, https:// (env {COLLECTOR_ENV}); default: local spool.",
         ),
         click.option(
             "--ca-file", type=click.Path(exists=True, dir_okay=False), help="CA bundle for the collector."
@@ -161,20 +178,23 @@ def export_cmd(fmt, out_file, limit, collector, ca_file, token_file, kubeconfig,
     "the collector's signed checkpoint and Merkle tree). Exits 0 when intact, 1 otherwise.",
 )
 @_source_options
-@click.option("--collector-key", help="The collector's checkpoint public key (base64) to trust.")
+@_collector_key_option("The collector's checkpoint public key (base64) to trust")
 def verify_cmd(collector, ca_file, token_file, kubeconfig, kube_context, collector_key):
-    if collector:
-        from ..audit.remote_verify import verify_collector
-
-        token = _token(token_file, kubeconfig, kube_context)
-        report = verify_collector(collector, token=token, ca_file=ca_file, trusted_key=collector_key)
-        click.echo(report.describe())
-        return 0 if report.ok else 1
     from ..audit.trail import AuditTrail
 
-    result = AuditTrail().verify()
+    trail = AuditTrail()
+    result = trail.verify(collector_key)
     click.echo(f"local spool: {result.describe()}")
-    return 0 if result.ok else 1
+    if not collector:
+        return 0 if result.ok else 1
+    from ..audit.remote_verify import verify_collector
+
+    token = _token(token_file, kubeconfig, kube_context)
+    report = verify_collector(
+        collector, token=token, ca_file=ca_file, trusted_key=collector_key, spool=trail.spool
+    )
+    click.echo(report.describe())
+    return 0 if report.ok and result.ok else 1
 
 
 @audit.command(
@@ -185,10 +205,14 @@ def verify_cmd(collector, ca_file, token_file, kubeconfig, kube_context, collect
 )
 @click.argument("audit_id")
 @click.option(
-    "--collector", envvar=COLLECTOR_ENV, required=True, help=f"Collector URL (env {COLLECTOR_ENV})."
+    "--collector",
+    envvar=COLLECTOR_ENV,
+    required=True,
+    callback=_tls_url,
+    help=f"Collector URL, https:// (env {COLLECTOR_ENV}).",
 )
 @click.option("--ca-file", type=click.Path(exists=True, dir_okay=False), help="CA bundle for the collector.")
-@click.option("--collector-key", help="The collector's checkpoint public key (base64) to trust.")
+@_collector_key_option("The collector's checkpoint public key (base64) to trust")
 def proof_cmd(audit_id, collector, ca_file, collector_key):
     from ..audit.remote_verify import prove_inclusion
     from ..audit.spool import Spool
@@ -205,13 +229,14 @@ def proof_cmd(audit_id, collector, ca_file, collector_key):
 
 @audit.command("ship", help="Send spooled records to the collector now (they are kept until it has them).")
 @_source_options
-def ship_cmd(collector, ca_file, token_file, kubeconfig, kube_context):
+@_collector_key_option("Check the collector's receipts against this checkpoint public key (base64)")
+def ship_cmd(collector, ca_file, token_file, kubeconfig, kube_context, collector_key):
     if not collector:
         raise UsageError("no collector URL", hint=f"pass --collector https://… or set {COLLECTOR_ENV}")
     from ..audit.trail import AuditTrail
 
     token = _token(token_file, kubeconfig, kube_context)
-    result = AuditTrail().ship_pending(collector, token=token, ca_file=ca_file)
+    result = AuditTrail().ship_pending(collector, token=token, ca_file=ca_file, collector_key=collector_key)
     click.echo(result.describe(), err=not result.ok)
     return 0 if result.ok else 1
 
@@ -228,7 +253,7 @@ def ship_cmd(collector, ca_file, token_file, kubeconfig, kube_context):
 @click.option(
     "-f", "--file", "out_file", type=click.Path(dir_okay=False), help="Output file (required for pdf)."
 )
-@click.option("--collector-key", help="The collector's checkpoint public key (base64) to trust.")
+@_collector_key_option("The collector's checkpoint public key (base64) to trust")
 def report_cmd(
     collector, ca_file, token_file, kubeconfig, kube_context, since, until, fmt, out_file, collector_key
 ):
@@ -251,7 +276,7 @@ def report_cmd(
     else:
         from ..audit.trail import AuditTrail
 
-        integrity = "local spool: " + AuditTrail().verify().describe()
+        integrity = "local spool: " + AuditTrail().verify(collector_key).describe()
     data = report.build(records, since=since, until=until, integrity=integrity)
     if fmt == "pdf":
         report.write_pdf(data, out_file)
@@ -267,17 +292,21 @@ def report_cmd(
 
 @audit.command(
     "prune",
-    help="Remove records from the local spool that the collector already has and that are older than "
-    "--shipped-before; the chain stays verifiable. Unshipped records are never removed.\n\n"
-    "Example: kubectl chat audit prune --shipped-before 90d",
+    help="Remove records older than --shipped-before from the local spool, but only those the "
+    "collector acknowledged with a receipt signed by its checkpoint key; the chain stays verifiable. "
+    "Records without such a receipt are never removed.\n\n"
+    "Example: kubectl chat audit prune --shipped-before 90d --collector-key BASE64",
 )
 @click.option("--shipped-before", required=True, help="Age limit: 90d, 12h, or an ISO date/time.")
-def prune_cmd(shipped_before):
+@_collector_key_option("The collector's checkpoint public key (base64) its receipts must verify against")
+def prune_cmd(shipped_before, collector_key):
     from ..audit.query import parse_time
     from ..audit.trail import AuditTrail
 
-    dropped = AuditTrail().prune(parse_time(shipped_before))
-    click.echo(f"removed {dropped} shipped records from the local spool")
+    dropped, stopped = AuditTrail().prune(parse_time(shipped_before), collector_key)
+    click.echo(f"removed {dropped} acknowledged records from the local spool")
+    if stopped:
+        click.echo(f"kept everything from {stopped}", err=True)
 
 
 @audit.group("keys", help="The client's audit signing keys.")

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from ..collector.limits import Limits
+
 
 @click.group("collector", help="The in-cluster audit collector.")
 def collector() -> None:
@@ -46,6 +48,34 @@ def collector() -> None:
     "--reader-group", multiple=True, default=("system:masters", "kubechat:auditors"), show_default=True
 )
 @click.option("--reader-user", multiple=True, help="Users allowed to query the log.")
+@click.option(
+    "--max-body-bytes",
+    type=click.IntRange(min=1),
+    default=Limits.max_body_bytes,
+    show_default=True,
+    help="Largest request body; larger ones get 413 before they are read.",
+)
+@click.option(
+    "--max-record-bytes",
+    type=click.IntRange(min=1),
+    default=Limits.max_record_bytes,
+    show_default=True,
+    help="Largest single record; larger ones are rejected.",
+)
+@click.option(
+    "--rate-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    default=Limits.records_per_second,
+    show_default=True,
+    help="Records per second each identity may send (sustained); beyond it 429 with Retry-After.",
+)
+@click.option(
+    "--rate-burst",
+    type=click.IntRange(min=1),
+    default=Limits.burst,
+    show_default=True,
+    help="Records each identity may send at once before --rate-limit applies.",
+)
 def serve_cmd(
     store_url,
     listen,
@@ -59,6 +89,10 @@ def serve_cmd(
     identity,
     reader_group,
     reader_user,
+    max_body_bytes,
+    max_record_bytes,
+    rate_limit,
+    rate_burst,
 ):
     import os
 
@@ -86,6 +120,7 @@ def serve_cmd(
         resolver_cls(api_server, api_ca),
         reader_groups=tuple(reader_group),
         reader_users=tuple(reader_user),
+        limits=Limits(max_body_bytes, max_record_bytes, rate_limit, rate_burst),
     )
     config = make_config(create_app(service), listen, tls_cert, tls_key, insecure_http)
     import uvicorn
