@@ -76,6 +76,7 @@ class AuditTrail:
                 confirm=inp.policy.confirm,
                 reasons=[redact_text(r, secrets) for r in inp.policy.reasons],
             ),
+            policyBundle=inp.policy_bundle,
             rbac=inp.rbac,
             confirmation=inp.confirmation,
             responseStatus=ResponseStatus(code=inp.exit_code),
