@@ -10,10 +10,12 @@ Public API (the only entry point other parts need)::
     t.source      # "rules" | "model" | None
     t.clarification  # a question when the request is ambiguous or unsafe (argv is then None)
 
-Order: the deterministic rule parser first; the local model only when the rules are unsure;
-conversational references ("describe the first one", "now in staging") resolved from the
-session; every candidate validated (known command, resource types from discovery, known
-flags, argv words that are data only). Never returns a command outside kubectl's grammar.
+Order: the deterministic rule parser first; the local model only when the rules have no
+grounded answer; conversational references ("describe the first one", "now in staging")
+resolved from the session; every candidate validated (known command, resource types from
+discovery, known flags, argv words that are data only) and passed through the grounding gate
+(`grounding.check`: no write the request does not ask for, no value that does not come from the
+request, the session or a default). Never returns a command outside kubectl's grammar.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from pydantic import BaseModel, Field
 
 from ..errors import ModelError
 from ..intent import Intent
-from . import rules
+from . import grounding, rules
 from .resources import BUILTIN_TABLE, ResourceTable
 from .validate import ValidationIssue, validate
 
@@ -130,6 +132,12 @@ def translate(
         )
         return done(result)
 
+    known = _session_words(session)
+
+    def finish(intent: Intent, source: str, confidence: float, repeated: str | None = None) -> Translation:
+        out = Translation(request=request)
+        return _finish(out, intent, source, confidence, table, namespace, offline, known, repeated)
+
     if session is not None:
         from .context import resolve
 
@@ -138,7 +146,9 @@ def translate(
             if isinstance(resolved, str):
                 result.clarification = resolved
                 return done(result)
-            return done(_finish(result, resolved, "rules", 0.9, table, namespace, offline))
+            last = session.last()
+            repeated = last.request if last and last.argv and last.argv[0] == resolved.root else None
+            return done(finish(resolved, "rules", 0.9, repeated))
 
     try:
         rr = rules.parse(text, table)
@@ -149,13 +159,18 @@ def translate(
         result.clarification = "I could not make sense of that request; could you rephrase it?"
         result.notes.append(f"rule parser error: {type(exc).__name__}")
         return done(result)
-    if rr.intent is not None and rr.confidence >= MODEL_THRESHOLD:
-        return done(_finish(result, rr.intent, "rules", rr.confidence, table, namespace, offline))
-    if rr.clarification and rr.confidence >= MODEL_THRESHOLD:
+    ruled: Translation | None = None
+    if rr.intent is not None:
+        ruled = finish(rr.intent, "rules", rr.confidence)
+        if ruled.argv is not None and rr.confidence >= MODEL_THRESHOLD:
+            return done(ruled)
+    elif rr.clarification and rr.confidence >= MODEL_THRESHOLD:
         result.clarification = rr.clarification
         result.confidence = rr.confidence
         return done(result)
 
+    # The model is consulted only where the parser has no grounded answer, and its answer
+    # passes the same gate, so it can add answers but never replace a grounded one.
     if use_model:
         try:
             if model is None:
@@ -167,14 +182,31 @@ def translate(
             result.notes.append(f"model unavailable: {exc.message}")
             intent = None
         if intent is not None:
-            return done(_finish(result, intent, "model", 0.6, table, namespace, offline))
-    if rr.intent is not None:
-        return done(_finish(result, rr.intent, "rules", rr.confidence, table, namespace, offline))
+            modeled = finish(intent, "model", 0.6)
+            if modeled.argv is not None:
+                return done(modeled)
+            result.notes += modeled.notes
+    if ruled is not None:
+        ruled.notes = result.notes + ruled.notes
+        return done(ruled)
     result.clarification = rr.clarification or (
         "I could not turn that into a kubectl command. Try naming the action and the resource, "
         'e.g. "list pods in staging" or "restart deployment web".'
     )
     return done(result)
+
+
+def _session_words(session: Session | None) -> list[str]:
+    """What earlier turns said and printed: a follow-up may take its names from there."""
+    if session is None:
+        return []
+    words: list[str] = []
+    for turn in session.turns:
+        words.append(turn.request)
+        words += turn.argv or []
+        if turn.output:
+            words.append(turn.output)
+    return words
 
 
 def _finish(
@@ -185,6 +217,8 @@ def _finish(
     table: ResourceTable,
     namespace: str | None,
     offline: bool,
+    known: list[str] | None = None,
+    repeated: str | None = None,
 ) -> Translation:
     if namespace and not intent.namespace and not intent.all_namespaces and _namespaced(intent, table):
         if not (offline and namespace == "default"):
@@ -194,6 +228,14 @@ def _finish(
     except ValidationIssue as issue:
         result.clarification = issue.question
         result.confidence = confidence
+        return result
+    question = grounding.check(
+        result.request, intent, table, known=known or (), default_namespace=namespace, repeated=repeated
+    )
+    if question is not None:
+        result.clarification = question
+        result.confidence = confidence
+        result.notes.append(f"not grounded ({source}): {intent.command_string()}")
         return result
     result.intent = intent
     result.argv = intent.to_argv()

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from ..intent import Intent
 from .resources import BUILTIN_TABLE, ResourceTable, ResourceType
+from .slots import NOT_A_PLACE, NsMatch, find_namespace
 from .text import clean, mask_quotes, repair
 
 Q = r"""(?:(?<!\w)'[^']*'(?!\w)|"[^"]*"|“[^”]*”|‘[^’]*’|<[^<>\s]+>)"""
@@ -208,6 +209,7 @@ STOP = {
     "via",
     "across",
     "within",
+    "under",
     "about",
     "after",
     "before",
@@ -288,6 +290,7 @@ class Req:
     low: str  # masked (quoted spans neutralised) and lower-cased: for keyword tests
     table: ResourceTable
     used: list[tuple[int, int]] = field(default_factory=list)
+    ns: NsMatch | None | bool = False  # False: not read yet
 
     def has(self, pattern: str) -> bool:
         return re.search(pattern, self.low) is not None
@@ -323,6 +326,12 @@ def parse(request: str, table: ResourceTable = BUILTIN_TABLE) -> RuleResult:
     )
     text = re.sub(r"^kubectl\s+", "", text, flags=re.I)
     req = Req(raw=request, text=text, low=mask_quotes(text).lower(), table=table)
+    ns = ns_match(req)
+    if ns is not None and ns.slash:
+        # "shop/api-1": blank the "shop/" so the name reads as a name (spans stay where they were)
+        blank = " " * (ns.end - ns.start)
+        text = text[: ns.start] + blank + text[ns.end :]
+        req.text, req.low = text, req.low[: ns.start] + blank + req.low[ns.end :]
     if not text.strip():
         return RuleResult(None, 0.0, 'What would you like to do? For example: "list pods in staging".')
     verb, handler, conf = _choose(req)
@@ -355,8 +364,11 @@ def resources(req: Req) -> list[RMatch]:
         rx = re.compile(rf"(?<![\w/=.-])({alt})(?:'s|s')?(?![\w/=-])", re.I)
         req.table._rx = rx  # type: ignore[attr-defined]
     out: list[RMatch] = []
+    ns = ns_match(req)
     for m in rx.finditer(req.low):
         word = m.group(1)
+        if ns is not None and m.start() < ns.cue_end and ns.cue_start < m.end():
+            continue  # the namespace phrase ("the jobs namespace", "ns x") is not a type acted on
         t = req.table.get(re.sub(r"\s+", " ", word))
         if t is None:
             continue
@@ -369,7 +381,8 @@ def resources(req: Req) -> list[RMatch]:
                 req.low[: m.start()],
             )
             and not re.search(
-                r"\b(create|delete|remove|describe|make|new)\s+(the\s+|a\s+)?$", req.low[: m.start()]
+                r"\b(create|delete|remove|describe|make|new|drop|destroy|label|annotate)\s+(the\s+|a\s+)?([a-z0-9][-a-z0-9]*\s+)?$",
+                req.low[: m.start()],
             )
         ):
             continue
@@ -397,38 +410,20 @@ def is_name(v: str | None) -> bool:
     return bool(v) and NAME_RE.match(v) is not None and v.lower() not in STOP and not v.isdigit()
 
 
-def namespace(req: Req) -> str | None:
-    for pat in (
-        rf"(?:^|\s)(?:-n|--namespace)(?:=|\s+)({V})",
-        rf"\b(?:in|from|within|of|on|for|into|to)\s+(?:the\s+)?(?:namespace|ns)(?:\s+(?:of|called|named))?[:\s]\s*({V})",
-        rf"\b(?:in|from|within|of|on|for|into|to)\s+(?:the\s+)?({V})\s+(?:namespace|ns)\b",
-        rf"\bnamespace[:=]\s*({V})",
-        rf"\bnamespace\s+({Q})",
-    ):
-        for m in re.finditer(pat, req.text, re.I):
-            v = clean(m.group(1))
-            if is_name(v) and v.lower() not in ("current", "given", "same"):
-                return v
-    m = re.search(rf"\b(?:in|from)\s+(?:the\s+)?({W})\s*[?.!]?\s*$", req.text, re.I)
-    if (
-        m
-        and is_name(m.group(1))
-        and not req.table.get(m.group(1))
-        and not _is_keyword(m.group(1))
-        and not re.search(
-            r"\b(container|file|directory|dir|folder|path|column|format|order|mode)\s+\S+\s*$", req.low
+def ns_match(req: Req) -> NsMatch | None:
+    """The namespace phrase (value and span), read once per request."""
+    if req.ns is False:
+        req.ns = find_namespace(
+            req.text,
+            lambda w: w not in NOT_RESOURCE_SHORT and req.table.get(w) is not None,
+            _is_keyword,
         )
-    ):
-        return m.group(1)
-    m = re.search(
-        r"\b(?:in|from|on|to|into)\s+(?:the\s+)?("
-        + "|".join(map(re.escape, ENV_NAMESPACES))
-        + r")\b(?!\s*[-=:/])",
-        req.low,
-    )
-    if m:
-        return m.group(1)
-    return None
+    return req.ns  # type: ignore[return-value]
+
+
+def namespace(req: Req) -> str | None:
+    m = ns_match(req)
+    return m.value if m else None
 
 
 def all_namespaces(req: Req) -> bool:
@@ -631,8 +626,11 @@ def number_after(req: Req, pattern: str) -> str | None:
 
 
 def common(req: Req, it: Intent, *, allns: bool = True, sel: bool = True, out: bool = True) -> Intent:
-    ns = namespace(req)
-    if ns and ns != "default":
+    nm = ns_match(req)
+    ns = nm.value if nm else None
+    if nm is not None and not nm.strong and (ns in it.names or ns in it.args):
+        ns = None  # "a shell in web-1": the weak cue named the object, not a place
+    if ns:
         it.namespace = ns
     if allns and not ns and all_namespaces(req):
         it.all_namespaces = True
@@ -867,6 +865,8 @@ def _target(req: Req, rms: list[RMatch]) -> tuple[str | None, str | None]:
     m = req.find(rf"\b(?:from|of|in|on|into|to|for)\s+({V})")
     for m in req.findall(rf"\b(?:from|of|in|on|into|to|for)\s+({V})"):
         v = clean(m.group(1))
+        if v.lower() in NOT_A_PLACE:
+            continue  # "in real time", "in the background"
         if is_name(v) and not req.table.get(v) and not _is_keyword(v) and not v.isdigit():
             return None, v
     return None, _name_like_token(req)

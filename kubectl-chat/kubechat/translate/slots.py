@@ -1,0 +1,233 @@
+"""Slot readers that depend only on the shape of the sentence, not on a list of known values.
+
+A namespace is recognised by its cue, whatever it is called: "-n X", "--namespace X",
+"namespace X", "ns X", "(ns: X)", "the X namespace", "X ns", "X/name", and the weaker
+"in X", "from X", "under X", "within X" at any position. Strong cues name the namespace
+outright; a weak one may instead be the object ("a shell in web-1"), and the verb decides.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+# Kubernetes namespace names are DNS labels: lower case, digits and dashes.
+NS_NAME = re.compile(r"^[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?$")
+_TOKEN = r"""['"]?([a-z0-9][-a-z0-9]*)['"]?"""
+# English words that follow "in"/"from"/"under" without being a place (beyond the parser's
+# own filler words, which the caller's `is_word` covers).
+NOT_A_PLACE = {
+    "addition",
+    "ascending",
+    "background",
+    "bash",
+    "brief",
+    "case",
+    "cron",
+    "days",
+    "descending",
+    "detail",
+    "directory",
+    "error",
+    "errors",
+    "files",
+    "folder",
+    "foreground",
+    "front",
+    "full",
+    "general",
+    "hours",
+    "k8s",
+    "kubectl",
+    "kubernetes",
+    "minutes",
+    "ns",
+    "order",
+    "parallel",
+    "particular",
+    "past",
+    "path",
+    "phase",
+    "place",
+    "prefix",
+    "progress",
+    "real",
+    "realtime",
+    "reverse",
+    "seconds",
+    "sh",
+    "shell",
+    "short",
+    "state",
+    "stdin",
+    "sync",
+    "table",
+    "terminal",
+    "their",
+    "time",
+    "total",
+    "trouble",
+    "two",
+}
+# Words after a weak cue's value that show it is something else ("in the sidecar container").
+_NOT_NS_AFTER = re.compile(
+    r"^\s*(?:container|containers|node|nodes|file|files|directory|dir|folder|path|column|columns|format|"
+    r"order|mode|state|status|phase|image|port|label|labels|field|key|value|cluster|context|output|format|"
+    r"version|api|group|style|form|way|fashion|manner|seconds?|minutes?|hours?|days?)\b",
+    re.I,
+)
+# What may follow a place named by a weak cue: the end of the phrase or a function word.
+_PHRASE_END = re.compile(
+    r"^(?:\s*$|\s*[,.;:!?)]|\s+(?:-|to|and|with|by|sorted|ordered|that|which|where|whose|please|now|down|up|"
+    r"as|on|for|using|showing|but|then|so|including|except|without|only|too|also|quickly|immediately|asap|"
+    r"right|if|labell?ed|having|matching|in|from|under|is|are|was|has|have|too|again|first|instead|"
+    r"namespace|ns|cluster-wide)\b)",
+    re.I,
+)
+_LEADS = {
+    "the",
+    "a",
+    "an",
+    "my",
+    "our",
+    "this",
+    "that",
+    "every",
+    "all",
+    "each",
+    "any",
+    "same",
+    "other",
+    "which",
+}
+
+
+@dataclass(frozen=True)
+class NsMatch:
+    value: str
+    start: int  # the value's span
+    end: int
+    strong: bool  # named as a namespace outright (not just "in X")
+    cue_start: int = 0  # the whole phrase, cue words included
+    cue_end: int = 0
+    slash: bool = False  # written as NAMESPACE/NAME
+
+
+def find_namespace(
+    text: str, is_type: Callable[[str], bool], is_word: Callable[[str], bool]
+) -> NsMatch | None:
+    """The namespace a request names, with the span of its value.
+
+    `is_type(word)`: the word is a resource type ("pods", "svc"); `is_word(word)`: the word is a
+    keyword or filler of the request language, not a name.
+    """
+    low = text.lower()
+
+    def ok(m: re.Match) -> bool:
+        # as typed: "CrashLoopBackOff" is a state, never a namespace (those are lower case)
+        typed = text[m.start(1) : m.end(1)]
+        return _valid(m.group(1)) and typed == typed.lower()
+
+    for m in re.finditer(
+        rf"(?:\b(?:in|from|within|under|of|for|to|into|inside|the)\s+)(?:the\s+)?{_TOKEN}\s+(?:namespace|ns)\b",
+        low,
+    ):
+        v = m.group(1)
+        if (
+            ok(m)
+            and v not in _LEADS
+            and not _words_only(v, is_word)
+            and not _is_object(low, m.start(1), True)
+        ):
+            return NsMatch(v, m.start(1), m.end(1), True, m.start(), m.end())
+    for pat in (
+        rf"(?:^|\s|\()(?:-n|--namespace)(?:=|\s+){_TOKEN}",
+        rf"[(\[]\s*(?:ns|namespace)\s*[:=]?\s*{_TOKEN}\s*[)\]]",
+        rf"\b(?:namespace|ns)\s*[:=]\s*{_TOKEN}",
+        rf"\b(?:namespace|ns)\s+(?:called\s+|named\s+|of\s+)?{_TOKEN}",
+    ):
+        for m in re.finditer(pat, low):
+            v = m.group(1)
+            if ok(m) and not _words_only(v, is_word) and not _is_object(low, m.start(1)):
+                return NsMatch(v, m.start(1), m.end(1), True, m.start(), m.end())
+    for m in re.finditer(rf"(?:^|[\s(]){_TOKEN}\s+(?:namespace|ns)\b", low):
+        v = m.group(1)
+        # a type word is the namespace's name only where no verb can act on it: "jobs namespace: …"
+        typed_ok = not is_type(v) or m.start(1) == 0
+        if ok(m) and v not in _LEADS and typed_ok and not _words_only(v, is_word):
+            if _is_object(low, m.start(1), True):
+                continue
+            return NsMatch(v, m.start(1), m.end(1), True, m.start(), m.end())
+    m = re.search(r"(?<![\w./:@-])([a-z0-9][-a-z0-9]*)/([a-z0-9][-a-z0-9.]*)(?![\w/:@-])", low)
+    if (
+        m
+        and _valid(m.group(1))
+        and (not is_type(m.group(1)) or _type_before(low[: m.start()], is_type))
+        and not re.search(r"\bimages?\b|\bfiles?\b|/", low[: m.start()] + low[m.end() :])
+    ):
+        return NsMatch(m.group(1), m.start(1), m.end(1) + 1, True, m.start(1), m.end(1) + 1, slash=True)
+    weak: NsMatch | None = None
+    for m in re.finditer(rf"\b(?:in|from|under|within|inside)\s+(?:the\s+)?{_TOKEN}(?=[\s,.;:!?)]|$)", low):
+        v = m.group(1)
+        after = low[m.end() :]
+        if (
+            not ok(m)
+            or v in NOT_A_PLACE
+            or _NOT_NS_AFTER.match(after)
+            or re.fullmatch(r"v\d+\w*|\d+[a-z]{0,3}", v)
+        ):
+            continue
+        if is_type(v):
+            # "pods in services", "web in jobs": a type word is a place only when the request
+            # names what it acts on elsewhere (another type, or an object right before the cue)
+            rest = low[: m.start()] + " " + after
+            prev = re.findall(r"[a-z0-9][-a-z0-9]*", low[: m.start()])
+            if not _type_before(rest, is_type) and not (
+                prev and not is_word(prev[-1]) and not is_type(prev[-1])
+            ):
+                continue
+        elif _words_only(v, is_word):
+            continue
+        if re.search(
+            r"\b(?:image|container|env|variable|port|file|command|value|key|line|field)s?\s*$",
+            low[: m.start()],
+        ):
+            continue  # "the image in web": a part of an object, not a place
+        if not _PHRASE_END.match(after):
+            continue  # "from literal values", "in ps output": X starts a longer noun phrase
+        weak = NsMatch(v, m.start(1), m.end(1), False, m.start(), m.end())
+    return weak
+
+
+def _valid(v: str) -> bool:
+    """A DNS label that is not just a number."""
+    return bool(NS_NAME.match(v)) and not v.isdigit()
+
+
+def _words_only(v: str, is_word: Callable[[str], bool]) -> bool:
+    return v != "default" and is_word(v)
+
+
+_ACT_ON = (
+    r"\b(create|make|add|delete|remove|describe|drop|destroy|get|show|edit|label|annotate|inspect|new)\s+"
+)
+
+
+def _is_object(low: str, start: int, word_after: bool = False) -> bool:
+    """'create namespace x', 'delete the x namespace': the namespace is the object itself."""
+    before = low[:start]
+    if word_after:
+        return bool(re.search(_ACT_ON + r"(?:a\s+|an\s+|the\s+|new\s+)*$", before))
+    return bool(
+        re.search(
+            _ACT_ON + r"(?:a\s+|an\s+|the\s+|new\s+)*(?:namespace|ns)\s+(?:called\s+|named\s+)?$", before
+        )
+    )
+
+
+def _type_before(before: str, is_type: Callable[[str], bool]) -> bool:
+    return any(is_type(w) for w in re.findall(r"[a-z]+", before))
+
+
+__all__ = ["NsMatch", "NS_NAME", "find_namespace"]
