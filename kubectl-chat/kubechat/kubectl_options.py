@@ -2,21 +2,23 @@
 command executes with the user's own credentials, context and namespace."""
 
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
-
-from pydantic import BaseModel, Field
 
 from . import paths
 from .errors import MissingBinaryError
 
 
-class KubectlOptions(BaseModel):
+# A plain dataclass, not a pydantic model: every run builds one, and importing pydantic for it
+# alone would cost each `kubectl chat` start a noticeable share of its budget.
+@dataclass
+class KubectlOptions:
     kubeconfig: str | None = None  # a path, or a KUBECONFIG-style path list
     context: str | None = None
     namespace: str | None = None
     all_namespaces: bool = False
     as_user: str | None = None
-    as_groups: list[str] = Field(default_factory=list)
+    as_groups: list[str] = field(default_factory=list)
     request_timeout: str | None = None
 
     def global_args(self) -> list[str]:
@@ -37,6 +39,9 @@ class KubectlOptions(BaseModel):
     def env(self) -> dict[str, str]:
         """Environment for the kubectl child: the user's, with KUBECONFIG when given as a list."""
         env = dict(os.environ)
+        # A kuberc (kubectl ≥ 1.33) can add default flags and aliases the safety checks never see;
+        # the command that runs must be exactly the one that was assessed.
+        env["KUBERC"] = "off"
         if self.kubeconfig and os.pathsep in self.kubeconfig:
             env["KUBECONFIG"] = self.kubeconfig
         return env
