@@ -952,7 +952,7 @@ def h_logs(req: Req) -> Intent:
     m = req.find(r"concurrent[\w\s]*?(?:to|of)\s+(\d+)")
     if m:
         it.set_flag("max-log-requests", m.group(1))
-    if req.has(r"errors occur|ignor\w* errors"):
+    if req.has(r"ignor\w* errors"):
         it.set_flag("ignore-errors", "true")
     common(req, it, sel=False, out=False)
     if it.all_namespaces:
@@ -967,6 +967,7 @@ def _command_words(req: Req) -> list[str] | None:
         or req.find(rf"(?:run|running|execute|exec)\s+({Q})")
         or req.find(r"(?:^|\s)--\s+(.+)$")
         or req.find(r"\b(?:and|then)\s+(?:run|execute)\s+(.+)$")
+        or req.find(r"\bthe\s+([\w./-]+)\s+command\b")
     )
     if m:
         import shlex
@@ -1032,11 +1033,7 @@ def h_port_forward(req: Req) -> Intent:
             kind = {"services": "svc", "deployments": "deploy"}.get(rm.type.plural, rm.type.singular)
             if m:
                 name = m.group(1)
-                if rm.type.plural == "services" and not name.startswith("my-service-"):
-                    pass
             break
-    if kind == "svc" and m:
-        name = re.sub(r"-port$", "", m.group(1))
     owner = req.find(
         rf"\bpod\s+(?:created|managed|owned|run)\s+by\s+(?:the\s+|a\s+)?(?:(deployment|statefulset|replica ?set)\s+)?({V})"
     )
@@ -1771,9 +1768,6 @@ def h_run(req: Req) -> Intent:
     if not name:
         name = pod_word if pod_word and is_name(pod_word) and pod_word != img else _image_of(img)
     full = next((i for i in imgs if "/" in i), None)
-    if pod_word and pod_word == img and "/" not in img:
-        # "a hazelcast pod": the image is the project's own on Docker Hub
-        img = f"{img}/{img}" if img in ("hazelcast",) else img
     img = full or img
     it = Intent(verb="run", names=[name])
     it.set_flag("image", img)
@@ -2066,17 +2060,7 @@ def h_config(req: Req) -> Intent:
         return it
     if re.search(r"\bclusters\b", low):
         return Intent(verb="config get-clusters")
-    m = re.search(r"\bpassword for the\s+(\S+)\s+user", req.text, re.I)
-    if m:
-        return Intent(
-            verb="config view",
-            output=f'jsonpath={{.users[?(@.name == "{clean(m.group(1))}")].user.password}}',
-        )
-    if re.search(r"first user", low):
-        return Intent(verb="config view", output="jsonpath={.users[].name}")
     if re.search(r"\busers\b", low):
-        if re.search(r"\blist of users|user names|names of (the )?users", low):
-            return Intent(verb="config view", output="jsonpath={.users[*].name}")
         return Intent(verb="config get-users")
     it = Intent(verb="config view")
     if re.search(r"\braw\b|certificate data|secrets", low):
@@ -2149,8 +2133,6 @@ def h_proxy(req: Req) -> Intent:
     if m:
         v = clean(m.group(1))
         it.set_flag("api-prefix", v if v.startswith("/") else "/" + v)
-    elif req.has(r"all of the kubernetes api and nothing else"):
-        it.set_flag("api-prefix", "/")
     return it
 
 
@@ -2159,7 +2141,7 @@ def h_edit(req: Req) -> Intent:
     if not rms:
         raise Clarify('What should I edit? e.g. "edit deployment web".')
     it = Intent(verb="edit", resource=rms[0].type.plural, names=names_for(req, rms))
-    if req.has(r"save the modified config|save-config"):
+    if req.has(r"\bsave-config\b|\bsave\b.*\bconfig"):
         it.set_flag("save-config")
     m = req.find(r"['\"]?(status|scale)['\"]?\s+subresource")
     if m:
@@ -2216,9 +2198,9 @@ def _choose(req: Req):
         ),
         (
             "config",
-            r"\bkubeconfig\b|current[- ]context|\bcontexts?\b|\bkubectl knows\b|(cert|tls)\w* check|"
+            r"\bkubeconfig\b|current[- ]context|\bcontexts?\b|(cert|tls)\w* check|"
             r"\b(set|change|switch)\b (the |my )?(default |current )?namespace\b|"
-            r"delete the \S+ (cluster|user)\b|password for the|first user|list of users",
+            r"delete the \S+ (cluster|user)\b",
             h_config,
         ),
         (
@@ -2241,7 +2223,7 @@ def _choose(req: Req):
             h_cluster_info,
         ),
         ("kuberc", r"\bkuberc\b", h_simple("kuberc view")),
-        ("options", r"flags inherited|global (flags|options)|inherited by all", h_simple("options")),
+        ("options", r"global (flags|options)|\binherit", h_simple("options")),
         ("plugin", r"\bplugins?\b", h_simple("plugin list")),
         ("proxy", r"\bproxy\b", h_proxy),
         ("certificate", r"\b(approve|deny|reject)\b.*\b(csr|certificate signing)|\bcsr-", h_certificate),
@@ -2272,12 +2254,14 @@ def _choose(req: Req):
             "exec",
             r"\bexec\b|\bexecute\b|\bshell (in|into|on|to)\b|\bopen a shell|\bget a shell|\bssh into|"
             r"\bopen (a )?(bash|sh)\b|\b(bash|sh) (in|into|on)\b|"
-            r"running (the )?'q+' command|\brun (the )?'q+' (command )?(in|on|inside)",
+            r"\b(running|run) (the )?'q+' (command )?(in|on|inside)|\bcommand\b.*\b(in|on|inside) (the )?pod\b|"
+            r"\boutput (of|from) (running )?(the )?\S+ command\b",
             h_exec,
         ),
         (
             "attach",
-            r"\battach\b|raw terminal|sends stdin|get output from (running )?pod|output from (the first pod|\S+ from pod)",
+            r"\battach\b|\bstdin\b|\b(connect|hook) (up )?to\b.*\b(terminal|console|output)\b|"
+            r"\boutput (of|from) (the )?(running )?(pod|container)\b",
             h_attach,
         ),
         ("set serviceaccount", r"service ?account to\b", h_set_sa),
