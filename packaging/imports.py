@@ -1,6 +1,7 @@
 """Every module the kubechat package imports by absolute name (stdlib and third party), one per
 line, sorted. The frozen runtime is built from this list rather than from the package itself,
-so editing kubechat re-packs the archive in seconds; only a new import rebuilds the runtime."""
+so editing kubechat re-packs the archive in seconds; only a new import rebuilds the runtime.
+Modules of the `collector` extra are left out: the plugin does not ship the server side."""
 
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ import sys
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "kubectl-chat" / "kubechat"
+# The collector server and PDF report (the `collector` extra) are not part of the plugin.
+sys.path.insert(0, str(PACKAGE.parent))
+from kubechat.lean_imports import COLLECTOR_EXTRA_MODULES  # noqa: E402
 
 
 def imported_modules(package: Path = PACKAGE) -> list[str]:
@@ -35,7 +39,7 @@ def imported_modules(package: Path = PACKAGE) -> list[str]:
             ):
                 names.add(node.args[0].value)
     ours = [n for n in names if n != "kubechat" and not n.startswith("kubechat.")]
-    return sorted(n for n in ours if _is_module(n))
+    return sorted(n for n in ours if n.split(".")[0] not in COLLECTOR_EXTRA_MODULES and _is_module(n))
 
 
 def _is_module(name: str) -> bool:

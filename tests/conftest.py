@@ -25,16 +25,11 @@ def isolated_home(tmp_path, monkeypatch):
     if "KUBECHAT_CACHE" not in os.environ:
         monkeypatch.setenv("KUBECHAT_CACHE", str(Path.home() / ".cache" / "kubectl-chat"))
     monkeypatch.delenv("KUBECHAT_OPA_URL", raising=False)
-    # CLI runs from tests stay in-process unless a test opts in (the agent and terminal tests),
-    # so no test leaves an idle agent behind under a home it does not clean up.
-    monkeypatch.setenv("KUBECHAT_AGENT", "off")
     yield home
     # A test (or a CLI it ran) may have started the OPA sidecar under this home: stop it.
-    from kubechat import agent
     from kubechat.safety import sidecar
 
     sidecar.stop()
-    agent.stop()
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""Imports that would otherwise cost every `kubectl chat` run a few hundred milliseconds.
+"""Imports that would otherwise cost every `kubectl chat` run a few hundred milliseconds, and the
+check that an optional part's dependencies are installed.
 
 - opa-python-client's package __init__ also imports its asyncio client, which pulls in aiohttp
   (~350 ms); we only use the synchronous client, so load `opa_client.opa` on its own.
@@ -12,6 +13,22 @@ import importlib
 import importlib.util
 import sys
 import types
+
+# Top-level modules of the `collector` extra (pyproject.toml): the collector server and the PDF
+# report. The plugin never imports them, and the krew archive leaves them out.
+COLLECTOR_EXTRA_MODULES = ("fastapi", "uvicorn", "psycopg", "prometheus_client", "reportlab")
+
+
+def require_collector_extra(*modules: str) -> None:
+    """One clear error, instead of an ImportError traceback, when the extra is not installed."""
+    missing = [m for m in modules or COLLECTOR_EXTRA_MODULES if importlib.util.find_spec(m) is None]
+    if missing:
+        from .errors import UsageError
+
+        raise UsageError(
+            f"this needs {', '.join(missing)}, which the plugin does not ship: "
+            "install kubectl-chat[collector] (pip install 'kubectl-chat[collector]')"
+        )
 
 
 def opa_client_class():

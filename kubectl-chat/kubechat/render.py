@@ -8,9 +8,9 @@ import shlex
 import sys
 
 from rich.console import Console
-from rich.panel import Panel
-from rich.syntax import Syntax
-from rich.text import Text
+
+# Panel, Syntax (which loads pygments) and Text are imported where the colour preview and
+# highlighted output need them: plain runs and scripts never pay for them.
 
 RISK_STYLE = {"read": "green", "write": "yellow", "destructive": "red"}
 RISK_LABEL = {"read": "read (safe)", "write": "write (changes the cluster)", "destructive": "DESTRUCTIVE"}
@@ -73,6 +73,10 @@ def preview(
             console.print("server dry-run:", markup=False)
             console.print(dry_run_output.rstrip(), markup=False, highlight=False)
         return
+    from rich.panel import Panel
+    from rich.syntax import Syntax
+    from rich.text import Text
+
     style = RISK_STYLE.get(risk, "red")
     body = Text()
     body.append_text(Syntax(cmd, "bash", theme="ansi_dark", background_color="default").highlight(cmd))
@@ -101,6 +105,8 @@ def output(console: Console, text: str, fmt: str | None, plain: bool) -> None:
     if plain or console.no_color or fmt not in ("yaml", "json"):
         console.out(text.rstrip("\n"), highlight=False)
         return
+    from rich.syntax import Syntax
+
     if fmt == "json":
         try:
             text = json.dumps(json.loads(text), indent=2)

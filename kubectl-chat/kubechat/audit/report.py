@@ -126,6 +126,9 @@ def render_html(data: ReportData) -> str:
 
 
 def write_pdf(data: ReportData, path: str) -> None:
+    from ..lean_imports import require_collector_extra
+
+    require_collector_extra("reportlab")
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import getSampleStyleSheet

@@ -96,6 +96,10 @@ def serve_cmd(
 ):
     import os
 
+    from ..lean_imports import require_collector_extra
+
+    postgres = ("psycopg",) if store_url.startswith("postgres") else ()
+    require_collector_extra("fastapi", "uvicorn", "prometheus_client", *postgres)
     from ..collector.api import create_app
     from ..collector.crypto import BodyCipher, CheckpointSigner
     from ..collector.identity import SA_DIR, SelfSubjectReviewResolver, TokenReviewResolver

@@ -10,20 +10,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-import urllib3
 import yaml
-from kubernetes import client as k8s
-from kubernetes import config as k8s_config
-from kubernetes.config.config_exception import ConfigException
 from pydantic import BaseModel, Field
 
-from ..errors import ClusterUnreachableError, KubechatError
+from ..errors import KubechatError
+from ..kubectl_api import Call, call, call_all, check_kubeconfig
 from ..kubectl_options import KubectlOptions
 from .command import ParseError, parse
 from .resources import ResourceInfo
 from .resources import info as builtin_info
 
-REQUEST_TIMEOUT = (3, 10)  # connect, read seconds
+SSR_PATH = "/apis/authentication.k8s.io/v1/selfsubjectreviews"
+SSAR_PATH = "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews"
 
 
 class Identity(BaseModel):
@@ -70,112 +68,28 @@ class RbacResult:
         return "; ".join(f"you need {m.describe()}" for m in self.missing)
 
 
-# --- the Kubernetes client for the user's kubeconfig --------------------------------------------
-
-
-def api_client(options: KubectlOptions | None = None) -> k8s.ApiClient:
-    """A client with the user's kubeconfig, context and impersonation (--as / --as-group)."""
-    options = options or KubectlOptions()
-    cfg = k8s.Configuration()
-    try:
-        k8s_config.load_kube_config(
-            config_file=":".join(options.kubeconfig_paths()),
-            context=options.context,
-            client_configuration=cfg,
-            persist_config=False,
-        )
-    except (ConfigException, OSError, TypeError, ValueError) as exc:
-        raise KubechatError(
-            f"cannot load the kubeconfig: {exc}", hint="check --kubeconfig/--context or $KUBECONFIG"
-        ) from exc
-    cfg.retries = 0  # one attempt: an unreachable server must fail fast, not after minutes
-    api = k8s.ApiClient(cfg)
-    if options.as_user:
-        api.set_default_header("Impersonate-User", options.as_user)
-    if options.as_groups:
-        _impersonate_groups(api, options.as_groups)
-    return api
-
-
-def _impersonate_groups(api: k8s.ApiClient, groups: list[str]) -> None:
-    """Impersonate-Group must be sent once per group; a plain header dict can hold only one."""
-    rest = api.rest_client
-    original = rest.request
-
-    def request(method, url, headers=None, **kwargs):
-        merged = urllib3.HTTPHeaderDict(headers or {})
-        for g in groups:
-            merged.add("Impersonate-Group", g)
-        return original(method, url, headers=merged, **kwargs)
-
-    rest.request = request
-
-
 def context_info(options: KubectlOptions | None = None) -> ContextInfo:
     """The context in effect, its cluster and default namespace (from the kubeconfig only)."""
+    from ..kubeconfig_info import resolve
+
     options = options or KubectlOptions()
-    try:
-        contexts, active = k8s_config.list_kube_config_contexts(
-            config_file=":".join(options.kubeconfig_paths())
-        )
-    except (ConfigException, OSError, TypeError, ValueError) as exc:
-        raise KubechatError(
-            f"cannot load the kubeconfig: {exc}", hint="check --kubeconfig/--context or $KUBECONFIG"
-        ) from exc
-    chosen = active
-    if options.context:
-        chosen = next((c for c in contexts if c.get("name") == options.context), None)
-        if chosen is None:
-            raise KubechatError(f"context `{options.context}` is not in the kubeconfig")
-    ctx = (chosen or {}).get("context") or {}
-    return ContextInfo(
-        context=(chosen or {}).get("name", ""),
-        cluster=ctx.get("cluster", ""),
-        namespace=options.namespace or ctx.get("namespace") or "default",
-    )
-
-
-def _call(fn, what: str, server: str):
-    """Turn transport and API failures into our errors, never a traceback."""
-    try:
-        return fn()
-    except urllib3.exceptions.HTTPError as exc:  # connection refused, DNS, TLS, timeouts
-        raise ClusterUnreachableError(
-            f"the API server at {server} did not answer ({what}): {_short(exc)}",
-            hint="check the cluster is up and that --context/--kubeconfig point at it "
-            "(for a local cluster: `kubectl chat sandbox up`)",
-        ) from exc
-    except k8s.ApiException as exc:
-        if exc.status == 401:
-            raise KubechatError(
-                f"the API server rejected your credentials ({what})",
-                hint="log in again or refresh the token in your kubeconfig",
-            ) from exc
-        raise KubechatError(f"{what} failed: HTTP {exc.status} {exc.reason}") from exc
-
-
-def _short(exc: Exception) -> str:
-    reason = getattr(exc, "reason", None)
-    return str(reason or exc).splitlines()[0][:200]
+    check_kubeconfig(options)
+    target = resolve(options)
+    if options.context and target.cluster is None:
+        raise KubechatError(f"context `{options.context}` is not in the kubeconfig")
+    return ContextInfo(context=target.context or "", cluster=target.cluster or "", namespace=target.namespace)
 
 
 def whoami(options: KubectlOptions | None = None) -> Identity:
     """The user and groups the API server sees (SelfSubjectReview, authentication.k8s.io/v1)."""
-    api = api_client(options)
-    try:
-        review = _call(
-            lambda: k8s.AuthenticationV1Api(api).create_self_subject_review(
-                k8s.V1SelfSubjectReview(), _request_timeout=REQUEST_TIMEOUT
-            ),
-            "who am I",
-            api.configuration.host,
-        )
-    finally:
-        api.close()
-    user = review.status.user_info if review and review.status else None
-    if not user or not user.username:
+    review = call(
+        options or KubectlOptions(),
+        Call(SSR_PATH, "who am I", {"apiVersion": "authentication.k8s.io/v1", "kind": "SelfSubjectReview"}),
+    )
+    user = (review.get("status") or {}).get("userInfo") or {}
+    if not user.get("username"):
         raise KubechatError("the API server did not say who you are (empty SelfSubjectReview)")
-    return Identity(user=user.username, groups=list(user.groups or []))
+    return Identity(user=user["username"], groups=list(user.get("groups") or []))
 
 
 # --- what a kubectl command needs ------------------------------------------------------------------
@@ -305,8 +219,8 @@ def _dedupe(checks: list[AccessCheck]) -> list[AccessCheck]:
     return list(seen)
 
 
-def _discovery_lookup(api: k8s.ApiClient):
-    """Resolve resources that are not built in (CRDs) through the API server's discovery."""
+def _discovery_lookup(options: KubectlOptions):
+    """Resolve resources that are not built in (CRDs) through the cluster's discovery (cached)."""
     cache: dict[str, ResourceInfo | None] = {}
 
     def lookup(word: str) -> ResourceInfo | None:
@@ -314,27 +228,21 @@ def _discovery_lookup(api: k8s.ApiClient):
         if found is not None:
             return found
         if word not in cache:
-            cache[word] = _discover(api, word)
+            cache[word] = _discover(options, word)
         return cache[word]
 
     return lookup
 
 
-def _discover(api: k8s.ApiClient, word: str) -> ResourceInfo | None:
-    from kubernetes.dynamic import DynamicClient
-    from kubernetes.dynamic.exceptions import DynamicApiError
+def _discover(options: KubectlOptions, word: str) -> ResourceInfo | None:
+    import os
 
-    base = word.lower().split(".", 1)[0]
-    try:
-        dyn = DynamicClient(api)
-        for key in ({"name": base}, {"singular_name": base}, {"short_names": [base]}):
-            hits = [r for r in dyn.resources.search(**key) if "/" not in r.name]
-            if hits:
-                r = hits[0]
-                return ResourceInfo(r.name, r.group or "", bool(r.namespaced))
-    except (urllib3.exceptions.HTTPError, k8s.ApiException, DynamicApiError):
-        return None
-    return None
+    from ..translate.discovery import resource_table
+
+    # A KUBECONFIG-style list travels in the environment, as for the command itself.
+    single = options.kubeconfig if options.kubeconfig and os.pathsep not in options.kubeconfig else None
+    found = resource_table(kubeconfig=single, context=options.context).get(word.lower().split(".", 1)[0])
+    return ResourceInfo(found.plural, found.group, found.namespaced) if found else None
 
 
 # --- the check ---------------------------------------------------------------------------------------
@@ -346,55 +254,51 @@ def check(
     default_namespace: str | None = None,
     identity: Identity | None = None,
 ) -> RbacResult:
-    """SelfSubjectAccessReview for every permission the command needs."""
+    """SelfSubjectAccessReview for every permission the command needs (all asked at once)."""
     options = options or KubectlOptions()
     if default_namespace is None:
         default_namespace = context_info(options).namespace
-    api = api_client(options)
-    try:
-        needed = required_access(argv, default_namespace, lookup=_discovery_lookup(api))
-        result = RbacResult(allowed=True)
-        if not needed:
-            result.notes.append("no RBAC pre-check for this command (the API server still enforces RBAC)")
-        authz = k8s.AuthorizationV1Api(api)
-        for chk in needed:
-            if chk.group == "*":
-                result.notes.append(f"`{chk.resource}` is not known to the cluster; not pre-checked")
-                continue
-            allowed, reason = _review(authz, chk, api.configuration.host)
-            result.checks.append((chk, allowed, reason))
-            if not allowed:
-                result.missing.append(chk)
-        result.allowed = not result.missing
-        if result.missing:
-            if identity is None:
-                try:
-                    identity = whoami(options)
-                except KubechatError:
-                    identity = Identity(user="<your-user>")
-            result.request_yaml = role_request_yaml(result.missing, identity)
-        return result
-    finally:
-        api.close()
+    needed = required_access(argv, default_namespace, lookup=_discovery_lookup(options))
+    result = RbacResult(allowed=True)
+    if not needed:
+        result.notes.append("no RBAC pre-check for this command (the API server still enforces RBAC)")
+    for chk in needed:
+        if chk.group == "*":
+            result.notes.append(f"`{chk.resource}` is not known to the cluster; not pre-checked")
+    asked = [chk for chk in needed if chk.group != "*"]
+    answers = call_all(options, [Call(SSAR_PATH, "access review", _review_body(chk)) for chk in asked])
+    for chk, answer in zip(asked, answers, strict=True):
+        status = answer.get("status") or {}
+        allowed = bool(status.get("allowed")) and not status.get("denied")
+        result.checks.append((chk, allowed, status.get("reason") or ""))
+        if not allowed:
+            result.missing.append(chk)
+    result.allowed = not result.missing
+    if result.missing:
+        if identity is None:
+            try:
+                identity = whoami(options)
+            except KubechatError:
+                identity = Identity(user="<your-user>")
+        result.request_yaml = role_request_yaml(result.missing, identity)
+    return result
 
 
-def _review(authz: k8s.AuthorizationV1Api, chk: AccessCheck, server: str) -> tuple[bool, str]:
-    attrs = k8s.V1ResourceAttributes(
-        verb=chk.verb,
-        group=chk.group,
-        resource=chk.resource,
-        subresource=chk.subresource or None,
-        namespace=chk.namespace or None,
-        name=chk.name or None,
+def _review_body(chk: AccessCheck) -> dict:
+    attrs = {"verb": chk.verb, "group": chk.group, "resource": chk.resource}
+    # Empty fields are left out, as the API server expects for "any".
+    attrs.update(
+        {
+            k: v
+            for k, v in (("subresource", chk.subresource), ("namespace", chk.namespace), ("name", chk.name))
+            if v
+        }
     )
-    body = k8s.V1SelfSubjectAccessReview(spec=k8s.V1SelfSubjectAccessReviewSpec(resource_attributes=attrs))
-    resp = _call(
-        lambda: authz.create_self_subject_access_review(body, _request_timeout=REQUEST_TIMEOUT),
-        "access review",
-        server,
-    )
-    status = resp.status
-    return bool(status and status.allowed and not status.denied), (status.reason or "") if status else ""
+    return {
+        "apiVersion": "authorization.k8s.io/v1",
+        "kind": "SelfSubjectAccessReview",
+        "spec": {"resourceAttributes": attrs},
+    }
 
 
 # --- what to ask an admin for ----------------------------------------------------------------------

@@ -5,8 +5,7 @@ destructive (`scale_down_fraction` in the policy's data.json, so admins set it w
 from __future__ import annotations
 
 import json
-
-from kubernetes import client as k8s
+import re
 
 from ..errors import KubechatError
 from ..kubectl_options import KubectlOptions
@@ -14,11 +13,10 @@ from .command import ParseError, parse
 from .risk import DEFAULT_SCALE_DOWN_FRACTION
 from .sidecar import policies_dir
 
-_READERS = {
-    "deployments": "read_namespaced_deployment_scale",
-    "statefulsets": "read_namespaced_stateful_set_scale",
-    "replicasets": "read_namespaced_replica_set_scale",
-}
+# The scale subresource's API group per resource.
+_SCALABLE = {"deployments": "apps", "statefulsets": "apps", "replicasets": "apps"}
+# Names go into an API path: only DNS names (no `/`, `?`, `..`) may.
+_DNS_NAME = re.compile(r"[a-z0-9]([-a-z0-9.]*[a-z0-9])?")
 
 
 def scale_down_fraction() -> float:
@@ -36,25 +34,22 @@ def current_replicas(
 ) -> int | None:
     """The replica count a `scale` command starts from, read from the scale subresource; None when
     argv is not a scale of one deployment/statefulset/replicaset or the cluster cannot say."""
-    from .rbac import _call, api_client  # the same client, errors and timeouts as the RBAC check
+    from ..kubectl_api import Call, call
 
     try:
         cmd = parse([str(a) for a in argv])
     except ParseError:
         return None
     resource, names = cmd.targets()
-    if cmd.verb != "scale" or resource not in _READERS or len(names) != 1:
+    if cmd.verb != "scale" or resource not in _SCALABLE or len(names) != 1:
         return None
-    api = api_client(options)
+    ns = cmd.namespace or default_namespace
+    if not (_DNS_NAME.fullmatch(ns) and _DNS_NAME.fullmatch(names[0])):
+        return None
+    path = f"/apis/{_SCALABLE[resource]}/v1/namespaces/{ns}/{resource}/{names[0]}/scale"
     try:
-        reader = getattr(k8s.AppsV1Api(api), _READERS[resource])
-        scale = _call(
-            lambda: reader(names[0], cmd.namespace or default_namespace, _request_timeout=(3, 10)),
-            "read the current replica count",
-            api.configuration.host,
-        )
+        scale = call(options or KubectlOptions(), Call(path, "read the current replica count"))
     except KubechatError:
         return None
-    finally:
-        api.close()
-    return scale.spec.replicas if scale and scale.spec and scale.spec.replicas is not None else None
+    replicas = (scale.get("spec") or {}).get("replicas")
+    return replicas if isinstance(replicas, int) else None
