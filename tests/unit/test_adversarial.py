@@ -142,3 +142,39 @@ def test_any_argv_is_handled_without_exceptions(argv):
     assert inp.risk is risk and inp.violations == problems
     if risk is Risk.READ:  # only commands kubectl runs as reads
         assert parse(argv).verb in READ_VERBS | {"config", "auth", "rollout", "plugin", "apply"}
+
+
+# Secrets on the command line (corpus `secrets`): hidden in the signed record, the collector's
+# search column and the session history, however the command line is arranged.
+
+SECRET_CASES = [(c["argv"], c["secret"]) for c in CORPUS["secrets"]]
+SECRET_IDS = [repr(" ".join(a))[:60] for a, _ in SECRET_CASES]
+
+
+@pytest.mark.parametrize("argv,secret", SECRET_CASES, ids=SECRET_IDS)
+def test_secrets_never_reach_the_record_search_or_session(argv, secret, tmp_path):
+    from kubechat.audit import AuditTrail, RecordInput, UserInfo
+    from kubechat.audit.redact import search_text
+    from kubechat.translate import Translation
+    from kubechat.translate.context import Session
+
+    typed = "kubectl " + " ".join(argv)
+    trail = AuditTrail(spool_path=tmp_path / "spool.db")
+    trail.record(RecordInput(user=UserInfo(username="alice"), request=typed, argv=argv))
+    assert secret.encode() not in b"".join(trail.spool.raw_records())
+    assert secret.lower() not in search_text(typed, argv, [])
+    session = Session.open("adversarial")
+    session.record(Translation(request=typed, argv=argv))
+    session.attach_output(f"NAME  VALUE\nx     {secret}\n")  # as if the command echoed it
+    rows = list(Session._db().query("select request, argv, output from turns"))
+    assert rows and secret not in repr(rows)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(WORDS, max_size=12))
+def test_redaction_keeps_the_command_line_shape(argv):
+    from kubechat.audit.redact import MASK, redact_argv
+
+    out, _found = redact_argv(argv)
+    assert len(out) == len(argv)
+    assert all(a == b or MASK in b for a, b in zip(argv, out, strict=True))

@@ -3,7 +3,7 @@
 import pytest
 
 from kubechat.audit import AuditTrail, RecordInput, UserInfo
-from kubechat.audit.redact import MASK, output_is_secret, redact_argv, redact_text
+from kubechat.audit.redact import MASK, output_is_secret, redact_argv, redact_text, search_text
 
 
 @pytest.mark.parametrize(
@@ -90,3 +90,79 @@ def test_secret_outputs_recognised():
     assert output_is_secret(["kubectl", "create", "token", "builder"])
     assert output_is_secret(["kubectl", "config", "view", "--raw"])
     assert not output_is_secret(["kubectl", "get", "pods"])
+
+
+# -- values the parser finds: env vars, client passwords after `--`, URLs, flags before the subcommand
+
+
+@pytest.mark.parametrize(
+    "argv, secret",
+    [
+        (["set", "env", "deploy/web", "DB_PASSWORD=hunter22", "LOG=debug"], "hunter22"),
+        (["set", "env", "deploy/web", "--env=API_TOKEN=tok123"], "tok123"),
+        (["run", "x", "--image=busybox", "--env", "AWS_SECRET_ACCESS_KEY=abcd1234"], "abcd1234"),
+        (["exec", "db-0", "--", "mysql", "-uroot", "-phunter22", "app"], "hunter22"),
+        (["exec", "db-0", "-it", "--", "mysql", "--password=hunter22"], "hunter22"),
+        (["exec", "db-0", "--", "mysql", "--password", "hunter22"], "hunter22"),
+        (["exec", "db-0", "--", "sh", "-c", "mysql -uroot -phunter22 app"], "hunter22"),
+        (["exec", "r", "--", "redis-cli", "-a", "redpass1", "ping"], "redpass1"),
+        (["exec", "c", "--", "curl", "-u", "bob:curlpw1", "https://x"], "curlpw1"),
+        (["exec", "c", "--", "curl", "--user=bob:curlpw1", "https://x"], "curlpw1"),
+        (["create", "configmap", "c", "--from-literal=url=postgres://user:pgpw123@db:5432/app"], "pgpw123"),
+        (["create", "-n", "prod", "secret", "generic", "db", "--from-literal=user=admin1"], "admin1"),
+        (["create", "-n", "prod", "secret", "generic", "db", "--from-literal", "user=admin1"], "admin1"),
+        (["apply", "-f", "https://ghp_tokentoken@raw.github.com/x.yaml"], "ghp_tokentoken"),
+    ],
+)
+def test_parser_found_secrets_redacted(argv, secret):
+    out, found = redact_argv(argv)
+    assert secret not in " ".join(out) and MASK in " ".join(out)
+    assert len(out) == len(argv)  # the command line keeps its shape
+    assert secret not in redact_text(f"please run {' '.join(argv)}", found)
+
+
+def test_non_secret_env_and_client_flags_kept():
+    for argv in (
+        ["set", "env", "deploy/web", "LOG_LEVEL=debug"],
+        ["exec", "web", "--", "nc", "-p", "8080", "db"],  # -p is a port for most programs
+        ["exec", "db", "--", "mysql", "-p", "appdb"],  # mysql prompts; appdb is the database
+        ["create", "-n", "prod", "configmap", "c", "--from-literal=color=blue"],
+    ):
+        assert redact_argv(argv)[0] == argv
+
+
+def test_password_flag_value_is_not_mangled_in_free_text():
+    assert redact_text("use --password-file=/etc/pw") == "use --password-file=/etc/pw"
+    assert redact_text("set DB_PASSWORD=hunter22 on web") == f"set DB_PASSWORD={MASK} on web"
+    assert redact_text('{"password": "hunter22"}') == f'{{"password": "{MASK}"}}'
+
+
+@pytest.mark.parametrize(
+    "argv, secret",
+    [
+        (["get", "secret", "db", "-o", "kyaml"], True),  # a format this code does not know
+        (["get", "secret", "db", "-o", "jsonpath={.data.password}"], True),
+        (["get", "secret", "db", "-o", "custom-columns=D:.data"], True),
+        (["get", "-n", "prod", "secret/db", "-ojson"], True),
+        (["get", "--raw", "/api/v1/namespaces/prod/secrets/db"], True),
+        (["create", "secret", "generic", "x", "--from-literal=a=b", "--dry-run=client", "-o", "yaml"], True),
+        (["exec", "web", "--", "env"], True),
+        (["config", "view", "--flatten"], True),
+        (["get", "secrets", "-n", "prod"], False),  # names and types only
+        (["get", "secrets", "-o", "wide"], False),
+        (["describe", "secret", "db"], False),  # sizes only
+        (["config", "view"], True),  # kubectl redacts tokens, not OIDC or exec-plugin secrets
+        (["get", "secrets", "--sort-by", ".data.password"], True),
+    ],
+)
+def test_revealing_output_fails_closed(argv, secret):
+    assert output_is_secret(argv) is secret
+
+
+def test_search_text_is_redacted_from_the_record_itself():
+    text = search_text(
+        "create the db secret with password hunter22",
+        ["create", "-n", "prod", "secret", "generic", "db", "--from-literal=pw=hunter22"],
+        ["hunter22 looked fine"],
+    )
+    assert "hunter22" not in text and "create -n prod secret generic db" in text

@@ -350,3 +350,27 @@ def test_identity_over_its_rate_gets_429_with_retry_after(tmp_path):
     _register(slow, bob, "tok-bob")  # another identity has its own budget
     _record(bob, "bob")
     assert _ingest(slow, _raw(bob), "tok-bob")[0]["status"] == "accepted"
+
+
+def test_search_column_is_redacted_whatever_the_client_sent(service, tmp_path, monkeypatch):
+    import kubechat.audit.trail as trail_mod
+
+    # A client that does not redact (older, modified or hostile): its records are still signed.
+    monkeypatch.setattr(trail_mod, "redact_argv", lambda argv: (list(argv), []))
+    monkeypatch.setattr(trail_mod, "redact_text", lambda text, secrets=(), **kw: text)
+    alice = _trail(tmp_path, "alice")
+    _register(service, alice, "tok-alice")
+    alice.record(
+        RecordInput(
+            user=UserInfo(username="alice"),
+            request="set DB_PASSWORD=hunter22 on web",
+            argv=["set", "env", "deploy/web", "DB_PASSWORD=hunter22"],
+            verb="set",
+        )
+    )
+    assert b"hunter22" in b"".join(alice.spool.raw_records())
+    (result,) = _ingest(service, _raw(alice))
+    assert result["status"] == "accepted"
+    (search,) = service.store.db.execute("SELECT search FROM records").fetchone()
+    assert "hunter22" not in search and "db_password=***redacted***" in search
+    assert service.query({"text": "hunter22"})["items"] == []

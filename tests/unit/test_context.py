@@ -77,3 +77,29 @@ def test_sessions_resume_by_name_and_expire(session):
     time.sleep(1.1)
     assert Session.expire(idle_timeout_s=1) >= 1
     assert "old" not in Session.names()
+
+
+def test_sessions_keep_no_secret_output_and_no_typed_secret():
+    from kubechat.translate import Translation
+
+    s = Session.open("secrets")
+    s.record(
+        Translation(
+            request="show the secret db in prod as yaml",
+            argv=["get", "secret", "db", "-n", "prod", "-o", "yaml"],
+        )
+    )
+    s.attach_output("apiVersion: v1\ndata:\n  password: aHVudGVyMjI=\nkind: Secret\n")
+    s.record(
+        Translation(
+            request="set DB_PASSWORD=hunter22 on web",
+            argv=["set", "env", "deploy/web", "DB_PASSWORD=hunter22"],
+        )
+    )
+    s.attach_output("deployment.apps/web env updated\n")
+    assert s.turns[0].output is None  # not even in memory
+    stored = repr(list(Session._db().query("select request, argv, output from turns")))
+    assert "aHVudGVyMjI=" not in stored and "hunter22" not in stored
+    assert "deployment.apps/web env updated" in stored  # ordinary output is still kept
+    resumed = Session.open("secrets")
+    assert resumed.turns[1].argv == ["set", "env", "deploy/web", "DB_PASSWORD=***REDACTED***"]

@@ -2,11 +2,21 @@
 
 Runs before signing, so no secret ever reaches the spool, the collector or a SIEM. The redaction
 is visible (`***REDACTED***`) so an auditor knows a value was given without learning it.
+
+The argv is read with the safety layer's kubectl parser, so the subcommand and flag values are the
+ones kubectl sees (`create -n prod secret …` is still `create secret`), never guessed from word
+positions. What follows `--` is another program's command line (`exec … -- mysql -p…`); it is
+scrubbed with the password flags of common clients, secret-named `KEY=value` words and URL
+credentials.
 """
 
 from __future__ import annotations
 
 import re
+import shlex
+
+from ..safety.command import Command, ParseError, interpretations
+from ..safety.effects import Effect, effects
 
 MASK = "***REDACTED***"
 
@@ -14,30 +24,82 @@ MASK = "***REDACTED***"
 _SECRET_FLAGS = {
     "--token",
     "--password",
+    "--pass",
     "--docker-password",
     "--client-secret",
     "--client-key-data",
     "--secret",
 }
 # Any flag whose name contains one of these words is treated as secret too.
-_SECRET_WORDS = ("password", "passwd", "token", "secret", "apikey", "api-key", "private-key", "credential")
-# Keys inside key=value flag values (--from-literal, --auth-provider-arg, --set) that name a secret.
-_SECRET_KEY = re.compile(
-    r"(pass(word|wd)?|pwd|token|secret|api[-_]?key|private[-_]?key|credential|auth|cert|key)", re.I
+_SECRET_WORDS = (
+    "password",
+    "passwd",
+    "passphrase",
+    "token",
+    "secret",
+    "apikey",
+    "api-key",
+    "private-key",
+    "credential",
 )
+# kubectl flags whose values are KEY=VALUE items; a secret-named KEY hides its VALUE.
+_KV_FLAGS = {"--from-literal", "--auth-provider-arg", "--exec-env", "--env", "--set"}
+# Words of a name (split at non-alphanumerics and camelCase) that mark its value as secret:
+# DB_PASSWORD, apiToken, client-secret, AWS_SECRET_ACCESS_KEY, STRIPE_KEY, AUTH, PGPASS.
+_NAME_WORDS_CONTAINING = (
+    "password",
+    "passwd",
+    "passphrase",
+    "secret",
+    "token",
+    "credential",
+    "apikey",
+    "privatekey",
+)
+_NAME_WORDS_EXACT = {"pass", "pgpass", "pwd", "pw", "key", "auth", "creds", "dsn", "sas", "jwt"}
+# URL userinfo anywhere: `scheme://user:pass@` keeps the user, `scheme://token@` hides it all.
 # The lookbehind starts a scheme only at the beginning of a word: linear time on long output.
-_URL_CREDS = re.compile(
-    r"(?<![a-z0-9+.-])(?P<scheme>[a-z][a-z0-9+.-]*://)(?P<user>[^/@:\s]+):(?P<pw>[^/@\s]+)@", re.I
+_URL_USERINFO = re.compile(r"(?<![a-z0-9+.-])(?P<scheme>[a-z][a-z0-9+.-]*://)(?P<info>[^/@\s]+)@", re.I)
+# `NAME=value`, `NAME: value`, `"name": "value"` where NAME is secret-named (checked in code).
+_NAMED_VALUE = re.compile(
+    r"(?<![\w.-])(?P<key>[A-Za-z_][\w.-]*)(?P<sep>[\"']?\s*[=:]\s*[\"']?)(?P<val>[^\s,;'\"&}]+)"
 )
-# Free text: "password hunter2", "token=abc", "--password abc", "Bearer abc".
-_TEXT_SECRET = re.compile(
-    r"(?P<key>\b(?:pass(?:word|wd)?|pwd|token|api[-_ ]?key|bearer)\b)(?P<sep>\s*(?:=|:|\bis\b)?\s*)"
-    r"(?P<val>[^\s,;'\"]+)"
-    # "secret" alone is usually the resource ("create secret db"): only `secret=x` / `secret: x`.
-    r"|(?P<key2>\bsecret)(?P<sep2>\s*[=:]\s*)(?P<val2>[^\s,;'\"]+)",
+# Free text: "password hunter2", "token is abc", "Bearer abc".
+_SPOKEN_SECRET = re.compile(
+    r"\b(?P<key>pass(?:word|wd|phrase)?|pwd|token|api[-_ ]?key|bearer)(?P<sep>\s+(?:is\s+)?)"
+    r"(?P<val>[^\s,;'\"]+)",
     re.I,
 )
-_NOT_A_VALUE = {"for", "to", "in", "named", "called", "from", "the", "a", "an", "of", "with", "and"}
+_NOT_A_VALUE = {"for", "to", "in", "named", "called", "from", "the", "a", "an", "of", "with", "and", "is"}
+
+# Password options of common clients run through `kubectl exec … --`: (attached "-pSECRET" only,
+# value-taking short flags). mysql's `-p secret` prompts and takes `secret` as the database, so
+# only the attached form is a password there.
+_CLIENT_FLAGS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "mysql": (("-p",), ()),
+    "mariadb": (("-p",), ()),
+    "mysqldump": (("-p",), ()),
+    "mysqladmin": (("-p",), ()),
+    "mariadb-dump": (("-p",), ()),
+    "mongo": (("-p",), ("-p",)),
+    "mongosh": (("-p",), ("-p",)),
+    "mongodump": (("-p",), ("-p",)),
+    "redis-cli": (("-a",), ("-a",)),
+    "sqlcmd": (("-P",), ("-P",)),
+    "ldapsearch": (("-w",), ("-w",)),
+    "ldapmodify": (("-w",), ("-w",)),
+    "ldapadd": (("-w",), ("-w",)),
+    "ldapwhoami": (("-w",), ("-w",)),
+}
+# user:password values: curl/wget/etcdctl `-u`/`--user`.
+_USER_PASS_FLAGS = {"-u", "--user", "--proxy-user"}
+
+
+def is_secret_name(name: str) -> bool:
+    """Whether a variable, key or flag name says its value is a secret."""
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name)
+    words = [w for w in re.split(r"[^a-z0-9]+", spaced.lower()) if w]
+    return any(w in _NAME_WORDS_EXACT or any(s in w for s in _NAME_WORDS_CONTAINING) for w in words)
 
 
 def _is_secret_flag(flag: str) -> bool:
@@ -45,96 +107,245 @@ def _is_secret_flag(flag: str) -> bool:
     return name in _SECRET_FLAGS or any(word in name for word in _SECRET_WORDS)
 
 
-def _is_create_secret(argv: list[str]) -> bool:
-    words = [a for a in argv if not a.startswith("-")]
-    for i, word in enumerate(words[:-1]):
-        if word == "create" and words[i + 1] in ("secret", "secrets"):
-            return True
-    return False
+def _readings(argv: list[str]) -> tuple[list[Command] | None, int]:
+    """The parser's readings of argv (None when it cannot parse it) and where kubectl's own words
+    start (after a leading "kubectl")."""
+    start = 1 if argv and argv[0] == "kubectl" else 0
+    try:
+        return interpretations([str(a) for a in argv[start:]]), start
+    except ParseError:
+        return None, start
+
+
+def _is_create_secret(cmd: Command) -> bool:
+    return cmd.verb == "create" and cmd.subcommand in ("secret", "secrets")
+
+
+def _targets_secrets(cmd: Command) -> bool:
+    resource = cmd.targets()[0] if cmd.verb else ""
+    named = any(w.lower().split("/", 1)[0].split(".", 1)[0] in ("secret", "secrets") for w in cmd.objects)
+    return "secrets" in resource.split(",") or named
 
 
 def redact_argv(argv: list[str]) -> tuple[list[str], list[str]]:
     """Return (redacted argv, the secret values removed) — the values let callers scrub free text."""
-    out: list[str] = []
     found: list[str] = []
-    all_literals = _is_create_secret(argv)
-    i = 0
-    while i < len(argv):
-        arg = argv[i]
+    readings, start = _readings(argv)
+    if readings is None:
+        return _redact_unparsed(argv, found), _values(found)
+    # What each secret-bearing piece becomes, from every reading kubectl could make of argv.
+    replace: dict[str, str] = {}
+    for cmd in readings:
+        _collect(cmd, replace, found)
+    dash = _dash_index(argv, start)
+    out = list(argv[:start])
+    for arg in argv[start:dash]:
+        out.append(_redact_url(_replace_piece(arg, replace), found))
+    if dash < len(argv):
+        out.append("--")
+        out += _redact_client_args(argv[dash + 1 :], found)
+    return out, _values(found)
+
+
+def _values(found: list[str]) -> list[str]:
+    return [v for v in dict.fromkeys(found) if v and v != MASK]
+
+
+def _dash_index(argv: list[str], start: int) -> int:
+    return next((i for i in range(start, len(argv)) if argv[i] == "--"), len(argv))
+
+
+def _collect(cmd: Command, replace: dict[str, str], found: list[str]) -> None:
+    """Map every secret flag value and secret KEY=VALUE word of one reading to its redacted form."""
+    all_literals = _is_create_secret(cmd)
+    on_secret = _targets_secrets(cmd)
+    for flag, values in cmd.flags.items():
+        for value in values:
+            if not value:
+                continue
+            if _is_secret_flag(flag) or (on_secret and flag == "--patch"):
+                replace[value] = _hide(value, found)
+            elif flag in _KV_FLAGS:
+                replace[value] = _redact_kv(value, all_literals and flag == "--from-literal", found)
+    for word in cmd.positionals:
+        redacted = _redact_kv(word, False, found)
+        if redacted != word:
+            replace[word] = redacted
+
+
+def _replace_piece(arg: str, replace: dict[str, str]) -> str:
+    """`arg` with the value it carries redacted: the whole word, `--flag=value` or `-xvalue`."""
+    if arg in replace:
+        return replace[arg]
+    for value, new in replace.items():
+        if arg.startswith("-") and arg.endswith(value) and len(arg) > len(value):
+            head = arg[: -len(value)]
+            if head.endswith("=") or not head.startswith("--"):
+                return head + new
+    return arg
+
+
+def _redact_unparsed(argv: list[str], found: list[str]) -> list[str]:
+    """No parse (a flag without its value, too many unknown flags): hide every value that could be
+    a secret rather than guess."""
+    out: list[str] = []
+    hide_next = False
+    for arg in argv:
+        if hide_next:
+            found.append(arg)
+            out.append(MASK)
+            hide_next = False
+            continue
         if arg.startswith("--") and "=" in arg:
             flag, value = arg.split("=", 1)
-            new_value = _redact_flag_value(flag, value, all_literals, found)
-            out.append(f"{flag}={new_value}")
-        elif arg.startswith("--") and _is_secret_flag(arg) and i + 1 < len(argv):
-            out.append(arg)
-            found.append(argv[i + 1])
-            out.append(MASK)
-            i += 1
-        elif arg in ("--from-literal", "--auth-provider-arg") and i + 1 < len(argv):
-            out.append(arg)
-            out.append(_redact_kv(argv[i + 1], all_literals, found))
-            i += 1
-        else:
-            out.append(_redact_url(arg, found))
-        i += 1
-    return out, [v for v in found if v]
-
-
-def _redact_flag_value(flag: str, value: str, all_literals: bool, found: list[str]) -> str:
-    if _is_secret_flag(flag):
-        found.append(value)
-        return MASK
-    if flag == "--from-literal":
-        return _redact_kv(value, all_literals, found)
-    if flag in ("--auth-provider-arg", "--exec-env", "--set", "--env"):
-        return _redact_kv(value, False, found)
-    return _redact_url(value, found)
+            if _is_secret_flag(flag):
+                found.append(value)
+                value = MASK
+            out.append(f"{flag}={_redact_kv(value, False, found)}")
+            continue
+        hide_next = arg.startswith("--") and _is_secret_flag(arg)
+        out.append(_redact_url(_redact_kv(arg, False, found), found))
+    return out
 
 
 def _redact_kv(item: str, always: bool, found: list[str]) -> str:
     if "=" not in item:
-        return item
+        return _redact_url(item, found)
     key, value = item.split("=", 1)
-    if always or _SECRET_KEY.search(key):
-        found.append(value)
+    if always or is_secret_name(key):
+        _hide(value, found)
         return f"{key}={MASK}"
-    return item
+    return f"{key}={_redact_url(value, found)}"
 
 
 def _redact_url(text: str, found: list[str]) -> str:
     def repl(m: re.Match) -> str:
-        found.append(m.group("pw"))
-        return f"{m.group('scheme')}{m.group('user')}:{MASK}@"
+        user, colon, password = m.group("info").partition(":")
+        if colon:
+            found.append(password)
+            return f"{m.group('scheme')}{user}:{MASK}@"
+        found.append(user)
+        return f"{m.group('scheme')}{MASK}@"
 
-    return _URL_CREDS.sub(repl, text)
+    return _URL_USERINFO.sub(repl, text)
 
 
-def redact_text(text: str, known_secrets: list[str] = ()) -> str:
-    """Scrub free text: exact secret values taken from argv, then `password xyz`-style phrases."""
+def _redact_client_args(words: list[str], found: list[str]) -> list[str]:
+    """Another program's argv (after `--`): its password options, secret-named KEY=VALUE words,
+    URL credentials and spoken secrets. A word holding a whole script (`sh -c "…"`) is read as
+    one more command line."""
+    program = ""
+    out: list[str] = []
+    next_is: str | None = None  # "secret" or "user:pass" when the previous word was such a flag
+    for word in words:
+        if next_is is not None:
+            out.append(_hide_user_pass(word, found) if next_is == "user:pass" else _hide(word, found))
+            next_is = None
+            continue
+        if any(c.isspace() for c in word):
+            out.append(_redact_script(word, found))
+            continue
+        base = word.rsplit("/", 1)[-1]
+        if not program and "=" not in word and not word.startswith("-") and base not in ("env", "sudo"):
+            program = base
+        attached, separate = _CLIENT_FLAGS.get(program, ((), ()))
+        flag, eq, value = word.partition("=")
+        if word.startswith("--") and eq and flag in _USER_PASS_FLAGS:
+            out.append(f"{flag}={_hide_user_pass(value, found)}")
+        elif word.startswith("--") and eq and _is_secret_flag(flag):
+            out.append(f"{flag}={_hide(value, found)}")
+        elif word in _USER_PASS_FLAGS:
+            next_is = "user:pass"
+            out.append(word)
+        elif word in separate or (word.startswith("--") and _is_secret_flag(word)):
+            next_is = "secret"
+            out.append(word)
+        elif word[:2] in attached and len(word) > 2:
+            out.append(word[:2] + _hide(word[2:].removeprefix("="), found))
+        else:
+            out.append(redact_text(_redact_kv(word, False, found), found=found))
+    return out
+
+
+def _hide(value: str, found: list[str]) -> str:
+    """MASK for `value`. The value goes to `found`, and so do the secrets inside it (a URL's
+    password, a patch's `"password": "…"`), which may reappear alone in the request or output."""
+    found.append(value)
+    redact_text(value, found=found)
+    return MASK
+
+
+def _hide_user_pass(value: str, found: list[str]) -> str:
+    user, colon, password = value.partition(":")
+    if not colon:
+        return value
+    found.append(password)
+    return f"{user}:{MASK}"
+
+
+def _redact_script(script: str, found: list[str]) -> str:
+    """A shell script in one word: redact it as a command line, keeping its text as written."""
+    try:
+        words = shlex.split(script)
+    except ValueError:
+        words = script.split()
+    before = len(found)
+    if len(words) > 1:  # each word is shorter than the script, so nested scripts end
+        _redact_client_args(words, found)
+    text = script
+    for value in sorted(set(found[before:]), key=len, reverse=True):
+        if value and value != MASK:
+            text = text.replace(value, MASK)
+    return redact_text(text, found=found)
+
+
+def redact_text(text: str, known_secrets: list[str] = (), found: list[str] | None = None) -> str:
+    """Scrub free text: exact secret values taken from argv, then URL credentials, secret-named
+    `NAME=value` pairs and `password xyz`-style phrases (their values are added to `found`)."""
+    found = [] if found is None else found
     for secret in sorted(set(known_secrets), key=len, reverse=True):
         if len(secret) >= 3:  # a one- or two-letter value would mangle ordinary words
             text = text.replace(secret, MASK)
-    text = _redact_url(text, [])
+    text = _redact_url(text, found)
 
-    def repl(m: re.Match) -> str:
-        key, sep, val = (m.group("key"), m.group("sep"), m.group("val"))
-        if key is None:
-            key, sep, val = (m.group("key2"), m.group("sep2"), m.group("val2"))
-        if val.lower() in _NOT_A_VALUE or val == MASK:
+    def named(m: re.Match) -> str:
+        if not is_secret_name(m.group("key")) or m.group("val") == MASK:
             return m.group(0)
-        return f"{key}{sep}{MASK}"
+        found.append(m.group("val"))
+        return f"{m.group('key')}{m.group('sep')}{MASK}"
 
-    return _TEXT_SECRET.sub(repl, text)
+    def spoken(m: re.Match) -> str:
+        if m.group("val").lower() in _NOT_A_VALUE or m.group("val") == MASK:
+            return m.group(0)
+        found.append(m.group("val"))
+        return f"{m.group('key')}{m.group('sep')}{MASK}"
+
+    return _SPOKEN_SECRET.sub(spoken, _NAMED_VALUE.sub(named, text))
+
+
+def search_text(request: str, argv: list[str], reasons: list[str]) -> str:
+    """The plain-text search column of a record: redacted again from the record itself, so a
+    client that skipped or weakened redaction cannot put a secret into a clear column."""
+    clean_argv, found = redact_argv(argv)
+    parts = [redact_text(request, found), " ".join(clean_argv), *(redact_text(r, found) for r in reasons)]
+    return " ".join(parts).lower()
 
 
 def output_is_secret(argv: list[str]) -> bool:
-    """Output that must never be kept even when output keeping is on (it is still digested)."""
-    words = [a.lower() for a in argv if not a.startswith("-")]
-    if "create" in words and "token" in words:
+    """Output that must never be kept (audit record, session history) even when output keeping is
+    on; it is still digested. The safety layer's `reveals-secrets` effect decides (one definition:
+    secret data in any format but a table, `config view`, `get --raw`), plus what prints
+    credentials by design: `create token` and whatever a container prints (`exec`, `attach`,
+    `debug`). Fails closed: a command that cannot be parsed counts as revealing."""
+    readings, _start = _readings(argv)
+    if readings is None:
         return True
-    if any(
-        w in ("secret", "secrets", "secret/") or w.startswith("secret/") or w.startswith("secrets/")
-        for w in words
-    ):
+    return any(_reveals(cmd) for cmd in readings)
+
+
+def _reveals(cmd: Command) -> bool:
+    if Effect.REVEALS_SECRETS in effects(cmd):
         return True
-    return "config" in words and "view" in words and "--raw" in argv
+    if cmd.verb == "create" and cmd.subcommand == "token":
+        return True
+    return cmd.verb in ("exec", "attach", "debug")  # env, mounted tokens, files: anything

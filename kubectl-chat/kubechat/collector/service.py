@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from ..audit.chain import next_key
 from ..audit.record import GENESIS_HASH, UNVERIFIED_USERS, Record, UserInfo, now_rfc3339
+from ..audit.redact import search_text
 from ..audit.ship import REGISTRATION_PURPOSE
 from ..audit.sign import decode_public, key_id, verify
 from ..errors import KubechatError
@@ -223,7 +224,8 @@ class CollectorService:
                 return reject(f"signed by {record.keyID}, but the chain's current key is {expected_key}")
         if tx.chain_row(chain, record.seq) is not None:
             return reject(f"sequence {record.seq} of this chain is already another record (a fork)")
-        search = " ".join([record.request, " ".join(record.argv), " ".join(record.policy.reasons)]).lower()
+        # The only clear text column: redacted here again, whatever the client did.
+        search = search_text(record.request, record.argv, record.policy.reasons)
         row = {
             "leaf_index": leaf_index,
             "audit_id": record.auditID,

@@ -142,22 +142,34 @@ class Session:
             return
         self.turns.append(Turn(translation.request, list(translation.argv)))
         if self.persist:
+            # On disk, the request and argv are redacted the way the audit record is: a secret
+            # typed into a request never lands in sessions.db.
+            from ..audit.redact import redact_argv, redact_text
+
+            argv, secrets_found = redact_argv(list(translation.argv))
             db = self._db()
             db["turns"].insert(
                 {
                     "session": self.name,
                     "ts": time.time(),
-                    "request": translation.request,
-                    "argv": json.dumps(translation.argv),
+                    "request": redact_text(translation.request, secrets_found),
+                    "argv": json.dumps(argv),
                     "output": None,
                 }
             )
             db["sessions"].upsert({"name": self.name, "updated_at": time.time()}, pk="name")
 
     def attach_output(self, output: str) -> None:
-        """Store what kubectl printed for the last command (the CLI calls this after running it)."""
+        """Store what kubectl printed for the last command (the CLI calls this after running it).
+        Output that may show a secret (`get secret -o yaml`, `create token`, `exec`) is not kept,
+        in memory or on disk: the audit trail's definition decides which output that is."""
         if not self.turns:
             return
+        from ..audit.redact import output_is_secret, redact_argv, redact_text
+
+        argv = self.turns[-1].argv or []
+        # Secrets given on the command line are scrubbed from what it printed, as in the audit record.
+        output = None if output_is_secret(argv) else redact_text(output, redact_argv(argv)[1])
         self.turns[-1].output = output
         if self.persist:
             db = self._db()
