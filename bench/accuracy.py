@@ -21,6 +21,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from kubechat.safety.risk import Risk, classify
 from kubechat.translate import translate
 from kubechat.translate.compare import same_command
 
@@ -72,6 +73,7 @@ def main() -> int:
         rest = [0, 0]
         rules_spec = [0, 0]
         misses = []
+        wrong = {"commands": 0, "writes": 0, "questions": 0}
         for r in rows:
             t = translate(r["nl"], offline=True, use_model=model is not None, model=model)
             lat[t.source or "none"].append(t.latency_ms)
@@ -85,6 +87,12 @@ def main() -> int:
                 rules_spec[1] += 1
             tot[0] += ok
             tot[1] += 1
+            if t.argv is None:
+                wrong["questions"] += 1
+            elif not ok:
+                # A wrong command is worse than a question; a wrong write is the worst outcome.
+                wrong["commands"] += 1
+                wrong["writes"] += classify(t.argv) != Risk.READ
             bucket = spec if specified else rest
             bucket[0] += ok
             bucket[1] += 1
@@ -105,6 +113,13 @@ def main() -> int:
             print(f"   request leaves arguments out:  {rest[0]}/{rest[1]} = {100 * rest[0] / rest[1]:.1f}%")
         if is_tldr:
             print("   (slot-aware: <placeholders> match any value; requests name no values)")
+        if not is_tldr:
+            n = tot[1]
+            print(
+                f"   wrong commands {wrong['commands']} ({100 * wrong['commands'] / n:.1f}%), "
+                f"of them writes {wrong['writes']}; questions asked {wrong['questions']} "
+                f"({100 * wrong['questions'] / n:.1f}%)"
+            )
         print("   per verb: " + ", ".join(f"{v} {a}/{b}" for v, (a, b) in sorted(per_verb.items())))
         if not is_tldr:
             overall["all"][0] += tot[0]
