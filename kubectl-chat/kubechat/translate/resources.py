@@ -4,6 +4,7 @@ the built-in table used offline. Discovery (discovery.py) adds the cluster's own
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 
 
@@ -196,6 +197,62 @@ BUILTIN: tuple[ResourceType, ...] = (
 )
 
 
+def spoken_names(t: ResourceType) -> set[str]:
+    """Names derived from a type's own record, so a type discovery adds gets them too: the kind
+    in words ("mutating webhook configurations", "priority class"), plural short names ("pdbs")."""
+    words = re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+", t.kind)
+    out: set[str] = set()
+    # "api service" stays a service called api: no derived name ends in another type's name
+    if len(words) > 1 and words[-1].lower() not in _OWN_TYPES:
+        one = " ".join(w.lower() for w in words)
+        out |= {one, one[: -len(words[-1])] + _plural(words[-1].lower())}
+    out |= {_plural(s) for s in t.short if not s.endswith("s") and len(s) > 1}
+    return out
+
+
+_OWN_TYPES = {"pod", "service", "node", "role", "job", "secret", "event", "lease", "deployment"}
+
+
+def _plural(word: str) -> str:
+    if word.endswith(("s", "x", "ch", "sh")):
+        return word + "es"
+    if word.endswith("y") and word[-2:-1] not in "aeiou":
+        return word[:-1] + "ies"
+    return word + "s"
+
+
+def close_type(word: str, names: list[str]) -> str | None:
+    """A type name `word` is a slip of (edit distance 1, or 2 for words of 9+ letters). Only words
+    of 7+ letters: shorter type names sit one slip away from English ("nodes"/"notes")."""
+    if len(word) < 7:
+        return None
+    limit = 1 if len(word) < 9 else 2
+    best = None
+    for n in names:
+        if " " in n or len(n) < 7 or abs(len(n) - len(word)) > limit or n[0] != word[0]:
+            continue
+        d = _distance(word, n, limit)
+        if d <= limit and (best is None or d < best[0]):
+            best = (d, n)
+    return best[1] if best else None
+
+
+def _distance(a: str, b: str, limit: int) -> int:
+    """Damerau-Levenshtein distance (adjacent swaps count 1), cut off above `limit`."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
 class ResourceTable:
     """Look-ups by any name a user or kubectl might use for a type (also `plural.group`)."""
 
@@ -204,6 +261,9 @@ class ResourceTable:
         self._by_name: dict[str, ResourceType] = {}
         for t in self.types:
             for n in sorted(t.all_names()):
+                self._by_name.setdefault(n.lower(), t)
+        for t in self.types:
+            for n in sorted(spoken_names(t)):
                 self._by_name.setdefault(n.lower(), t)
             if t.group:
                 self._by_name.setdefault(f"{t.plural}.{t.group}", t)

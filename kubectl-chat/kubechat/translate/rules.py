@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..intent import Intent
-from .resources import BUILTIN_TABLE, ResourceTable, ResourceType
+from .resources import BUILTIN_TABLE, ResourceTable, ResourceType, close_type
 from .slots import NOT_A_PLACE, NsMatch, find_namespace
 from .text import clean, mask_quotes, repair
 
@@ -325,6 +325,8 @@ def parse(request: str, table: ResourceTable = BUILTIN_TABLE) -> RuleResult:
         flags=re.I,
     )
     text = re.sub(r"^kubectl\s+", "", text, flags=re.I)
+    text = _repair_types(text, table)
+    text = apply_corrections(text)
     req = Req(raw=request, text=text, low=mask_quotes(text).lower(), table=table)
     ns = ns_match(req)
     if ns is not None and ns.slash:
@@ -344,6 +346,49 @@ def parse(request: str, table: ResourceTable = BUILTIN_TABLE) -> RuleResult:
     if intent is None:
         return RuleResult(None, 0.0, None, [verb])
     return RuleResult(intent, conf, None, [verb])
+
+
+_CORRECTION = re.compile(
+    r"[,;:]?\s*\b(?:no,? wait|wait,? no|no sorry|sorry|actually|i mean|make (?:that|it)|or rather|"
+    r"rather|correction)\b[,:]?\s*",
+    re.I,
+)
+
+
+def apply_corrections(text: str) -> str:
+    """'scale api to 5, no wait, 4' → 'scale api to 4': the last value said wins. A whole new
+    request after the marker replaces what came before it."""
+    for _ in range(3):
+        m = _CORRECTION.search(text)
+        if m is None:
+            return text
+        before, after = text[: m.start()].rstrip(" ,;"), text[m.end() :].strip()
+        words = after.split()
+        if not before.strip() or len(words) != 1:
+            text = after if len(words) > 1 and before.strip() else (before + " " + after).strip()
+            continue
+        new = words[0].rstrip(".!")
+        shape = r"\d+" if new.isdigit() else r"[A-Za-z0-9][-\w.:/]*"
+        olds = list(re.finditer(rf"(?<![\w-])({shape})(?![\w-])", before))
+        if not olds:
+            text = before
+            continue
+        last = olds[-1]
+        text = before[: last.start()] + new + before[last.end() :]
+    return text
+
+
+def _repair_types(text: str, table: ResourceTable) -> str:
+    """'statefulsts' → 'statefulsets': a plain word one or two slips from a type name."""
+
+    def fix(m: re.Match) -> str:
+        w = m.group(0)
+        low = w.lower()
+        if table.get(low) or low in STOP or low in KEYWORDS:
+            return w
+        return close_type(low, table.names()) or w
+
+    return re.sub(r"(?<![\w./=:@'\"-])[A-Za-z]{7,}(?![\w./=:@'\"-])", fix, text)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -437,6 +482,12 @@ def selector(req: Req) -> str | None:
     m = req.find(rf"(?:^|\s)(?:-l|--selector)(?:=|\s+)({V})")
     if m:
         return clean(m.group(1))
+    m = req.find(
+        r"\b(?:where|whose)\s+(?:the\s+)?(?:label\s+)?([A-Za-z][\w./-]*)\s+(?:label\s+)?(?:is|equals|=)\s+"
+        r"(?!not\b)([\w.-]+)"
+    )
+    if m and m.group(1).lower() not in STOP:
+        return f"{m.group(1)}={clean(m.group(2))}"
     pats = (
         rf"\blabel(?:s|led|ed)?\s+(?:selector\s+)?(?:of\s+)?({KV}(?:\s*(?:,|and)\s*{KV})*)",
         rf"\b(?:selector|matching|having|with|that have|where)\s+(?:the\s+)?(?:label\s+)?({KV}(?:\s*(?:,|and)\s*{KV})*)",
@@ -467,7 +518,7 @@ def output(req: Req) -> str | None:
     if req.has(r"\bjson\b"):
         return "json"
     if req.has(
-        r"\bwide\b|more (info|information|detail|details)\b|additional (info|information|details)|"
+        r"(?<!cluster-)(?<!cluster )\bwide\b|more (info|information|detail|details)\b|additional (info|information|details)|"
         r"extra (info|details|columns)|with (the )?node names?|expanded|(with|and) (their )?(ip|ips|nodes)\b"
     ):
         return "wide"
@@ -2338,7 +2389,13 @@ def _choose(req: Req):
         and not re.search(r"label|annotat|taint|image", low)
     ):
         return "set env", h_set_env, 0.9
+    removed = re.search(
+        r"\b(?:delete|remove|drop|kill|destroy|evict|purge)\s+(?:(?:all|the|every|any)\s+)*([a-z]+)", low
+    )
+    removes_objects = bool(removed and req.table.get(removed.group(1)))
     for name, pattern, handler in table:
+        if name in ("label", "annotate") and removes_objects:
+            continue  # "remove all pods with label x=y": the pods go, the label is how they are chosen
         if (
             name in ("label", "annotate")
             and selector_use

@@ -161,7 +161,12 @@ def _is_typo(word: str, cand: str) -> bool:
         return False
     if len(word) == len(cand):
         diffs = [i for i, (a, b) in enumerate(zip(word, cand, strict=True)) if a != b]
-        return len(diffs) == 2 and diffs[1] == diffs[0] + 1 and word[diffs[0]] == cand[diffs[1]]
+        return (
+            len(diffs) == 2
+            and diffs[1] == diffs[0] + 1
+            and word[diffs[0]] == cand[diffs[1]]
+            and word[diffs[1]] == cand[diffs[0]]
+        )
     short, long = sorted((word, cand), key=len)
     if len(long) - len(short) != 1 or len(short) < 4:
         return False
