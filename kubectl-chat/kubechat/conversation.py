@@ -232,8 +232,8 @@ class Conversation:
                 target,
                 received,
             )
-        self._check_spool()
-        return self._execute(request, preview, confirmation, target, received)
+        with self._check_spool(request, preview, confirmation, target, received):
+            return self._execute(request, preview, confirmation, target, received)
 
     def _refuse(
         self, request: str, preview: Preview | None, exc: KubechatError, target, received: float
@@ -253,8 +253,26 @@ class Conversation:
             d = decide(self._policy_input(argv, target, ns))
             return d.allow and d.confirm == "none"
 
-        with self.ui.thinking():
-            finding = diagnose(kind, name, ns, self.options, allowed)
+        from .render import command_text
+
+        # Reads are commands too: their record is reserved before the first one runs.
+        first_read = ["get", "deployment" if kind == "deployment" else "pod", name, "-n", ns]
+        planned = Preview(
+            request,
+            first_read,
+            command_text(first_read),
+            "read",
+            source="diagnose",
+            policy_allow=True,  # each read is checked by policy before it runs
+            confirm="none",
+            namespace=ns,
+        )
+        with self._check_spool(request, planned, "none", target, received):
+            with self.ui.thinking():
+                finding = diagnose(kind, name, ns, self.options, allowed)
+            return self._diagnosed(request, finding, name, ns, target, received)
+
+    def _diagnosed(self, request: str, finding, name: str, ns: str, target, received: float) -> Outcome:
         from .render import command_text
 
         steps = [command_text(s) for s in finding.steps]
@@ -383,10 +401,16 @@ class Conversation:
         p.confirm_phrase = phrase
         return "typed" if self.ui.confirm_typed(p, phrase) else None
 
-    def _check_spool(self) -> None:
-        # A command must be auditable: if its record could not be written afterwards, stop now.
+    def _check_spool(self, request: str, p: Preview, confirmation: str, target, received: float):
+        """No record, no command: reserve the command's record in the spool (durably, with room
+        for its outcome) before anything runs; AuditError here means nothing runs. Used as a
+        context manager around the run: the run's record finishes the reservation, and a run that
+        ends without one leaves it recorded as "outcome unknown"."""
+        pending = self._record_input(
+            Outcome("executed", request, p, confirmation=confirmation), target, received
+        )
         try:
-            self.trail.preflight()
+            return self.trail.reserve(pending)
         except OSError as exc:
             raise AuditError(f"the audit spool is not writable: {exc}", hint="nothing was run") from exc
 
@@ -429,6 +453,13 @@ class Conversation:
         return self._audit(out, target, received)
 
     def _audit(self, out: Outcome, target, received: float, extra: dict[str, str] | None = None) -> Outcome:
+        record = self.trail.record(self._record_input(out, target, received, extra))
+        out.record_id = getattr(record, "auditID", None) or getattr(record, "id", None)
+        self.ui.finished(out)
+        return out
+
+    def _record_input(self, out: Outcome, target, received: float, extra: dict[str, str] | None = None):
+        """What the audit record says about this outcome (and, before a run, its reservation)."""
         from .audit.record import (
             Cluster,
             ObjectRef,
@@ -444,7 +475,7 @@ class Conversation:
         decision = "none"
         if p is not None:
             decision = ("allow" if p.policy_allow else "deny") if p.policy_available else "error"
-        inp = RecordInput(
+        return RecordInput(
             user=UserInfo(
                 username=getattr(ident, "user", None) or "unknown",
                 groups=list(getattr(ident, "groups", []) or []),
@@ -475,10 +506,6 @@ class Conversation:
                 **(extra or {}),
             },
         )
-        record = self.trail.record(inp)
-        out.record_id = getattr(record, "auditID", None) or getattr(record, "id", None)
-        self.ui.finished(out)
-        return out
 
 
 _STAGE = {

@@ -62,10 +62,12 @@ def test_two_writers_share_one_unbroken_chain(tmp_path):
 
 def test_preflight_fails_closed_before_the_command(tmp_path):
     trail = AuditTrail(spool_path=tmp_path / "s.db")
-    trail.preflight()  # fine: nothing written
-    assert trail.spool.count() == 0
+    trail.preflight()  # fine: room reserved and given back, no record
+    assert trail.spool.count() == 0 and trail.spool.reservations() == []
     other = sqlite3.connect(tmp_path / "s.db")
-    other.execute("CREATE TRIGGER ro BEFORE INSERT ON meta BEGIN SELECT RAISE(ABORT, 'read-only'); END")
+    other.execute(
+        "CREATE TRIGGER ro BEFORE INSERT ON reservations BEGIN SELECT RAISE(ABORT, 'read-only'); END"
+    )
     other.commit()
     with pytest.raises(AuditError):
         trail.preflight()

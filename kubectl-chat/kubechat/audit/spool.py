@@ -40,6 +40,15 @@ CREATE TABLE IF NOT EXISTS records (
     ship_error TEXT
 );
 CREATE INDEX IF NOT EXISTS records_pending ON records (seq) WHERE shipped_at IS NULL;
+-- A command's record, reserved before the command runs: its pending (redacted, signed) form, who
+-- runs it, and zero bytes as large as the finished record, so finishing it takes no new space.
+CREATE TABLE IF NOT EXISTS reservations (
+    id TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    created TEXT NOT NULL,
+    pending BLOB NOT NULL,
+    room BLOB NOT NULL
+);
 CREATE TABLE IF NOT EXISTS receipts (audit_id TEXT PRIMARY KEY, receipt TEXT NOT NULL);
 """
 
@@ -101,31 +110,75 @@ class Spool:
                 raise
             self.db.execute("COMMIT" if keep else "ROLLBACK")
 
-    def append(self, build: Callable[[str, int, str, dict[str, str]], Record]) -> Record:
-        """Append the record `build(client_id, seq, prev_hash, meta)` returns, atomically.
+    def append(
+        self, build: Callable[[str, int, str, dict[str, str]], Record], reservation: str | None = None
+    ) -> Record:
+        """Append the record `build(client_id, seq, prev_hash, meta)` returns, atomically; with
+        `reservation`, that reservation goes in the same transaction (the record takes its room).
 
         `build` may return meta updates by setting keys in the dict it is given (key rotation).
         Raises AuditError when the record cannot be made durable: the caller must not go on.
         """
         try:
             with self._write():
+                if reservation is not None:
+                    self.db.execute("DELETE FROM reservations WHERE id = ?", (reservation,))
                 return self._append_in_tx(build)
         except sqlite3.Error as exc:
             raise AuditError(
                 f"cannot write the audit spool {self.path}: {exc}",
-                hint="check free space and permissions; the command was not run",
+                hint="check free space and permissions; "
+                + (
+                    "the command was not run"
+                    if reservation is None
+                    else "its reservation stays and is recorded later"
+                ),
             ) from exc
 
-    def check_writable(self) -> None:
-        """Take and release the write lock: fails the same way an append would."""
+    # -- reservations -----------------------------------------------------------------------------
+    # Pages a finishing transaction touches besides the record's own: table and index leaves,
+    # B-tree splits, the freelist and the header. Reserved on top of the record's bytes.
+    ROOM_PAGES = 16
+
+    def reserve(self, rid: str, owner: str, created: str, pending: bytes, record_bytes: int) -> None:
+        """Durably store a command's pending record with room for its finished form, before the
+        command runs. Raises AuditError when that cannot be done: the command must not run."""
         try:
-            with self._write(keep=False):
-                self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('preflight', '1')")
+            with self.lock:
+                page = self.db.execute("PRAGMA page_size").fetchone()[0]
+                with self._write():
+                    self.db.execute(
+                        "INSERT INTO reservations (id, owner, created, pending, room)"
+                        " VALUES (?, ?, ?, ?, zeroblob(?))",
+                        (rid, owner, created, pending, record_bytes + self.ROOM_PAGES * page),
+                    )
+                # Move the reservation from the WAL into the database file while failing is still
+                # harmless. The next transaction then writes the WAL from its start again (the file
+                # keeps its size), and finishing the record reuses the room's pages: it needs no
+                # space this reservation did not already take.
+                self.db.execute("PRAGMA wal_checkpoint(RESTART)").fetchone()
         except sqlite3.Error as exc:
+            with contextlib.suppress(AuditError):
+                self.drop_reservation(rid)
             raise AuditError(
-                f"cannot write the audit spool {self.path}: {exc}",
-                hint="check free space and permissions; commands are not run without an audit record",
+                f"cannot reserve an audit record in {self.path}: {exc}",
+                hint="free space or fix permissions; commands are not run without an audit record",
             ) from exc
+
+    def reservations(self) -> list[tuple[str, str, str, bytes]]:
+        """(id, owner, created, pending record) of every reservation not yet finished."""
+        with self.lock:
+            rows = self.db.execute(
+                "SELECT id, owner, created, pending FROM reservations ORDER BY created, id"
+            ).fetchall()
+        return [(rid, owner, created, bytes(pending)) for rid, owner, created, pending in rows]
+
+    def drop_reservation(self, rid: str) -> None:
+        try:
+            with self._write():
+                self.db.execute("DELETE FROM reservations WHERE id = ?", (rid,))
+        except sqlite3.Error as exc:
+            raise AuditError(f"cannot write the audit spool {self.path}: {exc}") from exc
 
     def anchor(self) -> Anchor:
         seq = self._meta("anchor_seq")

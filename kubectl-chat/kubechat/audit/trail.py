@@ -8,12 +8,16 @@ leaves records in the spool for next time.
 
 from __future__ import annotations
 
+import os
+import socket
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from ..errors import AuditError
 from . import chain as chain_mod
 from .keys import KeyStore
 from .record import (
+    GENESIS_HASH,
     PolicyResult,
     Record,
     RecordInput,
@@ -27,6 +31,10 @@ from .redact import output_is_secret, redact_argv, redact_text
 from .sign import encode_public, sign
 from .spool import Spool
 
+# Bytes the finished record may need beyond its pending form: stage, exit code, output digest,
+# duration, status annotation and signature, with a wide margin.
+_FINISH_SLACK = 1024
+
 
 def _redacted_copy(inp: RecordInput, keep_output: bool) -> tuple[list[str], str, str | None, list[str]]:
     argv, secrets = redact_argv(inp.argv)
@@ -36,6 +44,62 @@ def _redacted_copy(inp: RecordInput, keep_output: bool) -> tuple[list[str], str,
     return argv, request, output, secrets
 
 
+# A reservation made on another machine (a spool on a shared home) cannot be checked for a live
+# owner; after this long its run is taken as over.
+FOREIGN_RESERVATION_AGE = timedelta(days=1)
+STATUS = "kubechat.io/status"
+
+
+def _process_start(pid: int) -> str:
+    """When process `pid` started (Linux: clock ticks since boot), so a reused pid is not taken
+    for the process that made a reservation; "" where it cannot be told."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            return f.read().rsplit(b")", 1)[1].split()[19].decode()
+    except (OSError, IndexError):
+        return ""
+
+
+def _owner() -> str:
+    pid = os.getpid()
+    return f"{socket.gethostname()}:{pid}:{_process_start(pid)}"
+
+
+def _owner_alive(owner: str, created: str) -> bool:
+    host, _, rest = owner.partition(":")
+    pid_text, _, started = rest.partition(":")
+    if host != socket.gethostname():
+        made = datetime.fromisoformat(created.replace("Z", "+00:00"))
+        return datetime.now(UTC) - made < FOREIGN_RESERVATION_AGE
+    try:
+        pid = int(pid_text)
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # someone else's process under that pid: alive, but maybe not ours (start time says)
+    except ValueError:
+        return False
+    return started == "" or _process_start(pid) in ("", started)
+
+
+class Reservation:
+    """A command's record, reserved in the spool before the command runs (AuditTrail.reserve).
+    Use it as a context manager around the run: the run's own record finishes it; if the run ends
+    without one (an exception, a full disk), leaving the block records it from its pending form."""
+
+    def __init__(self, trail: AuditTrail, rid: str, inp: RecordInput, pending: bytes, created: str):
+        self.trail, self.id, self.pending, self.created = trail, rid, pending, created
+        self.key = (inp.session_id, inp.request)
+
+    def __enter__(self) -> Reservation:
+        return self
+
+    def __exit__(self, *exc) -> bool:
+        self.trail.settle(self)
+        return False
+
+
 class AuditTrail:
     def __init__(
         self, spool_path: Path | None = None, keys: KeyStore | None = None, keep_output: bool = False
@@ -43,6 +107,7 @@ class AuditTrail:
         self.keys = keys or KeyStore()
         self.spool = Spool(spool_path)
         self.keep_output = keep_output
+        self._open: dict[str, Reservation] = {}  # reservations of runs in progress in this process
 
     def close(self) -> None:
         self.spool.close()
@@ -93,24 +158,130 @@ class AuditTrail:
         return record
 
     def record(self, inp: RecordInput) -> Record:
-        """Sign, chain and durably spool one record. Raises AuditError if it cannot be stored."""
+        """Sign, chain and durably spool one record. Raises AuditError if it cannot be stored.
+        The record of a run this trail reserved (same session and request) finishes that
+        reservation, in the room it holds."""
+        reservation = next((r for r in self._open.values() if r.key == (inp.session_id, inp.request)), None)
 
         def build(client_id: str, seq: int, prev: str, meta: dict[str, str]) -> Record:
             return self._make(inp, client_id, seq, prev, self._signing_key_id(meta))
 
         try:
-            return self.spool.append(build)
+            if reservation is None:
+                return self.spool.append(build)
+            return self._finish(reservation, inp, build)
         except AuditError:
             raise
         except (OSError, ValueError) as exc:
             raise AuditError(f"cannot write an audit record: {exc}", hint="the command was not run") from exc
 
+    def _finish(self, reservation: Reservation, inp: RecordInput, build) -> Record:
+        try:
+            record = self.spool.append(build, reservation.id)
+        except AuditError:
+            if not (self.keep_output and inp.output):
+                raise
+            # The room is sized for the record without kept output: keep the digest only.
+            lean = inp.model_copy(
+                update={
+                    "annotations": {**inp.annotations, "kubechat.io/output": "not kept: audit spool full"}
+                }
+            )
+            keep, self.keep_output = self.keep_output, False
+            try:
+                record = self.spool.append(
+                    lambda c, s, p, m: self._make(lean, c, s, p, self._signing_key_id(m)), reservation.id
+                )
+            finally:
+                self.keep_output = keep
+        self._open.pop(reservation.id, None)
+        return record
+
+    def reserve(self, inp: RecordInput) -> Reservation:
+        """Before a command runs: durably store its record in pending form, with room for the
+        finished record, so "no record, no command" holds even when the disk fills up or the
+        spool turns read-only while the command runs. Raises AuditError when the reservation
+        cannot be made: then the command must not run. Records left unfinished by earlier runs
+        are recorded first."""
+        try:
+            self.recover()
+            kid = self.spool.meta("key_id") or self.keys.current_id()
+            pending_input = inp.model_copy(
+                update={
+                    "stage": "Failed",
+                    "exit_code": None,
+                    "annotations": {**inp.annotations, STATUS: "running"},
+                }
+            )
+            pending = self._make(pending_input, "", 0, GENESIS_HASH, kid)  # also proves the key signs
+            body = pending.canonical()
+            created = now_rfc3339()
+            # The finished record differs in stage, exit code, digest, duration and status only.
+            self.spool.reserve(pending.auditID, _owner(), created, body, len(body) + _FINISH_SLACK)
+        except AuditError:
+            raise
+        except (OSError, ValueError) as exc:
+            raise AuditError(
+                f"cannot reserve an audit record: {exc}", hint="commands are not run without an audit record"
+            ) from exc
+        reservation = Reservation(self, pending.auditID, inp, body, created)
+        self._open[reservation.id] = reservation
+        return reservation
+
+    def settle(self, reservation: Reservation) -> bool:
+        """After the run: a reservation no record finished is recorded now from its pending form
+        (outcome unknown). Never raises: when even that cannot be written, the reservation stays
+        in the spool and a later run records it. Returns whether nothing is left pending."""
+        if self._open.pop(reservation.id, None) is None:
+            return True
+        try:
+            self._record_pending(reservation.id, reservation.pending)
+        except (AuditError, OSError, ValueError):
+            return False
+        return True
+
+    def recover(self) -> int:
+        """Record every reservation whose run ended without its record (the process died, or the
+        spool was full when it ended): the command was about to run, how it ended is unknown.
+        Reservations of runs still going (here or in a live process) are left alone."""
+        done = 0
+        for rid, owner, created, pending in self.spool.reservations():
+            if rid in self._open or (owner != _owner() and _owner_alive(owner, created)):
+                continue
+            self._record_pending(rid, pending)
+            done += 1
+        return done
+
+    def _record_pending(self, rid: str, pending: bytes) -> Record:
+        base = Record.model_validate_json(pending)
+        note = "the command was about to run when this record was reserved; how it ended was not recorded"
+
+        def build(client_id: str, seq: int, prev: str, meta: dict[str, str]) -> Record:
+            kid = self._signing_key_id(meta)
+            record = base.model_copy(
+                update={
+                    "stage": "Failed",
+                    "stageTimestamp": now_rfc3339(),
+                    "responseStatus": ResponseStatus(code=None),
+                    "annotations": {**base.annotations, STATUS: "unknown", "kubechat.io/outcome": note},
+                    "clientID": client_id,
+                    "seq": seq,
+                    "prevHash": prev,
+                    "keyID": kid,
+                    "signature": None,
+                }
+            )
+            record.signature = sign(self.keys.private_key(kid), record.signing_bytes())
+            return record
+
+        return self.spool.append(build, rid)
+
     def preflight(self) -> None:
-        """Raise AuditError now if a record could not be written after the command: the spool
-        takes a write lock and the signing key loads. Call it before running anything."""
-        self.spool.check_writable()
-        kid = self.spool.meta("key_id") or self.keys.current_id()
-        sign(self.keys.private_key(kid), b"preflight")
+        """Raise AuditError now if a record could not be made durable: reserves room for one in
+        the spool and gives it back. A caller about to run a command uses reserve() instead."""
+        reservation = self.reserve(RecordInput(user=UserInfo(username="preflight"), request="preflight"))
+        self._open.pop(reservation.id, None)
+        self.spool.drop_reservation(reservation.id)
 
     def rotate_keys(self, user: UserInfo) -> Record:
         """Start signing with a new key. The rotation record is signed by the old key and names
