@@ -5,7 +5,8 @@
 #   ambiguous, violations (why argv is outside kubectl's grammar), effects (what the command does
 #   beyond its verb: reveals-secrets, node-access, unseen-manifest, ...), connection_flags (global
 #   connection and identity flags in argv), risk (read|write|destructive), user, groups, cluster,
-#   context, mode (read-only|write)
+#   context, mode (read-only|write), audit_backlog_s (seconds the oldest audit record not yet at
+#   the collector has waited; 0 when none, null when the spool could not be read)
 # Output: data.kubectl_chat.decision =
 #   {allow, confirm: none|yes|typed, reasons: [...], confirm_phrase (when typed)}
 #
@@ -109,6 +110,25 @@ deny contains msg if {
 	some ns in protected_touched
 	settings.protected_namespaces.write == "deny"
 	msg := sprintf("namespace `%v` is protected: changes are not allowed there", [ns])
+}
+
+# Shipping required: with audit.require_collector, writes wait until the audit trail has reached
+# the collector (reads keep working, and their records ship too). An unknown backlog is too old.
+require_collector if object.get(settings, "audit", {}).require_collector == true
+
+backlog_within_limit if {
+	is_number(input.audit_backlog_s)
+	input.audit_backlog_s <= object.get(settings.audit, "max_backlog_s", 86400)
+}
+
+deny contains msg if {
+	require_collector
+	not is_read
+	not backlog_within_limit
+	msg := sprintf(
+		"audit records have not reached the collector for longer than %vs (audit.require_collector); changes are refused until they do: see `kubectl chat audit status`",
+		[object.get(settings.audit, "max_backlog_s", 86400)],
+	)
 }
 
 # Per-group deny lists.

@@ -388,3 +388,45 @@ test_certificate_decisions_denied if {
 	d.allow == false
 	has_reason(d, "who gets credentials")
 }
+
+# --- audit.require_collector -------------------------------------------------------------------
+
+scale_write := {"verb": "scale", "resource": "deployments", "resources": ["deployments"], "names": ["web"], "risk": "write", "mode": "write"}
+
+require_collector_data := object.union(data.kubectl_chat.config, {"audit": {"require_collector": true, "max_backlog_s": 3600}})
+
+decide_requiring(patch) := d if {
+	d := kubectl_chat.decision with input as with_input(patch) with data.kubectl_chat.config as require_collector_data
+}
+
+test_require_collector_refuses_writes_when_the_backlog_is_too_old if {
+	d := decide_requiring(object.union(scale_write, {"audit_backlog_s": 7200}))
+	d.allow == false
+	has_reason(d, "have not reached the collector")
+}
+
+test_require_collector_allows_writes_within_the_limit if {
+	d := decide_requiring(object.union(scale_write, {"audit_backlog_s": 3600}))
+	d.allow == true
+}
+
+test_require_collector_keeps_reads_working if {
+	d := decide_requiring({"audit_backlog_s": 999999})
+	d.allow == true
+}
+
+test_require_collector_refuses_writes_when_the_backlog_is_unknown if {
+	decide_requiring(object.union(scale_write, {"audit_backlog_s": null})).allow == false
+	decide_requiring(scale_write).allow == false
+}
+
+test_require_collector_also_refuses_destructive if {
+	d := decide_requiring({"verb": "delete", "resource": "pods", "resources": ["pods"], "names": ["web-1"], "risk": "destructive", "mode": "write", "audit_backlog_s": 7200})
+	d.allow == false
+	has_reason(d, "have not reached the collector")
+}
+
+test_backlog_ignored_unless_required if {
+	d := decide(object.union(scale_write, {"audit_backlog_s": 999999}))
+	d.allow == true
+}

@@ -1,4 +1,4 @@
-"""`kubectl chat audit …`: query, verify, export, report, ship and rotate keys.
+"""`kubectl chat audit …`: query, verify, export, report, ship, status and rotate keys.
 
 Thin wiring over kubechat.audit: every command builds its inputs, calls one library function and
 prints the result. Records come from the local spool unless --collector is given.
@@ -11,9 +11,9 @@ from pathlib import Path
 
 import click
 
+from ..audit.locate import COLLECTOR_ENV
 from ..errors import AuditError, UsageError
 
-COLLECTOR_ENV = "KUBECHAT_COLLECTOR_URL"
 COLLECTOR_KEY_ENV = "KUBECHAT_COLLECTOR_KEY"  # the same name kubechat.audit.receipts reads
 
 
@@ -231,14 +231,56 @@ def proof_cmd(audit_id, collector, ca_file, collector_key):
 @_source_options
 @_collector_key_option("Check the collector's receipts against this checkpoint public key (base64)")
 def ship_cmd(collector, ca_file, token_file, kubeconfig, kube_context, collector_key):
+    from ..audit.http import require_tls as http_url
+
     if not collector:
-        raise UsageError("no collector URL", hint=f"pass --collector https://… or set {COLLECTOR_ENV}")
+        from ..audit import locate
+        from ..kubeconfig_info import resolve
+        from ..kubectl_options import KubectlOptions
+
+        options = KubectlOptions(kubeconfig=kubeconfig, context=kube_context)
+        found = locate.resolve(options, resolve(options).server)
+        if found is None:
+            raise UsageError(
+                "no collector URL",
+                hint=f"pass --collector https://…, set {COLLECTOR_ENV}, or install the collector's Helm chart",
+            )
+        collector, ca_file = http_url(found.url), ca_file or found.ca_file
+        collector_key = collector_key or found.checkpoint_key
     from ..audit.trail import AuditTrail
 
     token = _token(token_file, kubeconfig, kube_context)
     result = AuditTrail().ship_pending(collector, token=token, ca_file=ca_file, collector_key=collector_key)
     click.echo(result.describe(), err=not result.ok)
     return 0 if result.ok else 1
+
+
+@audit.command(
+    "status",
+    help="Where records go and how far behind shipping is: the collector in use (and whether it "
+    "came from the environment, config.yaml or the cluster), pending records, the oldest one's "
+    "age, the last successful ship and the last error.",
+)
+@click.option("--kubeconfig", type=click.Path(dir_okay=False), help="Kubeconfig of the cluster to ask.")
+@click.option("--context", "kube_context", help="Kubeconfig context.")
+@click.option("-o", "--output", "fmt", type=click.Choice(["text", "json"]), default="text")
+def status_cmd(kubeconfig, kube_context, fmt):
+    import json
+
+    from ..audit.status import describe, status
+    from ..kubectl_options import KubectlOptions
+
+    data = status(KubectlOptions(kubeconfig=kubeconfig, context=kube_context))
+    click.echo(json.dumps(data, indent=2) if fmt == "json" else describe(data))
+
+
+@audit.command("autoship", hidden=True, context_settings={"ignore_unknown_options": True})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def autoship_cmd(args):
+    """The detached shipper a run starts (the packaged binary's way to run it)."""
+    from ..audit.autoship import main
+
+    return main(list(args))
 
 
 @audit.command(

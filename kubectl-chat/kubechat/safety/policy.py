@@ -130,6 +130,9 @@ class PolicyInput(BaseModel):
     cluster: str = ""
     context: str = ""
     mode: Mode = "read-only"
+    # Seconds the oldest audit record not yet at the collector has waited (0: none; None: the
+    # spool could not be read). Policy data `audit.require_collector` refuses writes on it.
+    audit_backlog_s: int | None = None
 
 
 class Decision(BaseModel):
@@ -165,12 +168,17 @@ def build_input(
     default_namespace: str = "default",
     current_replicas: int | None = None,
     scale_down_fraction: float | None = None,
+    audit_backlog_s: int | None = None,
 ) -> PolicyInput:
     """Policy input from the argv alone (plus who and where). `default_namespace` is the
     context's namespace, used when argv has no -n. For `scale`, `current_replicas` (see
     replicas.current_replicas) lets a large scale-down count as destructive; the fraction comes
-    from the policy data unless given."""
+    from the policy data unless given. The audit backlog's age is read from the spool unless given."""
     argv = [str(a) for a in argv]
+    if audit_backlog_s is None:
+        from ..audit.autoship import backlog_age_s
+
+        audit_backlog_s = backlog_age_s()
     if scale_down_fraction is None:
         scale_down_fraction = replicas.scale_down_fraction()
     risk, why = classify_with_reason(argv, current_replicas, scale_down_fraction)
@@ -187,6 +195,7 @@ def build_input(
             ambiguous=True,
             violations=problems or [str(exc)],
             mode=mode,
+            audit_backlog_s=audit_backlog_s,
         )
     resource, names = cmd.targets()
     resources = [r for r in resource.split(",") if r]
@@ -220,6 +229,7 @@ def build_input(
         cluster=cluster,
         context=context,
         mode=mode,
+        audit_backlog_s=audit_backlog_s,
     )
 
 
