@@ -193,6 +193,9 @@ def run_repl(options: KubectlOptions, settings: Settings, session=None, plain: b
                 ui.err.print(f"  hint: {exc.hint}", markup=False)
         except KeyboardInterrupt:
             ui.err.print("cancelled.", markup=False)
+        from .audit import autoship
+
+        autoship.kick(options, settings.offline)  # records reach the collector without waiting on it
 
 
 def _identity(conv: Conversation) -> str | None:

@@ -95,6 +95,9 @@ def ask(request: tuple[str, ...], **kw) -> int:
     ui = TerminalUI(plain=plain, json_output=kw["out_format"] == "json")
     conv = Conversation(options, ui, settings, session=session)
     outcome = conv.handle(" ".join(request))
+    from ..audit import autoship
+
+    autoship.kick(options, settings.offline)  # records reach the collector without waiting on it
     return exit_code(outcome)
 
 
