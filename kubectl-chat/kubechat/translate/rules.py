@@ -2298,7 +2298,7 @@ def _choose(req: Req):
         ),
         (
             "logs",
-            r"\blogs?\b|\blines of output\b|\b\d+ lines\b|\b(print(ed|s)?|output|said|wrote)\b[^.]*\b(crash|restart|died)",
+            r"(?<![\w-])logs?(?![\w-])|\blines of output\b|\b\d+ lines\b|\b(print(ed|s)?|output|said|wrote)\b[^.]*\b(crash|restart|died)",
             h_logs,
         ),
         (

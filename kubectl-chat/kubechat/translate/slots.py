@@ -171,12 +171,7 @@ def find_namespace(
     for m in re.finditer(rf"\b(?:in|from|under|within|inside)\s+(?:the\s+)?{_TOKEN}(?=[\s,.;:!?)]|$)", low):
         v = m.group(1)
         after = low[m.end() :]
-        if (
-            not ok(m)
-            or v in NOT_A_PLACE
-            or _NOT_NS_AFTER.match(after)
-            or re.fullmatch(r"v\d+\w*|\d+[a-z]{0,3}", v)
-        ):
+        if not ok(m) or v in NOT_A_PLACE or _NOT_NS_AFTER.match(after) or _quantity_or_version(v, low):
             continue
         if is_type(v):
             # "pods in services", "web in jobs": a type word is a place only when the request
@@ -198,6 +193,15 @@ def find_namespace(
             continue  # "from literal values", "in ps output": X starts a longer noun phrase
         weak = NsMatch(v, m.start(1), m.end(1), False, m.start(), m.end())
     return weak
+
+
+def _quantity_or_version(v: str, low: str) -> bool:
+    """'in 30s', 'in 512mi'; 'in v1' where the request talks about API versions."""
+    if re.fullmatch(r"\d+[a-z]{0,3}", v):
+        return True
+    return bool(
+        re.fullmatch(r"v\d+(?:(?:alpha|beta)\d*)?", v) and re.search(r"\b(api|version|explain|group)", low)
+    )
 
 
 def _valid(v: str) -> bool:
