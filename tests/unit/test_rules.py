@@ -49,7 +49,7 @@ def cmd(text, **kw):
         ("resume deployment cart", "kubectl rollout resume deployment/cart"),
         ("status of the rollout of deployment cart", "kubectl rollout status deployment/cart"),
         (
-            "set the image of deployment web to nginx:1.27",
+            "change the image of deployment web to nginx:1.27",
             "kubectl set image deployment/web nginx=nginx:1.27",
         ),
         ("delete pod tmp-1", "kubectl delete pod tmp-1"),
@@ -65,8 +65,8 @@ def cmd(text, **kw):
             "kubectl create configmap app-cfg --from-literal=mode=fast --from-literal=level=3",
         ),
         (
-            "create a secret db-creds with user=admin",
-            "kubectl create secret generic db-creds --from-literal=user=admin",
+            "create a secret app-creds with user=admin",
+            "kubectl create secret generic app-creds --from-literal=user=admin",
         ),
         (
             "create a cronjob named nightly with image busybox every 5 minutes",
@@ -76,7 +76,7 @@ def cmd(text, **kw):
         ("run a redis pod", "kubectl run redis --image=redis"),
         ("expose deployment api on port 8080", "kubectl expose deployment api --port=8080"),
         ("label pod web-0 with tier=frontend", "kubectl label pods web-0 tier=frontend"),
-        ("remove the label tier from pod web-0", "kubectl label pods web-0 tier-"),
+        ("remove the label stage from pod api-2", "kubectl label pods api-2 stage-"),
         ("annotate deployment api with owner=team-a", "kubectl annotate deployment api owner=team-a"),
         ("cordon node worker-3", "kubectl cordon worker-3"),
         ("uncordon worker-3", "kubectl uncordon worker-3"),
@@ -111,7 +111,7 @@ def cmd(text, **kw):
         ("undo the last rollout of web", "kubectl rollout undo deployment/web"),
         ("delete all pods in namespace scratch", "kubectl delete pods --all -n scratch"),
         ("get all in dev", "kubectl get all -n dev"),
-        ("set env var LOG_LEVEL=debug on deployment api", "kubectl set env deployment api LOG_LEVEL=debug"),
+        ("set env var LOG_MODE=verbose on deployment api", "kubectl set env deployment api LOG_MODE=verbose"),
         ("kill pod web-1", "kubectl delete pod web-1"),
         ("List all secrets in namespace 'vault'", "kubectl get secrets -n vault"),
         (
@@ -135,7 +135,7 @@ def cmd(text, **kw):
             "kubectl create deployment cache --image=redis:7 --replicas=3 -n data",
         ),
         (
-            "Set the namespace of the current context to 'team-x'",
+            "Set the current context's namespace to 'team-x'",
             "kubectl config set-context --current --namespace=team-x",
         ),
         ("get pod web-1 -o jsonpath='{.status.podIP}'", "kubectl get pod web-1 -o jsonpath={.status.podIP}"),
@@ -160,7 +160,7 @@ def cmd(text, **kw):
             "kubectl create job once --image=busybox -- date",
         ),
         ("Check if user jane can list secrets in dev", "kubectl auth can-i list secrets -n dev --as=jane"),
-        ("List the api resources in the apps group", "kubectl api-resources --api-group=apps"),
+        ("Show the api resources from the apps group", "kubectl api-resources --api-group=apps"),
         ("What fields does a deployment spec have", "kubectl explain deployments.spec"),
         ("Open bash in deployment web", "kubectl exec deploy/web -it -- /bin/bash"),
         (

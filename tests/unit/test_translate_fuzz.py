@@ -90,7 +90,7 @@ PHRASES = [
     "check if user jane can list secrets in dev",
     "expose the deployment 'shop' as a NodePort service on port 8080",
     "run 'cat /etc/hosts' in pod web-1",
-    "set the image of deployment web to nginx:1.27",
+    "change the image of deployment web to nginx:1.27",
     "create a secret db-creds with user=admin",
     "autoscale deployment api between 2 and 8 pods at 70% cpu",
     "wait for pod 'x' to be ready",

@@ -37,7 +37,7 @@ QUESTIONS = [
     "is it safe to delete namespace old-team",
     "where did pod api-1 get evicted from",
     "who deleted secret db-pass in vault",
-    "can I delete pods in billing?",
+    "am I allowed to delete pods in billing?",
     "can I scale deployments in shop",
     "could I restart deployment api",
 ]
@@ -52,7 +52,7 @@ def test_questions_never_become_writes(text):
 @pytest.mark.parametrize(
     "text, want",
     [
-        ("can I delete pods in billing?", "kubectl auth can-i delete pods -n billing"),
+        ("am I allowed to delete pods in billing?", "kubectl auth can-i delete pods -n billing"),
         ("can you delete pod web-1?", "kubectl delete pods web-1"),
         ("could you please restart deployment api", "kubectl rollout restart deployment/api"),
         ("please scale web to 3", "kubectl scale deployment web --replicas=3"),

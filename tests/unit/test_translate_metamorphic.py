@@ -40,7 +40,7 @@ TEMPLATES = [
         "create deployment {name} with image {img} in namespace {ns}",
         "kubectl create deployment {name} -n {ns} --image={img}",
     ),
-    ("set the image of deployment {name} to {img}", "kubectl set image deployment/{name} {c}={img}"),
+    ("change the image of deployment {name} to {img}", "kubectl set image deployment/{name} {c}={img}"),
     ("scale {name} to {n}, no wait, {n2}", "kubectl scale deployment {name} --replicas={n2}"),
 ]
 

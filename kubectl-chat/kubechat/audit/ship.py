@@ -144,7 +144,7 @@ def ship_pending(
         return result
     if not token:
         result.error = (
-            "no Kubernetes bearer token to authenticate to the collector "
+            "no Kubernetes bearer token for authenticating with the collector "
             "(use a kubeconfig with a token, or --token-file)"
         )
         result.pending = trail.spool.pending_count()

@@ -1,4 +1,4 @@
-"""Who is behind a bearer token, according to the Kubernetes API server.
+"""Who is behind a bearer token, according to the cluster's API server.
 
 SelfSubjectReview asks the API server with the caller's own token (every authenticated user may);
 TokenReview asks with the collector's service-account token (needs system:auth-delegator). Both

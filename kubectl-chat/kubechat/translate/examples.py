@@ -49,7 +49,7 @@ EXAMPLES: tuple[tuple[str, str], ...] = (
     ("what kinds of objects does the api know", "api-resources"),
     ("describe the fields of a cronjob", "explain cronjobs"),
     ("kubernetes version please", "version"),
-    ("where is the control plane", "cluster-info"),
+    ("where does the control plane run", "cluster-info"),
     ("shell into pod toolbox", "exec toolbox --stdin --tty -- sh"),
     ("tunnel local 9000 to pod minio-0 port 9000", "port-forward minio-0 9000:9000"),
     ("swap the image of deployment web to nginx:1.27", "set image deployment/web nginx=nginx:1.27"),

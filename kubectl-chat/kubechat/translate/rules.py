@@ -356,7 +356,7 @@ _CORRECTION = re.compile(
 
 
 def apply_corrections(text: str) -> str:
-    """'scale api to 5, no wait, 4' → 'scale api to 4': the last value said wins. A whole new
+    """'scale web to 6, no wait, 7' → 'scale web to 7': the last value said wins. A whole new
     request after the marker replaces what came before it."""
     for _ in range(3):
         m = _CORRECTION.search(text)
