@@ -89,6 +89,7 @@ def from_collector(
                 if limit is not None and got >= limit:
                     return
                 item.pop("leafIndex", None)
+                item.pop("policyBundleStatus", None)  # the collector's verdict, not part of the record
                 yield Record.model_validate(item)
                 got += 1
             cursor = data.get("next")

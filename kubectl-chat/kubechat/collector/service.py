@@ -16,6 +16,7 @@ from ..audit.ship import REGISTRATION_PURPOSE
 from ..audit.sign import decode_public, key_id, verify
 from ..errors import KubechatError
 from . import merkle
+from .bundles import AcceptedBundles
 from .crypto import BodyCipher, CheckpointSigner
 from .identity import IdentityResolver
 from .limits import Limits, RateLimiter, retry_after_header
@@ -43,9 +44,11 @@ class CollectorService:
         reader_groups: tuple[str, ...] = ("system:masters", "kubechat:auditors"),
         reader_users: tuple[str, ...] = (),
         metrics=None,
+        accepted_bundles: AcceptedBundles | None = None,
         limits: Limits | None = None,
     ):
         self.store = store
+        self.accepted_bundles = accepted_bundles or AcceptedBundles()
         self.limits = limits or Limits()
         self._rate = RateLimiter(self.limits.records_per_second, self.limits.burst)
         self.cipher = cipher
@@ -246,7 +249,10 @@ class CollectorService:
             "search": search,
             "body": self.cipher.seal(record.auditID, data),
         }
-        return {"auditID": record.auditID, "status": "accepted", "leafIndex": leaf_index}, row
+        result = {"auditID": record.auditID, "status": "accepted", "leafIndex": leaf_index}
+        if (bundle_status := self.accepted_bundles.status(record)) is not None:
+            result["policyBundleStatus"] = bundle_status
+        return result, row
 
     # -- Merkle log -------------------------------------------------------------------------------
     def _leaf_hashes(self, tx, size: int) -> list[bytes]:
@@ -312,7 +318,10 @@ class CollectorService:
         items = []
         for leaf_index, audit_id, sealed in rows:
             body = json.loads(self.cipher.open(audit_id, sealed))
-            items.append({**body, "leafIndex": leaf_index})
+            item = {**body, "leafIndex": leaf_index}
+            if (bundle_status := self.accepted_bundles.status(Record.model_validate(body))) is not None:
+                item["policyBundleStatus"] = bundle_status
+            items.append(item)
         return {"items": items, "next": rows[-1][0] if len(rows) == limit else None}
 
     def key_bindings(self) -> list[dict]:

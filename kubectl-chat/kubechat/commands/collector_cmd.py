@@ -49,6 +49,13 @@ def collector() -> None:
 )
 @click.option("--reader-user", multiple=True, help="Users allowed to query the log.")
 @click.option(
+    "--accept-policy-bundle",
+    "accepted_bundles",
+    multiple=True,
+    help="A policy bundle digest (sha256:...) or revision whose decisions are accepted; records "
+    "decided by any other are flagged policyBundleStatus=unaccepted (repeatable).",
+)
+@click.option(
     "--max-body-bytes",
     type=click.IntRange(min=1),
     default=Limits.max_body_bytes,
@@ -89,6 +96,7 @@ def serve_cmd(
     identity,
     reader_group,
     reader_user,
+    accepted_bundles,
     max_body_bytes,
     max_record_bytes,
     rate_limit,
@@ -101,6 +109,7 @@ def serve_cmd(
     postgres = ("psycopg",) if store_url.startswith("postgres") else ()
     require_collector_extra("fastapi", "uvicorn", "prometheus_client", *postgres)
     from ..collector.api import create_app
+    from ..collector.bundles import AcceptedBundles
     from ..collector.crypto import BodyCipher, CheckpointSigner
     from ..collector.identity import SA_DIR, SelfSubjectReviewResolver, TokenReviewResolver
     from ..collector.server import make_config
@@ -124,6 +133,7 @@ def serve_cmd(
         resolver_cls(api_server, api_ca),
         reader_groups=tuple(reader_group),
         reader_users=tuple(reader_user),
+        accepted_bundles=AcceptedBundles(frozenset(accepted_bundles)),
         limits=Limits(max_body_bytes, max_record_bytes, rate_limit, rate_burst),
     )
     config = make_config(create_app(service), listen, tls_cert, tls_key, insecure_http)
