@@ -105,6 +105,20 @@ def serve_process(d: Path, *extra: str):
         proc.wait(10)
 
 
+@contextlib.contextmanager
+def serve_for_cluster(sandbox, d: Path, *extra: str):
+    """serve_process asking the sandbox's API server who holds each token (SelfSubjectReview)."""
+    import base64
+
+    import yaml
+
+    kubeconfig = yaml.safe_load(sandbox.token_kubeconfigs["alice"].read_text())
+    api_ca = d / "api-ca.crt"
+    api_ca.write_bytes(base64.b64decode(kubeconfig["clusters"][0]["cluster"]["certificate-authority-data"]))
+    with serve_process(d, "--api-server", sandbox.server, "--api-ca", str(api_ca), *extra) as served:
+        yield served
+
+
 ALICE = UserInfo(username="alice", groups=["kubechat:operators"])
 
 

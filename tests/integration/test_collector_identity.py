@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 import yaml
-from collector_support import serve_process
+from collector_support import serve_for_cluster
 
 from kubechat.audit import AuditTrail, RecordInput, UserInfo, http
 from kubechat.audit.kube import bearer_token, whoami
@@ -16,12 +16,11 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture(scope="module")
 def collector(sandbox, tmp_path_factory):
-    d = tmp_path_factory.mktemp("collector")
-    kubeconfig = yaml.safe_load(sandbox.token_kubeconfigs["alice"].read_text())
-    api_ca = d / "api-ca.crt"
-    api_ca.write_bytes(base64.b64decode(kubeconfig["clusters"][0]["cluster"]["certificate-authority-data"]))
-    extra = ("--api-server", sandbox.server, "--api-ca", str(api_ca), "--reader-user", "alice")
-    with serve_process(d, *extra) as (url, ca, _):
+    with serve_for_cluster(sandbox, tmp_path_factory.mktemp("collector"), "--reader-user", "alice") as (
+        url,
+        ca,
+        _,
+    ):
         yield url, ca
 
 

@@ -56,3 +56,38 @@ def test_tokenreview_identity_adds_exactly_the_permission_it_needs(helm):
     assert docs["ClusterRole"]["rules"] == [
         {"apiGroups": ["authentication.k8s.io"], "resources": ["tokenreviews"], "verbs": ["create"]}
     ]
+
+
+def test_discovery_configmap_readable_by_every_authenticated_user_and_nothing_more(helm, tmp_path):
+    ca = tmp_path / "ca.crt"
+    ca.write_text("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n")
+    out = _helm(
+        helm,
+        *("template", "audit", str(CHART), "--namespace", "audit"),
+        *("--set", "discovery.checkpointPublicKey=PUBKEY", "--set-file", f"discovery.caBundle={ca}"),
+    )
+    docs = {(d["kind"], d["metadata"]["name"]): d for d in yaml.safe_load_all(out) if d}
+    cm = docs[("ConfigMap", "kubechat-collector")]
+    assert cm["metadata"]["namespace"] == "kubechat-system"
+    assert cm["data"] == {
+        "url": "https://audit-kubectl-chat-collector.audit.svc:8443",
+        "ca.crt": ca.read_text(),
+        "checkpoint-public-key": "PUBKEY",
+    }
+    role = docs[("Role", "kubechat-collector-discovery")]
+    assert role["metadata"]["namespace"] == "kubechat-system"
+    assert role["rules"] == [
+        {
+            "apiGroups": [""],
+            "resources": ["configmaps"],
+            "resourceNames": ["kubechat-collector"],
+            "verbs": ["get"],
+        }
+    ]
+    binding = docs[("RoleBinding", "kubechat-collector-discovery")]
+    assert binding["roleRef"]["name"] == "kubechat-collector-discovery"
+    assert binding["subjects"] == [
+        {"apiGroup": "rbac.authorization.k8s.io", "kind": "Group", "name": "system:authenticated"}
+    ]
+    url = _helm(helm, "template", "audit", str(CHART), "--set", "discovery.url=https://audit.example.com")
+    assert 'url: "https://audit.example.com"' in url

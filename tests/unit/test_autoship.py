@@ -55,7 +55,7 @@ def test_one_shipper_per_spool(spool):
 
 def test_kick_starts_nothing_while_a_shipper_holds_the_lock(spool, monkeypatch):
     started = []
-    monkeypatch.setattr(autoship.subprocess, "Popen", lambda *a, **k: started.append(a))
+    monkeypatch.setattr(autoship, "_spawn", lambda argv, fd: started.append(argv))
     held = autoship.try_lock(spool)
     try:
         assert autoship.kick(KubectlOptions(), spool=spool) is False
@@ -64,7 +64,7 @@ def test_kick_starts_nothing_while_a_shipper_holds_the_lock(spool, monkeypatch):
     assert autoship.kick(KubectlOptions(), offline=True, spool=spool) is False
     assert started == []
     assert autoship.kick(KubectlOptions(context="prod"), spool=spool) is True
-    (argv,) = started[0]
+    argv = started[0]
     assert argv[-2:] == ["--context", "prod"] and str(spool) in argv
 
 
@@ -72,7 +72,7 @@ def test_kick_never_raises(spool, monkeypatch):
     def broken(*a, **k):
         raise OSError("no processes left")
 
-    monkeypatch.setattr(autoship.subprocess, "Popen", broken)
+    monkeypatch.setattr(autoship.os, "posix_spawn", broken)
     assert autoship.kick(KubectlOptions(), spool=spool) is False
 
 
@@ -174,7 +174,8 @@ def test_warning_once_per_interval_only_when_records_are_too_old(spool, isolated
     trail = AuditTrail(spool_path=spool)
     _record(trail, timedelta(minutes=30))
     lines = []
-    autoship._write_state(spool, collector={"url": "https://c", "source": "env"})
+    after, every = autoship.warn_limits()  # the shipper keeps them in its state for the runs
+    autoship._write_state(spool, collector={"url": "https://c"}, warn_after_s=after, warn_every_s=every)
     assert not autoship._maybe_warn(spool, lines.append)  # 30 minutes: within the limit
     _record(trail, timedelta(hours=5))  # a request received 5h ago (recorded late)
     now = datetime.now(UTC).timestamp()

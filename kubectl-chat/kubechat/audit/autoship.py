@@ -21,9 +21,7 @@ import contextlib
 import fcntl
 import json
 import os
-import random
 import sqlite3
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -36,6 +34,7 @@ WARN_AFTER_S = 24 * 3600  # default `audit.warn_pending_after`
 WARN_EVERY_S = 8 * 3600  # default `audit.warn_every`
 GIVE_UP_S = 600.0  # default `audit.ship_give_up_s`: a shipper stops retrying after this long
 BACKOFF_BASE_S, BACKOFF_CAP_S = 1.0, 60.0
+LOCK_FD_ENV = "KUBECHAT_SHIP_LOCK_FD"  # the locked fd a shipper inherits
 AUTOSHIP_ENV = "KUBECHAT_AUTOSHIP"  # "off": runs start no shipper (`audit ship` still works)
 
 
@@ -118,10 +117,14 @@ def backoff_delays(
     give_up_s: float,
     base: float = BACKOFF_BASE_S,
     cap: float = BACKOFF_CAP_S,
-    rand: Callable[[], float] = random.random,
+    rand: Callable[[], float] | None = None,
 ) -> Iterator[float]:
     """Waits between attempts: exponential from `base`, capped at `cap`, each with full jitter in
     [d/2, d) so that many clients do not retry in step; stops once they add up to `give_up_s`."""
+    if rand is None:
+        import random
+
+        rand = random.random
     delay, spent = base, 0.0
     while True:
         wait = delay * (0.5 + rand() / 2)  # noqa: S311 - jitter, not security
@@ -192,21 +195,40 @@ def kick(
         if fd is None:
             return False  # the running shipper looks at the spool again before it exits
         try:
-            # The child inherits the locked file: the lock is its until it exits.
-            subprocess.Popen(  # noqa: S603 - our own program, argv list
-                _shipper_argv(path, options),
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                start_new_session=True,
-                pass_fds=(fd,),
-                env={**os.environ, "KUBECHAT_SHIP_LOCK_FD": str(fd)},
-            )
+            _spawn(_shipper_argv(path, options), fd)
         finally:
             os.close(fd)
         return True
     except Exception:  # noqa: BLE001 - shipping must never break or slow the user's command
         return False
+
+
+def _spawn(argv: list[str], lock_fd: int) -> None:
+    """Start the shipper detached: its own session, stdio on /dev/null, holding the lock (the
+    locked file is inherited; the lock is its until it exits). posix_spawn (vfork and exec), not
+    a fork of this whole process: starting it costs the run about a millisecond."""
+    for pid in list(_children):  # a long REPL session: reap the shippers that have finished
+        with contextlib.suppress(ChildProcessError):
+            if os.waitpid(pid, os.WNOHANG)[0] == 0:
+                continue
+        _children.remove(pid)
+    os.set_inheritable(lock_fd, True)
+    null = os.devnull
+    pid = os.posix_spawn(
+        argv[0],
+        argv,
+        {**os.environ, LOCK_FD_ENV: str(lock_fd)},
+        file_actions=[
+            (os.POSIX_SPAWN_OPEN, 0, null, os.O_RDONLY, 0),
+            (os.POSIX_SPAWN_OPEN, 1, null, os.O_WRONLY, 0),
+            (os.POSIX_SPAWN_OPEN, 2, null, os.O_WRONLY, 0),
+        ],
+        setsid=True,
+    )
+    _children.append(pid)
+
+
+_children: list[int] = []  # shippers this process started and has not reaped yet
 
 
 def _stderr(line: str) -> None:
@@ -242,7 +264,9 @@ def _maybe_warn(spool: Path, warn: Callable[[str], None], now: float | None = No
     state = read_state(spool)
     if not state.get("collector"):
         return False  # no collector was ever found: nothing to nag about
-    after, every = warn_limits()
+    # The shipper wrote the limits from config.yaml: reading YAML here would cost every run.
+    after = float(state.get("warn_after_s", WARN_AFTER_S))
+    every = float(state.get("warn_every_s", WARN_EVERY_S))
     if now - float(state.get("warned_at", 0)) < every:
         return False
     count, oldest = backlog(spool)
@@ -271,7 +295,8 @@ def ship_once(spool: Path, options) -> tuple[bool, bool]:
 
     target = _target(options)
     collector = locate.resolve(options, target)
-    _write_state(spool, last_attempt=_now())
+    after, every = warn_limits()
+    _write_state(spool, last_attempt=_now(), warn_after_s=after, warn_every_s=every)
     if collector is None:
         _write_state(spool, collector=None, last_error="no collector configured or discovered")
         return False, False
@@ -324,7 +349,7 @@ def run_shipper(
 
     if give_up_s is None:
         give_up_s = float(audit_config().get("ship_give_up_s", GIVE_UP_S))
-    inherited = os.environ.pop("KUBECHAT_SHIP_LOCK_FD", None)
+    inherited = os.environ.pop(LOCK_FD_ENV, None)
     fd = int(inherited) if inherited else try_lock(spool)
     while fd is not None:
         done = False
