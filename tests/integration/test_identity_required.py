@@ -5,13 +5,12 @@ import json
 import subprocess
 
 import pytest
+from test_conversation import ScriptedUI
 
 from kubechat.conversation import Conversation, Settings
 from kubechat.errors import KubechatError
 from kubechat.kubectl_options import KubectlOptions
 from kubechat.safety import rbac
-
-from .test_conversation import ScriptedUI
 
 pytestmark = pytest.mark.integration
 

@@ -9,13 +9,12 @@ import json
 import subprocess
 
 import pytest
+from test_conversation import ScriptedUI
 
 from kubechat import conversation
 from kubechat.conversation import Conversation, Settings
 from kubechat.kubectl_options import KubectlOptions
 from kubechat.translate import Translation
-
-from .test_conversation import ScriptedUI
 
 pytestmark = pytest.mark.integration
 
@@ -46,7 +45,7 @@ CASES = {
     ],
     "run": [
         ["run", "dr-pod", "--image=busybox", "-n", "dev", "--", "sleep", "3600"],
-        ["run", "dr-pod-sh", "--image=busybox", "-n", "dev", "--command", "--", "sh", "-c", "echo hi"],
+        ["run", "dr-pod-sh", "--image=busybox", "-n", "dev", "--command", "--", "sleep", "60"],
         ["run", "dr-pod-plain", "--image=nginx", "-n", "dev"],
     ],
     "delete": [["delete", "configmap", "app-settings", "-n", "dev"]],
@@ -59,8 +58,8 @@ CASES = {
         ["set", "env", "deployment/sandbox-app", "DR=yes", "-n", "dev"],
     ],
     "patch": [["patch", "deployment", "sandbox-app", "-n", "dev", "-p", '{"spec":{"replicas":3}}']],
-    "apply": [["apply", "-f", "{manifest}"]],
-    "replace": [["replace", "-f", "{manifest_existing}"]],
+    "apply": [["apply", "-f", "MANIFEST"]],
+    "replace": [["replace", "-f", "MANIFEST_EXISTING"]],
     "cordon": [["cordon", NODE]],
     "uncordon": [["uncordon", "kwok-node-0"]],
     "drain": [["drain", NODE, "--ignore-daemonsets", "--force", "--delete-emptydir-data"]],
@@ -113,7 +112,7 @@ def prepared(sandbox, tmp_path, monkeypatch):
     existing.write_text(
         "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: app-settings, namespace: dev}\ndata: {MODE: replaced}\n"
     )
-    yield {"manifest": str(manifest), "manifest_existing": str(existing)}
+    yield {"MANIFEST": str(manifest), "MANIFEST_EXISTING": str(existing)}
     kubectl(sandbox, "uncordon", "kwok-node-0")
 
 
@@ -123,7 +122,7 @@ def test_every_server_dry_run_verb_has_a_case():
 
 @pytest.mark.parametrize("dry_run", [False, True], ids=["declined", "dry-run"])
 def test_no_preview_changes_cluster_state(sandbox, prepared, monkeypatch, dry_run):
-    argvs = [[a.format(**prepared) for a in argv] for cases in CASES.values() for argv in cases]
+    argvs = [[prepared.get(a, a) for a in argv] for cases in CASES.values() for argv in cases]
     current: list[list[str]] = []
 
     def translated(self, request):

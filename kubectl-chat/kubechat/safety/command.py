@@ -291,6 +291,7 @@ BOOL_FLAGS = (
         "--cascade",
         "--rm",
         "--privileged",
+        "--command",  # run: the words after -- are the command itself
         "--keep-annotations",
         "--keep-labels",
         "--keep-liveness",
