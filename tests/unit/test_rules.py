@@ -73,7 +73,7 @@ def cmd(text, **kw):
             "kubectl create cronjob nightly --image=busybox --schedule='*/5 * * * *'",
         ),
         ("create a service account named builder", "kubectl create serviceaccount builder"),
-        ("run a redis pod", "kubectl run redis --image=redis"),
+        ("run a redis pod with the redis:7 image", "kubectl run redis --image=redis:7"),
         ("expose deployment api on port 8080", "kubectl expose deployment api --port=8080"),
         ("label pod web-0 with tier=frontend", "kubectl label pods web-0 tier=frontend"),
         ("remove the label stage from pod api-2", "kubectl label pods api-2 stage-"),

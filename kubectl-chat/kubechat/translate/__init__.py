@@ -162,6 +162,18 @@ def translate(
     ruled: Translation | None = None
     if rr.intent is not None:
         ruled = finish(rr.intent, "rules", rr.confidence)
+        if ruled.argv is not None and _unaccounted(ruled.argv, rr.unexplained):
+            # a change must account for what was said: leftover words mean a misreading
+            ruled = Translation(
+                request=request,
+                confidence=rr.confidence,
+                clarification=(
+                    f"I would run {ruled.command!r}, but it does not use "
+                    f"{', '.join(repr(w) for w in rr.unexplained[:3])} from your request. "
+                    "Could you say it more plainly, naming the action, the object and its values?"
+                ),
+                notes=[f"unexplained words: {' '.join(rr.unexplained)}"],
+            )
         if ruled.argv is not None and rr.confidence >= MODEL_THRESHOLD:
             return done(ruled)
     elif rr.clarification and rr.confidence >= MODEL_THRESHOLD:
@@ -196,6 +208,24 @@ def translate(
     return done(result)
 
 
+def _unaccounted(argv: list[str], left: list[str]) -> bool:
+    """A change whose command leaves a value-shaped word (a name, number, path, key=value) or
+    more than one plain word of the request unused; a destructive one that leaves any."""
+    if not left:
+        return False
+    from ..safety.risk import Risk, classify
+
+    risk = classify(argv)
+    if risk is Risk.READ:
+        return False
+    if risk is Risk.DESTRUCTIVE:
+        return True  # removing or revealing: every word must be accounted for
+    return len(left) > 1 or any(_VALUE_SHAPED.search(w) for w in left)
+
+
+_VALUE_SHAPED = re.compile(r"\d|[-./=:]|[a-z][A-Z]")
+
+
 def _session_words(session: Session | None) -> list[str]:
     """What earlier turns said and printed: a follow-up may take its names from there."""
     if session is None:
@@ -220,7 +250,7 @@ def _finish(
     known: list[str] | None = None,
     repeated: str | None = None,
 ) -> Translation:
-    if namespace and not intent.namespace and not intent.all_namespaces and _namespaced(intent, table):
+    if namespace and not intent.namespace and not intent.all_namespaces and rules.namespaced(intent, table):
         if not (offline and namespace == "default"):
             intent.namespace = namespace
     try:
@@ -243,32 +273,6 @@ def _finish(
     result.source = source  # type: ignore[assignment]
     result.confidence = confidence
     return result
-
-
-def _namespaced(intent: Intent, table: ResourceTable) -> bool:
-    if intent.verb.startswith(
-        ("config", "auth whoami", "api-", "version", "cluster-info", "plugin", "options")
-    ):
-        return False
-    if intent.verb in (
-        "cordon",
-        "uncordon",
-        "drain",
-        "top node",
-        "taint",
-        "certificate approve",
-        "certificate deny",
-        "create namespace",
-        "create clusterrole",
-        "create clusterrolebinding",
-        "create priorityclass",
-        "explain",
-    ):
-        return False
-    if intent.resource:
-        t = table.get(intent.resource.split(",")[0])
-        return t.namespaced if t else True
-    return True
 
 
 __all__ = ["Translation", "translate", "MODEL_THRESHOLD"]

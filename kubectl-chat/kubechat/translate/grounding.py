@@ -24,8 +24,8 @@ from .resources import ResourceTable
 # A clause that asks something rather than asks for something.
 _QUESTION = re.compile(
     r"^(?:(?:so|and|but|ok|okay|hey|hi|quick question|question)[,:]?\s+)*"
-    r"(?:is|are|was|were|isn't|aren't|does|do|did|doesn't|don't|has|have|hasn't|haven't|had|will|won't|"
-    r"should|shall|would it|could it|might|may i|can i|could i|am i|are we|can we|could we|"
+    r"(?:is|are|was|were|isn't|aren't|does|do(?!\s+(?:a|an|another|one|some)\b)|did|doesn't|don't|has|have|hasn't|haven't|had|will|won't|"
+    r"should|shall|would it|could it|might|may i|can i|could i|am i|are we|can we|could we|(?:can|could)(?!\s+(?:you|u|ya|somebody|someone)\b)|"
     r"why|what|what's|whats|which|who|whose|where|when|whether|how come|how many|how much|how long|"
     r"how is|how are|how's|what if|if)\b",
     re.I,

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..intent import Intent
+from .coverage import unexplained
 from .resources import BUILTIN_TABLE, ResourceTable, ResourceType, close_type
 from .slots import NOT_A_PLACE, NsMatch, find_namespace
 from .text import clean, mask_quotes, repair
@@ -265,6 +266,12 @@ STOP = {
     "tagged",
     "scheduled",
     "deployed",
+    "revision",
+    "revisions",
+    "version",
+    "ports",
+    "localhost",
+    "locally",
 }
 NOT_RESOURCE_SHORT = {"no", "cs", "pc", "ev", "limits", "quota", "ep"}
 
@@ -275,6 +282,7 @@ class RuleResult:
     confidence: float
     clarification: str | None = None
     notes: list[str] = field(default_factory=list)
+    unexplained: list[str] = field(default_factory=list)  # content words the command does not use
 
 
 class Clarify(Exception):
@@ -291,6 +299,7 @@ class Req:
     table: ResourceTable
     used: list[tuple[int, int]] = field(default_factory=list)
     ns: NsMatch | None | bool = False  # False: not read yet
+    cues: str | None = None  # the pattern that chose the verb: its words are accounted for
 
     def has(self, pattern: str) -> bool:
         return re.search(pattern, self.low) is not None
@@ -337,6 +346,11 @@ def parse(request: str, table: ResourceTable = BUILTIN_TABLE) -> RuleResult:
     if not text.strip():
         return RuleResult(None, 0.0, 'What would you like to do? For example: "list pods in staging".')
     verb, handler, conf = _choose(req)
+    blank = re.search(
+        r"\b(?:a|an|the|some)\s+(?:specific|particular|certain|given|specified)\s+(\w+)", req.low
+    )
+    if blank and handler is not None:
+        return RuleResult(None, conf, f"Which {blank.group(1)} do you mean? Give its name.", [verb])
     if handler is None:
         return RuleResult(None, 0.0, None, ["no rule matched"])
     try:
@@ -345,7 +359,47 @@ def parse(request: str, table: ResourceTable = BUILTIN_TABLE) -> RuleResult:
         return RuleResult(None, conf, c.question, [verb])
     if intent is None:
         return RuleResult(None, 0.0, None, [verb])
-    return RuleResult(intent, conf, None, [verb])
+    if not namespaced(intent, table):
+        # nodes, namespaces, PVs, cluster roles, CRDs …: a place said in passing is not a flag
+        intent.namespace, intent.all_namespaces = None, False
+    left = unexplained(req.text, intent, table, req.cues)
+    # each word the command leaves unused makes the reading less certain
+    conf = max(0.0, conf - 0.1 * len(left))
+    return RuleResult(intent, conf, None, [verb], left)
+
+
+# Verbs whose command never takes a namespace, whatever type it names.
+_CLUSTER_VERBS = (
+    "cordon",
+    "uncordon",
+    "drain",
+    "top node",
+    "taint",
+    "certificate approve",
+    "certificate deny",
+    "create namespace",
+    "create clusterrole",
+    "create clusterrolebinding",
+    "create priorityclass",
+    "explain",
+)
+
+
+def namespaced(intent: Intent, table: ResourceTable) -> bool:
+    """Whether `-n`/`-A` mean anything for this command."""
+    if intent.verb == "config set-context":
+        return bool(intent.namespace)  # the namespace is the value being set
+    if (
+        intent.verb.startswith(("config", "auth whoami", "api-", "version", "plugin", "options", "kuberc"))
+        or intent.verb == "cluster-info"
+    ):
+        return False
+    if intent.verb in _CLUSTER_VERBS:
+        return False
+    if intent.resource:
+        t = table.get(intent.resource.split(",")[0].split(".")[0])
+        return t.namespaced if t else True
+    return True
 
 
 _CORRECTION = re.compile(
@@ -553,7 +607,7 @@ def names_for(req: Req, rms: list[RMatch], *, allow_quoted: bool = True, named: 
         m = re.search(rf"({V})\s*$", req.text[: rm.start])
         if m:
             v = clean(m.group(1))
-            if is_name(v) and not req.table.get(v) and not _is_keyword(v):
+            if is_name(v) and not req.table.get(v) and not _is_keyword(v) and not _participle(v, m.group(1)):
                 before_name = v
         after = req.text[rm.end :]
         m = re.match(rf"\s+({V}(?:\s*(?:,|\band\b)\s*{V})*)", after, re.I)
@@ -564,12 +618,14 @@ def names_for(req: Req, rms: list[RMatch], *, allow_quoted: bool = True, named: 
                     break
                 names.append(v)
             # "billing-api deployment needs …": a plain word after the type loses to a name before it
+            nm = ns_match(req)
+            slashed = nm is not None and nm.slash and req.text[nm.end : rm.start].strip() == before_name
             if (
                 names
                 and before_name
                 and len(names) == 1
                 and _plain_word(names[0], m.group(1))
-                and not before_name.isalpha()
+                and (not before_name.isalpha() or slashed)
             ):
                 return [before_name]
             if names:
@@ -583,6 +639,11 @@ def names_for(req: Req, rms: list[RMatch], *, allow_quoted: bool = True, named: 
             if is_name(v) and v != ns:
                 return [v]
     return names
+
+
+def _participle(v: str, typed: str) -> bool:
+    """'paused', 'stuck'-like adjectives in -ed before a type describe it; they do not name it."""
+    return _plain_word(v, typed) and v.endswith("ed") and len(v) > 4
 
 
 def _plain_word(v: str, typed: str) -> bool:
@@ -660,6 +721,16 @@ KEYWORDS = {
     "autoscale",
     "bounce",
     "roll",
+    # kubectl's own command words
+    "port-forward",
+    "cluster-info",
+    "api-resources",
+    "api-versions",
+    "can-i",
+    "set-context",
+    "use-context",
+    "current-context",
+    "get-contexts",
 }
 
 
@@ -679,8 +750,9 @@ def number_after(req: Req, pattern: str) -> str | None:
 def common(req: Req, it: Intent, *, allns: bool = True, sel: bool = True, out: bool = True) -> Intent:
     nm = ns_match(req)
     ns = nm.value if nm else None
-    if nm is not None and not nm.strong and (ns in it.names or ns in it.args):
-        ns = None  # "a shell in web-1": the weak cue named the object, not a place
+    claimed = {*it.names, *it.args, *(f.value for f in it.flags if f.value)}
+    if nm is not None and not nm.strong and ns in claimed:
+        ns = None  # "a shell in web-1", "output from app-ctr": the weak cue named a part, not a place
     if ns:
         it.namespace = ns
     if allns and not ns and all_namespaces(req):
@@ -854,13 +926,20 @@ def h_delete(req: Req) -> Intent:
             or 'What should I delete? Name the resource type and its name, e.g. "delete pod web-1".'
         )
     types: list[str] = []
+    kept: list[RMatch] = []
     for rm in rms:
+        if kept and not re.fullmatch(
+            r"\s*(,|and|&|\+|,\s*and|as well as)\s*(all\s+)?(the\s+)?", req.low[kept[-1].end : rm.start]
+        ):
+            continue  # "pods on a dead node": a later type qualifies the first, it is not deleted
         if (
             rm.type.plural not in types
             and rm.type.plural != "namespaces"
             or (rm.type.plural == "namespaces" and len(rms) == 1)
         ):
             types.append(rm.type.plural)
+            kept.append(rm)
+    rms = kept or rms
     it = Intent(verb="delete", resource=",".join(types))
     quoted = [clean(m.group(0)) for m in re.finditer(Q, req.text) if clean(m.group(0)) != namespace(req)]
     if len(quoted) > 1 and all(is_name(q) for q in quoted):
@@ -1078,7 +1157,7 @@ def h_port_forward(req: Req) -> Intent:
     rms = resources(req)
     it = Intent(verb="port-forward")
     kind, name = None, None
-    m = req.find(r"<([\w-]+)>")
+    m = req.find(r"(?<!name )(?<!named )<([\w-]+)>")  # "port with name <x>" names a port
     for rm in rms:
         if rm.type.plural in ("services", "deployments", "statefulsets", "replicasets"):
             kind = {"services": "svc", "deployments": "deploy"}.get(rm.type.plural, rm.type.singular)
@@ -1096,6 +1175,9 @@ def h_port_forward(req: Req) -> Intent:
     if not name:
         k2, name = _target(req, rms)
         kind = kind or k2
+    port_name = req.value(r"\bport (?:with (?:the )?)?name(?:d)?\s+<?([\w-]+)>?")
+    if name and name == port_name:
+        name = None  # "to the port named http": a port of the target, not the target
     if not name:
         raise Clarify("Forward to which pod or service?")
     it.names = [name]
@@ -1183,8 +1265,8 @@ def h_autoscale(req: Req) -> Intent:
 ROLLOUT_WORDS = [
     ("undo", r"\b(undo|roll ?back|revert|previous revision|go back)\b"),
     ("history", r"\b(history|revisions)\b"),
+    ("resume", r"\b(resume|unpause)"),  # before pause: "resume the paused deployment"
     ("pause", r"\bpause"),
-    ("resume", r"\b(resume|unpause)"),
     ("status", r"\b(status|progress|finished|complete|completion|done)\b"),
     ("restart", r"\b(restart|bounce|redeploy|recycle|rolling restart|reload)"),
 ]
@@ -1313,6 +1395,8 @@ def h_set_env(req: Req) -> Intent:
         it.set_flag("all")
         it.resource = it.resource if it.resource != "deployment" else "deployments"
     common(req, it, allns=False, out=False)
+    if it.selector and set(it.selector.split(",")) <= set(it.args):
+        it.selector = None  # "with MODE=x": the variable to set, not a selector
     require_name(it, "deployment", "update")
     return it
 
@@ -1697,6 +1781,8 @@ def h_create(req: Req) -> Intent:
         m = req.find(rf"from (?:a |the )?cron ?job (?:named |called )?({V})")
         if m and kind == "job":
             it.set_flag("from", f"cronjob/{clean(m.group(1))}")
+            if name == clean(m.group(1)):
+                name = None  # that names the cron job; the new job needs its own name
         else:
             imgs = _images(req)
             if not imgs:
@@ -1740,8 +1826,9 @@ def h_create(req: Req) -> Intent:
         ):
             w = what.lower().rstrip("s") if what.lower().startswith("cpu") else what.lower()
             hard.append(f"{w}={num}")
-        if hard:
-            it.set_flag("hard", ",".join(hard))
+        if not hard:
+            raise Clarify("Which limits should the quota set (e.g. pods=10, cpu=4, memory=8Gi)?")
+        it.set_flag("hard", ",".join(hard))
         if req.has(r"without creating|dry"):
             _dry_run(req, it)
     elif kind == "service":
@@ -1752,12 +1839,16 @@ def h_create(req: Req) -> Intent:
             if req.has(r"load ?balancer")
             else "clusterip"
         )
+        if req.has(r"external ?name"):
+            raise Clarify("Which external DNS name should the ExternalName service point to?")
         it.verb = f"create service {stype}"
         if req.has(r"headless"):
             it.set_flag("clusterip", "None")
         m = req.find(r"(\d+):(\d+)") or req.find(r"port\s+(\d+)")
         if m and not req.has(r"headless"):
             it.set_flag("tcp", m.group(0) if ":" in m.group(0) else f"{m.group(1)}:{m.group(1)}")
+        elif not req.has(r"headless"):
+            raise Clarify("Which port should the service expose (e.g. 80:8080)?")  # kubectl needs one
     elif kind == "ingress":
         m = req.find(r"(?:requests to|from)\s+(\S+?)\s+to\s+(?:svc|service)\s+(\S+)")
         if m:
@@ -1768,8 +1859,9 @@ def h_create(req: Req) -> Intent:
             it.set_flag("rule", rule)
     elif kind == "priorityclass":
         n = number_after(req, r"value(?: of)?")
-        if n:
-            it.set_flag("value", n)
+        if not n:
+            raise Clarify("What priority value should the class have (e.g. 1000)?")
+        it.set_flag("value", n)
     if kind != "token" and kind != "namespace" and kind != "serviceaccount" and not name:
         raise Clarify(f"What should the new {kind.split()[-1]} be called?")
     if not name:
@@ -1811,9 +1903,8 @@ def h_run(req: Req) -> Intent:
     m2 = req.find(rf"\b(?:named|called|name)\s+({V})")
     if m2 and is_name(clean(m2.group(1))):
         name = clean(m2.group(1))
-    if not imgs and pod_word and pod_word.lower() not in STOP:
-        imgs = [pod_word]
     if not imgs:
+        # "start a redis pod" names the pod; which image (and registry) it runs is not said
         raise Clarify("Which container image should the pod run?")
     img = imgs[0]
     if not name:
@@ -2094,6 +2185,8 @@ def h_config(req: Req) -> Intent:
             names=[name] if name else [],
             flags=[{"name": "insecure-skip-tls-verify", "value": "true"}],
         )
+    if re.search(r"\b(field|entry|property|attribute|setting)\b", low):
+        raise Clarify("Which kubeconfig field should change, in which entry, and to what value?")
     if re.search(r"\b(switch|use|change|set)\b.*\bcontext|\bswitch to\b|use-context", low):
         name = (
             req.value(rf"context\s+(?:to\s+)?({V})\s*$")
@@ -2113,6 +2206,8 @@ def h_config(req: Req) -> Intent:
         return Intent(verb="config get-clusters")
     if re.search(r"\busers\b", low):
         return Intent(verb="config get-users")
+    if not re.search(r"\b(show|view|display|print|see|dump|list|get|what|read|cat|look)\b", low):
+        raise Clarify("Which kubeconfig change do you mean (context, cluster, user, namespace), and to what?")
     it = Intent(verb="config view")
     if re.search(r"\braw\b|certificate data|secrets", low):
         it.set_flag("raw")
@@ -2425,6 +2520,7 @@ def _choose(req: Req):
         if name == "create" and re.search(r"\bservice for\b", low):
             return "expose", h_expose, 0.9
         if has(pattern):
+            req.cues = pattern
             return name, handler, 0.9
     if resources(req):
         return "get", h_get, 0.6

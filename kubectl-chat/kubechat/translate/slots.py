@@ -42,6 +42,8 @@ NOT_A_PLACE = {
     "kubectl",
     "kubernetes",
     "minutes",
+    "namespace",
+    "namespaces",
     "ns",
     "order",
     "parallel",
@@ -72,19 +74,51 @@ NOT_A_PLACE = {
 }
 # Words after a weak cue's value that show it is something else ("in the sidecar container").
 _NOT_NS_AFTER = re.compile(
-    r"^\s*(?:container|containers|node|nodes|file|files|directory|dir|folder|path|column|columns|format|"
+    r"^\s*(?:(?:from|of|in|inside)\s+(?:the\s+|a\s+)?(?:pod|container)s?\b|container|containers|node|nodes|file|files|directory|dir|folder|path|column|columns|format|"
     r"order|mode|state|status|phase|image|port|label|labels|field|key|value|cluster|context|output|format|"
     r"version|api|group|style|form|way|fashion|manner|seconds?|minutes?|hours?|days?)\b",
     re.I,
 )
 # What may follow a place named by a weak cue: the end of the phrase or a function word.
 _PHRASE_END = re.compile(
-    r"^(?:\s*$|\s*[,.;:!?)]|\s+(?:-|to|and|with|by|sorted|ordered|that|which|where|whose|please|now|down|up|"
+    r"^(?:\s*$|\s*[,.;:!?()]|\s+(?:-|to|and|with|by|sorted|ordered|that|which|where|whose|please|now|down|up|"
     r"as|on|for|using|showing|but|then|so|including|except|without|only|too|also|quickly|immediately|asap|"
     r"right|if|labell?ed|having|matching|in|from|under|is|are|was|has|have|too|again|first|instead|"
-    r"namespace|ns|cluster-wide)\b)",
+    r"namespace|ns|cluster-wide|"
+    # a predicate after the place: "web in shop looks off", "the job in ci keeps failing"
+    r"looks?|seems?|keeps?|needs?|appears?|isn't|won't|doesn't|can't|broke|crashed|failed|died|went|stopped)\b)",
     re.I,
 )
+# Words that open a request before a colon without naming a place ("note: …", "urgent: …").
+_NOT_A_LEAD_NS = {
+    "note",
+    "fyi",
+    "urgent",
+    "question",
+    "quick",
+    "hey",
+    "hi",
+    "ok",
+    "okay",
+    "so",
+    "also",
+    "btw",
+    "update",
+    "task",
+    "todo",
+    "help",
+    "asap",
+    "please",
+    "problem",
+    "issue",
+    "goal",
+    "context",
+    "cluster",
+    "error",
+    "warning",
+    "info",
+    "step",
+}
 _LEADS = {
     "the",
     "a",
@@ -151,6 +185,11 @@ def find_namespace(
             v = m.group(1)
             if ok(m) and not _words_only(v, is_word) and not _is_object(low, m.start(1)):
                 return NsMatch(v, m.start(1), m.end(1), True, m.start(), m.end())
+    m = re.match(rf"\s*{_TOKEN}\s*:\s+\S", low)
+    if m and ok(m) and m.group(1) not in _NOT_A_LEAD_NS and not is_type(m.group(1)):
+        # "shop: restart web": a lower-case label before a colon opens the request with its place
+        if not _words_only(m.group(1), is_word):
+            return NsMatch(m.group(1), m.start(1), m.end(1), True, m.start(1), m.end(1))
     for m in re.finditer(rf"(?:^|[\s(]){_TOKEN}\s+(?:namespace|ns)\b", low):
         v = m.group(1)
         # a type word is the namespace's name only where no verb can act on it: "jobs namespace: …"
@@ -165,12 +204,15 @@ def find_namespace(
         and _valid(m.group(1))
         and (not is_type(m.group(1)) or _type_before(low[: m.start()], is_type))
         and not re.search(r"\bimages?\b|\bfiles?\b|/", low[: m.start()] + low[m.end() :])
+        and _next_to_type(low, m.start(), m.end(), is_type)
     ):
         return NsMatch(m.group(1), m.start(1), m.end(1) + 1, True, m.start(1), m.end(1) + 1, slash=True)
     weak: NsMatch | None = None
     for m in re.finditer(rf"\b(?:in|from|under|within|inside)\s+(?:the\s+)?{_TOKEN}(?=[\s,.;:!?)]|$)", low):
         v = m.group(1)
         after = low[m.end() :]
+        # "in shop, restart web" / "in shop restart web": a place that opens the request
+        opening = m.start() == len(low) - len(low.lstrip())
         if not ok(m) or v in NOT_A_PLACE or _NOT_NS_AFTER.match(after) or _quantity_or_version(v, low):
             continue
         if is_type(v):
@@ -189,10 +231,21 @@ def find_namespace(
             low[: m.start()],
         ):
             continue  # "the image in web": a part of an object, not a place
-        if not _PHRASE_END.match(after):
+        if re.match(r"\w+\s+the\s", low[m.start() :]) and v.isalpha():
+            continue  # "in the project", "in the pod": a noun phrase; places are "in the X namespace"
+        if not opening and not _PHRASE_END.match(after):
             continue  # "from literal values", "in ps output": X starts a longer noun phrase
         weak = NsMatch(v, m.start(1), m.end(1), False, m.start(), m.end())
     return weak
+
+
+def _next_to_type(low: str, start: int, end: int, is_type: Callable[[str], bool]) -> bool:
+    """'pod shop/api-1', 'the shop/db statefulset': an X/Y pair is NAMESPACE/NAME only beside a
+    type word ("cpu/memory", "stdout/stderr" are pairs of words)."""
+    before = re.findall(r"[a-z0-9][-a-z0-9]*", low[:start])[-2:]
+    after = re.findall(r"[a-z0-9][-a-z0-9]*", low[end:])[:1]
+    before = [w for w in before if w not in ("the", "a", "an")][-1:]
+    return any(is_type(w) for w in before + after)
 
 
 def _quantity_or_version(v: str, low: str) -> bool:
