@@ -139,9 +139,48 @@ def _bindings() -> KeyBindings:
     return kb
 
 
-def run_repl(options: KubectlOptions, settings: Settings, session=None, plain: bool = False) -> int:
+class _Opening:
+    """A session being opened in the background, so the prompt does not wait for the translator
+    (pydantic, the rule tables) and the session database to load."""
+
+    def __init__(self, open_session):
+        self._result = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(open_session,), daemon=True)
+        self._thread.start()
+
+    def _run(self, open_session) -> None:
+        try:
+            self._result = open_session()
+        except BaseException as exc:  # raised again, in the REPL's thread, by result()
+            self._error = exc
+
+    def wait(self) -> None:
+        self._thread.join()
+
+    def result(self):
+        self.wait()
+        if self._error is not None:
+            raise self._error
+        return self._result
+
+
+def run_repl(
+    options: KubectlOptions, settings: Settings, session=None, plain: bool = False, open_session=None
+) -> int:
+    """The interactive loop. `open_session`, when given, opens the conversation's session behind
+    the first prompt; it is ready before the first line is handled."""
     ui = TerminalUI(plain=plain, spinner=True)
     conv = Conversation(options, ui, settings, session=session)
+    opening = _Opening(open_session) if open_session is not None else None
+    try:
+        return _loop(conv, options, settings, ui, opening)
+    finally:
+        if opening is not None:
+            opening.wait()  # never leave the session database mid-write at exit
+
+
+def _loop(conv: Conversation, options: KubectlOptions, settings: Settings, ui: TerminalUI, opening) -> int:
     state_dir = paths.ensure_private_dir(paths.state_dir())
     prompt = PromptSession(
         history=FileHistory(str(state_dir / "repl_history")),
@@ -180,6 +219,10 @@ def run_repl(options: KubectlOptions, settings: Settings, session=None, plain: b
         line = line.strip()
         if not line:
             continue
+        if opening is not None:
+            conv.session = opening.result()
+            conv.session_id = conv.session.name
+            opening = None
         if line.startswith("/"):
             if _slash(line, conv, options, settings, ui, history, last) == "quit":
                 return 0

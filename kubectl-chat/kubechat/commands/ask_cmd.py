@@ -84,11 +84,17 @@ def ask(request: tuple[str, ...], **kw) -> int:
         rbac_precheck=os.environ.get("KUBECHAT_RBAC_PRECHECK", "on") != "off",
     )
     plain = kw["plain"] or bool(os.environ.get("NO_COLOR")) or not sys.stdout.isatty()
-    session = _session(kw["session_name"], kw["new_session"])
     if not request:
         from ..repl import run_repl
 
-        return run_repl(options, settings, session=session, plain=kw["plain"])
+        # The prompt comes first; the session (and the translator it loads) opens behind it.
+        return run_repl(
+            options,
+            settings,
+            open_session=lambda: _session(kw["session_name"], kw["new_session"]),
+            plain=kw["plain"],
+        )
+    session = _session(kw["session_name"], kw["new_session"])
     from ..conversation import Conversation
     from ..ui import TerminalUI
 
