@@ -205,11 +205,18 @@ def spoken_names(t: ResourceType) -> set[str]:
     # "api service" stays a service called api: no derived name ends in another type's name
     if len(words) > 1 and words[-1].lower() not in _OWN_TYPES:
         one = " ".join(w.lower() for w in words)
-        out |= {one, one[: -len(words[-1])] + _plural(words[-1].lower())}
+        stem, last = one[: -len(words[-1])], words[-1].lower()
+        out |= {one, stem + _plural(last)}
+        if last.endswith("y"):
+            out.add(stem + last + "s")  # "network policys": the plural as often typed
+        if last in _CLIPPED:
+            out |= {stem + _CLIPPED[last], stem + _CLIPPED[last] + "s"}  # "webhook configs"
     out |= {_plural(s) for s in t.short if not s.endswith("s") and len(s) > 1}
     return out
 
 
+# Long last words people clip: "mutating webhook configs".
+_CLIPPED = {"configuration": "config", "definition": "def"}
 _OWN_TYPES = {"pod", "service", "node", "role", "job", "secret", "event", "lease", "deployment"}
 
 
@@ -225,7 +232,11 @@ def close_type(word: str, names: list[str]) -> str | None:
     """A type name `word` is a slip of (edit distance 1, or 2 for words of 9+ letters). Only words
     of 7+ letters: shorter type names sit one slip away from English ("nodes"/"notes")."""
     if len(word) < 7:
-        return None
+        # "ingres": one of a type's doubled letters dropped is no English word's spelling
+        return next(
+            (n for n in names if len(word) >= 5 and len(n) == len(word) + 1 and _undoubled(n) == word),
+            None,
+        )
     limit = 1 if len(word) < 9 else 2
     best = None
     for n in names:
@@ -235,6 +246,12 @@ def close_type(word: str, names: list[str]) -> str | None:
         if d <= limit and (best is None or d < best[0]):
             best = (d, n)
     return best[1] if best else None
+
+
+def _undoubled(name: str) -> str | None:
+    """`name` with its one doubled letter written once ("ingress" → "ingres")."""
+    m = re.search(r"([a-z])\1", name)
+    return name[: m.start()] + name[m.start() + 1 :] if m else None
 
 
 def _distance(a: str, b: str, limit: int) -> int:

@@ -363,9 +363,36 @@ def parse(request: str, table: ResourceTable = BUILTIN_TABLE) -> RuleResult:
         # nodes, namespaces, PVs, cluster roles, CRDs …: a place said in passing is not a flag
         intent.namespace, intent.all_namespaces = None, False
     left = unexplained(req.text, intent, table, req.cues)
+    place = _unclaimed_place(req, intent, left)
+    if place:
+        intent.namespace = place
+        left = unexplained(req.text, intent, table, req.cues)
     # each word the command leaves unused makes the reading less certain
     conf = max(0.0, conf - 0.1 * len(left))
     return RuleResult(intent, conf, None, [verb], left)
+
+
+def _unclaimed_place(req: Req, intent: Intent, left: list[str]) -> str | None:
+    """'quotas for team-x', 'events from web-tier': a name after for/from/in that the command
+    left unused is the place, so a namespace the user gave is never dropped silently."""
+    if intent.namespace or intent.all_namespaces or not left or not namespaced(intent, req.table):
+        return None
+    for m in re.finditer(
+        r"\b(?:for|from|in|of)\s+(?:the\s+)?([a-z0-9][-a-z0-9]*)(?=\s*$|\s*[,.;:!?)]|\s+(?:namespace|ns)\b)",
+        req.low,
+    ):
+        v = m.group(1)
+        typed = req.text[m.start(1) : m.end(1)]
+        if (
+            v in left
+            and typed == v
+            and v not in NOT_A_PLACE
+            and is_name(v)
+            and not req.table.get(v)
+            and not _is_keyword(v)
+        ):
+            return v  # namespaces are lower case: "CrashLoopBackOff" is a state
+    return None
 
 
 # Verbs whose command never takes a namespace, whatever type it names.
@@ -438,11 +465,19 @@ def _repair_types(text: str, table: ResourceTable) -> str:
     def fix(m: re.Match) -> str:
         w = m.group(0)
         low = w.lower()
-        if table.get(low) or low in STOP or low in KEYWORDS:
-            return w
+        if table.get(low) or low in STOP or low in KEYWORDS or low in _spaced_words(table):
+            return w  # "endpoint" of "endpoint slices" is a word of a longer type name
         return close_type(low, table.names()) or w
 
-    return re.sub(r"(?<![\w./=:@'\"-])[A-Za-z]{7,}(?![\w./=:@'\"-])", fix, text)
+    return re.sub(r"(?<![\w./=:@'\"-])[A-Za-z]{5,}(?![\w./=:@'\"-])", fix, text)
+
+
+def _spaced_words(table: ResourceTable) -> set[str]:
+    words = getattr(table, "_spaced", None)
+    if words is None:
+        words = {w for n in table.names() if " " in n for w in n.split()}
+        table._spaced = words  # type: ignore[attr-defined]
+    return words
 
 
 # ---------------------------------------------------------------------------------------------
@@ -485,10 +520,31 @@ def resources(req: Req) -> list[RMatch]:
             )
         ):
             continue
-        if t.plural == "deployments" and word == "deploy" and m.start() == 0:
+        if (
+            t.plural == "deployments"
+            and word == "deploy"
+            and m.start() == 0
+            and not _TYPE_ALONE.match(req.low)
+        ):
             continue
         out.append(RMatch(m.start(), m.end(), t, word))
+    if not out:
+        # "ep in default namespace", "list cs": short names that read as English elsewhere are
+        # types where nothing but a place or a read verb stands around them
+        m = re.match(
+            rf"^(?:(?:get|list|show|describe)\s+(?:the\s+|all\s+)?)?({_SHORT_ALT})\b(?=\s*$|\s+(?:in|from|across|for|-n|-a|--namespace|--all-namespaces)\b)",
+            req.low,
+        )
+        if m:
+            t = req.table.get(m.group(1))
+            if t is not None:
+                out.append(RMatch(m.start(1), m.end(1), t, m.group(1)))
     return out
+
+
+# A type word opening the request with only a place after it: "deploy in shop", "ep -n x".
+_TYPE_ALONE = re.compile(r"^\S+(?:\s*$|\s+(?:in|from|across|for|-n|-a|--namespace|--all-namespaces)\b)")
+_SHORT_ALT = "|".join(sorted(n for n in NOT_RESOURCE_SHORT if len(n) == 2 and n != "no"))
 
 
 def _unknown_type(req: Req) -> str | None:
@@ -827,6 +883,9 @@ def h_get(req: Req) -> Intent:
         it.selector = None
     if it.resource == "namespaces":
         it.all_namespaces = False
+    if it.resource == "events" and len(it.names) == 1 and not it.namespace and not it.all_namespaces:
+        # events are not fetched by name: "shop events" names the place they happened in
+        it.namespace, it.names = it.names[0], []
     return it
 
 
@@ -883,6 +942,8 @@ def sort_by(req: Req) -> str | None:
     what = clean(m.group(1)).lower()
     if what.startswith("."):
         return clean(m.group(1))
+    if re.fullmatch(r"[a-z]+[A-Z][A-Za-z]*", clean(m.group(1))):
+        return "." + clean(m.group(1))  # a field by its own name: "sorted by lastTimestamp"
     table = {
         "name": ".metadata.name",
         "restart": ".status.containerStatuses[0].restartCount",
@@ -2379,7 +2440,12 @@ def _choose(req: Req):
             r"port[- ]forward|^forward \d+|\bforward (local )?(port|traffic)|listen on (local )?port|tunnel",
             h_port_forward,
         ),
-        ("autoscale", r"auto[- ]?scal|\bhpa\b", h_autoscale),
+        (
+            "autoscale",
+            # "hpa" alone is the type (get/describe/delete hpa); an autoscaler is made with limits
+            r"auto[- ]?scal|\b(create|add|make|set up|configure)\b[^.]*\bhpa\b|\bhpa\b[^.]*\b(min|max)\b",
+            h_autoscale,
+        ),
         (
             "set resources",
             r"\b(cpu|memory) (limits?|requests?)\b|\b(limits?|requests?) (for|on|of) (cpu|memory)",
@@ -2455,7 +2521,7 @@ def _choose(req: Req):
         ("events", r"\bevents\b", h_events),
         (
             "create",
-            r"^(create|make|generate|add|set up|spin up|deploy|new|request)\b|without creating|yaml for a new|\b(create|make|generate)\b|"
+            r"^(create|make|generate|add|set up|spin up|deploy(?!\s*$|\s+(?:in|from|across|for|-n)\b)|new|request)\b|without creating|yaml for a new|\b(create|make|generate)\b|"
             r"start a single instance|^start (a|an|one) \S+$",
             h_create,
         ),

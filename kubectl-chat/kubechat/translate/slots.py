@@ -86,7 +86,10 @@ _PHRASE_END = re.compile(
     r"right|if|labell?ed|having|matching|in|from|under|is|are|was|has|have|too|again|first|instead|"
     r"namespace|ns|cluster-wide|"
     # a predicate after the place: "web in shop looks off", "the job in ci keeps failing"
-    r"looks?|seems?|keeps?|needs?|appears?|isn't|won't|doesn't|can't|broke|crashed|failed|died|went|stopped)\b)",
+    r"looks?|seems?|keeps?|needs?|appears?|isn't|won't|doesn't|can't|broke|crashed|failed|died|went|stopped|"
+    # a state asked about: "is the job in ci suspended?", "the db in data ready?"
+    r"suspended|ready|up|done|healthy|running|fully|ok|okay|available|still|yet|rolled|finished|complete|"
+    r"exists?|yaml|json|wide|pls)\b)",
     re.I,
 )
 # Words that open a request before a colon without naming a place ("note: …", "urgent: …").
