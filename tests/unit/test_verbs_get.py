@@ -43,3 +43,40 @@ def test_get(text, want):
 
 def test_state_word_is_not_a_place():
     assert cmd("list pods in CrashLoopBackOff") == "kubectl get pods"
+
+
+@pytest.mark.parametrize(
+    "text, want",
+    [
+        # fields of the object, not labels
+        (
+            "lab: pods where status.phase is Running",
+            "kubectl get pods -n lab --field-selector=status.phase=Running",
+        ),
+        (
+            "pods of lab namespace, just the Pending ones",
+            "kubectl get pods -n lab --field-selector=status.phase=Pending",
+        ),
+        ("list the pods on node n-4", "kubectl get pods --field-selector=spec.nodeName=n-4"),
+        ("what pods are running on the node n-4", "kubectl get pods --field-selector=spec.nodeName=n-4"),
+        (
+            "any pending pods anywhere?",
+            "kubectl get pods --all-namespaces --field-selector=status.phase=Pending",
+        ),
+        (
+            "edge: secrets whose type is example.com/token",
+            "kubectl get secrets -n edge --field-selector=type=example.com/token",
+        ),
+        (
+            "in edge, list every secret of type kubernetes.io/basic-auth",
+            "kubectl get secrets -n edge --field-selector=type=kubernetes.io/basic-auth",
+        ),
+        (
+            "events in lab where type is Normal, as a field selector",
+            "kubectl get events -n lab --field-selector=type=Normal",
+        ),
+        ("show every node along with its labels", "kubectl get nodes --show-labels"),
+    ],
+)
+def test_get_fields(text, want):
+    assert cmd(text) == want

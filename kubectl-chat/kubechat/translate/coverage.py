@@ -27,7 +27,7 @@ FILLER = frozenset(
     mean oh well yes yeah of in on at to from for with without by about into onto over under
     within across through via per as than then if when where while and or but nor what which who
     whom whose why how whether else other another same new existing current currently thing things
-    stuff something everything anything one ones way bit kubectl k8s kubernetes cluster up down out
+    stuff something everything anything anywhere along one ones way bit kubectl k8s kubernetes cluster up down out
     off back still yet already named called name make sure one's using use give me get got
     keep keeps kept there's it's its i'm i'd i'll we're don't doesn't
     """.split()

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 
 from ..intent import Intent
 from .resources import ResourceTable
+from .text import NUMBER_WORDS
 
 # A clause that asks something rather than asks for something.
 _QUESTION = re.compile(
@@ -267,6 +268,7 @@ def ungrounded(
     """The first argv value with no source in the request, the session or a default."""
     low = request.lower()
     have = atoms(request) | {a for k in known for a in atoms(k)}
+    have |= {NUMBER_WORDS[a] for a in have if a in NUMBER_WORDS}  # "zero replicas" said 0
     squashed = re.sub(r"[^a-z0-9]", "", low)
     for slot, v in values(intent):
         if slot == "namespace" and default_namespace and v == default_namespace:

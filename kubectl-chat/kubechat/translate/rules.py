@@ -17,7 +17,7 @@ from ..intent import Intent
 from .coverage import unexplained
 from .resources import BUILTIN_TABLE, ResourceTable, ResourceType, close_type
 from .slots import NOT_A_PLACE, NsMatch, find_namespace
-from .text import clean, mask_quotes, repair
+from .text import NUMBER_WORDS, clean, mask_quotes, repair
 
 Q = r"""(?:(?<!\w)'[^']*'(?!\w)|"[^"]*"|“[^”]*”|‘[^’]*’|<[^<>\s]+>)"""
 W = r"""(?:[A-Za-z0-9*/.~_][\w.:/@=*%+~-]*)"""
@@ -41,6 +41,8 @@ ENV_NAMESPACES = {
     "sandbox",
 }
 STOP = {
+    "along",
+    "anywhere",
     "a",
     "an",
     "the",
@@ -335,7 +337,7 @@ def parse(request: str, table: ResourceTable = BUILTIN_TABLE) -> RuleResult:
     )
     text = re.sub(r"^kubectl\s+", "", text, flags=re.I)
     text = _repair_types(text, table)
-    text = apply_corrections(text)
+    text = apply_corrections(_number_words(text))
     req = Req(raw=request, text=text, low=mask_quotes(text).lower(), table=table)
     ns = ns_match(req)
     if ns is not None and ns.slash:
@@ -430,32 +432,65 @@ def namespaced(intent: Intent, table: ResourceTable) -> bool:
 
 
 _CORRECTION = re.compile(
-    r"[,;:]?\s*\b(?:no,? wait|wait,? no|no sorry|sorry|actually|i mean|make (?:that|it)|or rather|"
-    r"rather|correction)\b[,:]?\s*",
+    r"[,;:]?\s*(?:\b(?:no,? wait|wait,? no|no sorry|sorry|actually|i mean|make (?:that|it)|or rather|"
+    r"rather|correction)\b[,:]?\s*)+",
+    re.I,
+)
+# What a corrected value looks like: a number, key=value, or a name/image/version.
+_VALUE_WORD = re.compile(r"^(?:\d+|[A-Za-z_][\w./-]*=\S*|[A-Za-z0-9][-\w.:/]*[\d:./-][-\w.:/]*)$")
+
+
+_NUMBER_WORD = re.compile(
+    rf"\b(?:(?<=to )|(?<=min )|(?<=max )|(?<=between )|(?<=and ))?({'|'.join(NUMBER_WORDS)})\b"
+    r"(?=\s+(?:replicas?|pods?|instances?|copies|revisions?)\b|\s*(?:$|[,.;:!?)]))",
     re.I,
 )
 
 
+def _number_words(text: str) -> str:
+    """'down to zero replicas', 'scale web to three' → digits, where a count stands: before a
+    counted noun, or closing a phrase after 'to'/'min'/'max' ('the first one' stays a word)."""
+
+    def sub(m: re.Match) -> str:
+        pre = text[: m.start()].lower()
+        counted = re.match(r"\s+(?:replicas?|pods?|instances?|copies|revisions?)\b", text[m.end() :], re.I)
+        if counted or re.search(r"\b(?:to|min|max|between|and)\s+$", pre):
+            return NUMBER_WORDS[m.group(1).lower()]
+        return m.group(0)
+
+    return _NUMBER_WORD.sub(sub, text)
+
+
 def apply_corrections(text: str) -> str:
-    """'scale web to 6, no wait, 7' → 'scale web to 7': the last value said wins. A whole new
-    request after the marker replaces what came before it."""
+    """'scale web to 6, no wait, 7' → 'scale web to 7': the last value said wins, and what
+    follows it ("…, no wait, 4 (ns x)") is kept. A whole new request after the marker replaces
+    what came before it."""
     for _ in range(3):
         m = _CORRECTION.search(text)
         if m is None:
             return text
-        before, after = text[: m.start()].rstrip(" ,;"), text[m.end() :].strip()
+        before, after = text[: m.start()].rstrip(" ,;.-"), text[m.end() :].strip()
         words = after.split()
-        if not before.strip() or len(words) != 1:
-            text = after if len(words) > 1 and before.strip() else (before + " " + after).strip()
+        if not before.strip() or not words:
+            text = (before + " " + after).strip()
             continue
-        new = words[0].rstrip(".!")
-        shape = r"\d+" if new.isdigit() else r"[A-Za-z0-9][-\w.:/]*"
+        new = words[0].rstrip(".!,;")
+        if len(words) > 1 and not _VALUE_WORD.match(new):
+            text = after  # a new request
+            continue
+        rest = after[len(words[0]) :].strip(" -,")
+        if "=" in new:
+            shape = re.escape(new.split("=")[0]) + r"=[^\s,]*"
+        elif new.isdigit():
+            shape = r"\d+"
+        else:
+            shape = r"[A-Za-z0-9][-\w.:/]*"
         olds = list(re.finditer(rf"(?<![\w-])({shape})(?![\w-])", before))
         if not olds:
-            text = before
+            text = (before + " " + rest).strip() if len(words) > 1 else before
             continue
         last = olds[-1]
-        text = before[: last.start()] + new + before[last.end() :]
+        text = (before[: last.start()] + new + before[last.end() :] + (" " + rest if rest else "")).strip()
     return text
 
 
@@ -584,7 +619,7 @@ def namespace(req: Req) -> str | None:
 def all_namespaces(req: Req) -> bool:
     return req.has(
         r"(all|every|any|across)( the)? (namespaces?|ns)\b|all-namespaces|(?:^|\s)-a\b|cluster[- ]wide|"
-        r"(across|in|throughout) (a|the|my) (whole |entire )?cluster\b|everywhere|in all ns"
+        r"(across|in|throughout) (a|the|my) (whole |entire )?cluster\b|everywhere|in all ns|\banywhere\b"
     )
 
 
@@ -596,7 +631,7 @@ def selector(req: Req) -> str | None:
         r"\b(?:where|whose)\s+(?:the\s+)?(?:label\s+)?([A-Za-z][\w./-]*)\s+(?:label\s+)?(?:is|equals|=)\s+"
         r"(?!not\b)([\w.-]+)"
     )
-    if m and m.group(1).lower() not in STOP:
+    if m and m.group(1).lower() not in STOP and not _FIELD_KEY.match(m.group(1)):
         return f"{m.group(1)}={clean(m.group(2))}"
     pats = (
         rf"\blabel(?:s|led|ed)?\s+(?:selector\s+)?(?:of\s+)?({KV}(?:\s*(?:,|and)\s*{KV})*)",
@@ -610,6 +645,10 @@ def selector(req: Req) -> str | None:
             parts = re.split(r"\s*(?:,|\band\b)\s*", m.group(1))
             return ",".join(clean(p).replace(" ", "") for p in parts if p.strip())
     return None
+
+
+# Keys that are the object's own fields, compared with --field-selector, never labels.
+_FIELD_KEY = re.compile(r"^(?:(?:status|spec|metadata)\.|type$|reason$)", re.I)
 
 
 def output(req: Req) -> str | None:
@@ -663,7 +702,15 @@ def names_for(req: Req, rms: list[RMatch], *, allow_quoted: bool = True, named: 
         m = re.search(rf"({V})\s*$", req.text[: rm.start])
         if m:
             v = clean(m.group(1))
-            if is_name(v) and not req.table.get(v) and not _is_keyword(v) and not _participle(v, m.group(1)):
+            nm = ns_match(req)
+            place = nm is not None and nm.start == m.start(1)  # "shop: secrets …" opens with a place
+            if (
+                is_name(v)
+                and not place
+                and not req.table.get(v)
+                and not _is_keyword(v)
+                and not _participle(v, m.group(1))
+            ):
                 before_name = v
         after = req.text[rm.end :]
         m = re.match(rf"\s+({V}(?:\s*(?:,|\band\b)\s*{V})*)", after, re.I)
@@ -876,8 +923,13 @@ def h_get(req: Req) -> Intent:
         it.set_flag("sort-by", sort)
     _phase(req, it)
     m = req.find(rf"field[- ]selector\s+({V})")
-    if m:
+    if m and "=" in m.group(1):
         it.field_selector = clean(m.group(1))
+    field = _field_in_words(req, it)
+    if field and not it.field_selector:
+        it.field_selector = field
+        if it.selector and it.selector.replace("!=", "=").split("=")[0] == field.split("=")[0]:
+            it.selector = None
     common(req, it)
     if it.names and it.selector:
         it.selector = None
@@ -897,8 +949,8 @@ def _phase(req: Req, it: Intent) -> None:
     if it.resource != "pods" or it.names:
         return
     phase = re.search(
-        r"\b(not )?(running|pending|failed|succeeded|completed)\s+pods\b|pods\s+(?:that are|which are|are|in)\s+"
-        r"(not )?(running|pending|failed|succeeded|completed)\b",
+        r"\b(not )?(running|pending|failed|succeeded|completed)\s+(?:pods|ones)\b|pods\s+(?:that are|which are|are|in)\s+"
+        r"(not )?(running|pending|failed|succeeded|completed)\b(?!\s+on\s+(?:the\s+)?node)",
         req.low,
     )
     parts = []
@@ -911,6 +963,21 @@ def _phase(req: Req, it: Intent) -> None:
         parts.append(f"spec.nodeName={clean(node.group(1))}")
     if parts:
         it.field_selector = ",".join(parts)
+
+
+def _field_in_words(req: Req, it: Intent) -> str | None:
+    """'whose spec.nodeName is n1', 'where type is Normal', 'secrets of type a.io/b': a field of
+    the object (not a label) compared in words."""
+    m = req.find(
+        r"\b(?:where|whose|with)\s+(?:the\s+)?((?:status|spec|metadata)\.[\w.]+|type|reason)\s+(?:is|equals|=)\s+([\w./-]+)"
+    )
+    if m:
+        return f"{m.group(1)}={clean(m.group(2))}"
+    m = req.find(r"\bof type\s+([\w.-]+/[\w.-]+|[A-Z]\w+)")
+    if m and it.resource in ("secrets", "events", "services"):
+        key = "spec.type" if it.resource == "services" else "type"
+        return f"{key}={clean(m.group(1))}"
+    return None
 
 
 def _get_idioms(req: Req, it: Intent) -> None:
@@ -2048,7 +2115,7 @@ def h_expose(req: Req) -> Intent:
 
 
 def h_events(req: Req) -> Intent:
-    if sort_by(req):
+    if sort_by(req) or req.has(r"field[- ]selector"):  # `kubectl events` has neither
         return h_get(req)
     it = Intent(verb="events")
     types = [t.capitalize() for t in re.findall(r"\b(warning|normal)\b", req.text.lower())]

@@ -6,6 +6,15 @@ import difflib
 import re
 from functools import lru_cache
 
+# Counts written as words ("down to zero replicas"): the parser reads them as digits and the
+# grounding gate accepts the digit as said.
+NUMBER_WORDS = {
+    w: str(i)
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+        "sixteen seventeen eighteen nineteen twenty".split()
+    )
+}
 # Words people mistype often; checked before the fuzzy vocabulary match.
 TYPOS = {
     "teh": "the",
