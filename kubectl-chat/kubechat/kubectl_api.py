@@ -11,6 +11,7 @@ about one kubectl run, not N.
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import subprocess
@@ -63,6 +64,45 @@ def check_kubeconfig(options: KubectlOptions) -> None:
         )
 
 
+# Calls started ahead of their use (start_early), by what they ask and with which settings.
+_early: dict[tuple, subprocess.Popen] = {}
+
+
+def _base(options: KubectlOptions) -> list[str]:
+    base = [find_kubectl(), *options.argv_global_args()]
+    if not options.request_timeout:
+        base.append(f"--request-timeout={REQUEST_TIMEOUT}")
+    return base
+
+
+def _key(base: list[str], c: Call, env: dict[str, str]) -> tuple:
+    return (tuple(base), c.path, json.dumps(c.body, sort_keys=True), tuple(sorted(env.items())))
+
+
+def start_early(options: KubectlOptions, c: Call) -> None:
+    """Start a call now, so that it overlaps the rest of start-up; call() or call_all() with the
+    same options and call later take its answer. Failures wait for that later call to report."""
+    try:
+        check_kubeconfig(options)
+        base, env = _base(options), options.env()
+        key = _key(base, c, env)
+        if key not in _early:
+            if not _early:
+                atexit.register(_stop_unused)
+            _early[key] = _start(base, c, env)
+    except (KubechatError, OSError):
+        pass
+
+
+def _stop_unused() -> None:
+    """A run that never needed its early call (a request that was not understood) ends it."""
+    while _early:
+        p = _early.popitem()[1]
+        if p.poll() is None:
+            p.kill()
+        p.communicate()
+
+
 def call(options: KubectlOptions, c: Call) -> dict:
     return call_all(options, [c])[0]
 
@@ -70,14 +110,12 @@ def call(options: KubectlOptions, c: Call) -> dict:
 def call_all(options: KubectlOptions, calls: list[Call]) -> list[dict]:
     """Run every call concurrently; the parsed JSON answers in order, or the first failure raised."""
     check_kubeconfig(options)
-    kubectl = find_kubectl()
-    base = [kubectl, *options.argv_global_args()]
-    if not options.request_timeout:
-        base.append(f"--request-timeout={REQUEST_TIMEOUT}")
+    base, env = _base(options), options.env()
     started: list[subprocess.Popen] = []
     try:
         for c in calls:
-            started.append(_start(base, c, options.env()))
+            early = _early.pop(_key(base, c, env), None)
+            started.append(early or _start(base, c, env))
         outcomes = [_finish(p) for p in started]
     finally:
         for p in started:

@@ -71,6 +71,10 @@ def options_from(kw: dict) -> KubectlOptions:
 def ask(request: tuple[str, ...], **kw) -> int:
     options = options_from(kw)
     _check_paths(options, kw["model_path"])
+    if request and not kw["offline"]:
+        from ..safety.rbac import prefetch_identity
+
+        prefetch_identity(options)
     from ..conversation import Settings
 
     settings = Settings(

@@ -11,25 +11,30 @@ import re
 from dataclasses import dataclass, field
 
 import yaml
-from pydantic import BaseModel, Field
 
 from ..errors import KubechatError
-from ..kubectl_api import Call, call, call_all, check_kubeconfig
+from ..kubectl_api import Call, call, call_all, check_kubeconfig, start_early
 from ..kubectl_options import KubectlOptions
 from .command import ParseError, parse
 from .resources import ResourceInfo
 from .resources import info as builtin_info
 
-SSR_PATH = "/apis/authentication.k8s.io/v1/selfsubjectreviews"
 SSAR_PATH = "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews"
+WHOAMI = Call(
+    "/apis/authentication.k8s.io/v1/selfsubjectreviews",
+    "who am I",
+    {"apiVersion": "authentication.k8s.io/v1", "kind": "SelfSubjectReview"},
+)
 
 
-class Identity(BaseModel):
+@dataclass
+class Identity:
     user: str
-    groups: list[str] = Field(default_factory=list)
+    groups: list[str] = field(default_factory=list)
 
 
-class ContextInfo(BaseModel):
+@dataclass
+class ContextInfo:
     context: str = ""
     cluster: str = ""
     namespace: str = "default"
@@ -80,12 +85,15 @@ def context_info(options: KubectlOptions | None = None) -> ContextInfo:
     return ContextInfo(context=target.context or "", cluster=target.cluster or "", namespace=target.namespace)
 
 
+def prefetch_identity(options: KubectlOptions) -> None:
+    """Start the identity review now: every run that may reach the cluster asks it, and it
+    overlaps loading the translator and the policy client instead of following them."""
+    start_early(options, WHOAMI)
+
+
 def whoami(options: KubectlOptions | None = None) -> Identity:
     """The user and groups the API server sees (SelfSubjectReview, authentication.k8s.io/v1)."""
-    review = call(
-        options or KubectlOptions(),
-        Call(SSR_PATH, "who am I", {"apiVersion": "authentication.k8s.io/v1", "kind": "SelfSubjectReview"}),
-    )
+    review = call(options or KubectlOptions(), WHOAMI)
     user = (review.get("status") or {}).get("userInfo") or {}
     if not user.get("username"):
         raise KubechatError("the API server did not say who you are (empty SelfSubjectReview)")

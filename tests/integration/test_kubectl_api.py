@@ -1,0 +1,42 @@
+"""API calls through the user's kubectl against the sandbox: an identity review started early is
+the one answered, only for the same settings, and one never used is ended."""
+
+import pytest
+
+from kubechat import kubectl_api
+from kubechat.errors import KubechatError
+from kubechat.kubectl_options import KubectlOptions
+from kubechat.safety import rbac
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(autouse=True)
+def no_early_calls_left():
+    yield
+    kubectl_api._stop_unused()
+
+
+def test_an_identity_review_started_early_answers_the_later_one(sandbox):
+    jane = KubectlOptions(kubeconfig=str(sandbox.limited_kubeconfig))
+    rbac.prefetch_identity(jane)
+    (started,) = kubectl_api._early.values()
+    assert rbac.whoami(jane).user == sandbox.limited_user
+    assert not kubectl_api._early and started.returncode == 0
+
+
+def test_an_early_review_never_answers_for_other_settings(sandbox):
+    rbac.prefetch_identity(KubectlOptions(kubeconfig=str(sandbox.limited_kubeconfig)))
+    admin = rbac.whoami(KubectlOptions(kubeconfig=str(sandbox.admin_kubeconfig)))
+    assert admin.user != sandbox.limited_user and "system:masters" in admin.groups
+    someone = KubectlOptions(kubeconfig=str(sandbox.limited_kubeconfig), as_user="someone")
+    assert len(kubectl_api._early) == 1  # still Jane's, unused
+    with pytest.raises(KubechatError, match="cannot impersonate"):
+        rbac.whoami(someone)  # Jane may not impersonate: her early answer is not reused
+
+
+def test_an_early_review_that_is_never_used_is_ended(sandbox):
+    rbac.prefetch_identity(KubectlOptions(kubeconfig=str(sandbox.admin_kubeconfig)))
+    (started,) = kubectl_api._early.values()
+    kubectl_api._stop_unused()
+    assert not kubectl_api._early and started.returncode is not None
