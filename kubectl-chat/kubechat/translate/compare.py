@@ -64,6 +64,8 @@ def canonical(argv: list[str], table: ResourceTable = BUILTIN_TABLE) -> tuple:
     for f in it.flags:
         name = FLAG_ALIASES.get(f.name, f.name)
         value = None if f.value in (None, "true") else f.value
+        if f.name == "cpu-percent" and value and value.isdigit():
+            value += "%"  # --cpu-percent=70 is --cpu=70%
         if name == "for" and value:
             # jsonpath on a condition's status is the same wait as --for=condition=X
             m = re.fullmatch(

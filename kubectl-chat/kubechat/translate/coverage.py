@@ -50,7 +50,7 @@ CUE_WORDS = frozenset(
 # Words that give a reason or context for a request rather than a part of the command.
 REASON_WORDS = frozenset(
     """
-    maintenance preparation prepare stuck broken wrong crash crashing crashed down failing failed
+    maintenance preparation prepare stuck broke broken fully wrong crash crashing crashed down failing failed
     issue issues problem problems bug incident outage slow hanging hung purpose on-purpose test
     testing debug debugging investigate investigation troubleshoot weird odd again seems seem
     looks apparently probably maybe bad dead unhealthy healthy

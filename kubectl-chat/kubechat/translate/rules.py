@@ -1178,6 +1178,8 @@ def h_logs(req: Req) -> Intent:
     if req.has(r"\b(stream|streaming|follow|following|tail -f|live|continuously|keep watching|watch)\b"):
         it.set_flag("follow")
     n = number_after(req, r"\b(?:last|most recent|latest|recent|tail|final)(?: of)?")
+    if n and req.find(rf"\b{n}\s*(?:s|sec|secs|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?)\b"):
+        n = None  # "the last 15m" is a time window (--since), not a line count
     if not n:
         m = req.find(r"\b(\d+)\s+(?:most recent |last |latest )?lines\b")
         n = m.group(1) if m else None
@@ -1226,6 +1228,7 @@ def _command_words(req: Req) -> list[str] | None:
         or req.find(r"(?:^|\s)--\s+(.+)$")
         or req.find(r"\b(?:and|then)\s+(?:run|execute)\s+(.+)$")
         or req.find(r"\bthe\s+([\w./-]+)\s+command\b")
+        or req.find(r"^(?:run|execute)\s+(.+?)\s+(?:in|inside)\s+(?:the\s+)?(?:container|pod)\s")
     )
     if m:
         import shlex
@@ -1315,6 +1318,9 @@ def h_port_forward(req: Req) -> Intent:
         r"\bport\s+(?:number\s+)?(\d+)|\b(\d+):(\d+)\b|port with name\s+<?([\w-]+)>?", req.text, re.I
     )
     flat: list[str] = []
+    pair = req.find(r"\blocal(?:ly)?\s+(?:port\s+)?(\d+)\s+to\s+(?:the\s+)?(?:remote\s+)?(?:port\s+)?(\d+)\b")
+    if pair:  # "local 8000 to port 80 of …": local first, whatever order the words take
+        ports = [("", pair.group(1), pair.group(2), "")]
     for a, b, c, d in ports:
         if b:
             flat += [b, c]
@@ -1365,6 +1371,11 @@ def h_autoscale(req: Req) -> Intent:
     if it.resource == "replicationcontrollers":
         it.resource = "rc"
     it.names = names_for(req, rms)
+    if not it.names:
+        # "autoscale web …", "set up autoscaling for web …": the object follows the verb
+        m = req.find(rf"\b(?:auto[- ]?scal\w*|hpa)\s+(?:for\s+|of\s+|on\s+)?(?:the\s+)?({V})")
+        if m and is_name(clean(m.group(1))) and not _is_keyword(clean(m.group(1))):
+            it.names = [clean(m.group(1))]
     m = req.find(r"between\s+(\d+)\s+and\s+(\d+)")
     lo, hi = (
         (m.group(1), m.group(2))
@@ -1377,7 +1388,15 @@ def h_autoscale(req: Req) -> Intent:
         it.set_flag("min", lo)
     if hi:
         it.set_flag("max", hi)
-    cpu = req.find(r"cpu[\w\s]*?(?:at|of|to)?\s+(\d+%|\d+m)") or req.find(r"(\d+%)\s+(?:average\s+)?cpu")
+    cpu = (
+        req.find(r"cpu[\w\s]*?(?:at|of|to)?\s+(\d+%|\d+m)")
+        or req.find(r"(\d+%)\s+(?:average\s+)?cpu")
+        or req.find(r"\bcpu\s+(?:at\s+|of\s+)?(\d+)\s*(?:percent|per cent|pct)\b")
+        or req.find(r"\b(\d+)\s*(?:percent|per cent|pct)\s+(?:average\s+)?cpu\b")
+    )
+    if cpu and cpu.group(1).isdigit():
+        it.set_flag("cpu", cpu.group(1) + "%")
+        cpu = None
     if cpu:
         it.set_flag("cpu", cpu.group(1))
     mem = req.find(r"memory[\w\s]*?(?:at|of|to)?\s+(\d+(?:mi|gi|m|g|%)?)\b")
@@ -1395,7 +1414,7 @@ ROLLOUT_WORDS = [
     ("history", r"\b(history|revisions)\b"),
     ("resume", r"\b(resume|unpause)"),  # before pause: "resume the paused deployment"
     ("pause", r"\bpause"),
-    ("status", r"\b(status|progress|finished|complete|completion|done)\b"),
+    ("status", r"\b(status|progress|finished|complete|completion|done|rolled out)\b"),
     ("restart", r"\b(restart|bounce|redeploy|recycle|rolling restart|reload)"),
 ]
 
@@ -1416,16 +1435,23 @@ def h_rollout(req: Req) -> Intent:
     it.names = names_for(req, rms)
     if not it.names and not rms:
         for pat in (
-            rf"\b(?:restart|undo|pause|resume|status of|history of|roll ?back)\s+(?:the\s+)?({V})",
-            rf"\brollout\s+of\s+(?:the\s+)?({V})",
+            rf"\b(?:restart|undo|pause|resume|status of|history of|roll ?back|revert)\s+(?:the\s+)?({V})",
+            rf"\brollout\s+(?:of|for)\s+(?:the\s+)?({V})",
             rf"\bthe\s+({V})\s+rollout\b",
         ):
             m = req.find(pat)
             if m and is_name(clean(m.group(1))) and not _is_keyword(clean(m.group(1))):
                 it.names = [clean(m.group(1))]
                 break
+    if not it.names and not rms and req.has(r"\b(its|it)\b"):
+        # "api went bad after the upgrade, roll it back": the object of the earlier clause
+        m = req.find(
+            rf"^(?:[a-z0-9-]+:\s+)?({V})\s+(?:broke|is|was|has|keeps|went|started|looks|seems|failed)\b"
+        )
+        if m and is_name(clean(m.group(1))) and not _is_keyword(clean(m.group(1))):
+            it.names = [clean(m.group(1))]
     if sub == "undo":
-        n = number_after(req, r"revision")
+        n = number_after(req, r"\b(?:revision|rev)\.?")
         if n:
             it.set_flag("to-revision", n)
     if sub == "history":
@@ -1455,6 +1481,13 @@ def h_set_image(req: Req) -> Intent:
         if rm.type.plural not in types:
             types.append(rm.type.plural)
     it.resource = ",".join(types) if types else "deployment"
+    # "update web container app to …": with no type word, the object follows the verb
+    m = not rms and req.find(
+        rf"^(?:set|update|change|upgrade|bump|switch|move)\s+(?:the\s+)?({V})\s+container\b"
+    )
+    owner = (
+        clean(m.group(1)) if m and is_name(clean(m.group(1))) and not _is_keyword(clean(m.group(1))) else None
+    )
     pairs: list[str] = []
     for m in req.findall(rf"({V})\s+container(?:'s)?\s+image\s+(?:to|=)\s+({V})"):
         pairs.append(f"{clean(m.group(1))}={clean(m.group(2))}")
@@ -1474,13 +1507,15 @@ def h_set_image(req: Req) -> Intent:
         )
         if m:
             img = clean(m.group(1))
-            early = names_for(req, rms, allow_quoted=False)
-            c = _container(req, early[0] if early else None) or _image_of(img)
+            early = names_for(req, rms, allow_quoted=False) or [owner]
+            c = _container(req, early[0]) or _image_of(img)
             pairs.append(f"{c}={img}")
     if not pairs:
         raise Clarify("Which image should I set, and for which container?")
     it.args = sorted(pairs, key=lambda p: p.split("=")[0])
     ns = [n for n in names_for(req, rms, allow_quoted=False) if "=" not in n and ":" not in n]
+    if not rms and not ns and owner:
+        ns = [owner]
     if ns and not any(p.endswith("=" + ns[0]) for p in pairs):
         it.names = ns[:1]
     if req.has(r"\ball (deployments|the deployments|rc|replication)|all deployments") or (
@@ -2137,7 +2172,7 @@ def h_top(req: Req) -> Intent:
     kind = "node" if rms and rms[0].type.plural == "nodes" else "pod"
     it = Intent(verb=f"top {kind}")
     it.names = names_for(req, rms) if rms else []
-    if req.has(r"containers"):
+    if req.has(r"containers|per[- ]container"):
         it.set_flag("containers")
     if req.has(r"most (cpu)|by cpu|highest cpu"):
         it.set_flag("sort-by", "cpu")
@@ -2277,7 +2312,7 @@ def h_config(req: Req) -> Intent:
         return Intent(verb="config rename-context", names=[clean(m.group(1))], args=[clean(m.group(2))])
     if req.has(r"unset (the )?current[- ]context"):
         return Intent(verb="config unset", args=["current-context"])
-    if req.has(r"current[- ]context|which context|what context|context am i|active context") and not req.has(
+    if req.has(r"current[- ]context|(which|what) context\b(?!s)|context am i|active context") and not req.has(
         r"\b(switch|use|change|set)\b.*\bto\b"
     ):
         return Intent(verb="config current-context")
@@ -2499,12 +2534,12 @@ def _choose(req: Req):
         ("kuberc", r"\bkuberc\b", h_simple("kuberc view")),
         ("options", r"global (flags|options)|\binherit", h_simple("options")),
         ("plugin", r"\bplugins?\b", h_simple("plugin list")),
-        ("proxy", r"\bproxy\b", h_proxy),
+        ("proxy", r"(?<!container )\bproxy\b(?! container)", h_proxy),
         ("certificate", r"\b(approve|deny|reject)\b.*\b(csr|certificate signing)|\bcsr-", h_certificate),
         ("wait", r"^wait\b|\bwait for\b|\bwait until\b", h_wait),
         (
             "port-forward",
-            r"port[- ]forward|^forward \d+|\bforward (local )?(port|traffic)|listen on (local )?port|tunnel",
+            r"port[- ]forward|^forward \d+|\bforward (local )?(port|traffic|\d+)|listen on (local )?port|tunnel",
             h_port_forward,
         ),
         (
@@ -2521,7 +2556,7 @@ def _choose(req: Req):
         (
             "top",
             r"\bmetrics\b|\bcpu/memory|\butili[sz]ation\b|resource usage|\btop (pods?|nodes?)\b|^top\b|"
-            r"using the most|most (cpu|memory)|\b(cpu|memory|resource) (usage|consumption)|\bcpu and memory\b|\bmemory and cpu\b",
+            r"using the most|most (cpu|memory)|\b(cpu|memory|resource|per[- ]container) (usage|consumption)|\bcpu and memory\b|\bmemory and cpu\b",
             h_top,
         ),
         (
@@ -2534,7 +2569,8 @@ def _choose(req: Req):
             r"\bexec\b|\bexecute\b|\bshell (in|into|on|to)\b|\bopen a shell|\bget a shell|\bssh into|"
             r"\bopen (a )?(bash|sh)\b|\b(bash|sh) (in|into|on)\b|"
             r"\b(running|run) (the )?'q+' (command )?(in|on|inside)|\bcommand\b.*\b(in|on|inside) (the )?pod\b|"
-            r"\boutput (of|from) (running )?(the )?\S+ command\b",
+            r"\boutput (of|from) (running )?(the )?\S+ command\b|"
+            r"^(run|execute)\s+[^.]+?\s+(in|inside)\s+(the\s+)?(container|pod)\s",
             h_exec,
         ),
         (
@@ -2548,7 +2584,7 @@ def _choose(req: Req):
             "rollout",
             r"\brollout\b|roll out|\broll ?back\b|\bundo\b|rolling (restart|update)|\brestart\b|"
             r"\b(rollout|deployment|revision) history\b|\bhistory of\b|\bpaused?\b|\bresumed?\b|\bunpause\b|"
-            r"\bbounce\b|\bredeploy\b",
+            r"\bbounce\b|\bredeploy\b|\brolled out\b|\brevert\b.*\b(rev|revision)\b",
             h_rollout,
         ),
         (
@@ -2573,7 +2609,9 @@ def _choose(req: Req):
         (
             "set image",
             r"\b(set|update|change|upgrade|bump|switch)\b[^.]*\bimages?\b|\bimages? of all containers|"
-            r"\bwrong image|\bnew image",
+            r"\bwrong image|\bnew image|"
+            # "update web container app to app:1.2": an image reference given to a container
+            r"\b(set|update|change|upgrade|bump|switch|move)\b[^.]*\bcontainer\s+\S+\s+to\s+[\w./-]+[:@]\S+",
             h_set_image,
         ),
         ("annotate", r"annotat", h_annotate),

@@ -89,7 +89,9 @@ _PHRASE_END = re.compile(
     r"looks?|seems?|keeps?|needs?|appears?|isn't|won't|doesn't|can't|broke|crashed|failed|died|went|stopped|"
     # a state asked about: "is the job in ci suspended?", "the db in data ready?"
     r"suspended|ready|up|done|healthy|running|fully|ok|okay|available|still|yet|rolled|finished|complete|"
-    r"exists?|yaml|json|wide|pls)\b)",
+    r"exists?|yaml|json|wide|pls|"
+    # what a command goes on to say about the object: "web in shop between 2 and 5", "… back to"
+    r"between|min|max|back|after|until)\b)",
     re.I,
 )
 # Words that open a request before a colon without naming a place ("note: …", "urgent: …").
