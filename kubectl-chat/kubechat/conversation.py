@@ -20,26 +20,6 @@ from .kubectl_options import KubectlOptions
 
 Status = Literal["clarify", "denied", "rbac-denied", "cancelled", "dry-run", "executed", "failed", "error"]
 
-# Verbs whose kubectl supports --dry-run=server, so a write can be previewed by the API server.
-_SERVER_DRY_RUN = {
-    "create",
-    "delete",
-    "scale",
-    "label",
-    "annotate",
-    "expose",
-    "run",
-    "set",
-    "patch",
-    "apply",
-    "replace",
-    "cordon",
-    "uncordon",
-    "drain",
-    "taint",
-    "autoscale",
-}
-
 
 class UI(Protocol):
     def thinking(self) -> AbstractContextManager: ...
@@ -373,7 +353,9 @@ class Conversation:
     def _server_dry_run(self, argv: list[str]) -> str | None:
         """The API server's verdict on the write, with nothing persisted. Runs only when every
         reading of the argv carries `--dry-run=server` as a flag of the command itself."""
-        if argv[0] not in _SERVER_DRY_RUN or any(a.startswith("--dry-run") for a in argv):
+        from . import verbs
+
+        if not verbs.server_dry_run(argv[0]):
             return None
         from . import execute
         from .safety.command import ParseError, insert_flags, interpretations
@@ -383,6 +365,8 @@ class Conversation:
             readings = interpretations(dry)
         except ParseError:
             return None
+        # Exactly one --dry-run, ours, in every reading: a second one (`--dry_run=none`: kubectl
+        # normalises `_` and the last value wins) would make the "preview" real.
         if not all(r.flags.get("--dry-run") == ["server"] for r in readings):
             return None
         res = execute.run(dry, self.options)

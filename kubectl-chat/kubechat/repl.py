@@ -13,38 +13,15 @@ from prompt_toolkit.completion import Completer, Completion
 from prompt_toolkit.history import FileHistory
 from prompt_toolkit.key_binding import KeyBindings
 
-from . import paths, render
+from . import paths, render, verbs
 from .conversation import Conversation, Settings
 from .errors import KubechatError
 from .kubectl_options import KubectlOptions, find_kubectl
 from .ui import TerminalUI
 
-VERBS = [
-    "list",
-    "get",
-    "show",
-    "describe",
-    "logs",
-    "scale",
-    "restart",
-    "rollout",
-    "delete",
-    "create",
-    "run",
-    "expose",
-    "label",
-    "annotate",
-    "cordon",
-    "uncordon",
-    "drain",
-    "taint",
-    "exec",
-    "port-forward",
-    "top",
-    "events",
-    "explain",
-    "why is",
-]
+# Words a request starts with: the kubectl verbs completion offers (from the verb registry) and
+# the plain-language openings translation understands.
+VERBS = ["list", "show", "restart", "why is", *verbs.completion_verbs()]
 RESOURCES = [
     "pods",
     "deployments",

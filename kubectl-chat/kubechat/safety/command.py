@@ -11,7 +11,8 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 
-from .resources import canonical_resource
+from .. import verbs
+from ..verbs._common import generic_targets
 
 # kubectl's global flags (`kubectl options`, 1.34, plus klog flags older kubectls still accept),
 # split by what they do. This is the one table of them: the parser, the risk classes and the
@@ -56,289 +57,11 @@ HARMLESS_GLOBAL_VALUE_FLAGS = {
 }
 HARMLESS_GLOBAL_BOOL_FLAGS = {"--disable-compression", "--match-server-version", "--warnings-as-errors"}
 GLOBAL_VALUE_FLAGS = CONNECTION_VALUE_FLAGS | LOCAL_OUTPUT_FLAGS | HARMLESS_GLOBAL_VALUE_FLAGS
-# Commands whose own flags shadow a global one of the same name (cobra uses the command's flag
-# wherever it stands in argv): `create rolebinding --user` names a subject, `config set-cluster
-# --server` is the value to store. These are not connection flags there.
-SHADOWED_CONNECTION_FLAGS = {
-    ("create", "rolebinding"): {"--user"},
-    ("create", "clusterrolebinding"): {"--user"},
-    ("set", "subject"): {"--user"},
-    ("config", "set-context"): {"--cluster", "--user"},
-    ("config", "set-credentials"): {
-        "--client-certificate",
-        "--client-key",
-        "--token",
-        "--username",
-        "--password",
-    },
-    ("config", "set-cluster"): {
-        "--server",
-        "--certificate-authority",
-        "--insecure-skip-tls-verify",
-        "--tls-server-name",
-    },
-}
 GLOBAL_SHORT_VALUE = {"n": "--namespace", "s": "--server", "v": "--v"}
+GLOBAL_BOOL_FLAGS = HARMLESS_GLOBAL_BOOL_FLAGS | {"--insecure-skip-tls-verify"}
 
-# Value-taking flags of individual commands. A flag listed here takes a value on every command
-# that has it; kubectl keeps these consistent.
-COMMAND_VALUE_FLAGS = {
-    # output and selection
-    "--output",
-    "--selector",
-    "--field-selector",
-    "--template",
-    "--sort-by",
-    "--label-columns",
-    "--chunk-size",
-    "--subresource",
-    "--resource-version",
-    "--output-directory",
-    "--namespaces",
-    "--raw",  # get/create/replace/delete --raw PATH; `config view --raw` is a boolean (below)
-    # files and sources
-    "--filename",
-    "--kustomize",
-    "--prune-allowlist",
-    "--field-manager",
-    "--patch",
-    "--patch-file",
-    "--type",
-    "--from-literal",
-    "--from-file",
-    "--from-env-file",
-    "--from",
-    "--cert",
-    "--key",
-    "--docker-server",
-    "--docker-username",
-    "--docker-password",
-    "--docker-email",
-    # workloads
-    "--replicas",
-    "--current-replicas",
-    "--image",
-    "--image-pull-policy",
-    "--env",
-    "--labels",
-    "--overrides",
-    "--restart",
-    "--pod-running-timeout",
-    "--port",
-    "--target-port",
-    "--protocol",
-    "--name",
-    "--external-ip",
-    "--load-balancer-ip",
-    "--session-affinity",
-    "--cluster-ip",
-    "--tcp",
-    "--node-port",
-    "--clusterip",
-    "--schedule",
-    "--hard",
-    "--scopes",
-    "--value",
-    "--description",
-    "--preemption-policy",
-    "--min",
-    "--max",
-    "--cpu-percent",
-    "--cpu",
-    "--to-revision",
-    "--revision",
-    "--limits",
-    "--requests",
-    "--containers",
-    "--keys",
-    "--prefix",
-    "--resource-name",
-    "--verb",
-    "--resource",
-    "--role",
-    "--clusterrole",
-    "--serviceaccount",
-    "--group",
-    "--duration",
-    "--audience",
-    "--bound-object-kind",
-    "--bound-object-name",
-    "--bound-object-uid",
-    # logs, exec, debug, cp, port-forward, proxy, wait, drain
-    "--container",
-    "--since",
-    "--since-time",
-    "--tail",
-    "--max-log-requests",
-    "--limit-bytes",
-    "--pod-selector",
-    "--timeout",
-    "--grace-period",
-    "--skip-wait-for-delete-timeout",
-    "--target",
-    "--copy-to",
-    "--set-image",
-    "--profile",
-    "--custom",
-    "--retries",
-    "--for",
-    "--address",
-    "--accept-hosts",
-    "--accept-paths",
-    "--reject-methods",
-    "--reject-paths",
-    "--api-prefix",
-    "--www",
-    "--www-prefix",
-    "--unix-socket",
-    # discovery and explain
-    "--api-group",
-    "--verbs",
-    "--api-version",
-    # config set-cluster / set-credentials
-    "--proxy-url",
-    "--exec-command",
-    "--exec-api-version",
-    "--exec-arg",
-    "--exec-env",
-    "--exec-interactive-mode",
-    "--auth-provider",
-    "--auth-provider-arg",
-    # kustomize
-    "--helm-command",
-    "--helm-api-versions",
-    "--helm-kube-version",
-    "--load-restrictor",
-    "--mount",
-    "--network-name",
-    "--reorder",
-}
-
-# Short flags that take a value. Some letters mean different things per command (`logs -f` is
-# --follow, `apply -f` is --filename), so the table is per verb with a common default.
-SHORT_VALUE_DEFAULT = {
-    "o": "--output",
-    "l": "--selector",
-    "f": "--filename",
-    "c": "--container",
-    "k": "--kustomize",
-}
-SHORT_VALUE_BY_VERB = {
-    "logs": {"o": "--output", "l": "--selector", "c": "--container"},  # -f/-p are booleans here
-    "patch": {**SHORT_VALUE_DEFAULT, "p": "--patch"},
-    "get": {**SHORT_VALUE_DEFAULT, "L": "--label-columns"},
-    "run": {**SHORT_VALUE_DEFAULT, "l": "--labels"},
-    "events": {"o": "--output"},
-    "exec": {"c": "--container", "f": "--filename"},
-    "attach": {"c": "--container"},
-    "cp": {"c": "--container"},
-    "debug": {"c": "--container", "o": "--output", "f": "--filename"},
-    "proxy": {"p": "--port", "P": "--api-prefix", "w": "--www", "u": "--unix-socket"},
-    "port-forward": {},
-    "wait": SHORT_VALUE_DEFAULT,
-    "top": {"l": "--selector"},
-    "create": {**SHORT_VALUE_DEFAULT},
-}
-
-# Well-known boolean long flags. Anything not here and not value-taking is ambiguous.
-BOOL_FLAGS = (
-    {
-        "--share-processes",
-        "--disable-filter",
-        "--exec-provide-cluster-info",
-        "--global-default",
-        "--current",
-        "--set-raw-bytes",
-        "--all",
-        "--all-namespaces",
-        "--watch",
-        "--watch-only",
-        "--force",
-        "--prune",
-        "--overwrite",
-        "--stdin",
-        "--tty",
-        "--follow",
-        "--previous",
-        "--recursive",
-        "--show-labels",
-        "--show-kind",
-        "--no-headers",
-        "--ignore-not-found",
-        "--wait",
-        "--now",
-        "--ignore-daemonsets",
-        "--delete-emptydir-data",
-        "--disable-eviction",
-        "--quiet",
-        "--record",
-        "--local",
-        "--server-side",
-        "--force-conflicts",
-        "--validate",
-        "--timestamps",
-        "--prefix",
-        "--ignore-errors",
-        "--all-containers",
-        "--insecure-skip-tls-verify-backend",
-        "--containers",
-        "--use-protocol-buffers",
-        "--sort-by-cpu",
-        "--sort-by-memory",
-        "--minify",
-        "--flatten",
-        "--raw-output",
-        "--cascade",
-        "--rm",
-        "--privileged",
-        "--command",  # run: the words after -- are the command itself
-        "--keep-annotations",
-        "--keep-labels",
-        "--keep-liveness",
-        "--keep-readiness",
-        "--keep-startup",
-        "--keep-init-containers",
-        "--same-node",
-        "--no-preserve",
-        "--help",
-        "--append-server-path",
-        "--embed-certs",
-        "--allow-missing-template-keys",
-        "--list",
-        "--namespaced",
-        "--include-uninitialized",
-        "--exit-code",
-        "--expose",
-        "--experimental",
-        "--output-watch-events",
-        "--subresources",
-        "--remove-extra-permissions",
-        "--remove-extra-subjects",
-        "--dry-run",
-        # kustomize
-        "--enable-exec",
-        "--enable-alpha-plugins",
-        "--enable-helm",
-        "--enable-managedby-label",
-        "--as-current-user",
-        "--network",
-        "--helm-debug",
-    }
-    | HARMLESS_GLOBAL_BOOL_FLAGS
-    | {"--insecure-skip-tls-verify"}
-)
-SHORT_BOOL = set("AwiqRtpfhPxyd")
-
-# Long flags that are booleans on one verb but take a value elsewhere.
-LONG_BOOL_BY_VERB = {"config": {"--raw"}, "top": {"--containers"}, "logs": {"--prefix"}}
-
-# Flags whose value is optional and only given with "=" (pflag NoOptDefVal).
-OPTIONAL_VALUE_FLAGS = {"--dry-run", "--cascade", "--validate", "--all-containers", "--show-managed-fields"}
-
-# Verbs whose first positional is a subcommand.
-SUBCOMMAND_VERBS = {"config", "rollout", "auth", "certificate", "create", "set", "plugin", "alpha", "apply"}
-# `create` subcommands are resource kinds; `apply` has view-last-applied/set-last-applied/edit-last-applied.
-APPLY_SUBCOMMANDS = {"view-last-applied", "set-last-applied", "edit-last-applied"}
+# Everything per verb (its own flags and shorthands, its subcommands, how its words name
+# objects) comes from the verb registry, kubechat/verbs/.
 
 
 class ParseError(ValueError):
@@ -355,10 +78,16 @@ class Command:
     after_dash: list[str] = field(default_factory=list)  # what follows "--" (exec's command)
     unknown_flags: list[str] = field(default_factory=list)
     verb_index: int = -1  # where the verb stands in argv (-1: no verb)
+    choice_points: int = 0  # unknown `--flag` words that may or may not take the next word
 
     @property
     def verb(self) -> str:
         return self.positionals[0] if self.positionals else ""
+
+    @property
+    def spec(self) -> verbs.VerbSpec | None:
+        """What the registry knows about this verb; None for a word that is not a kubectl verb."""
+        return verbs.lookup(self.verb)
 
     @property
     def args(self) -> list[str]:
@@ -367,11 +96,7 @@ class Command:
     @property
     def subcommand(self) -> str:
         """`rollout undo` → "undo", `config use-context` → "use-context", `create deployment` → "deployment"."""
-        if self.verb in SUBCOMMAND_VERBS and self.args:
-            if self.verb == "apply" and self.args[0] not in APPLY_SUBCOMMANDS:
-                return ""
-            return self.args[0]
-        return ""
+        return verbs.subcommand_of(self.verb, self.args)
 
     @property
     def objects(self) -> list[str]:
@@ -399,68 +124,41 @@ class Command:
 
     @property
     def connection_flags(self) -> list[str]:
-        """The global connection and identity flags in argv (`-s` counts as `--server`)."""
-        own = SHADOWED_CONNECTION_FLAGS.get((self.verb, self.subcommand), set())
+        """The global connection and identity flags in argv (`-s` counts as `--server`). A verb's
+        own flag of the same name (`create rolebinding --user`, `config set-cluster --server`)
+        shadows the global one: cobra uses the command's flag wherever it stands in argv."""
+        own = verbs.own_flags(self.verb, self.subcommand)
         return sorted(f for f in self.flags if f in CONNECTION_FLAGS and f not in own)
 
     def targets(self) -> tuple[str, list[str]]:
-        """(canonical resource, names) from `pods a b`, `pod/a deploy/b`, `pods,svc`."""
-        objs = self.objects
-        if self.verb in {"logs", "exec", "attach", "port-forward", "cp", "debug"}:
-            return _pod_like_target(self.verb, objs)
-        if self.verb in {"drain", "cordon", "uncordon"}:
-            return "nodes", [o.split("/", 1)[-1] for o in objs]
-        if self.verb == "taint":
-            first = objs[0] if objs else ""
-            if "/" in first:
-                res, name = first.split("/", 1)
-                return canonical_resource(res), [name]
-            rest = [o for o in objs[1:] if "=" not in o and ":" not in o and not o.endswith("-")]
-            return canonical_resource(first) if first else "nodes", rest[:1]
-        if self.verb == "certificate":
-            return "certificatesigningrequests", [o.split("/", 1)[-1] for o in objs]
-        if self.verb == "create" and self.subcommand:
-            return canonical_resource(self.subcommand), objs[:1]
-        if self.verb in {"label", "annotate"}:
-            objs = [o for o in objs if "=" not in o and not o.endswith("-")]
-        if self.verb == "set" and objs:
-            objs = [o for o in objs if "=" not in o]
-        if not objs:
-            return "", []
-        if any("/" in o for o in objs):
-            kinds = {canonical_resource(o.split("/", 1)[0]) for o in objs if "/" in o}
-            names = [o.split("/", 1)[1] for o in objs if "/" in o]
-            return ",".join(sorted(kinds)), names
-        return ",".join(canonical_resource(r) for r in objs[0].split(",")), objs[1:]
+        """(canonical resource, names) from `pods a b`, `pod/a deploy/b`, `pods,svc`, or as the
+        verb's spec reads its words (`logs POD`, `drain NODE`, `create KIND NAME`)."""
+        spec = self.spec
+        if spec is not None and spec.targets is not None:
+            return spec.targets(self, self.objects)
+        return generic_targets(self.objects)
 
 
 def _truthy(v: str | None) -> bool:
     return v is None or v.lower() not in {"false", "0"}
 
 
-def _pod_like_target(verb: str, objs: list[str]) -> tuple[str, list[str]]:
-    if verb == "cp":
-        # `cp ns/pod:/path local` or `cp local pod:/path`: the pod side has a colon.
-        for o in objs:
-            if ":" in o:
-                pod = o.split(":", 1)[0]
-                return "pods", [pod.split("/", 1)[-1]]
-        return "pods", []
-    if not objs:
-        return "pods", []
-    first = objs[0]
-    if "/" in first:
-        res, name = first.split("/", 1)
-        return canonical_resource(res), [name]
-    if verb == "debug" and first.startswith("node/"):
-        return "nodes", [first[5:]]
-    return "pods", [first]
+def _long_takes_value(verb: str, name: str) -> bool | None:
+    """Whether a long flag takes the next word; None when neither kubectl's global flags nor any
+    verb in the registry knows it."""
+    if name in GLOBAL_VALUE_FLAGS and name not in verbs.own_flags(verb):
+        return True
+    known = verbs.flag_takes_value(verb, name)
+    if known is not None:
+        return known
+    if name in GLOBAL_BOOL_FLAGS:
+        return False
+    return None
 
 
-def _short_value_table(verb: str) -> dict[str, str]:
-    table = dict(SHORT_VALUE_BY_VERB.get(verb, SHORT_VALUE_DEFAULT))
-    table.update(GLOBAL_SHORT_VALUE)
-    return table
+def normalize_flag(name: str) -> str:
+    """A long flag's name as kubectl reads it (pflag's word-separator normalisation)."""
+    return "--" + name[2:].replace("_", "-")
 
 
 def _tokenize(argv: list[str], choices: list[bool]) -> Command:
@@ -476,18 +174,19 @@ def _tokenize(argv: list[str], choices: list[bool]) -> Command:
             break
         if tok.startswith("--") and len(tok) > 2:
             name, eq, val = tok.partition("=")
+            # kubectl normalises word separators in flag names: `--dry_run` is `--dry-run`.
+            name = normalize_flag(name)
             if eq:
+                if _long_takes_value(cmd.verb, name) is None:
+                    cmd.unknown_flags.append(name)  # a value, but a flag we cannot judge
                 cmd.flags.setdefault(name, []).append(val)
                 continue
-            takes_value = name in GLOBAL_VALUE_FLAGS or name in COMMAND_VALUE_FLAGS
-            if name in LONG_BOOL_BY_VERB.get(cmd.verb, ()):
-                takes_value = False
-            elif name in OPTIONAL_VALUE_FLAGS or (name in BOOL_FLAGS and not takes_value):
-                takes_value = False
-            elif not takes_value:
+            takes_value = _long_takes_value(cmd.verb, name)
+            if takes_value is None:
                 cmd.unknown_flags.append(name)
                 takes_value = choices[unknown_seen] if unknown_seen < len(choices) else False
                 unknown_seen += 1
+                cmd.choice_points = unknown_seen
             if takes_value:
                 if i >= len(argv):
                     raise ParseError(f"flag needs an argument: {name}")
@@ -498,8 +197,8 @@ def _tokenize(argv: list[str], choices: list[bool]) -> Command:
             continue
         if tok.startswith("-") and len(tok) > 1 and tok != "-":
             # Shorthand cluster: `-it`, `-ojson`, `-nprod`, `-n=prod`.
-            verb = cmd.verb
-            table = _short_value_table(verb)
+            table = {**verbs.value_shorthands(cmd.verb), **GLOBAL_SHORT_VALUE}
+            bool_table = verbs.bool_shorthands(cmd.verb)
             body = tok[1:]
             j = 0
             while j < len(body):
@@ -517,17 +216,8 @@ def _tokenize(argv: list[str], choices: list[bool]) -> Command:
                         cmd.flags.setdefault(table[ch], []).append(argv[i])
                         i += 1
                     break
-                long = {
-                    "A": "--all-namespaces",
-                    "w": "--watch",
-                    "i": "--stdin",
-                    "t": "--tty",
-                    "R": "--recursive",
-                }
-                if verb == "logs":
-                    long.update({"f": "--follow", "p": "--previous"})
-                name = long.get(ch, f"-{ch}")
-                if ch not in SHORT_BOOL:
+                name = bool_table.get(ch, f"-{ch}")
+                if ch not in verbs.KNOWN_BOOL_LETTERS and ch not in bool_table:
                     cmd.unknown_flags.append(f"-{ch}")
                 cmd.flags.setdefault(name, []).append("")
             continue
@@ -543,7 +233,7 @@ MAX_AMBIGUOUS = 6
 def interpretations(argv: list[str]) -> list[Command]:
     """Every reading of argv: one per way its unknown long flags could take (or not) a value."""
     first = _tokenize(argv, [])
-    n = len([f for f in first.unknown_flags if f.startswith("--")])
+    n = first.choice_points
     if n == 0:
         return [first]
     if n > MAX_AMBIGUOUS:

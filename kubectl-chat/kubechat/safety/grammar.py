@@ -13,7 +13,6 @@ import re
 import unicodedata
 
 from .command import Command, ParseError, parse
-from .risk import DESTRUCTIVE_VERBS, READ_VERBS, WRITE_VERBS
 
 MAX_TOKENS = 64
 MAX_TOKEN_CHARS = 4096
@@ -23,22 +22,6 @@ NAME = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9._:@-]{0,251}[A-Za-z0-9])?$")
 NAMESPACE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 RESOURCE = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$")
 SHELL_META = set(";|&$`<>(){}!\\'\"\n\r\t ")
-# Verbs whose words are not Kubernetes objects (contexts, shells, paths, topics).
-NO_OBJECT_VERBS = {
-    "config",
-    "completion",
-    "kustomize",
-    "plugin",
-    "help",
-    "options",
-    "version",
-    "api-resources",
-    "api-versions",
-    "cluster-info",
-    "explain",
-    "diff",
-    "auth",
-}
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -85,7 +68,8 @@ def violations(argv: list[str]) -> list[str]:
 def _structure(cmd: Command) -> list[str]:
     problems: list[str] = []
     verb = cmd.verb
-    if verb not in READ_VERBS | WRITE_VERBS | DESTRUCTIVE_VERBS:
+    spec = cmd.spec
+    if spec is None:
         problems.append(f"`{verb[:40]}` is not a kubectl command")
         return problems
     for pos in cmd.positionals:
@@ -97,7 +81,10 @@ def _structure(cmd: Command) -> list[str]:
     ns = cmd.value("--namespace")
     if ns is not None and not NAMESPACE.match(ns):
         problems.append(f"namespace {ns[:64]!r} is not a valid namespace name")
-    if verb in NO_OBJECT_VERBS:
+    # A flag nobody here knows may write files, run programs or reveal data: no judgement, no run.
+    for flag in dict.fromkeys(cmd.unknown_flags):
+        problems.append(f"`{flag[:40]}` is not a flag of `{verb}` that kubectl chat can judge")
+    if not spec.objects:  # contexts, shells, paths, topics: not Kubernetes objects
         return problems
     resource, names = cmd.targets()
     for r in (r for r in resource.split(",") if r):

@@ -23,11 +23,9 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
 from .. import paths, system_config
 from ..errors import KubechatError, PolicyError
 from ..lean_imports import opa_client_class, opa_client_errors
-from . import grammar, replicas, sidecar
-from .command import ParseError, interpretations, parse
-from .effects import effects
-from .resources import info as resource_info
-from .risk import Risk, classify_with_reason
+from . import replicas, sidecar
+from .assess import Assessment, assess
+from .risk import Risk
 
 Confirm = Literal["none", "yes", "typed"]
 Mode = Literal["read-only", "write"]
@@ -174,58 +172,18 @@ def build_input(
     context's namespace, used when argv has no -n. For `scale`, `current_replicas` (see
     replicas.current_replicas) lets a large scale-down count as destructive; the fraction comes
     from the policy data unless given. The audit backlog's age is read from the spool unless given."""
-    argv = [str(a) for a in argv]
-    if audit_backlog_s is None:
-        from ..audit.autoship import backlog_age_s
-
-        audit_backlog_s = backlog_age_s()
     if scale_down_fraction is None:
         scale_down_fraction = replicas.scale_down_fraction()
-    risk, why = classify_with_reason(argv, current_replicas, scale_down_fraction)
-    problems = grammar.violations(argv)
-    try:
-        cmd = parse(argv)
-        readings = interpretations(argv)
-    except ParseError as exc:
-        return PolicyInput(
-            argv=argv,
-            verb="",
-            risk=Risk.DESTRUCTIVE,
-            risk_reason=why,
-            ambiguous=True,
-            violations=problems or [str(exc)],
-            mode=mode,
-            audit_backlog_s=audit_backlog_s,
-        )
-    resource, names = cmd.targets()
-    resources = [r for r in resource.split(",") if r]
-    ambiguous = len({_shape(r) for r in readings}) > 1
-    namespaced = not resources or any(
-        (resource_info(r) is None or resource_info(r).namespaced) for r in resources
+    found = assess(
+        argv,
+        default_namespace=default_namespace,
+        current_replicas=current_replicas,
+        scale_down_fraction=scale_down_fraction,
     )
-    namespace = cmd.namespace or (default_namespace if namespaced else "")
-    # Facts from every reading of argv, so an ambiguous flag cannot hide one.
-    found = sorted({str(e) for r in readings for e in effects(r)})
-    connection = sorted({f for r in readings for f in r.connection_flags})
-    return PolicyInput(
-        argv=argv,
-        verb=cmd.verb,
-        subcommand=cmd.subcommand,
-        resource=resource,
-        resources=resources,
-        namespace=namespace,
-        names=names,
-        output=cmd.output,
-        flags=sorted(cmd.flags),
-        all_namespaces=cmd.all_namespaces,
-        ambiguous=ambiguous,
-        violations=problems,
-        effects=found,
-        connection_flags=connection,
-        risk=risk,
-        risk_reason=why,
+    return input_for(
+        found,
         user=user,
-        groups=list(groups or []),
+        groups=groups,
         cluster=cluster,
         context=context,
         mode=mode,
@@ -233,8 +191,46 @@ def build_input(
     )
 
 
-def _shape(cmd) -> tuple:
-    return (cmd.verb, cmd.subcommand, tuple(cmd.targets()[1]), cmd.targets()[0], cmd.namespace, cmd.output)
+def input_for(
+    found: Assessment,
+    *,
+    user: str = "",
+    groups: list[str] | None = None,
+    cluster: str = "",
+    context: str = "",
+    mode: Mode = "read-only",
+    audit_backlog_s: int | None = None,
+) -> PolicyInput:
+    """What OPA sees for an assessed command, who asks and where."""
+    if audit_backlog_s is None:
+        from ..audit.autoship import backlog_age_s
+
+        audit_backlog_s = backlog_age_s()
+    cmd = found.command
+    return PolicyInput(
+        argv=found.argv,
+        verb=found.verb,
+        subcommand=found.subcommand,
+        resource=found.resource,
+        resources=found.resources,
+        namespace=found.namespace,
+        names=found.names,
+        output=cmd.output if cmd else "",
+        flags=sorted(cmd.flags) if cmd else [],
+        all_namespaces=cmd.all_namespaces if cmd else False,
+        ambiguous=found.ambiguous,
+        violations=found.violations,
+        effects=sorted(found.effects),
+        connection_flags=found.connection_flags,
+        risk=found.risk,
+        risk_reason=found.risk_reason,
+        user=user,
+        groups=list(groups or []),
+        cluster=cluster,
+        context=context,
+        mode=mode,
+        audit_backlog_s=audit_backlog_s,
+    )
 
 
 def _central_client(settings: PolicySettings):

@@ -15,7 +15,7 @@ import yaml
 from ..errors import KubechatError
 from ..kubectl_api import Call, call, call_all, check_kubeconfig, start_early
 from ..kubectl_options import KubectlOptions
-from .command import ParseError, parse
+from .command import Command, ParseError, parse
 from .resources import ResourceInfo
 from .resources import info as builtin_info
 
@@ -112,111 +112,37 @@ def required_access(
         cmd = parse([str(a) for a in argv])
     except ParseError:
         return []
-    resource, names = cmd.targets()
-    ns = "" if cmd.all_namespaces else (cmd.namespace or default_namespace)
-    verb, sub = cmd.verb, cmd.subcommand
-    checks: list[AccessCheck] = []
+    return access_checks(cmd, default_namespace, lookup)
 
-    def on(api_verb: str, res: str, subresource: str = "", name: str = "") -> None:
-        ri = lookup(res)
-        if ri is None:
-            ri = ResourceInfo(res, "*", True) if res else None
-        if ri is None:
-            return
-        checks.append(
-            AccessCheck(api_verb, ri.plural, ri.group, subresource, ns if ri.namespaced else "", name)
-        )
 
-    def each_target(api_verb: str, subresource: str = "", collective: str | None = None) -> None:
-        for res in [r for r in resource.split(",") if r]:
-            if names:
-                for n in names:
-                    on(api_verb, res, subresource, n)
-            else:
-                on(collective or api_verb, res, subresource)
-
+def access_checks(cmd: Command, default_namespace: str = "default", lookup=builtin_info) -> list[AccessCheck]:
+    """The permissions one reading of an argv needs, from its verb's spec (kubechat/verbs/)."""
     if cmd.has("--filename") or cmd.has("--kustomize"):
         return []
-    if verb == "get":
-        each_target("get", collective="list")
-        if cmd.has("--watch") or cmd.has("--watch-only"):
-            each_target("watch")
-    elif verb == "describe":
-        each_target("get", collective="list")
-    elif verb == "logs":
-        pod = names[0] if names else ""
-        if resource != "pods":
-            on("get", resource, name=pod)
-            pod = ""
-        on("get", "pods", "log", pod)
-    elif verb in {"exec", "cp", "attach", "port-forward"}:
-        sub_res = {"exec": "exec", "cp": "exec", "attach": "attach", "port-forward": "portforward"}[verb]
-        pod = names[0] if names else ""
-        if resource != "pods":
-            on("get", resource, name=pod)
-            pod = ""
-        on("create", "pods", sub_res, pod)
-    elif verb == "debug":
-        if resource == "nodes" or cmd.has("--copy-to"):
-            on("create", "pods")
-        else:
-            on("patch", "pods", "ephemeralcontainers", names[0] if names else "")
-    elif verb == "top":
-        target = "nodes" if resource == "nodes" else "pods"
-        checks.append(AccessCheck("list", target, "metrics.k8s.io", "", "" if target == "nodes" else ns))
-    elif verb == "events":
-        on("list", "events")
-    elif verb == "delete":
-        if names:
-            each_target("delete")
-        else:
-            each_target("list")
-            each_target("deletecollection")
-    elif verb == "create" and sub:
-        if sub == "token":
-            on("create", "serviceaccounts", "token", names[0] if names else "")
-        elif sub in {"secret", "service"}:
-            kind = "secrets" if sub == "secret" else "services"
-            on("create", kind)
-        else:
-            on("create", resource)
-    elif verb == "scale":
-        each_target("patch", subresource="scale")
-    elif verb == "autoscale":
-        each_target("get")
-        on("create", "horizontalpodautoscalers")
-    elif verb == "rollout":
-        if sub in {"restart", "pause", "resume", "undo"}:
-            each_target("patch")
-            if sub == "undo":
-                on("list", "replicasets")
-        elif sub in {"status", "history"}:
-            each_target("get")
-    elif verb == "drain":
-        for n in names or [""]:
-            on("patch", "nodes", name=n)
-        ns = ""  # evictions happen in every namespace with pods on the node
-        on("list", "pods")
-        on("create", "pods", "eviction")
-    elif verb in {"cordon", "uncordon"}:
-        for n in names or [""]:
-            on("patch", "nodes", name=n)
-    elif verb in {"taint", "label", "annotate", "patch", "set"}:
-        each_target("patch")
-    elif verb == "edit":
-        each_target("get")
-        each_target("patch")
-    elif verb == "expose":
-        each_target("get")
-        on("create", "services")
-    elif verb == "run":
-        on("create", "pods")
-    elif verb == "certificate" and sub in {"approve", "deny"}:
-        for n in names or [""]:
-            on("update", "certificatesigningrequests", "approval", n)
-    elif verb == "wait":
-        each_target("get", collective="list")
-        each_target("watch")
+    spec = cmd.spec
+    if spec is None:
+        return []
+    sub = spec.subcommands.get(cmd.subcommand) if cmd.subcommand else None
+    rule = sub.access if sub is not None and sub.access is not None else spec.access
+    if rule is None:
+        return []
+    resource, names = cmd.targets()
+    ns = "" if cmd.all_namespaces else (cmd.namespace or default_namespace)
+    checks: list[AccessCheck] = []
+    for need in rule(cmd, resource, names):
+        if need.group is not None:
+            where = "" if need.cluster_wide else ns
+            checks.append(
+                AccessCheck(need.verb, need.resource, need.group, need.subresource, where, need.name)
+            )
+            continue
+        ri = lookup(need.resource) if need.resource else None
+        if ri is None:
+            ri = ResourceInfo(need.resource, "*", True) if need.resource else None
+        if ri is None:
+            continue
+        where = ns if ri.namespaced and not need.cluster_wide else ""
+        checks.append(AccessCheck(need.verb, ri.plural, ri.group, need.subresource, where, need.name))
     return _dedupe(checks)
 
 
@@ -261,12 +187,18 @@ def check(
     options: KubectlOptions | None = None,
     default_namespace: str | None = None,
     identity: Identity | None = None,
+    command: Command | None = None,
 ) -> RbacResult:
-    """SelfSubjectAccessReview for every permission the command needs (all asked at once)."""
+    """SelfSubjectAccessReview for every permission the command needs (all asked at once).
+    `command` is the argv as already read (an Assessment's); without it argv is read here."""
     options = options or KubectlOptions()
     if default_namespace is None:
         default_namespace = context_info(options).namespace
-    needed = required_access(argv, default_namespace, lookup=_discovery_lookup(options))
+    lookup = _discovery_lookup(options)
+    if command is not None:
+        needed = access_checks(command, default_namespace, lookup)
+    else:
+        needed = required_access(argv, default_namespace, lookup=lookup)
     result = RbacResult(allowed=True)
     if not needed:
         result.notes.append("no RBAC pre-check for this command (the API server still enforces RBAC)")

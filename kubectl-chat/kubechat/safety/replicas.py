@@ -13,8 +13,6 @@ from .command import ParseError, parse
 from .risk import DEFAULT_SCALE_DOWN_FRACTION
 from .sidecar import policies_dir
 
-# The scale subresource's API group per resource.
-_SCALABLE = {"deployments": "apps", "statefulsets": "apps", "replicasets": "apps"}
 # Names go into an API path: only DNS names (no `/`, `?`, `..`) may.
 _DNS_NAME = re.compile(r"[a-z0-9]([-a-z0-9.]*[a-z0-9])?")
 
@@ -41,12 +39,14 @@ def current_replicas(
     except ParseError:
         return None
     resource, names = cmd.targets()
-    if cmd.verb != "scale" or resource not in _SCALABLE or len(names) != 1:
+    # The scale subresource's API group per resource, from the verb's spec.
+    groups = cmd.spec.extra.get("scale_groups", {}) if cmd.spec is not None else {}
+    if resource not in groups or len(names) != 1:
         return None
     ns = cmd.namespace or default_namespace
     if not (_DNS_NAME.fullmatch(ns) and _DNS_NAME.fullmatch(names[0])):
         return None
-    path = f"/apis/{_SCALABLE[resource]}/v1/namespaces/{ns}/{resource}/{names[0]}/scale"
+    path = f"/apis/{groups[resource]}/v1/namespaces/{ns}/{resource}/{names[0]}/scale"
     try:
         scale = call(options or KubectlOptions(), Call(path, "read the current replica count"))
     except KubechatError:
