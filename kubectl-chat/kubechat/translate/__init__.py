@@ -174,7 +174,9 @@ def translate(
                 ),
                 notes=[f"unexplained words: {' '.join(rr.unexplained)}"],
             )
-        if ruled.argv is not None and rr.confidence >= MODEL_THRESHOLD:
+        if ruled.argv is not None:
+            # a grounded rule answer stands, however unsure: the model replacing unsure but
+            # grounded answers lowered accuracy on requests it had never seen
             return done(ruled)
     elif rr.clarification and rr.confidence >= MODEL_THRESHOLD:
         result.clarification = rr.clarification
@@ -195,7 +197,8 @@ def translate(
             intent = None
         if intent is not None:
             modeled = finish(intent, "model", 0.6)
-            if modeled.argv is not None:
+            if modeled.argv is not None and _read_only(modeled.argv):
+                # a change needs the parser's own grounded reading; the model may only add reads
                 return done(modeled)
             result.notes += modeled.notes
     if ruled is not None:
@@ -221,6 +224,12 @@ def _unaccounted(argv: list[str], left: list[str]) -> bool:
     if risk is Risk.DESTRUCTIVE:
         return True  # removing or revealing: every word must be accounted for
     return len(left) > 1 or any(_VALUE_SHAPED.search(w) for w in left)
+
+
+def _read_only(argv: list[str]) -> bool:
+    from ..safety.risk import Risk, classify
+
+    return classify(argv) is Risk.READ
 
 
 _VALUE_SHAPED = re.compile(r"\d|[-./=:]|[a-z][A-Z]")

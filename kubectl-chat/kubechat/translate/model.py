@@ -134,6 +134,8 @@ class ModelTranslator:
             choice = self.choose_with_grammar(request, options)
         else:
             choice = self.choose(request, options)
+            if getattr(self, "margin", 0.0) < MIN_MARGIN:
+                return None  # a near tie between readings is a question, not a coin toss
         if choice is None:
             return None
         for c in cands:
@@ -185,6 +187,7 @@ class ModelTranslator:
         n_vocab = llm.n_vocab()
         alive = list(range(len(options)))
         pending: list[int] = []
+        self.margin = float("inf")  # the narrowest lead of a chosen branch over the next one
         depth = 0
         while len(alive) > 1:
             branches: dict[int, list[int]] = {}
@@ -201,6 +204,8 @@ class ModelTranslator:
                 llm.eval(pending)
                 pending = []
             logits = np.ctypeslib.as_array(llm._ctx.get_logits(), shape=(n_vocab,))
+            ranked = sorted((float(logits[t]) for t in branches), reverse=True)
+            self.margin = min(self.margin, ranked[0] - ranked[1])
             tok = max(branches, key=lambda t: float(logits[t]))
             alive = branches[tok]
             if tok == end:
@@ -209,6 +214,9 @@ class ModelTranslator:
             depth += 1
         return options[alive[0]]
 
+
+# The least lead (in logits) the chosen branch must have over the next at every fork.
+MIN_MARGIN = float(os.environ.get("KUBECHAT_MODEL_MIN_MARGIN", "3.0"))
 
 # A fixed opening, the same for every request, so its KV cache is computed once and reused.
 HEADER = (
