@@ -36,6 +36,7 @@ class SidecarSpec(BaseModel):
     verification_key: str | None = None
     signing_alg: str = "RS256"
     opa: str | None = None  # an administrator's opa binary; else find_opa()
+    enforced: bool = False  # an administrator's policy: nothing the user sets may choose the program
 
     @property
     def watched(self) -> bool:
@@ -66,6 +67,31 @@ def find_opa() -> str:
         "the OPA policy engine (opa) was not found",
         hint="install opa on PATH, set KUBECHAT_OPA=/path/to/opa, or set KUBECHAT_OPA_URL to a central OPA",
     )
+
+
+# Where an administrator's opa is looked for when the system config names none: directories only
+# root can write, never KUBECHAT_OPA or the user's PATH (either would let the user serve any policy).
+SYSTEM_OPA_DIRS = ("/usr/local/bin", "/usr/bin", "/opt/kubectl-chat/bin")
+
+
+def find_system_opa() -> str:
+    for d in SYSTEM_OPA_DIRS:
+        candidate = Path(d) / "opa"
+        if candidate.is_file() and _root_owned_and_locked(candidate):
+            return str(candidate)
+    raise MissingBinaryError(
+        "the administrator's policy needs an opa binary owned by root",
+        hint=f"install opa in one of {', '.join(SYSTEM_OPA_DIRS)} or set policy.opa_binary in the system config",
+    )
+
+
+def _root_owned_and_locked(path: Path) -> bool:
+    """The file and its directory belong to root and nobody else can write them."""
+    for p in (path, path.parent):
+        st = p.stat()
+        if st.st_uid != 0 or st.st_mode & 0o022:
+            return False
+    return True
 
 
 def policies_dir(settings=None) -> Path:
@@ -104,8 +130,10 @@ def read_state() -> SidecarState | None:
         return None
 
 
-def _is_our_opa(state: SidecarState) -> bool:
-    """The pid is alive and is still an `opa run --server` on our port (pids get reused)."""
+def _is_our_opa(state: SidecarState, spec: SidecarSpec | None = None, opa: str | None = None) -> bool:
+    """The pid is alive and is still an `opa run --server` on our port (pids get reused). Given the
+    spec, the process must be running exactly that spec's argv from that program: the state file
+    is the user's to edit, so what it claims about the process is not evidence."""
     try:
         cmdline = Path(f"/proc/{state.pid}/cmdline").read_bytes().split(b"\0")
     except OSError:
@@ -113,8 +141,17 @@ def _is_our_opa(state: SidecarState) -> bool:
             os.kill(state.pid, 0)
         except OSError:
             return False
-        return True  # no /proc (macOS): trust the pid, the health check decides
+        # no /proc (macOS): trust the pid and let the health check decide, except for an
+        # administrator's policy, where an unverifiable process is not reused
+        return not (spec is not None and spec.enforced)
     args = [a.decode(errors="replace") for a in cmdline if a]
+    if spec is not None and opa is not None:
+        if args != _argv(spec, opa, state.port):
+            return False
+        try:
+            return os.path.realpath(f"/proc/{state.pid}/exe") == os.path.realpath(opa)
+        except OSError:
+            return False
     if state.argv:
         return args == state.argv
     return "run" in args and "--server" in args and any(a.endswith(f":{state.port}") for a in args)
@@ -130,10 +167,10 @@ def healthy(port: int, timeout: float = 1.0) -> bool:
         client.close_connection()
 
 
-def running() -> SidecarState | None:
-    """The sidecar's state when it is up and healthy, else None."""
+def running(spec: SidecarSpec | None = None, opa: str | None = None) -> SidecarState | None:
+    """The sidecar's state when it is up and healthy (and, given a spec, serving exactly it)."""
     state = read_state()
-    if state and _is_our_opa(state) and healthy(state.port):
+    if state and _is_our_opa(state, spec, opa) and healthy(state.port):
         return state
     return None
 
@@ -184,12 +221,12 @@ def ensure_running(spec: SidecarSpec | None = None) -> SidecarState:
     watched) with the same key, else start a new one."""
     spec = spec or default_spec()
     _check_spec(spec)
-    opa = spec.opa or find_opa()
+    opa = spec.opa or (find_system_opa() if spec.enforced else find_opa())
     if spec.opa and not Path(opa).is_file():
         raise MissingBinaryError(f"the configured opa binary {opa} does not exist")
     digest = bundle_digest(Path(spec.policies))
     fingerprint = _fingerprint(spec, opa, digest)
-    state = running()
+    state = running(spec, opa)
     if state and state.fingerprint == fingerprint:
         return _current(state, spec, digest)
     paths.ensure_private_dir(paths.state_dir())
@@ -197,7 +234,7 @@ def ensure_running(spec: SidecarSpec | None = None) -> SidecarState:
     with open(paths.state_dir() / "opa-sidecar.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         state = read_state()
-        if state and _is_our_opa(state):
+        if state and _is_our_opa(state, spec, opa):
             # Slow to answer under load is not dead: give it longer before replacing it.
             if state.fingerprint == fingerprint and healthy(state.port, timeout=3.0):
                 return _current(state, spec, digest)
