@@ -64,6 +64,13 @@ def check_kubeconfig(options: KubectlOptions) -> None:
         )
 
 
+# The identity review (SelfSubjectReview): the API server says who the caller is.
+WHOAMI = Call(
+    "/apis/authentication.k8s.io/v1/selfsubjectreviews",
+    "who am I",
+    {"apiVersion": "authentication.k8s.io/v1", "kind": "SelfSubjectReview"},
+)
+
 # Calls started ahead of their use (start_early), by what they ask and with which settings.
 _early: dict[tuple, subprocess.Popen] = {}
 

@@ -19,14 +19,15 @@ def no_early_calls_left():
 
 def test_an_identity_review_started_early_answers_the_later_one(sandbox):
     jane = KubectlOptions(kubeconfig=str(sandbox.limited_kubeconfig))
-    rbac.prefetch_identity(jane)
+    kubectl_api.start_early(jane, kubectl_api.WHOAMI)
     (started,) = kubectl_api._early.values()
     assert rbac.whoami(jane).user == sandbox.limited_user
     assert not kubectl_api._early and started.returncode == 0
 
 
 def test_an_early_review_never_answers_for_other_settings(sandbox):
-    rbac.prefetch_identity(KubectlOptions(kubeconfig=str(sandbox.limited_kubeconfig)))
+    limited = KubectlOptions(kubeconfig=str(sandbox.limited_kubeconfig))
+    kubectl_api.start_early(limited, kubectl_api.WHOAMI)
     admin = rbac.whoami(KubectlOptions(kubeconfig=str(sandbox.admin_kubeconfig)))
     assert admin.user != sandbox.limited_user and "system:masters" in admin.groups
     someone = KubectlOptions(kubeconfig=str(sandbox.limited_kubeconfig), as_user="someone")
@@ -36,7 +37,7 @@ def test_an_early_review_never_answers_for_other_settings(sandbox):
 
 
 def test_an_early_review_that_is_never_used_is_ended(sandbox):
-    rbac.prefetch_identity(KubectlOptions(kubeconfig=str(sandbox.admin_kubeconfig)))
+    kubectl_api.start_early(KubectlOptions(kubeconfig=str(sandbox.admin_kubeconfig)), kubectl_api.WHOAMI)
     (started,) = kubectl_api._early.values()
     kubectl_api._stop_unused()
     assert not kubectl_api._early and started.returncode is not None

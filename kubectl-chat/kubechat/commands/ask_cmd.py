@@ -72,9 +72,11 @@ def ask(request: tuple[str, ...], **kw) -> int:
     options = options_from(kw)
     _check_paths(options, kw["model_path"])
     if request and not kw["offline"]:
-        from ..safety.rbac import prefetch_identity
+        # Every run that may reach the cluster confirms who the caller is: ask now, so the
+        # review overlaps loading the translator and the policy client instead of following them.
+        from ..kubectl_api import WHOAMI, start_early
 
-        prefetch_identity(options)
+        start_early(options, WHOAMI)
     from ..conversation import Settings
 
     settings = Settings(

@@ -13,18 +13,13 @@ from dataclasses import dataclass, field
 import yaml
 
 from ..errors import KubechatError
-from ..kubectl_api import Call, call, call_all, check_kubeconfig, start_early
+from ..kubectl_api import WHOAMI, Call, call, call_all, check_kubeconfig
 from ..kubectl_options import KubectlOptions
 from .command import Command, ParseError, parse
 from .resources import ResourceInfo
 from .resources import info as builtin_info
 
 SSAR_PATH = "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews"
-WHOAMI = Call(
-    "/apis/authentication.k8s.io/v1/selfsubjectreviews",
-    "who am I",
-    {"apiVersion": "authentication.k8s.io/v1", "kind": "SelfSubjectReview"},
-)
 
 
 @dataclass
@@ -83,12 +78,6 @@ def context_info(options: KubectlOptions | None = None) -> ContextInfo:
     if options.context and target.cluster is None:
         raise KubechatError(f"context `{options.context}` is not in the kubeconfig")
     return ContextInfo(context=target.context or "", cluster=target.cluster or "", namespace=target.namespace)
-
-
-def prefetch_identity(options: KubectlOptions) -> None:
-    """Start the identity review now: every run that may reach the cluster asks it, and it
-    overlaps loading the translator and the policy client instead of following them."""
-    start_early(options, WHOAMI)
 
 
 def whoami(options: KubectlOptions | None = None) -> Identity:
