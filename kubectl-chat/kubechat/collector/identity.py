@@ -30,6 +30,15 @@ class IdentityUnavailable(KubechatError):
     """The API server could not be asked (→ 503; fail closed)."""
 
 
+class IdentityThrottled(KubechatError):
+    """Too many tokens to look up right now (→ 429): unknown tokens cost an API-server round trip
+    each, so a caller with random tokens must not be able to turn the collector into a flood."""
+
+    def __init__(self, retry_after: float):
+        super().__init__("too many new tokens to check: retry later")
+        self.retry_after = retry_after
+
+
 class IdentityResolver(Protocol):
     def resolve(self, token: str) -> UserInfo: ...
 
@@ -41,13 +50,28 @@ def _user(info: dict) -> UserInfo:
 
 
 class _ApiServerResolver:
-    def __init__(self, server: str, ca_file: str | None = None, ttl: float = 60.0, timeout: float = 10.0):
+    MAX_CACHED = 10_000  # answers kept, accepted and rejected together; the oldest go first
+    REJECTED_TTL = 10.0  # a rejected token is not asked about again for this long
+
+    def __init__(
+        self,
+        server: str,
+        ca_file: str | None = None,
+        ttl: float = 60.0,
+        timeout: float = 10.0,
+        lookups_per_second: float = 20.0,
+        lookup_burst: int = 100,
+    ):
+        from .limits import RateLimiter
+
         self.server = server.rstrip("/")
         self.ca_file = ca_file
         self.timeout = timeout
         self.ttl = ttl
-        self._cache: dict[str, tuple[float, UserInfo]] = {}
+        # expiry, and the user or the rejection, per token digest (insertion-ordered: oldest first)
+        self._cache: dict[str, tuple[float, UserInfo | IdentityError]] = {}
         self._lock = threading.Lock()
+        self._lookups = RateLimiter(lookups_per_second, lookup_burst)
 
     def resolve(self, token: str) -> UserInfo:
         if not token:
@@ -56,11 +80,26 @@ class _ApiServerResolver:
         with self._lock:
             hit = self._cache.get(digest)
             if hit and hit[0] > time.monotonic():
+                if isinstance(hit[1], IdentityError):
+                    raise hit[1]
                 return hit[1]
-        user = self._ask(token)
+        # Only tokens not seen lately cost a round trip; those are what the limit counts.
+        wait = self._lookups.take("lookups")
+        if wait:
+            raise IdentityThrottled(wait)
+        try:
+            answer: UserInfo | IdentityError = self._ask(token)
+            ttl = self.ttl
+        except IdentityError as exc:
+            answer, ttl = exc, self.REJECTED_TTL
         with self._lock:
-            self._cache[digest] = (time.monotonic() + self.ttl, user)
-        return user
+            self._cache.pop(digest, None)
+            self._cache[digest] = (time.monotonic() + ttl, answer)
+            while len(self._cache) > self.MAX_CACHED:
+                del self._cache[next(iter(self._cache))]
+        if isinstance(answer, IdentityError):
+            raise answer
+        return answer
 
     def _post(self, path: str, body: dict, bearer: str) -> dict:
         try:

@@ -65,12 +65,14 @@ class CollectorService:
     def authenticate(self, token: str | None) -> UserInfo:
         if not token:
             raise Refused(401, "a Kubernetes bearer token is required")
-        from .identity import IdentityError, IdentityUnavailable
+        from .identity import IdentityError, IdentityThrottled, IdentityUnavailable
 
         try:
             return self.resolver.resolve(token)
         except IdentityError as exc:
             raise Refused(401, exc.message) from exc
+        except IdentityThrottled as exc:
+            raise Refused(429, exc.message, {"Retry-After": retry_after_header(exc.retry_after)}) from exc
         except IdentityUnavailable as exc:
             raise Refused(503, exc.message) from exc
 
