@@ -13,10 +13,13 @@ import time
 import uuid
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from .errors import AuditError, ClusterUnreachableError, KubechatError
 from .kubectl_options import KubectlOptions
+
+if TYPE_CHECKING:
+    from .safety.assess import Assessment
 
 Status = Literal["clarify", "denied", "rbac-denied", "cancelled", "dry-run", "executed", "failed", "error"]
 
@@ -67,6 +70,7 @@ class Preview:
     namespace: str | None = None
     unreachable: KubechatError | None = None  # the API server did not answer the pre-check
     policy_bundle: tuple[str | None, str | None] | None = None  # (revision, digest) that decided
+    assessment: Assessment | None = None  # the command as the safety layer read it, once
 
 
 @dataclass
@@ -166,18 +170,9 @@ class Conversation:
             self.ui.clarify(question)
             out = Outcome("clarify", request, clarification=question)
             return self._audit(out, target, received)
-        argv = list(t.argv)
-        if (
-            self.options.all_namespaces
-            and not _has_namespace_flag(argv)
-            and argv[0] in ("get", "describe", "top", "events")
-        ):
-            from .safety.command import ParseError, insert_flags
+        from .safety.evaluate import scoped_argv
 
-            try:
-                argv = insert_flags(argv, "--all-namespaces")
-            except ParseError:
-                pass  # no clear verb: the command keeps the scope it was translated with
+        argv = scoped_argv(list(t.argv), self.options)
         preview = self._assess(request, argv, t.source, target)
         if not preview.policy_allow:
             self.ui.denied(preview, "policy", "; ".join(preview.reasons))
@@ -306,22 +301,22 @@ class Conversation:
         )
 
     def _assess(self, request: str, argv: list[str], source: str | None, target) -> Preview:
-        from .safety.policy import decide
+        from .render import command_text
+        from .safety.evaluate import evaluate
 
         ident = self.identity()
-        scale = {}
-        if argv[0] == "scale" and not self.settings.offline:
-            # A large scale-down is destructive; only the cluster knows where we start from.
-            from .safety.replicas import current_replicas, scale_down_fraction
-
-            scale = {
-                "current_replicas": current_replicas(argv, self.options, target.namespace),
-                "scale_down_fraction": scale_down_fraction(),
-            }
-        inp = self._policy_input(argv, target, target.namespace, **scale)
-        decision = decide(inp)
-        from .render import command_text
-
+        ev = evaluate(
+            argv,
+            options=self.options,
+            namespace=target.namespace,
+            cluster=target.cluster or "",
+            context=target.context or "",
+            mode=self.settings.mode,
+            user=getattr(ident, "user", "") or "",
+            groups=list(getattr(ident, "groups", []) or []),
+            offline=self.settings.offline,
+        )
+        inp, decision = ev.input, ev.decision
         p = Preview(
             request=request,
             argv=argv,
@@ -337,12 +332,19 @@ class Conversation:
             reasons=list(decision.reasons),
             context=target.context,
             namespace=inp.namespace or None,  # cluster-scoped objects have none
+            assessment=ev.assessment,
         )
         if decision.allow and self.settings.rbac_precheck and not self.settings.offline:
             from .safety.rbac import check
 
             try:
-                r = check(argv, self.options, default_namespace=target.namespace, identity=ident)
+                r = check(
+                    argv,
+                    self.options,
+                    default_namespace=target.namespace,
+                    identity=ident,
+                    command=ev.assessment.command,
+                )
                 p.rbac_allowed, p.rbac_message, p.rbac_request_yaml = r.allowed, r.message, r.request_yaml
             except ClusterUnreachableError as exc:
                 p.unreachable = exc
@@ -399,11 +401,10 @@ class Conversation:
             raise AuditError(f"the audit spool is not writable: {exc}", hint="nothing was run") from exc
 
     def _execute(self, request: str, p: Preview, confirmation: str, target, received: float) -> Outcome:
-        from . import execute
+        from . import execute, verbs
 
-        interactive = p.argv[0] in ("exec", "attach") and any(
-            a in ("-it", "-ti", "-i", "--stdin") for a in p.argv
-        )
+        cmd = p.assessment.command if p.assessment is not None else None
+        interactive = cmd is not None and cmd.has("--stdin") and "--stdin" in verbs.own_flags(cmd.verb)
         # YAML/JSON are shown whole, highlighted; everything else streams as it arrives.
         fmt = _structured_format(p.argv)
         highlight = fmt is not None and getattr(self.ui, "highlights", False)
@@ -446,7 +447,6 @@ class Conversation:
         """What the audit record says about this outcome (and, before a run, its reservation)."""
         from .audit.record import (
             Cluster,
-            ObjectRef,
             PolicyBundle,
             PolicyResult,
             RbacResult,
@@ -470,7 +470,7 @@ class Conversation:
             request=out.request,
             argv=p.argv if p else [],
             verb=p.argv[0] if p else None,
-            object_ref=ObjectRef(namespace=p.namespace if p else None),
+            object_ref=_object_ref(p),
             risk=p.risk if p else "unknown",
             policy=PolicyResult(
                 decision=decision, confirm=p.confirm if p else "none", reasons=p.reasons if p else []
@@ -517,10 +517,15 @@ def _structured_format(argv: list[str]) -> str | None:
     return None
 
 
-def _has_namespace_flag(argv: list[str]) -> bool:
-    return any(
-        a in ("-n", "--namespace", "-A", "--all-namespaces") or a.startswith("--namespace=") for a in argv
-    )
+def _object_ref(p: Preview | None):
+    """The object the command acts on, from its assessment (resource, one name, namespace)."""
+    from .audit.record import ObjectRef
+
+    if p is None:
+        return ObjectRef()
+    if p.assessment is None:
+        return ObjectRef(namespace=p.namespace)
+    return ObjectRef(**p.assessment.object_ref())
 
 
 def _default_phrase(argv: list[str]) -> str:

@@ -58,8 +58,11 @@ def explain_cmd(
         as_groups=list(as_groups),
     )
     raw = ctx.meta.get("raw_command", False)
+    argv = list(words)
+    if raw and argv[:1] == ["kubectl"]:  # the command line as typed at a shell
+        argv = argv[1:]
     result = explain(
-        argv=list(words) if raw else None,
+        argv=argv if raw else None,
         request=None if raw else " ".join(words),
         options=options,
         mode="write" if write_mode else None,

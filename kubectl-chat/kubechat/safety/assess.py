@@ -65,7 +65,7 @@ class Assessment:
             "resource": self.resource or None,
             "name": self.names[0] if len(self.names) == 1 else None,
             "namespace": self.namespace or None,
-            "apiGroup": self.api_group,
+            "apiGroup": self.api_group or None,  # the core group is left out, as Kubernetes does
         }
 
 

@@ -134,6 +134,8 @@ class Command:
         """(canonical resource, names) from `pods a b`, `pod/a deploy/b`, `pods,svc`, or as the
         verb's spec reads its words (`logs POD`, `drain NODE`, `create KIND NAME`)."""
         spec = self.spec
+        if spec is not None and not spec.objects:  # contexts, topics, paths: no objects
+            return "", []
         if spec is not None and spec.targets is not None:
             return spec.targets(self, self.objects)
         return generic_targets(self.objects)

@@ -8,8 +8,9 @@ from pydantic import BaseModel
 
 from ..errors import KubechatError, TranslationError
 from ..kubectl_options import KubectlOptions
-from . import rbac, replicas
-from .policy import Decision, Mode, PolicyInput, PolicySettings, build_input, decide, load_settings
+from . import rbac
+from .evaluate import evaluate, resolve_mode, scoped_argv
+from .policy import Decision, Mode, PolicyInput, PolicySettings
 
 
 class Explanation(BaseModel):
@@ -50,16 +51,17 @@ def explain(
     groups: list[str] | None = None,
     settings: PolicySettings | None = None,
 ) -> Explanation:
-    """Evaluate the policy for `argv`, or for what `request` translates to."""
+    """Evaluate the policy for `argv`, or for what `request` translates to, through the same
+    path a real run takes (safety.evaluate): the same -A scoping, mode resolution (--write,
+    KUBECHAT_MODE, config), identity from the cluster, replica read and policy settings.
+    `user`/`groups` evaluate for someone else instead of asking the cluster who you are."""
     if (argv is None) == (request is None):
         raise KubechatError("give either a request or a kubectl command")
-    settings = settings or load_settings()
     options = options or KubectlOptions()
     if request is not None:
         argv = argv_from_request(request)
     assert argv is not None
-    if argv and argv[0] == "kubectl":
-        argv = argv[1:]
+    argv = scoped_argv(list(argv), options)
     notes: list[str] = []
     try:
         ctx = rbac.context_info(options)
@@ -73,15 +75,16 @@ def explain(
         except KubechatError as exc:
             user = ""
             notes.append(f"identity unknown, group rules not applied ({exc.message})")
-    current = replicas.current_replicas(argv, options, ctx.namespace) if ctx.context else None
-    inp = build_input(
+    ev = evaluate(
         argv,
-        user=user,
-        groups=groups or [],
+        options=options,
+        namespace=ctx.namespace,
         cluster=ctx.cluster,
         context=ctx.context,
-        mode=mode or settings.mode,
-        default_namespace=ctx.namespace,
-        current_replicas=current,
+        mode=mode or resolve_mode(),
+        user=user,
+        groups=groups or [],
+        offline=not ctx.context,
+        settings=settings,
     )
-    return Explanation(request=request, argv=argv, input=inp, decision=decide(inp, settings), notes=notes)
+    return Explanation(request=request, argv=argv, input=ev.input, decision=ev.decision, notes=notes)
