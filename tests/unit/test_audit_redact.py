@@ -166,3 +166,32 @@ def test_search_text_is_redacted_from_the_record_itself():
         ["hunter22 looked fine"],
     )
     assert "hunter22" not in text and "create -n prod secret generic db" in text
+
+
+@pytest.mark.parametrize(
+    "argv,secret",
+    [
+        (["exec", "db-0", "--", "psql", "-c", "ALTER USER app PASSWORD 'hunter2'"], "hunter2"),
+        (["exec", "db-0", "--", "mysql", "-e", 'CREATE USER u IDENTIFIED BY "s3cr3tpw"'], "s3cr3tpw"),
+        (
+            ["exec", "w", "--", "curl", "-H", "Authorization: Basic dXNlcjpodW50ZXIy", "http://x"],
+            "dXNlcjpodW50ZXIy",
+        ),
+        (
+            ["exec", "w", "--", "curl", "-H", "authorization: Bearer eyJhbGciOi.abc", "http://x"],
+            "eyJhbGciOi.abc",
+        ),
+        (["exec", "w", "--", "curl", "-H", "X-Api-Key: k-9f8e7d6c", "http://x"], "k-9f8e7d6c"),
+    ],
+)
+def test_credentials_in_another_programs_words_are_redacted(argv, secret):
+    clean, found = redact_argv(argv)
+    assert secret not in " ".join(clean) and secret in found
+    assert secret not in search_text("run it", argv, [])
+
+
+def test_an_argv_that_cannot_be_parsed_hides_every_literal():
+    # more unknown flags than the parser will read: every --from-literal value is hidden, whatever its key
+    argv = ["create", "configmap", "c", *["--future-flag"] * 8, "--from-literal=db=hunter2xyz"]
+    clean, _ = redact_argv(argv)
+    assert "hunter2xyz" not in " ".join(clean)

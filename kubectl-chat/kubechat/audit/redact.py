@@ -70,6 +70,19 @@ _SPOKEN_SECRET = re.compile(
     r"(?P<val>[^\s,;'\"]+)",
     re.I,
 )
+# HTTP credentials in a header, whatever the scheme: `Authorization: Basic …`, `Bearer …`.
+_AUTH_HEADER = re.compile(
+    r"(?P<key>\b(?:proxy-)?authorization\b|\bx-api-key\b)(?P<sep>\s*[:=]\s*)"
+    r"(?P<scheme>(?:basic|bearer|digest|token|negotiate|apikey)\s+)?(?P<val>[^\s'\",;]+)",
+    re.I,
+)
+# A quoted secret after its keyword, as SQL and config languages write it:
+# `PASSWORD 'x'`, `IDENTIFIED BY "x"`, `secret: 'x'`.
+_QUOTED_SECRET = re.compile(
+    r"\b(?P<key>pass(?:word|wd|phrase)?|pwd|identified\s+by|secret|token|api[-_ ]?key)"
+    r"(?P<sep>\s*[:=]\s*|\s+)(?P<q>['\"])(?P<val>[^'\"]+)(?P=q)",
+    re.I,
+)
 _NOT_A_VALUE = {"for", "to", "in", "named", "called", "from", "the", "a", "an", "of", "with", "and", "is"}
 
 # Password options of common clients run through `kubectl exec … --`: (attached "-pSECRET" only,
@@ -201,7 +214,8 @@ def _redact_unparsed(argv: list[str], found: list[str]) -> list[str]:
             if _is_secret_flag(flag):
                 found.append(value)
                 value = MASK
-            out.append(f"{flag}={_redact_kv(value, False, found)}")
+            # which keys are secret cannot be told without a parse: hide every literal's value
+            out.append(f"{flag}={_redact_kv(value, flag in _KV_FLAGS, found)}")
             continue
         hide_next = arg.startswith("--") and _is_secret_flag(arg)
         out.append(_redact_url(_redact_kv(arg, False, found), found))
@@ -320,6 +334,19 @@ def redact_text(text: str, known_secrets: list[str] = (), found: list[str] | Non
         found.append(m.group("val"))
         return f"{m.group('key')}{m.group('sep')}{MASK}"
 
+    def header(m: re.Match) -> str:
+        if m.group("val") == MASK:
+            return m.group(0)
+        found.append(m.group("val"))
+        return f"{m.group('key')}{m.group('sep')}{m.group('scheme') or ''}{MASK}"
+
+    def quoted(m: re.Match) -> str:
+        if m.group("val") == MASK:
+            return m.group(0)
+        found.append(m.group("val"))
+        return f"{m.group('key')}{m.group('sep')}{m.group('q')}{MASK}{m.group('q')}"
+
+    text = _QUOTED_SECRET.sub(quoted, _AUTH_HEADER.sub(header, text))
     return _SPOKEN_SECRET.sub(spoken, _NAMED_VALUE.sub(named, text))
 
 
