@@ -56,7 +56,6 @@ def test_questions_never_become_writes(text):
         ("can you delete pod web-1?", "kubectl delete pods web-1"),
         ("could you please restart deployment api", "kubectl rollout restart deployment/api"),
         ("please scale web to 3", "kubectl scale deployment web --replicas=3"),
-        ("how do I scale web to 3", "kubectl scale deployment web --replicas=3"),
         ("prod is on fire, restart checkout NOW", "kubectl rollout restart deployment/checkout"),
     ],
 )
@@ -146,3 +145,23 @@ def test_a_stated_namespace_never_disappears(phrase, ns):
     assert ["-n", ns] == t.argv[t.argv.index("-n") : t.argv.index("-n") + 2] if "-n" in t.argv else False, (
         t.command
     )
+
+
+@pytest.mark.parametrize(
+    "request_text",
+    [
+        "how do i bounce the api deployment in team-blue",
+        "how could we delete configmap stale-flags in qa",
+        "how would one scale deployment ingest in lake to 0",
+        "what is the command to cordon node pool-b-3",
+    ],
+)
+def test_how_to_questions_show_the_change_and_run_nothing(request_text):
+    t = translate(request_text, offline=True, use_model=False)
+    assert t.argv is None
+    assert "kubectl " in (t.clarification or "")
+
+
+def test_how_to_for_a_read_just_reads():
+    t = translate("how do i see the pods in team-blue", offline=True, use_model=False)
+    assert t.argv is not None and t.argv[0] == "get" and "team-blue" in t.argv

@@ -39,6 +39,13 @@ _REQUEST_LEAD = re.compile(
     r"how (?:do|can|would|should) (?:i|we|you)|how to)\b",
     re.I,
 )
+# "How do I restart web?" asks how, not for the restart: a change is shown, never run, from it.
+_HOW_TO = re.compile(
+    r"^(?:(?:so|and|but|ok|okay|hey|hi)[,:]?\s+)*"
+    r"(?:how (?:do|can|would|should|could|might) (?:i|we|you|one)|how to|"
+    r"what(?:'s| is| would be) the (?:kubectl )?(?:command|way) (?:to|for))\b",
+    re.I,
+)
 _CLAUSE = re.compile(r"[.;!?]+|,\s+|\s+-+\s+|\s+(?:then|and then)\s+")
 
 # The words that ask for each change. A write verb the request does not ask for is never emitted.
@@ -199,6 +206,14 @@ def check(
     argv = intent.to_argv()
     risk = classify(argv)
     if risk is not Risk.READ:
+        rx = re.compile(_write_words(intent.verb) or ".", re.I)
+        naming = [c for c in clauses(request) if rx.search(c)]
+        if naming and all(_HOW_TO.match(c) for c in naming):
+            return (
+                f"This would do it: {' '.join(['kubectl', *argv])}\n"
+                "It changes the cluster, so I run it only when you ask for the change itself "
+                f'(e.g. "{_example(intent).removeprefix("please ")}").'
+            )
         asked = asks_for(request, intent.verb) or (
             repeated is not None
             and not any(is_question(c) for c in clauses(request))
