@@ -8,9 +8,10 @@ import subprocess
 import pytest
 
 from kubechat import paths
-from kubechat.safety import command, effects
+from kubechat.safety import command
 from kubechat.safety.policy import build_input
 from kubechat.safety.risk import Risk
+from kubechat.verbs import exec as exec_verbs
 
 pytestmark = pytest.mark.integration
 
@@ -57,7 +58,7 @@ def test_every_debug_profile_is_known(kubectl):
     assert options, "kubectl debug --help no longer lists its profiles"
     profiles = set(re.findall(r'"(\w+)"', options.group(1)))
     privileged = {"netadmin", "sysadmin"}
-    assert profiles - effects.UNPRIVILEGED_DEBUG_PROFILES - privileged == set()
+    assert profiles - exec_verbs.UNPRIVILEGED_DEBUG_PROFILES - privileged == set()
     for p in privileged & profiles:
         assert build_input(["debug", "web-1", f"--profile={p}", "--image=busybox"]).risk is Risk.DESTRUCTIVE
 
