@@ -164,3 +164,19 @@ def test_max_mode_read_only_is_named_in_the_decision(fake_opa):
     )
     d = decide(build_input(["label", "pod", "x", "a=b"], mode="write"), s)
     assert any("max_mode: read-only in /etc/x.yaml" in r for r in d.reasons)
+
+
+@pytest.mark.parametrize("url", ["http://opa.internal:8181", "http://10.0.0.5:8181"])
+def test_a_remote_central_opa_must_use_tls(url, monkeypatch):
+    from kubechat.errors import PolicyError
+    from kubechat.safety.policy import PolicySettings, _central_client
+
+    with pytest.raises(PolicyError, match="https"):
+        _central_client(PolicySettings(opa_url=url, opa_token="t0ken"))
+
+
+def test_a_loopback_central_opa_may_be_plain_http():
+    from kubechat.safety.policy import PolicySettings, _central_client
+
+    _client, label = _central_client(PolicySettings(opa_url="http://127.0.0.1:8181"))
+    assert "127.0.0.1" in label

@@ -9,7 +9,6 @@ refused, so the switch can never send a token across a network in clear.
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import ssl
 from urllib.parse import urlsplit
@@ -17,17 +16,9 @@ from urllib.parse import urlsplit
 import httpx
 
 from ..errors import AuditError
+from ..ports import is_loopback
 
 INSECURE_LOOPBACK_ENV = "KUBECHAT_INSECURE_LOOPBACK"
-
-
-def _is_loopback(host: str) -> bool:
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def require_tls(url: str) -> str:
@@ -36,7 +27,7 @@ def require_tls(url: str) -> str:
     if parts.scheme == "https" and parts.hostname:
         return url.rstrip("/")
     if parts.scheme == "http" and parts.hostname:
-        if not _is_loopback(parts.hostname):
+        if not is_loopback(parts.hostname):
             raise AuditError(
                 f"refusing plain-HTTP URL {url}: it would send credentials in clear; use https://"
             )

@@ -241,6 +241,11 @@ def _central_client(settings: PolicySettings):
         raise PolicyError(f"the central OPA URL {settings.opa_url!r} is not an http(s) URL")
     if url.path not in {"", "/"}:
         raise PolicyError(f"the central OPA URL {settings.opa_url!r} must not have a path")
+    from ..ports import is_loopback
+
+    if url.scheme == "http" and not is_loopback(url.hostname):
+        # In clear, the token can be read and the decision itself rewritten on the way back.
+        raise PolicyError(f"refusing plain-HTTP central OPA {settings.opa_url}: use https://")
     port = url.port or (443 if url.scheme == "https" else 80)
     client = OpaClient(
         host=url.hostname,
@@ -265,6 +270,7 @@ def _client(settings: PolicySettings):
         verification_key=settings.verification_key,
         signing_alg=settings.signing_alg,
         opa=settings.opa_binary,
+        enforced=settings.enforced_by is not None,
     )
     state = sidecar.ensure_running(spec)
     client = OpaClient(host="127.0.0.1", port=state.port, timeout=settings.timeout_s, retries=1)
