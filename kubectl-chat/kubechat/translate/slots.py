@@ -81,7 +81,8 @@ _NOT_NS_AFTER = re.compile(
 )
 # What may follow a place named by a weak cue: the end of the phrase or a function word.
 _PHRASE_END = re.compile(
-    r"^(?:\s*$|\s*[,.;:!?()]|\s+(?:-|to|and|with|by|sorted|ordered|that|which|where|whose|please|now|down|up|"
+    # a key=value or a flag after the place: "label web in shop tier=gold", "… in shop --watch"
+    r"^(?:\s*$|\s*[,.;:!?()]|\s+[\w./-]+=|\s+--?[a-z]|\s+(?:-|to|and|with|by|sorted|ordered|that|which|where|whose|please|now|down|up|"
     r"as|on|for|using|showing|but|then|so|including|except|without|only|too|also|quickly|immediately|asap|"
     r"right|if|labell?ed|having|matching|in|from|under|is|are|was|has|have|too|again|first|instead|"
     r"namespace|ns|cluster-wide|"
