@@ -1,6 +1,6 @@
-"""Entry point of the frozen build: the same `main` as the `kubectl-chat` console script."""
+"""Entry point of the frozen build: the same `console` as the `kubectl-chat` console script."""
 
-from kubechat.cli import main
+from kubechat.cli import console
 
 if __name__ == "__main__":
-    main()
+    console()

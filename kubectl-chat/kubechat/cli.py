@@ -1,9 +1,11 @@
 """`kubectl chat` command line: a thin click layer. Each command group lives in kubechat/commands/
 and calls one library function; library errors become one clear message, never a traceback."""
 
+import atexit
 import importlib
 import os
 import sys
+import threading
 
 import click
 
@@ -117,3 +119,28 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         click.echo("\ninterrupted", err=True)
         sys.exit(130)
+
+
+def console() -> None:
+    """The `kubectl-chat` executable: main(), then exit without tearing the interpreter down.
+    Finalising the few hundred modules a run has loaded costs about 0.1 s and does nothing a
+    run needs: exit handlers still run and output is flushed first. main() itself keeps
+    raising SystemExit, so it stays callable in-process."""
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        if exc.code is None or isinstance(exc.code, int):
+            code = exc.code or 0
+        else:  # sys.exit("message"): shown as Python would
+            sys.stderr.write(f"{exc.code}\n")
+            code = 1
+    if any(t.is_alive() and not t.daemon for t in threading.enumerate() if t is not threading.main_thread()):
+        sys.exit(code)  # a thread is still working: let the interpreter wait for it
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass  # a closed pipe (`| head`): nothing more can be shown
+    os._exit(code)

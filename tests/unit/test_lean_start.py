@@ -9,6 +9,7 @@ import sys
 import tomllib
 from pathlib import Path
 
+from kubechat import __version__
 from kubechat.lean_imports import COLLECTOR_EXTRA_MODULES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -99,3 +100,20 @@ def test_the_collector_extra_is_not_a_plugin_dependency_nor_in_the_krew_archive(
     assert not {module(r) for r in project["dependencies"]} & set(COLLECTOR_EXTRA_MODULES)
     frozen = runpy.run_path(str(ROOT / "packaging" / "imports.py"))["imported_modules"]()
     assert not {m.split(".")[0] for m in frozen} & set(COLLECTOR_EXTRA_MODULES)
+
+
+def test_the_executable_skips_teardown_but_not_exit_handlers_output_or_exit_codes():
+    code = (
+        "import atexit, sys\n"
+        "from kubechat import cli\n"
+        "atexit.register(lambda: print('exit handler ran'))\n"
+        "sys.argv = ['kubectl-chat', *sys.argv[1:]]\n"
+        "cli.console()\n"
+    )
+    ok = subprocess.run([sys.executable, "-c", code, "--version"], capture_output=True, text=True, timeout=60)
+    assert ok.returncode == 0
+    assert ok.stdout.splitlines() == [f"kubectl chat {__version__}", "exit handler ran"]
+    bad = subprocess.run(
+        [sys.executable, "-c", code, "--no-such-flag"], capture_output=True, text=True, timeout=60
+    )
+    assert bad.returncode == 2 and "No such option" in bad.stderr and "exit handler ran" in bad.stdout
