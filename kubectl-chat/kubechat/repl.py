@@ -4,6 +4,7 @@ live object names, a status line shows context/namespace/mode, and slash command
 
 from __future__ import annotations
 
+import functools
 import shlex
 import subprocess
 import threading
@@ -13,15 +14,23 @@ from prompt_toolkit.completion import Completer, Completion
 from prompt_toolkit.history import FileHistory
 from prompt_toolkit.key_binding import KeyBindings
 
-from . import paths, render, verbs
+from . import paths, render
 from .conversation import Conversation, Settings
 from .errors import KubechatError
 from .kubectl_options import KubectlOptions, find_kubectl
 from .ui import TerminalUI
 
-# Words a request starts with: the kubectl verbs completion offers (from the verb registry) and
-# the plain-language openings translation understands.
-VERBS = ["list", "show", "restart", "why is", *verbs.completion_verbs()]
+
+@functools.cache
+def request_openings() -> list[str]:
+    """Words a request starts with: the kubectl verbs completion offers (from the verb registry)
+    and the plain-language openings translation understands. Loaded at the first Tab, not
+    before the prompt: the registry brings the translator with it."""
+    from . import verbs
+
+    return ["list", "show", "restart", "why is", *verbs.completion_verbs()]
+
+
 RESOURCES = [
     "pods",
     "deployments",
@@ -95,7 +104,7 @@ class ChatCompleter(Completer):
             return
         words = text.split()
         if len(words) <= 1 and not text.endswith(" "):
-            candidates = VERBS
+            candidates = request_openings()
         else:
             candidates = list(RESOURCES)
             prev = [w for w in words if w.rstrip("s") in {r.rstrip("s") for r in RESOURCES}]

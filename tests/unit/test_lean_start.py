@@ -117,3 +117,16 @@ def test_the_executable_skips_teardown_but_not_exit_handlers_output_or_exit_code
         [sys.executable, "-c", code, "--no-such-flag"], capture_output=True, text=True, timeout=60
     )
     assert bad.returncode == 2 and "No such option" in bad.stderr and "exit handler ran" in bad.stdout
+
+
+def test_the_interactive_prompt_does_not_wait_for_the_translator():
+    # The session, the translator and the verb registry load behind the first prompt.
+    code = (
+        "import json, sys, kubechat.repl, kubechat.commands.ask_cmd; print(json.dumps(sorted(sys.modules)))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    loaded = json.loads(out.stdout)
+    assert "prompt_toolkit" in loaded
+    assert not [
+        m for m in loaded if m == "pydantic" or m.startswith(("kubechat.translate", "kubechat.verbs"))
+    ]
