@@ -57,7 +57,7 @@ def cmd(text, **kw):
         ("delete pods with label job=batch in dev", "kubectl delete pods -l job=batch -n dev"),
         ("create namespace team-blue", "kubectl create namespace team-blue"),
         (
-            "create a deployment called api with image ghcr.io/acme/api:2 and 2 replicas",
+            "create a deployment called api using the image ghcr.io/acme/api:2 and 2 replicas",
             "kubectl create deployment api --image=ghcr.io/acme/api:2 --replicas=2",
         ),
         (

@@ -52,7 +52,7 @@ def cmd(text):
         ("logs from the last 20m for job nightly-x in lab", "kubectl logs job/nightly-x -n lab --since=20m"),
         ("last 30 lines of pod web-1", "kubectl logs web-1 --tail=30"),
         ("which contexts are in my kubeconfig", "kubectl config get-contexts"),
-        ("which context am i on", "kubectl config current-context"),
+        ("which context am i using right now", "kubectl config current-context"),
     ],
 )
 def test_workload_verbs(text, want):

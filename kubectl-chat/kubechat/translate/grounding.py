@@ -59,11 +59,11 @@ WRITE_WORDS: dict[str, str] = {
     "uncordon": r"uncordon|schedul|rotation",
     "cordon": r"cordon|schedul|rotation|stop|no more|disable|prevent",
     "drain": r"drain|evacuat|empty",
-    "taint": r"taint",
-    "label": r"label|tag",
-    "annotate": r"annotat",
+    "taint": r"taint|remov|drop|take",
+    "label": r"label|tag|remov|drop|take",
+    "annotate": r"annotat|remov|drop|take",
     "set image": r"image|upgrad|bump|switch|updat|chang|set|roll",
-    "set env": r"env|variabl|\bset\b|updat|chang|add|remov|unset|[A-Z_]=",
+    "set env": r"env|variabl|\bvars?\b|\bset\b|updat|chang|add|remov|unset|drop|take|[A-Z_]=",
     "set resources": r"cpu|memory|limit|request",
     "set serviceaccount": r"service ?account",
     "autoscale": r"auto|hpa|between|min|max",
@@ -227,12 +227,38 @@ def check(
         if _untargeted(request, intent):
             what = intent.resource or "object"
             return f"Which {what} should I {intent.verb.split()[-1]}? Give a name or a label selector."
+    dropped = dropped_place(request, intent, table)
+    if dropped:
+        return (
+            f"You named {dropped!r} as the namespace, but the command I read does not use it. "
+            f'Could you say it again, e.g. "… -n {dropped}"?'
+        )
     missing = ungrounded(request, intent, known=known, default_namespace=default_namespace)
     if missing:
         return (
             f"I am not sure where {missing!r} comes from in your request; could you say it again "
             "with the names spelled out?"
         )
+    return None
+
+
+def dropped_place(request: str, intent: Intent, table: ResourceTable) -> str | None:
+    """A namespace the request names by a cue that the command does not use anywhere: a place
+    said out loud is never dropped silently (the command would act where the user is not)."""
+    from .rules import namespaced, place_cues  # the rule parser imports this module's callers
+
+    if not namespaced(intent, table):
+        return None  # nodes, PVs, config, …: a place said in passing has nothing to act on
+    # "default" may be left out: the command then runs in the context's namespace (offline the
+    # parser drops "-n default" on purpose), a choice the user made by naming it
+    cues = [v for v in place_cues(request, table) if v != "default" and v != intent.namespace]
+    if not cues:
+        return None
+    argv = intent.to_argv()
+    used = {p for a in argv for p in re.split(r"[=:/,\s]+", a.lower()) if p}
+    for v in cues:
+        if v not in used:
+            return v
     return None
 
 

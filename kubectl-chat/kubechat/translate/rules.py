@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass, field
 
 from ..intent import Intent
-from .coverage import unexplained
+from .coverage import FILLER, unexplained
 from .resources import BUILTIN_TABLE, ResourceTable, ResourceType, close_type
-from .slots import NOT_A_PLACE, NsMatch, find_namespace
+from .slots import NOT_A_PLACE, NsMatch, find_namespace, namespace_cues
 from .text import NUMBER_WORDS, clean, mask_quotes, repair
 
 Q = r"""(?:(?<!\w)'[^']*'(?!\w)|"[^"]*"|“[^”]*”|‘[^’]*’|<[^<>\s]+>)"""
@@ -326,8 +326,8 @@ class RMatch:
 
 
 # ---------------------------------------------------------------------------------------------
-def parse(request: str, table: ResourceTable = BUILTIN_TABLE) -> RuleResult:
-    """Translate one request with rules only."""
+def _read_text(request: str, table: ResourceTable) -> str:
+    """The request as the parser reads it: typos repaired, lead-ins dropped, corrections applied."""
     text = repair(" ".join(request.split()))
     text = re.sub(
         r"^(?:please|pls|can you|could you|would you|i want to|i'd like to|i need to|help me)\s+",
@@ -337,7 +337,29 @@ def parse(request: str, table: ResourceTable = BUILTIN_TABLE) -> RuleResult:
     )
     text = re.sub(r"^kubectl\s+", "", text, flags=re.I)
     text = _repair_types(text, table)
-    text = apply_corrections(_number_words(text))
+    return apply_corrections(_number_words(text))
+
+
+def place_cues(request: str, table: ResourceTable = BUILTIN_TABLE) -> list[str]:
+    """Every namespace the request names by a cue ("-n x", "x ns", "in x", "(x)" after a name…),
+    read as the parser reads it (a corrected value replaces the one before it)."""
+    req = Req(raw=request, text="", low="", table=table)
+    text = _read_text(request, table)
+    req.text, req.low = text, mask_quotes(text).lower()
+    return [m.value for m in namespace_cues(text, *_ns_predicates(req))]
+
+
+def _ns_predicates(req: Req):
+    return (
+        lambda w: w not in NOT_RESOURCE_SHORT and req.table.get(w) is not None,
+        _is_keyword,
+        lambda w: w.lower() in FILLER,
+    )
+
+
+def parse(request: str, table: ResourceTable = BUILTIN_TABLE) -> RuleResult:
+    """Translate one request with rules only."""
+    text = _read_text(request, table)
     req = Req(raw=request, text=text, low=mask_quotes(text).lower(), table=table)
     ns = ns_match(req)
     if ns is not None and ns.slash:
@@ -603,11 +625,7 @@ def is_name(v: str | None) -> bool:
 def ns_match(req: Req) -> NsMatch | None:
     """The namespace phrase (value and span), read once per request."""
     if req.ns is False:
-        req.ns = find_namespace(
-            req.text,
-            lambda w: w not in NOT_RESOURCE_SHORT and req.table.get(w) is not None,
-            _is_keyword,
-        )
+        req.ns = find_namespace(req.text, *_ns_predicates(req))
     return req.ns  # type: ignore[return-value]
 
 
@@ -648,7 +666,7 @@ def selector(req: Req) -> str | None:
 
 
 # Keys that are the object's own fields, compared with --field-selector, never labels.
-_FIELD_KEY = re.compile(r"^(?:(?:status|spec|metadata)\.|type$|reason$)", re.I)
+_FIELD_KEY = re.compile(r"^(?:(?:status|spec|metadata)\.|type$|reason$|phase$)", re.I)
 
 
 def output(req: Req) -> str | None:
@@ -953,6 +971,13 @@ def _phase(req: Req, it: Intent) -> None:
         r"(not )?(running|pending|failed|succeeded|completed)\b(?!\s+on\s+(?:the\s+)?node)",
         req.low,
     )
+    # "not in the Pending phase", "whose phase is Failed", "phase != Pending"
+    named = re.search(
+        r"\b(not\s+(?:in\s+)?(?:the\s+)?)?(running|pending|failed|succeeded|completed|unknown)\s+phase\b|"
+        r"\bphase\s+(?:is\s+|=\s*|of\s+)?(not\s+|!=\s*)?(?:in\s+)?(running|pending|failed|succeeded|completed|unknown)\b",
+        req.low,
+    )
+    phase = named or phase
     parts = []
     if phase:
         neg = phase.group(1) or phase.group(3)
@@ -1546,10 +1571,11 @@ def h_set_env(req: Req) -> Intent:
             it.names = []
     if req.has(r"\b(list|show|print|display|what)\b"):
         it.set_flag("list")
-    elif req.has(r"\b(remove|delete|unset|drop)\b"):
-        m = req.find(r"variable\s+([A-Z_][A-Z0-9_]*)") or req.find(r"\b([A-Z_][A-Z0-9_]{1,})\b")
-        if m:
-            it.args = [m.group(1) + "-"]
+    elif req.has(REMOVING):
+        m = req.find(r"variable\s+([A-Z_][A-Z0-9_]*)\b", 0) or req.find(r"\b([A-Z_][A-Z0-9_]{1,})\b", 0)
+        if not m:
+            raise Clarify("Which environment variable should I remove?")
+        it.args = [m.group(1) + "-"]
     else:
         it.args = kv_pairs(req)
         if not it.args:
@@ -1631,18 +1657,22 @@ def h_label(req: Req, kind: str = "label") -> Intent:
     m = req.find(
         rf"(?:having|with|matching|that have|selected by)\s+(?:the\s+)?(?:label\s+)?({KV})\s*labels?\b"
     ) or req.find(rf"(?:having|with|matching|that have|selected by)\s+(?:the\s+)?labels?\s+({KV})")
+    if m is None and len(kv_pairs(req)) > 1:
+        # "label k=v on all pods with app=x": of two pairs, the one after with/having/matching
+        # chooses the objects; it is never a second label to set
+        m = req.find(rf"\b(?:having|with|matching|that have|selected by|where)\s+(?:the\s+)?({KV})")
     mark = None
     if m and not req.has(rf"\b(with|having) (the|a|an) {kind}\b"):
         sel = clean(m.group(1)).replace(" ", "")
         mark = m.span(1)
     text_wo_sel = req.text if mark is None else req.text[: mark[0]] + req.text[mark[1] :]
     sub = Req(req.raw, text_wo_sel, mask_quotes(text_wo_sel).lower(), req.table)
-    removing = req.has(rf"\b(remov\w*|delet\w*|drop\w*|unset\w*)\b.*\b{kind}")
+    removing = req.has(REMOVING)
     if removing:
-        m = req.find(rf"{kind}\s+(?:named\s+|called\s+|with key\s+)?({V})") or req.find(rf"({Q})\s+{kind}")
-        if not m:
+        key = _removed_key(req, kind)
+        if not key:
             raise Clarify(f"Which {kind} should I remove?")
-        args = [clean(m.group(1)).rstrip("-") + "-"]
+        args = [key.rstrip("-") + "-"]
     else:
         args = _kv_from_words(sub, kind)
     names = []
@@ -1690,6 +1720,39 @@ def h_label(req: Req, kind: str = "label") -> Intent:
     return it
 
 
+# Words that ask to take something off an object. kubectl removes a label, annotation, taint or
+# variable with a trailing dash: without it the same words would ADD what was to be removed.
+REMOVING = (
+    r"\b(?:remov\w*|delet\w*|drop\w*|unset\w*|strip\w*|untaint\w*|clear\w*|get rid of)\b|"
+    r"\btak(?:e|ing)\b.*\boff\b"
+)
+_NOT_A_KEY = {"from", "off", "on", "of", "for", "in", "to", "key", "value", "named", "called", "it", "them"}
+
+
+def _removed_key(req: Req, kind: str) -> str | None:
+    """The key to remove: quoted ('the "x" label'), before the kind word ('the x label'), or
+    after it ('label x', 'label named x'); never a function word ('the label from web')."""
+
+    def key_ok(v: str) -> bool:
+        k = v.rstrip("-").split("=")[0]
+        return (
+            bool(re.fullmatch(r"[A-Za-z0-9][\w./-]*", k))
+            and k.lower() not in _NOT_A_KEY
+            and not _is_keyword(k)
+        )
+
+    for pat in (
+        rf"({Q})\s+{kind}s?\b",
+        rf"(?<![\w.-])({V})\s+{kind}s?\b",
+        rf"\b{kind}s?\s+(?:named\s+|called\s+|with key\s+|key\s+)?({V})",
+    ):
+        for m in re.finditer(pat, req.text, re.I):
+            v = clean(m.group(1))
+            if key_ok(v) and not req.table.get(v.lower()):
+                return v.rstrip("-").split("=")[0] if "=" in v and kind != "taint" else v
+    return None
+
+
 def h_annotate(req: Req) -> Intent:
     return h_label(req, "annotation")
 
@@ -1710,9 +1773,11 @@ def h_taint(req: Req) -> Intent:
     literal = req.find(r"([\w./-]+=[\w./-]*:(?:NoSchedule|PreferNoSchedule|NoExecute)-?)")
     if literal:
         arg = literal.group(1)
+        if req.has(REMOVING) and not arg.endswith("-"):
+            arg += "-"  # "remove the k=v:NoSchedule taint": without the dash kubectl would add it
     elif not key:
         raise Clarify("Which taint (key=value:Effect) should I apply?")
-    elif req.has(r"\b(remove|delete|drop|untaint)\b"):
+    elif req.has(REMOVING):
         arg = f"{key}:{effect}-" if effect and not req.has(r"\ball the taints") else f"{key}-"
     else:
         arg = (
@@ -2469,7 +2534,7 @@ def h_label_or_get(req: Req) -> Intent:
 # choosing the verb
 
 _LABEL_VERB = (
-    r"^(label|annotate)\b|\b(add|put|apply|attach|set|update|change|remove|delete|drop|unset|overwrite)\b[^.]*?"
+    r"\btak(?:e|ing)\b(?:[^.]|\.(?=\S))*\b(?:label|annotation)s?\b(?:[^.]|\.(?=\S))*\boff\b|^(label|annotate)\b|\b(add|put|apply|attach|set|update|change|remove|delete|drop|unset|overwrite)\b(?:[^.]|\.(?=\S))*?"
     r"\b(label|labels|annotation|annotations)\b(?! (selector|column))|\bannotate\b|\brelabel\b|^label\b"
     r"|\b(check|list|show|display) the annotations\b"
 )
@@ -2528,7 +2593,7 @@ def _choose(req: Req):
         (
             "cluster-info",
             r"cluster[- ]info|address(es)? of the (control plane|master)|cluster state|"
-            r"\bdump (all|the|current)",
+            r"\bdump (all|the|current)(?![^.]*\b(object|yaml|json|pod|deployment|configmap|secret)s?\b)",
             h_cluster_info,
         ),
         ("kuberc", r"\bkuberc\b", h_simple("kuberc view")),

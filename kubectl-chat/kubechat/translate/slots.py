@@ -9,8 +9,10 @@ outright; a weak one may instead be the object ("a shell in web-1"), and the ver
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+
+from .coverage import REASON_WORDS
 
 # Kubernetes namespace names are DNS labels: lower case, digits and dashes.
 NS_NAME = re.compile(r"^[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?$")
@@ -63,6 +65,25 @@ NOT_A_PLACE = {
     "short",
     "state",
     "stdin",
+    "stdout",
+    "rotation",
+    "wide",
+    "watch",
+    "follow",
+    "force",
+    "name",
+    "names",
+    "advance",
+    "preparation",
+    "literal",
+    "literals",
+    "cluster-wide",
+    "clusterwide",
+    "stderr",
+    "optional",
+    "required",
+    "yaml",
+    "json",
     "sync",
     "table",
     "terminal",
@@ -71,6 +92,39 @@ NOT_A_PLACE = {
     "total",
     "trouble",
     "two",
+}
+# Plain words after "for" that say why or when, not where.
+_NOT_AFTER_FOR = {
+    "now",
+    "later",
+    "good",
+    "example",
+    "instance",
+    "sure",
+    "real",
+    "review",
+    "reference",
+    "today",
+    "tonight",
+    "tomorrow",
+    "debugging",
+    "testing",
+    "safety",
+    "free",
+    "ever",
+    "once",
+    "reasons",
+    "me",
+    "us",
+    "them",
+    "him",
+    "her",
+    "everyone",
+    "anyone",
+    "while",
+    "details",
+    "more",
+    "sale",
 }
 # Words after a weak cue's value that show it is something else ("in the sidecar container").
 _NOT_NS_AFTER = re.compile(
@@ -155,14 +209,36 @@ class NsMatch:
 
 
 def find_namespace(
-    text: str, is_type: Callable[[str], bool], is_word: Callable[[str], bool]
+    text: str,
+    is_type: Callable[[str], bool],
+    is_word: Callable[[str], bool],
+    is_filler: Callable[[str], bool] | None = None,
 ) -> NsMatch | None:
-    """The namespace a request names, with the span of its value.
+    """The namespace a request names, with the span of its value: the first strong cue, else
+    the last weak one.
 
     `is_type(word)`: the word is a resource type ("pods", "svc"); `is_word(word)`: the word is a
     keyword or filler of the request language, not a name.
     """
+    weak: NsMatch | None = None
+    for m in namespace_cues(text, is_type, is_word, is_filler):
+        if m.strong:
+            return m
+        weak = m
+    return weak
+
+
+def namespace_cues(
+    text: str,
+    is_type: Callable[[str], bool],
+    is_word: Callable[[str], bool],
+    is_filler: Callable[[str], bool] | None = None,
+) -> Iterator[NsMatch]:
+    """Every phrase of the request that names a namespace: strong cues first (in order of
+    certainty), then the weak ones in sentence order. `is_filler(word)`: a function word (a
+    command word such as "stream" may still name a place after "in")."""
     low = text.lower()
+    is_filler = is_filler or is_word
 
     def ok(m: re.Match) -> bool:
         # as typed: "CrashLoopBackOff" is a state, never a namespace (those are lower case)
@@ -180,7 +256,7 @@ def find_namespace(
             and not _words_only(v, is_word)
             and not _is_object(low, m.start(1), True)
         ):
-            return NsMatch(v, m.start(1), m.end(1), True, m.start(), m.end())
+            yield NsMatch(v, m.start(1), m.end(1), True, m.start(), m.end())
     for pat in (
         rf"(?:^|\s|\()(?:-n|--namespace)(?:=|\s+){_TOKEN}",
         rf"[(\[]\s*(?:ns|namespace)\s*[:=]?\s*{_TOKEN}\s*[)\]]",
@@ -190,20 +266,23 @@ def find_namespace(
         for m in re.finditer(pat, low):
             v = m.group(1)
             if ok(m) and not _words_only(v, is_word) and not _is_object(low, m.start(1)):
-                return NsMatch(v, m.start(1), m.end(1), True, m.start(), m.end())
+                yield NsMatch(v, m.start(1), m.end(1), True, m.start(), m.end())
     m = re.match(rf"\s*{_TOKEN}\s*:\s+\S", low)
     if m and ok(m) and m.group(1) not in _NOT_A_LEAD_NS and not is_type(m.group(1)):
         # "shop: restart web": a lower-case label before a colon opens the request with its place
         if not _words_only(m.group(1), is_word):
-            return NsMatch(m.group(1), m.start(1), m.end(1), True, m.start(1), m.end(1))
+            yield NsMatch(m.group(1), m.start(1), m.end(1), True, m.start(1), m.end(1))
     for m in re.finditer(rf"(?:^|[\s(]){_TOKEN}\s+(?:namespace|ns)\b", low):
         v = m.group(1)
         # a type word is the namespace's name only where no verb can act on it: "jobs namespace: …"
         typed_ok = not is_type(v) or m.start(1) == 0
-        if ok(m) and v not in _LEADS and typed_ok and not _words_only(v, is_word):
+        # a command word is the name where the phrase opens the request: "stream ns: …"
+        heading = m.start(1) == 0 and re.match(r"\s+(?:namespace|ns)\s*(?:[:,—–-]|$)", low[m.end(1) :])
+        named = not _words_only(v, is_word) or (heading and not is_filler(v))
+        if ok(m) and v not in _LEADS and typed_ok and named:
             if _is_object(low, m.start(1), True):
                 continue
-            return NsMatch(v, m.start(1), m.end(1), True, m.start(), m.end())
+            yield NsMatch(v, m.start(1), m.end(1), True, m.start(), m.end())
     m = re.search(r"(?<![\w./:@-])([a-z0-9][-a-z0-9]*)/([a-z0-9][-a-z0-9.]*)(?![\w/:@-])", low)
     if (
         m
@@ -212,11 +291,41 @@ def find_namespace(
         and not re.search(r"\bimages?\b|\bfiles?\b|/", low[: m.start()] + low[m.end() :])
         and _next_to_type(low, m.start(), m.end(), is_type)
     ):
-        return NsMatch(m.group(1), m.start(1), m.end(1) + 1, True, m.start(1), m.end(1) + 1, slash=True)
-    weak: NsMatch | None = None
-    for m in re.finditer(rf"\b(?:in|from|under|within|inside)\s+(?:the\s+)?{_TOKEN}(?=[\s,.;:!?)]|$)", low):
+        yield NsMatch(m.group(1), m.start(1), m.end(1) + 1, True, m.start(1), m.end(1) + 1, slash=True)
+    m = re.match(rf"\s*{_TOKEN}\s*(?:→|->|=>|>|»)\s*\S", low)
+    if m and ok(m) and not is_type(m.group(1)) and not is_filler(m.group(1)):
+        # "shop → pods → wide": a path that opens with the place
+        yield NsMatch(m.group(1), m.start(1), m.end(1), True, m.start(1), m.end(1))
+    for m in re.finditer(rf"(?<=[\w.-])\s*\(\s*{_TOKEN}\s*\)", low):
+        # "deployment web (shop)", "web-1 (shop) is stuck": one lower-case word in brackets
+        # right after the object's name is its namespace
+        v = m.group(1)
+        if ok(m) and not is_type(v) and not is_filler(v) and v not in _NOT_A_LEAD_NS and v not in NOT_A_PLACE:
+            yield NsMatch(v, m.start(1), m.end(1), True, m.start(), m.end())
+    for m in re.finditer(
+        rf"\b(?:in|from|under|within|inside|for)\s+(?:the\s+)?{_TOKEN}(?=[\s,.;:!?)]|$)", low
+    ):
         v = m.group(1)
         after = low[m.end() :]
+        cue = m.group(0).split()[0]
+        if cue == "for" and (
+            is_type(v)
+            or is_word(v)
+            or v in _NOT_AFTER_FOR
+            or v in REASON_WORDS
+            or not _PHRASE_END.match(after)
+        ):
+            continue  # "for pod web", "for now": only a plain name closing its phrase is a place
+        if cue == "in" and _words_only(v, is_word) and not is_filler(v) and v not in NOT_A_PLACE:
+            # "pods in stream", "logs in watch": a command word closing its phrase after 'in'
+            # is a place; "in stream mode" and the like are caught by the words after it
+            if (
+                ok(m)
+                and not _NOT_NS_AFTER.match(after)
+                and re.match(r"\s*(?:$|[,.;:!?)]|(?:and|with|but|too|please|pls|now)\b)", after)
+            ):
+                yield NsMatch(v, m.start(1), m.end(1), False, m.start(), m.end())
+            continue
         # "in shop, restart web" / "in shop restart web": a place that opens the request
         opening = m.start() == len(low) - len(low.lstrip())
         if not ok(m) or v in NOT_A_PLACE or _NOT_NS_AFTER.match(after) or _quantity_or_version(v, low):
@@ -241,8 +350,7 @@ def find_namespace(
             continue  # "in the project", "in the pod": a noun phrase; places are "in the X namespace"
         if not opening and not _PHRASE_END.match(after):
             continue  # "from literal values", "in ps output": X starts a longer noun phrase
-        weak = NsMatch(v, m.start(1), m.end(1), False, m.start(), m.end())
-    return weak
+        yield NsMatch(v, m.start(1), m.end(1), False, m.start(), m.end())
 
 
 def _next_to_type(low: str, start: int, end: int, is_type: Callable[[str], bool]) -> bool:
