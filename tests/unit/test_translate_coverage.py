@@ -95,3 +95,30 @@ def test_unexplained_lists_the_words_the_command_drops():
         verb="scale", resource="statefulsets", names=["db"], flags=[{"name": "replicas", "value": "2"}]
     )
     assert unexplained("scale the stateful set db to 2 copies", it, BUILTIN_TABLE) == []
+
+
+# Why and when around a grounded change is context; a value or an action word left over is not.
+@pytest.mark.parametrize(
+    "text,want",
+    [
+        ("the stale-cache hpa in shop is outdated, delete it", "delete horizontalpodautoscalers stale-cache"),
+        ("delete pods labelled app=cart in shop so they come back fresh", "delete pods"),
+        ("restart deployment cart in shop because the config changed yesterday", "rollout restart"),
+        ("scale deployment cart in shop to 4 (the weekend sale is starting)", "scale deployments cart"),
+        ("restart deployment cart in shop — customers see stale prices", "rollout restart"),
+    ],
+)
+def test_context_clauses_do_not_block_a_grounded_change(text, want):
+    t = translate(text, offline=True, use_model=False)
+    assert t.command is not None and want in t.command, t.clarification
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "delete deployment cart in shop because of ticket ops-4411",  # a value in the aside
+        "delete pod web-1 in shop and nothing else but the service",  # a restriction left over
+    ],
+)
+def test_values_and_restrictions_left_over_still_ask(text):
+    assert translate(text, offline=True, use_model=False).argv is None

@@ -221,9 +221,35 @@ def _unaccounted(argv: list[str], left: list[str]) -> bool:
     risk = classify(argv)
     if risk is Risk.READ:
         return False
-    if risk is Risk.DESTRUCTIVE:
-        return True  # removing or revealing: every word must be accounted for
-    return len(left) > 1 or any(_VALUE_SHAPED.search(w) for w in left)
+    # a value (digits, -./=:) or a restriction ("nothing else") left unused means a misreading;
+    # so does a type or action word beside a destructive command, or two beside another change.
+    # Other plain words ("obsolete", "laptop") say why or where from, around a grounded command.
+    if any(_VALUE_SHAPED.search(w) or w.lower() in _RESTRICTING for w in left):
+        return True
+    parts = [w for w in left if _names_a_part(w)]
+    return bool(parts) if risk is Risk.DESTRUCTIVE else len(parts) > 1
+
+
+_RESTRICTING = {"nothing", "not", "no", "never", "without", "except", "excluding", "only", "but", "unless"}
+
+
+def _names_a_part(word: str) -> bool:
+    """A type name or a word that asks for a change: leaving it out changes what is done."""
+    w = word.lower()
+    if BUILTIN_TABLE.get(w) is not None or BUILTIN_TABLE.get(w.rstrip("s")) is not None:
+        return True
+    return any(re.match(rx, w) for rx in _ACTION_WORDS)
+
+
+_ACTION_WORDS = [
+    rf"(?:{rx})"
+    for rx in (
+        r"delet|remov|kill|destroy|eras|terminat|evict|wipe|nuke|purg|drop",
+        r"scal|resiz|restart|bounce|redeploy|undo|rollback|revert|pause|resum|unpause",
+        r"uncordon|cordon|drain|taint|untaint|label|annotat|expos|patch|replac|apply|edit",
+        r"creat|deploy|run|launch|exec|attach|forward|proxy|cp|copy|approv|deny|grant|bind",
+    )
+]
 
 
 def _read_only(argv: list[str]) -> bool:

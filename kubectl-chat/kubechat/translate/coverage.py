@@ -144,6 +144,19 @@ _TIMING = re.compile(
     r"\b(?:before|after|during|because of|due to|ahead of|for)\s+(?:the|a|an|our|my|this|that|today's|"
     r"tonight's|tomorrow's)\s+[a-z]+(?![\w.:/=-])"
 )
+# Why and when: a clause opened by because/so/since/as/after/before/while/once/until, the words
+# after a dash, a bracketed aside. Its plain words set the scene; a value in it still counts.
+_CONTEXT = re.compile(
+    r"(?:\b(?:because|so(?! that\b)|so that|since|as(?= (?:i|we|it|they|the|this|that)\b)|after|before|"
+    r"while|once|until|tonight|today|tomorrow)\b|\s[—–]\s)[^,;.!?()—–]*|\([^()]*\)"
+)
+_VALUE = re.compile(r"\d|[-./=:_]|[a-z][A-Z]")
+
+
+def _values_in(span: str) -> list[str]:
+    return [w for w in _WORD.findall(span) if _VALUE.search(w.strip("'.:/-=*()"))]
+
+
 _CLITICS = {"s", "t", "d", "ll", "re", "ve", "m"}
 _WORD = re.compile(r"[A-Za-z0-9][\w.:/'*=-]*")
 _ATOM = re.compile(r"[a-z0-9]+")
@@ -189,6 +202,7 @@ def unexplained(text: str, intent: Intent, table: ResourceTable, cues: str | Non
 
     out: list[str] = []
     low = _TIMING.sub(" ", _strip_types(text.lower(), table))
+    low = _CONTEXT.sub(lambda m: " " + " ".join(_values_in(m.group(0))) + " ", low)
     for clause in clauses(low):
         left, content = [], 0
         for w in _WORD.findall(clause):
