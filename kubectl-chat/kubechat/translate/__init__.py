@@ -221,13 +221,18 @@ def _unaccounted(argv: list[str], left: list[str]) -> bool:
     risk = classify(argv)
     if risk is Risk.READ:
         return False
-    # a value (digits, -./=:) or a restriction ("nothing else") left unused means a misreading;
-    # so does a type or action word beside a destructive command, or two beside another change.
-    # Other plain words ("obsolete", "laptop") say why or where from, around a grounded command.
+    # a value (digits, -./=:), a restriction ("nothing else"), a type or an action word left
+    # unused means a misreading; a plain word or two ("obsolete", "wedged") says why. (Clauses
+    # that give a reason or a time are context already: coverage leaves their plain words out.)
     if any(_VALUE_SHAPED.search(w) or w.lower() in _RESTRICTING for w in left):
         return True
-    parts = [w for w in left if _names_a_part(w)]
-    return bool(parts) if risk is Risk.DESTRUCTIVE else len(parts) > 1
+    if any(_names_a_part(w) for w in left):
+        return True
+    # a word or two saying why ("obsolete", "wedged"); more is a description the command missed
+    if risk is Risk.DESTRUCTIVE:
+        # only a removal may leave a word or two of why; what opens or reveals names it all
+        return argv[0] != "delete" or len(left) > 2
+    return len(left) > 1
 
 
 _RESTRICTING = {"nothing", "not", "no", "never", "without", "except", "excluding", "only", "but", "unless"}

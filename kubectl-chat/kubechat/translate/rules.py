@@ -524,6 +524,9 @@ def _repair_types(text: str, table: ResourceTable) -> str:
         low = w.lower()
         if table.get(low) or low in STOP or low in KEYWORDS or low in _spaced_words(table):
             return w  # "endpoint" of "endpoint slices" is a word of a longer type name
+        stems = (low[:-1], low[:-2]) if low.endswith("ed") else (low[:-3],) if low.endswith("ing") else ()
+        if any(table.get(stem) for stem in stems):
+            return w  # "namespaced", "labelled": a participle of a type name, not a slip
         return close_type(low, table.names()) or w
 
     return re.sub(r"(?<![\w./=:@'\"-])[A-Za-z]{5,}(?![\w./=:@'\"-])", fix, text)
@@ -1657,6 +1660,8 @@ def h_label(req: Req, kind: str = "label") -> Intent:
     m = req.find(
         rf"(?:having|with|matching|that have|selected by)\s+(?:the\s+)?(?:label\s+)?({KV})\s*labels?\b"
     ) or req.find(rf"(?:having|with|matching|that have|selected by)\s+(?:the\s+)?labels?\s+({KV})")
+    if re.search(rf"{KV}\s+or\s+{KV}", req.text):
+        raise Clarify(f"Which objects should I {verb}? Give one label selector (e.g. -l 'app in (a,b)').")
     if m is None and len(kv_pairs(req)) > 1:
         # "label k=v on all pods with app=x": of two pairs, the one after with/having/matching
         # chooses the objects; it is never a second label to set
@@ -2218,7 +2223,7 @@ def h_events(req: Req) -> Intent:
     if sort_by(req) or req.has(r"field[- ]selector"):  # `kubectl events` has neither
         return h_get(req)
     it = Intent(verb="events")
-    types = [t.capitalize() for t in re.findall(r"\b(warning|normal)\b", req.text.lower())]
+    types = [t.capitalize() for t in re.findall(r"\b(warning|normal)s?\b", req.text.lower())]
     if types:
         it.set_flag("types", ",".join(dict.fromkeys(types)))
     rms = [r for r in resources(req) if r.type.plural != "events"]
