@@ -16,7 +16,7 @@ import types
 
 # Top-level modules of the `collector` extra (pyproject.toml): the collector server and the PDF
 # report. The plugin never imports them, and the krew archive leaves them out.
-COLLECTOR_EXTRA_MODULES = ("fastapi", "uvicorn", "psycopg", "prometheus_client", "reportlab")
+COLLECTOR_EXTRA_MODULES = ("fastapi", "uvicorn", "psycopg", "prometheus_client", "reportlab", "jinja2")
 
 
 def require_collector_extra(*modules: str) -> None:

@@ -24,6 +24,11 @@ class ReportData:
     denials_by_reason: Counter = field(default_factory=Counter)
 
 
+def is_denied(record: Record) -> bool:
+    """Turned down by policy, by RBAC, or before it ran."""
+    return record.policy.decision == "deny" or record.rbac.allowed is False or record.stage == "Denied"
+
+
 def build(records: list[Record], *, since: str | None, until: str | None, integrity: str) -> ReportData:
     data = ReportData(since=since, until=until, generated=now_rfc3339(), integrity=integrity)
     by_user: dict[str, Counter] = defaultdict(Counter)
@@ -33,8 +38,7 @@ def build(records: list[Record], *, since: str | None, until: str | None, integr
         counts = by_user[record.user.username]
         counts["requests"] += 1
         counts[record.risk] += 1
-        denied = record.policy.decision == "deny" or record.rbac.allowed is False or record.stage == "Denied"
-        if denied:
+        if is_denied(record):
             counts["denied"] += 1
             data.denials.append(f)
             if record.policy.decision == "deny":

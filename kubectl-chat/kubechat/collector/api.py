@@ -127,4 +127,7 @@ def create_app(service: CollectorService) -> FastAPI:
     def consistency(first: int, second: int):
         return service.consistency(first, second)
 
+    from .dashboard import mount  # the auditors' read-only web pages under /ui
+
+    mount(app, service)
     return app

@@ -107,7 +107,7 @@ def serve_cmd(
     from ..lean_imports import require_collector_extra
 
     postgres = ("psycopg",) if store_url.startswith("postgres") else ()
-    require_collector_extra("fastapi", "uvicorn", "prometheus_client", *postgres)
+    require_collector_extra("fastapi", "uvicorn", "prometheus_client", "jinja2", *postgres)
     from ..collector.api import create_app
     from ..collector.bundles import AcceptedBundles
     from ..collector.crypto import BodyCipher, CheckpointSigner
