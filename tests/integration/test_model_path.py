@@ -1,6 +1,6 @@
 """The model path with the real embedded model: it chooses among candidate commands built from
-the request, under a per-request grammar; a missing or corrupt model is a clear error and the
-rule path keeps working."""
+the request, under a per-request grammar, only where the parser has no grounded answer, and only
+a read; a missing or corrupt model is a clear error and the rule path keeps working."""
 
 from pathlib import Path
 
@@ -8,7 +8,6 @@ import pytest
 
 from kubechat.errors import ModelError
 from kubechat.translate import translate
-from kubechat.translate.compare import same_command
 
 pytestmark = pytest.mark.integration
 llama_cpp = pytest.importorskip("llama_cpp")
@@ -21,23 +20,37 @@ def model():
     return ModelTranslator.load()
 
 
+# The untrained embedded model cannot tell a right command from a near miss often enough to be
+# trusted with writes, or to overrule the parser: it is asked only where the parser has no
+# grounded answer, and only a read it clearly prefers is accepted.
 @pytest.mark.parametrize(
-    "text, want",
+    "text",
     [
-        ("billing-api deployment needs a kick", "kubectl rollout restart deployment/billing-api"),
-        ("deployment cart needs to go back to the old version", "kubectl rollout undo deployment/cart"),
-        (
-            "the reports deployment is too big, shrink it to 2",
-            "kubectl scale deployment reports --replicas=2",
-        ),
+        "billing-api deployment needs a kick",
+        "deployment cart needs to go back to the old version",
+        "the reports deployment is too big, shrink it to 2",
+        "list pods in prod",
+        "scale deployment web in staging to 3",
     ],
 )
-def test_requests_only_the_model_path_gets_right(model, text, want):
+def test_the_model_never_overrules_a_grounded_rule_answer(model, text):
     rules_only = translate(text, offline=True, use_model=False)
-    assert not same_command(rules_only.command, want)
     t = translate(text, offline=True, model=model)
-    assert t.source == "model"
-    assert same_command(t.command, want), t.command
+    if rules_only.argv is not None:
+        assert (t.argv, t.source) == (rules_only.argv, "rules")
+
+
+@pytest.mark.parametrize(
+    "text", ["zorp the frobnicator", "blarg wibble quux", "the usual thing for the ledger"]
+)
+def test_where_the_rules_have_no_answer_the_model_gives_a_read_or_a_question(model, text):
+    from kubechat.safety.risk import Risk, classify
+
+    assert translate(text, offline=True, use_model=False).argv is None
+    t = translate(text, offline=True, model=model)
+    assert not any(n.startswith("model unavailable") for n in t.notes)
+    if t.argv is not None:
+        assert t.source == "model" and classify(t.argv) is Risk.READ
 
 
 def test_missing_model_is_a_clear_error_and_rules_still_work(tmp_path):
@@ -60,10 +73,13 @@ def test_corrupt_model_is_a_clear_error_and_rules_still_work(tmp_path):
     junk.write_bytes(b"not a model")
     with pytest.raises(ModelError, match="not a GGUF"):
         ModelTranslator.load(junk)
-    # an unsure request would go to the model: the error is noted and the rule result stands
-    t = translate("billing-api deployment needs a kick", offline=True, model_path=str(junk))
-    assert t.source == "rules" and t.argv == ["get", "deployments", "billing-api"]
+    # a request the rules cannot settle goes to the model: the error is noted, and a question
+    # (not a guess) is the answer
+    t = translate("zorp the frobnicator", offline=True, model_path=str(junk))
+    assert t.argv is None and t.clarification
     assert any("model unavailable" in n and "not a GGUF" in n for n in t.notes)
+    # and the rule path keeps working with the broken model configured
+    assert translate("list pods in prod", offline=True, model_path=str(junk)).source == "rules"
 
 
 def test_gbnf_sampler_admits_only_the_candidates(model):

@@ -30,8 +30,13 @@ def test_discovery_finds_the_seeded_crd_and_caches_it(kube):
 
 
 def test_unknown_type_is_rejected_with_a_suggestion(kube):
-    t = translate("list backupz", kubeconfig=kube, use_model=False)
+    t = translate("list backupzz", kubeconfig=kube, use_model=False)
     assert t.argv is None and "did you mean backups" in t.clarification
+
+
+def test_a_one_letter_slip_in_a_discovered_type_is_read_as_that_type(kube):
+    t = translate("list backupz in prod", kubeconfig=kube, use_model=False)
+    assert t.argv == ["get", "backups", "-n", "prod"]
 
 
 def test_follow_up_resolves_a_real_pod_name(sandbox, kube):
