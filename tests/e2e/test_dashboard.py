@@ -13,9 +13,11 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "integration"))  # the collector test support
-from collector_support import serve_for_cluster  # noqa: E402
+from collector_support import fill, forge, make_service, running, serve_for_cluster  # noqa: E402
 
 from kubechat.audit import AuditTrail, RecordInput, UserInfo  # noqa: E402
+from kubechat.collector.dashboard.verify import Verifier  # noqa: E402
+from kubechat.collector.store import open_store  # noqa: E402
 
 pytestmark = pytest.mark.e2e
 CHROMIUM = "/usr/bin/chromium"
@@ -302,3 +304,35 @@ def test_dashboard_in_a_browser(sandbox, tmp_path, axe_js):
             )
             assert replay.status == 303 and replay.headers["location"] == "/ui/login"
             ctx.close()
+
+
+def test_reverification_finds_a_rewritten_record_and_proves_growth(tmp_path):
+    """What the integrity page's button runs, against a real collector whose database an
+    insider with the encryption key rewrote."""
+    service = make_service(open_store(f"sqlite:///{tmp_path / 'collector.db'}"))
+    with running(service, tmp_path) as (url, ca):
+        trail = AuditTrail()
+        fill(trail, 5)
+        assert trail.ship_pending(url, token="tok-alice", ca_file=ca).accepted == 5
+        verifier = Verifier(service)
+        first = verifier.run()
+        assert first.ok and first.consistency == "first check since the collector started", first
+        assert set(first.chains.values()) == {"intact"}
+        fill(trail, 2)
+        assert trail.ship_pending(url, token="tok-alice", ca_file=ca).accepted == 2
+        grown = verifier.run(2, 7)  # entries 2..6
+        assert grown.ok and (grown.first, grown.last) == (2, 7), grown
+        assert grown.consistency == "append-only since the previous check (size 5 → 7)"
+
+        db = service.store.db
+        audit_id, sealed = db.execute("SELECT audit_id, body FROM records WHERE leaf_index = 3").fetchone()
+        db.execute("UPDATE records SET body = ? WHERE leaf_index = 3", (forge(sealed, audit_id),))
+        assert verifier.run(0, 2).ok  # outside the range asked for
+        bad = verifier.run()
+        assert not bad.ok and bad.problems == [
+            f"log entry 3 ({audit_id}): stored body differs from the leaf in the Merkle tree"
+        ]
+        db.execute("UPDATE records SET leaf_hash = ? WHERE leaf_index = 3", (b"\0" * 32,))
+        assert verifier.run().problems == [
+            "the Merkle root of the stored entries does not match the signed checkpoint"
+        ]
