@@ -368,8 +368,9 @@ class Conversation:
         except ParseError:
             return None
         # Exactly one --dry-run, ours, in every reading: a second one (`--dry_run=none`: kubectl
-        # normalises `_` and the last value wins) would make the "preview" real.
-        if not all(r.flags.get("--dry-run") == ["server"] for r in readings):
+        # normalises `_` and the last value wins) would make the "preview" real. And kubectl's
+        # `--raw` requests ignore --dry-run altogether.
+        if not all(r.flags.get("--dry-run") == ["server"] and "--raw" not in r.flags for r in readings):
             return None
         res = execute.run(dry, self.options)
         text = (res.stdout or res.stderr).strip()
