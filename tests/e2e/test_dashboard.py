@@ -230,6 +230,14 @@ def test_dashboard_in_a_browser(sandbox, tmp_path, axe_js):
             assert "policy: deleting a namespace is not allowed" in reasons
             assert "rbac: cannot patch deployments in kube-system" in reasons
             assert page.locator("#chart-timeline").bounding_box()["height"] > 100  # Chart.js drew
+            # Keyboard: the first Tab reaches the skip link, shown with a visible focus ring.
+            page.keyboard.press("Tab")
+            focused = page.evaluate(
+                "() => { const e = document.activeElement, s = getComputedStyle(e);"
+                " return [e.textContent, s.outlineStyle, s.outlineWidth, e.getBoundingClientRect().left]; }"
+            )
+            assert focused[0] == "Skip to main content" and focused[1] == "solid" and focused[2] == "3px"
+            assert focused[3] >= 0  # moved on screen when focused
             _axe(page, axe_js, "overview")
             _shots(page, shots, "overview")
 
