@@ -9,6 +9,7 @@ command -v openssl >/dev/null || need+=(openssl)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v unshare >/dev/null || need+=(util-linux)
 [[ -x /usr/bin/chromium ]] || need+=(chromium)
+command -v npm >/dev/null || need+=(npm)  # fetches axe-core for the dashboard's accessibility test
 if [[ ${#need[@]} -eq 0 ]]; then echo "ok      system packages"; exit 0; fi
 if [[ $(id -u) -ne 0 ]] && ! command -v sudo >/dev/null; then
   echo "missing system packages: ${need[*]} (install them with your package manager)" >&2; exit 1
