@@ -5,6 +5,7 @@ import pytest
 
 from kubechat.audit.record import UserInfo
 from kubechat.collector.identity import IdentityError, IdentityThrottled, _ApiServerResolver
+from kubechat.collector.limits import CLIENT_ADDRESS
 from kubechat.collector.service import CollectorService, Refused
 
 
@@ -29,7 +30,8 @@ def test_a_rejected_token_is_not_asked_about_again_at_once():
 
 
 def test_random_tokens_are_throttled_before_they_reach_the_api_server():
-    r = CountingResolver(lookups_per_second=1.0, lookup_burst=3)
+    r = CountingResolver(lookups_per_second=1.0, lookup_burst=12, per_client_share=0.25)  # 3 per client
+    CLIENT_ADDRESS.set("10.0.0.66")
     for i in range(3):
         with pytest.raises(IdentityError):
             r.resolve(f"bad-{i}")
@@ -40,6 +42,21 @@ def test_random_tokens_are_throttled_before_they_reach_the_api_server():
     # a token already known still answers at once
     with pytest.raises(IdentityError):
         r.resolve("bad-0")
+    # and another caller's new token is still looked up
+    CLIENT_ADDRESS.set("10.0.0.7")
+    assert r.resolve("alice-token").username == "alice-token"
+
+
+def test_many_callers_together_are_held_to_the_overall_budget():
+    r = CountingResolver(lookups_per_second=1.0, lookup_burst=4, per_client_share=0.5)
+    for i in range(4):
+        CLIENT_ADDRESS.set(f"10.0.1.{i}")
+        with pytest.raises((IdentityError, IdentityThrottled)):
+            r.resolve(f"bad-{i}")
+    CLIENT_ADDRESS.set("10.0.1.99")
+    with pytest.raises(IdentityThrottled):
+        r.resolve("bad-last")
+    assert len(r.asked) == 4
 
 
 def test_the_cache_is_bounded(monkeypatch):
@@ -54,9 +71,34 @@ def test_the_cache_is_bounded(monkeypatch):
 
 def test_the_collector_answers_429_with_retry_after():
     service = CollectorService.__new__(CollectorService)
-    service.resolver = CountingResolver(lookups_per_second=0.5, lookup_burst=1)
+    service.resolver = CountingResolver(lookups_per_second=0.5, lookup_burst=1, per_client_share=1.0)
     with pytest.raises(Refused):
         service.authenticate("bad-a")
     with pytest.raises(Refused) as exc:
         service.authenticate("bad-b")
     assert exc.value.status == 429 and int(exc.value.headers["Retry-After"]) >= 1
+
+
+def test_the_peer_address_reaches_the_identity_lookup_through_the_app():
+    """The per-caller budget needs the caller's address inside the (threaded) route handlers."""
+    from fastapi.testclient import TestClient
+
+    from kubechat.collector.api import create_app
+    from kubechat.collector.service import CollectorService
+
+    seen: list[str] = []
+
+    class Recording(CountingResolver):
+        def _ask(self, token):
+            seen.append(CLIENT_ADDRESS.get())
+            raise IdentityError("no")
+
+    service = CollectorService.__new__(CollectorService)
+    service.resolver = Recording()
+    service.metrics = None
+    from kubechat.collector.limits import Limits
+
+    service.limits = Limits()
+    client = TestClient(create_app(service))
+    assert client.get("/v1/keys", headers={"Authorization": "Bearer t-1"}).status_code == 401
+    assert seen == ["testclient"]

@@ -13,7 +13,7 @@ from prometheus_client import (
     generate_latest,
 )
 
-from .limits import BodyLimit
+from .limits import BodyLimit, ClientAddress
 from .service import CollectorService, Refused
 
 
@@ -48,6 +48,7 @@ def create_app(service: CollectorService) -> FastAPI:
     metrics = service.metrics or Metrics()
     service.metrics = metrics
     app.add_middleware(BodyLimit, max_bytes=service.limits.max_body_bytes)
+    app.add_middleware(ClientAddress)
 
     @app.exception_handler(Refused)
     async def refused(_: Request, exc: Refused):

@@ -61,6 +61,7 @@ class _ApiServerResolver:
         timeout: float = 10.0,
         lookups_per_second: float = 20.0,
         lookup_burst: int = 100,
+        per_client_share: float = 0.25,
     ):
         from .limits import RateLimiter
 
@@ -71,7 +72,12 @@ class _ApiServerResolver:
         # expiry, and the user or the rejection, per token digest (insertion-ordered: oldest first)
         self._cache: dict[str, tuple[float, UserInfo | IdentityError]] = {}
         self._lock = threading.Lock()
+        # One caller may use only a share of the lookups, so a flood of random tokens from one
+        # address leaves room for everyone else's new or renewed tokens.
         self._lookups = RateLimiter(lookups_per_second, lookup_burst)
+        self._per_client = RateLimiter(
+            max(lookups_per_second * per_client_share, 0.1), max(int(lookup_burst * per_client_share), 1)
+        )
 
     def resolve(self, token: str) -> UserInfo:
         if not token:
@@ -84,7 +90,9 @@ class _ApiServerResolver:
                     raise hit[1]
                 return hit[1]
         # Only tokens not seen lately cost a round trip; those are what the limit counts.
-        wait = self._lookups.take("lookups")
+        from .limits import CLIENT_ADDRESS
+
+        wait = self._per_client.take(CLIENT_ADDRESS.get() or "unknown") or self._lookups.take("all")
         if wait:
             raise IdentityThrottled(wait)
         try:

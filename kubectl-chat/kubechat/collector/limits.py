@@ -9,7 +9,11 @@ import math
 import threading
 import time
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
+
+# The address of the client being served, for limits that must not let one caller starve others.
+CLIENT_ADDRESS: ContextVar[str] = ContextVar("collector_client_address", default="")
 
 
 @dataclass(frozen=True)
@@ -33,11 +37,20 @@ class RateLimiter:
         self._buckets: dict[str, tuple[float, float]] = {}  # key -> (tokens, when)
         self._lock = threading.Lock()
 
+    MAX_KEYS = 100_000  # beyond this, callers whose bucket has refilled are forgotten
+
+    def _forget_full(self, now: float) -> None:
+        full = [k for k, (t, w) in self._buckets.items() if t + (now - w) * self.rate >= self.burst]
+        for k in full:
+            del self._buckets[k]
+
     def take(self, key: str, cost: int = 1) -> float:
         """Spend `cost` tokens; return 0 when allowed, else the seconds to wait before retrying."""
         cost = min(max(cost, 1), self.burst)  # a request as large as the burst can always pass eventually
         with self._lock:
             now = self.clock()
+            if len(self._buckets) > self.MAX_KEYS:
+                self._forget_full(now)
             tokens, when = self._buckets.get(key, (float(self.burst), now))
             tokens = min(float(self.burst), tokens + (now - when) * self.rate)
             if tokens >= cost:
@@ -107,3 +120,18 @@ async def _answer(send, status: int, detail: str) -> None:
         headers.append((b"connection", b"close"))  # the rest of the body is not read
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
+
+
+class ClientAddress:
+    """ASGI middleware: makes the peer address of each request available as CLIENT_ADDRESS."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        client = scope.get("client") or ("",)
+        token = CLIENT_ADDRESS.set(str(client[0]))
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            CLIENT_ADDRESS.reset(token)
