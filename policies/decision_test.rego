@@ -160,7 +160,7 @@ test_secret_list_allowed if {
 }
 
 test_effects_not_denied_by_data_need_typed_confirmation if {
-	every e in ["node-access", "unseen-manifest", "writes-local-files", "uploads-local-files", "opens-network-access"] {
+	every e in ["node-access", "unseen-manifest", "writes-local-files", "uploads-local-files", "opens-network-access", "bulk-change"] {
 		d := decide({"verb": "debug", "names": ["n1"], "effects": [e], "risk": "destructive", "mode": "write"})
 		d.allow == true
 		d.confirm == "typed"
@@ -168,7 +168,7 @@ test_effects_not_denied_by_data_need_typed_confirmation if {
 }
 
 test_denied_effects if {
-	every e in ["reveals-secrets", "edits-credentials", "runs-local-programs", "diagnostic-files", "escalates-privilege"] {
+	every e in ["reveals-secrets", "edits-credentials", "runs-local-programs", "diagnostic-files", "escalates-privilege", "bulk-delete"] {
 		d := decide({"effects": [e], "risk": "destructive", "mode": "write"})
 		d.allow == false
 		d.reasons[_] == data.kubectl_chat.config.denied_effects[e]
@@ -193,6 +193,14 @@ test_delete_cluster_wide_denied if {
 
 test_bulk_delete_denied if {
 	d := decide({"verb": "delete", "flags": ["--all"], "risk": "destructive", "mode": "write"})
+	d.allow == false
+	has_reason(d, "bulk deletes")
+}
+
+# A selector that only excludes (`-l '!x'`) or `delete all` reaches the policy as an effect, with
+# no --all flag to match.
+test_bulk_delete_by_effect_denied if {
+	d := decide({"verb": "delete", "flags": ["--selector"], "effects": ["bulk-delete"], "risk": "destructive", "mode": "write"})
 	d.allow == false
 	has_reason(d, "bulk deletes")
 }

@@ -293,3 +293,78 @@ def test_flag_tables_keep_targets_in_place():
     )
     assert parse(["config", "view", "--raw", "--minify"]).has("--raw")
     assert parse(["get", "--raw", "/api"]).value("--raw") == "/api"
+
+
+# A replica count of 0 in any spelling, or one the classifier cannot read, is a scale to zero.
+@pytest.mark.parametrize(
+    "patch",
+    [
+        '{"spec":{"replicas":0.0}}',
+        '{"spec":{"replicas":0e0}}',
+        '{"spec":{"replicas":-0}}',
+        '{"spec":{"replicas":"0"}}',
+        '{"spec":{"replicas":" 0.0 "}}',
+        '{"spec":{"replicas":"none"}}',
+        '{"spec":{"replicas":null}}',
+        '{"spec":{"replicas":true}}',
+        '{"spec":{"replicas":0.5}}',
+        '{"spec":{"replicas":1e999}}',
+        '{"spec":{"Replicas":0}}',
+        '{"spec":{"replicas":3,"replicas":0}}',
+        '{"spec":{"$patch":"replace"}}',
+        '{"spec":"x"}',
+        "spec: {replicas: 0x0}",
+        "spec:\n  replicas: 3\n  replicas: 0\n",
+        '[{"op":"replace","path":"/spec/replicas","value":"0"}]',
+        '[{"op":"add","path":"/spec/replicas","value":0.0}]',
+        '[{"op":"copy","from":"/status/unavailableReplicas","path":"/spec/replicas"}]',
+        '[{"op":"move","from":"/spec/paused","path":"/spec/replicas"}]',
+        '[{"op":"remove","path":"/spec/replicas"}]',
+        '[{"op":"replace","path":"/spec","value":{"replicas":3}}]',
+        '[{"op":"replace","path":"/spec/replic~0as","value":1},{"op":"replace","path":"/spec/replicas/","value":0}]',
+        '[{"op":"replace","path":"spec/replicas","value":3}]',
+        "not a patch {",
+    ],
+)
+def test_patch_to_zero_replicas_in_any_form_is_destructive(patch):
+    risk, why = classify_with_reason(["patch", "deployment", "web", "-p", patch])
+    assert risk is D, why
+
+
+@pytest.mark.parametrize(
+    "patch",
+    [
+        '{"spec":{"replicas":3}}',
+        '{"spec":{"replicas":"2"}}',
+        '{"spec":{"replicas":2.0}}',
+        '{"metadata":{"labels":{"replicas":"0"}}}',
+        '[{"op":"replace","path":"/spec/replicas","value":2}]',
+        '[{"op":"test","path":"/spec/replicas","value":0},{"op":"replace","path":"/spec/paused","value":true}]',
+        '[{"op":"replace","path":"/metadata/labels/a","value":"0"}]',
+    ],
+)
+def test_patch_to_a_positive_count_stays_a_write(patch):
+    assert classify(["patch", "deployment", "web", "-p", patch]) is W
+
+
+@pytest.mark.parametrize(
+    "argv,effect",
+    [
+        (["delete", "pods", "-l", "!a,b!=c,d notin (x,y)"], "bulk-delete"),
+        (["delete", "pods", "-l", "app=web", "--field-selector", "metadata.name!=x"], None),
+        (["delete", "pods", "-l", "app"], None),
+        (["delete", "pods", "-l", "!a,env in (x,y)"], None),
+        (["delete", "pods", "--all=false", "-l", "app=web"], None),
+        (["get", "pods", "-l", "!a", "-A"], None),  # a read that lists everything is no change
+        (["rollout", "status", "deploy", "-l", "!a"], None),
+        (["rollout", "restart", "deploy", "-l", "!a"], "bulk-change"),
+        (["label", "ns", "prod", "pod-security.kubernetes.io/enforce=restricted"], None),
+        (["label", "pods", "web", "pod-security.kubernetes.io/enforce-"], None),  # not a namespace
+        (["delete", "rolebinding", "old-grant", "-n", "dev"], None),  # removing access grants none
+    ],
+)
+def test_bulk_and_admission_effects_only_where_they_apply(argv, effect):
+    from kubechat.safety.assess import assess
+
+    found = set(assess(argv).effects)
+    assert found == ({effect} if effect else set()), found

@@ -13,9 +13,12 @@ kubechat/verbs/).
 
 from __future__ import annotations
 
+import re
+
 from .. import verbs
 from ..verbs import Effect
 from ..verbs._common import objects_from_files, target_resources
+from ..verbs._spec import on_off
 from .command import LOCAL_OUTPUT_FLAGS, Command
 
 __all__ = ["Effect", "effects"]
@@ -35,7 +38,7 @@ def effects(cmd: Command) -> dict[Effect, str]:
     checks = [_connection, _local]
     if spec is not None and spec.effects is not None:
         checks.append(spec.effects)
-    for check in (*checks, _secrets, _unseen):
+    for check in (*checks, _secrets, _unseen, _bulk):
         for effect, why in check(cmd):
             found.setdefault(effect, why)
     return found
@@ -90,6 +93,72 @@ def _unseen(cmd: Command):
                 "from the command, so they could delete, grant any role or run privileged pods"
             ),
         )
+
+
+def _bulk(cmd: Command):
+    """A change or delete of every object of a type: `--all`, `delete all`, or selectors that
+    only exclude (`-l '!x'`, `app!=zzz`, `notin`, `--field-selector metadata.name!=x`, an empty
+    selector) and so match whatever exists, objects created after the request was read included."""
+    spec = cmd.spec
+    if spec is None or objects_from_files(cmd) or _class(cmd) is verbs.Risk.READ:
+        return
+    resource, names = cmd.targets()
+    deletes = spec.risk is verbs.Risk.DESTRUCTIVE and cmd.verb in BULK_DELETE_VERBS
+    why = ""
+    if cmd.has("--all") and on_off(cmd, "--all"):
+        why = "--all"
+    elif deletes and "all" in resource.split(","):
+        why = "`all` (every workload type)"
+    elif not names and _selects_everything(cmd):
+        why = "a selector that only excludes"
+    if why and deletes:
+        yield Effect.BULK_DELETE, f"`{cmd.verb}` with {why} deletes every matching object there is"
+    elif why:
+        yield Effect.BULK_CHANGE, f"`{cmd.verb}` with {why} changes every matching object there is"
+
+
+# Verbs whose bulk form removes objects or evicts pods (the others change them).
+BULK_DELETE_VERBS = {"delete", "drain"}
+
+
+def _class(cmd: Command) -> verbs.Risk:
+    """The class the verb or its subcommand declares, before any rule (`rollout status` reads)."""
+    spec = cmd.spec
+    sub = spec.subcommands.get(cmd.subcommand) if spec is not None and cmd.subcommand else None
+    if sub is not None and sub.risk is not None:
+        return sub.risk
+    return spec.risk if spec is not None else verbs.Risk.DESTRUCTIVE
+
+
+def _selects_everything(cmd: Command) -> bool:
+    """Selectors are given and every one only excludes: nothing limits what they match."""
+    given = [(f, v) for f in ("--selector", "--field-selector") for v in cmd.flags.get(f, [])]
+    return bool(given) and all(_only_excludes(v, labels=f == "--selector") for f, v in given)
+
+
+# A label requirement that excludes: `!key`, `key!=v`, `key notin (a,b)`.
+_EXCLUDING_LABEL = re.compile(r"^\s*(?:!.*|[^=!<>\s]+\s*!=.*|\S+\s+notin\s*\(.*)$", re.S)
+
+
+def _only_excludes(selector: str, *, labels: bool) -> bool:
+    """Every requirement of the selector excludes (an empty selector matches everything)."""
+    parts = _requirements(selector)
+    if labels:
+        return all(_EXCLUDING_LABEL.match(p) or not p.strip() for p in parts)
+    return all("!=" in p or not p.strip() for p in parts)
+
+
+def _requirements(selector: str) -> list[str]:
+    """Comma-separated requirements; commas inside `in (a,b)` sets do not separate."""
+    parts, depth, current = [], 0, ""
+    for ch in selector:
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if ch == "," and depth <= 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += ch
+    return [*parts, current]
 
 
 def _metadata_only(sort_by: str | None) -> bool:

@@ -26,6 +26,21 @@ WATCH = (Flag("--watch", False, "w"), *bools("--watch-only", "--output-watch-eve
 
 # Objects whose change alters who may do what.
 RBAC_RESOURCES = {"roles", "rolebindings", "clusterroles", "clusterrolebindings"}
+# Objects that decide which requests the API server admits: changing or removing one switches
+# off the checks every other request goes through. Singular forms too, for the types the
+# resource table does not know (canonical_resource passes those through as typed).
+ADMISSION_RESOURCES = {
+    "validatingwebhookconfigurations",
+    "mutatingwebhookconfigurations",
+    "validatingadmissionpolicies",
+    "validatingadmissionpolicy",
+    "validatingadmissionpolicybindings",
+    "validatingadmissionpolicybinding",
+    "mutatingadmissionpolicies",
+    "mutatingadmissionpolicy",
+    "mutatingadmissionpolicybindings",
+    "mutatingadmissionpolicybinding",
+}
 
 
 def target_resources(cmd) -> set[str]:
@@ -37,10 +52,22 @@ def objects_from_files(cmd) -> bool:
     return cmd.has("--filename") or cmd.has("--kustomize")
 
 
-def edits_rbac(cmd):
-    """Effects rule for verbs that change objects in place (patch, replace, apply, edit)."""
+def edits_access_control(cmd):
+    """Effects rule for verbs that change objects in place (patch, replace, apply, edit): RBAC
+    objects and admission configuration decide what every other request may do."""
     if target_resources(cmd) & RBAC_RESOURCES:
         yield Effect.ESCALATES_PRIVILEGE, f"`{cmd.verb}` on RBAC objects changes who may do what"
+    yield from changes_admission(cmd)
+
+
+def changes_admission(cmd):
+    """Effects rule for verbs that change or remove admission webhooks and policies (and `delete`,
+    which may remove them; deleting RBAC objects takes access away and is not covered here)."""
+    if target_resources(cmd) & ADMISSION_RESOURCES:
+        yield (
+            Effect.ESCALATES_PRIVILEGE,
+            f"`{cmd.verb}` on admission webhooks or policies changes which requests the API server admits",
+        )
 
 
 def pod_target(cmd, objs: list[str]) -> tuple[str, list[str]]:

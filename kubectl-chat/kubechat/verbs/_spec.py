@@ -39,6 +39,8 @@ class Effect(StrEnum):
     NODE_ACCESS = "node-access"  # privileged or host-level pods
     ESCALATES_PRIVILEGE = "escalates-privilege"  # grants broad or unseen permissions
     UNSEEN_MANIFEST = "unseen-manifest"  # changes objects the argv does not show
+    BULK_DELETE = "bulk-delete"  # deletes whatever exists: --all, `all`, a selector matching all
+    BULK_CHANGE = "bulk-change"  # changes whatever exists: --all, a selector matching all
 
 
 @dataclass(frozen=True)

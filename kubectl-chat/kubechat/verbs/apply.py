@@ -6,7 +6,7 @@ from ._common import (
     FILES,
     OUTPUT,
     SELECTOR,
-    edits_rbac,
+    edits_access_control,
     objects_from_files,
     target_resources,
 )
@@ -27,7 +27,7 @@ def _effects(cmd):
         if secrets or objects_from_files(cmd):
             what = "secret data" if secrets else "data of objects from a file, secrets included"
             yield Effect.REVEALS_SECRETS, f"`apply view-last-applied` prints {what}"
-    yield from edits_rbac(cmd)
+    yield from edits_access_control(cmd)
 
 
 SPECS = [

@@ -1,6 +1,6 @@
 """kubectl delete."""
 
-from ._common import ALL_NAMESPACES, FILES, OUTPUT, SELECTOR
+from ._common import ALL_NAMESPACES, FILES, OUTPUT, SELECTOR, changes_admission
 from ._spec import Risk, VerbSpec, bools, each, flags
 
 
@@ -25,5 +25,6 @@ SPECS = [
         ),
         access=_access,
         server_dry_run=True,
+        effects=changes_admission,
     )
 ]

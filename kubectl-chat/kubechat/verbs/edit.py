@@ -1,6 +1,6 @@
 """kubectl edit: opens an editor on the objects."""
 
-from ._common import FILES, OUTPUT, edits_rbac
+from ._common import FILES, OUTPUT, edits_access_control
 from ._spec import Risk, VerbSpec, bools, each, flags
 
 SPECS = [
@@ -15,6 +15,6 @@ SPECS = [
             *bools("--save-config", "--windows-line-endings", "--output-patch"),
         ),
         access=lambda cmd, resource, names: each(resource, names, "get") + each(resource, names, "patch"),
-        effects=edits_rbac,
+        effects=edits_access_control,
     )
 ]

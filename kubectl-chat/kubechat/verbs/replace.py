@@ -1,6 +1,6 @@
 """kubectl replace: --force deletes and recreates."""
 
-from ._common import CHANGE, FILES, OUTPUT, edits_rbac
+from ._common import CHANGE, FILES, OUTPUT, edits_access_control
 from ._spec import Risk, VerbSpec, bools, flags
 
 
@@ -24,6 +24,6 @@ SPECS = [
             *bools("--force", "--wait", "--save-config"),
         ),
         server_dry_run=True,
-        effects=edits_rbac,
+        effects=edits_access_control,
     )
 ]
