@@ -75,7 +75,9 @@ def _wait_shipper_done(timeout: float = 30.0) -> None:
     autoship.unlock(fd)
 
 
-def test_discovered_collector_gets_the_record_without_audit_ship(sandbox, collector, capsys):
+def test_discovered_collector_gets_the_record_without_audit_ship(
+    sandbox, collector, capsys, tmp_path, monkeypatch
+):
     url, ca = collector
     _admin(sandbox, "create", "namespace", locate.NAMESPACE, check=False)
     _admin(sandbox, "-n", locate.NAMESPACE, "delete", "configmap", locate.NAME, "--ignore-not-found")
@@ -99,17 +101,56 @@ def test_discovered_collector_gets_the_record_without_audit_ship(sandbox, collec
         "--group=system:authenticated",
         check=False,
     )
-    audit_id = _ask(capsys, sandbox, "list pods in staging")
-    took = _wait_collected(url, ca, sandbox.tokens["alice"], {audit_id})
+    # Not pinned yet: whoever can write that ConfigMap could have named their own server, so the
+    # shipper sends it nothing (not even the token) and status says why.
+    unpinned = _ask(capsys, sandbox, "list pods in staging")
     _wait_shipper_done()
-    code, out = run_cli(
-        capsys, "audit", "status", "--kubeconfig", str(sandbox.token_kubeconfigs["alice"]), "-o", "json"
-    )
+    status = ["audit", "status", "--kubeconfig", str(sandbox.token_kubeconfigs["alice"]), "-o", "json"]
+    data = json.loads(run_cli(capsys, *status)[1])
+    assert "not pinned" in data["collector"]["untrusted"] and data["pending"] == 1
+    assert unpinned not in _collected(url, ca, sandbox.tokens["alice"])
+    # The administrator pins the collector's CA in the system config: no setup for users.
+    system = tmp_path / "system-config.yaml"
+    fingerprint = locate.ca_fingerprints(Path(ca).read_text())[0]
+    system.write_text(f"audit:\n  trusted_collectors: ['{fingerprint}']\n")
+    monkeypatch.setenv("KUBECHAT_SYSTEM_CONFIG", str(system))
+    audit_id = _ask(capsys, sandbox, "list pods in staging")
+    took = _wait_collected(url, ca, sandbox.tokens["alice"], {unpinned, audit_id})
+    _wait_shipper_done()
+    code, out = run_cli(capsys, *status)
     data = json.loads(out)
     assert code == 0 and data["collector"]["url"] == url and data["collector"]["source"] == "discovered"
-    assert data["collector"]["server"] == sandbox.server
+    assert data["collector"]["server"] == sandbox.server and "untrusted" not in data["collector"]
     assert data["pending"] == 0 and data["lastSuccess"] and data["lastError"] is None
     print(f"record at the collector {took:.1f}s after the run returned")
+
+
+def test_a_configmap_naming_another_server_gets_no_token(sandbox, collector, capsys, tmp_path, monkeypatch):
+    """Someone who can write the discovery ConfigMap points it at their own TLS server, with their
+    own CA (and the real checkpoint key, which is public): the pin is on the CA, so nothing goes."""
+    from kubechat.collector.tlscert import make_self_signed
+
+    url, ca = collector
+    rogue_ca = tmp_path / "rogue-ca.crt"
+    make_self_signed(["127.0.0.1"], rogue_ca, tmp_path / "rogue.key")
+    system = tmp_path / "system-config.yaml"
+    system.write_text(
+        f"audit:\n  trusted_collectors: ['{locate.ca_fingerprints(Path(ca).read_text())[0]}']\n"
+    )
+    monkeypatch.setenv("KUBECHAT_SYSTEM_CONFIG", str(system))
+    _admin(sandbox, "create", "namespace", locate.NAMESPACE, check=False)
+    _admin(sandbox, "-n", locate.NAMESPACE, "delete", "configmap", locate.NAME, "--ignore-not-found")
+    _admin(
+        sandbox,
+        *("-n", locate.NAMESPACE, "create", "configmap", locate.NAME),
+        f"--from-literal={locate.URL_KEY}=https://127.0.0.1:{free_port()}",
+        f"--from-file={locate.CA_KEY}={rogue_ca}",
+    )
+    _ask(capsys, sandbox, "list pods in staging")
+    _wait_shipper_done()
+    state = autoship.read_state(autoship.spool_path())
+    assert "not pinned" in (state.get("last_error") or "")
+    assert locate.resolve(None, sandbox.server, ask_cluster=False) is None
 
 
 def test_collector_down_spool_keeps_the_record_next_run_catches_up(sandbox, collector, capsys, isolated_home):

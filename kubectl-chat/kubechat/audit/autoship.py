@@ -294,11 +294,14 @@ def ship_once(spool: Path, options) -> tuple[bool, bool]:
     from .trail import AuditTrail
 
     target = _target(options)
-    collector = locate.resolve(options, target)
+    collector = locate.candidate(options, target)
     after, every = warn_limits()
     _write_state(spool, last_attempt=_now(), warn_after_s=after, warn_every_s=every)
     if collector is None:
         _write_state(spool, collector=None, last_error="no collector configured or discovered")
+        return False, False
+    if why := locate.untrusted_reason(collector):
+        _write_state(spool, collector=None, last_error=why)  # nothing, not even a token, goes to it
         return False, False
     _write_state(
         spool, collector={"url": collector.url, "source": collector.source, "server": collector.server}

@@ -3,9 +3,17 @@
 In order: KUBECHAT_COLLECTOR_URL (env), `audit.collector` in config.yaml (config), or the
 well-known ConfigMap `kubechat-system/kubechat-collector` of the cluster a command ran against
 (discovered). The collector's Helm chart creates that ConfigMap with the collector's URL, its TLS CA
-bundle and its checkpoint public key, readable by every authenticated user, so a user whose admin
-installed the chart needs no setup. Discovery reads it with the user's own kubectl and credentials
-and caches the answer (also "there is none") per API server URL.
+bundle and its checkpoint public key, readable by every authenticated user. Discovery reads it with
+the user's own kubectl and credentials and caches the answer (also "there is none") per API server
+URL.
+
+A discovered collector receives the user's bearer token, and anyone who can write that ConfigMap
+(or create the namespace on a cluster without the chart) could name their own server in it. So a
+discovered collector is used only when it is pinned: every certificate of its CA bundle, or its
+exact URL (when it has no bundle and the system's trust store vouches for the host), must be listed
+in `audit.trusted_collectors` of the administrator's /etc/kubectl-chat/config.yaml (no setup for
+users) or of the user's own config.yaml. An unpinned one is reported by `audit status`, never sent
+anything.
 """
 
 from __future__ import annotations
@@ -36,6 +44,52 @@ class Collector:
     ca_file: str | None = None
     checkpoint_key: str | None = None
     server: str | None = None  # the API server it was discovered from
+    ca_fingerprints: tuple[str, ...] = ()  # "sha256:<hex>" of each certificate of a discovered bundle
+
+
+def ca_fingerprints(pem: str) -> tuple[str, ...]:
+    """sha256 of each certificate's DER in a PEM bundle (raises ValueError when there is none)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    certs = x509.load_pem_x509_certificates(pem.encode())
+    return tuple("sha256:" + hashlib.sha256(c.public_bytes(Encoding.DER)).hexdigest() for c in certs)
+
+
+def pins() -> set[str]:
+    """`audit.trusted_collectors` of the administrator's system config and of the user's config."""
+    from .. import system_config
+
+    found: set[str] = set()
+    _, system = system_config.read()
+    for section in ((system.get("audit") or {}), audit_config()):
+        value = section.get("trusted_collectors") if isinstance(section, dict) else None
+        for pin in value if isinstance(value, list) else []:
+            if isinstance(pin, str) and pin.strip():
+                found.add(pin.strip().lower() if pin.strip().lower().startswith("sha256:") else pin.strip())
+    return found
+
+
+def untrusted_reason(collector: Collector) -> str | None:
+    """Why a discovered collector may not be sent anything; None when it is pinned (or was not
+    discovered: env and config are the user's own choice)."""
+    if collector.source != "discovered":
+        return None
+    pinned = pins()
+    if collector.ca_fingerprints:
+        missing = [f for f in collector.ca_fingerprints if f not in pinned]
+        if not missing:
+            return None
+        return (
+            f"the collector {collector.url} found in the cluster is not pinned: add its CA "
+            f"{missing[0]} to audit.trusted_collectors (check the fingerprint with your administrator)"
+        )
+    if collector.url in pinned:
+        return None
+    return (
+        f"the collector {collector.url} found in the cluster is not pinned: add its URL to "
+        "audit.trusted_collectors (check it with your administrator)"
+    )
 
 
 def configured() -> Collector | None:
@@ -76,6 +130,8 @@ def cached(server: str | None) -> tuple[bool, Collector | None]:
     if data.get("server") != server or data.get("expires", 0) < time.time():
         return False, None
     found = data.get("collector")
+    if found:
+        found["ca_fingerprints"] = tuple(found.get("ca_fingerprints") or ())
     return True, Collector(**found) if found else None
 
 
@@ -114,20 +170,31 @@ def discover(options, server: str | None) -> Collector | None:
     if not url:
         _store(server, None, MISSING_TTL_S)
         return None
-    ca_file = None
+    ca_file, fingerprints = None, ()
     if data.get(CA_KEY, "").strip():
+        try:
+            fingerprints = ca_fingerprints(data[CA_KEY])
+        except ValueError:
+            _store(server, None, MISSING_TTL_S)
+            return None  # a bundle that holds no certificate names no collector we could check
         ca_path = _cache_file(server).with_suffix(".ca.crt")
         paths.ensure_private_dir(ca_path.parent)
         ca_path.write_text(data[CA_KEY])
         ca_file = str(ca_path)
-    collector = Collector(url, "discovered", ca_file, data.get(PUBLIC_KEY_KEY) or None, server)
+    collector = Collector(url, "discovered", ca_file, data.get(PUBLIC_KEY_KEY) or None, server, fingerprints)
     _store(server, collector, FOUND_TTL_S)
     return collector
 
 
 def resolve(options, server: str | None, ask_cluster: bool = True) -> Collector | None:
-    """The collector in use: env, then config.yaml, then the cluster's ConfigMap (from the cache
-    only when ask_cluster is False)."""
+    """The collector records may be sent to: env, then config.yaml, then the cluster's ConfigMap
+    when it is pinned (from the cache only when ask_cluster is False)."""
+    found = candidate(options, server, ask_cluster)
+    return found if found is not None and untrusted_reason(found) is None else None
+
+
+def candidate(options, server: str | None, ask_cluster: bool = True) -> Collector | None:
+    """The collector that would be used, pinned or not (for `audit status`)."""
     found = configured()
     if found is not None:
         return found

@@ -18,11 +18,16 @@ def status(options, spool: Path | None = None, ask_cluster: bool = True, now: fl
         server = resolve(options).server
     except Exception:  # noqa: BLE001 - no kubeconfig: only a configured collector is known
         server = None
-    found = locate.resolve(options, server, ask_cluster=ask_cluster)
+    found = locate.candidate(options, server, ask_cluster=ask_cluster)
     count, oldest = autoship.backlog(path)
     state = autoship.read_state(path)
+    collector = None
+    if found is not None:
+        collector = {"url": found.url, "source": found.source, "server": found.server}
+        if why := locate.untrusted_reason(found):
+            collector["untrusted"] = why
     return {
-        "collector": {"url": found.url, "source": found.source, "server": found.server} if found else None,
+        "collector": collector,
         "pending": count,
         "oldestPending": oldest,
         "oldestPendingAgeSeconds": autoship.age_seconds(oldest, now if now is not None else time.time()),
@@ -49,4 +54,6 @@ def describe(data: dict) -> str:
         f"last shipped:   {data['lastSuccess'] or 'never'}",
         f"last error:     {data['lastError'] or 'none'}",
     ]
+    if c and c.get("untrusted"):
+        lines.insert(1, f"not used:       {c['untrusted']}")
     return "\n".join(lines)

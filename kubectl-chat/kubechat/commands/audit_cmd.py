@@ -239,10 +239,12 @@ def ship_cmd(collector, ca_file, token_file, kubeconfig, kube_context, collector
         from ..kubectl_options import KubectlOptions
 
         options = KubectlOptions(kubeconfig=kubeconfig, context=kube_context)
-        found = locate.resolve(options, resolve(options).server)
+        server = resolve(options).server
+        found = locate.resolve(options, server)
         if found is None:
+            seen = locate.candidate(options, server, ask_cluster=False)
             raise UsageError(
-                "no collector URL",
+                (seen and locate.untrusted_reason(seen)) or "no collector URL",
                 hint=f"pass --collector https://…, set {COLLECTOR_ENV}, or install the collector's Helm chart",
             )
         collector, ca_file = http_url(found.url), ca_file or found.ca_file
