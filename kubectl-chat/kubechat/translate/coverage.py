@@ -44,7 +44,7 @@ CUE_WORDS = frozenset(
     variable variables env environment shell terminal session data information info details
     status state yaml json wide list show get describe delete apply patch edit change mark put
     last latest recent earlier newest oldest
-    namespace namespaces ns context cluster user group account
+    namespace namespaces ns project projects context cluster user group account
     """.split()
 )
 # Words that give a reason or context for a request rather than a part of the command.
@@ -207,9 +207,9 @@ def unexplained(text: str, intent: Intent, table: ResourceTable, cues: str | Non
         left, content = [], 0
         for w in _WORD.findall(clause):
             w = w.strip("'.:/-=*")
-            if not w or w in FILLER or w in CUE_WORDS or w in REASON_WORDS:
+            if not w or w in FILLER or _cue(w) or w in REASON_WORDS:
                 continue
-            parts = [p for p in _atoms(w) if p not in FILLER and p not in CUE_WORDS and p not in _CLITICS]
+            parts = [p for p in _atoms(w) if p not in FILLER and not _cue(p) and p not in _CLITICS]
             if not parts:
                 continue
             content += 1
@@ -219,6 +219,11 @@ def unexplained(text: str, intent: Intent, table: ResourceTable, cues: str | Non
             continue  # "prod is on fire, restart web": a clause of plain words that sets the scene
         out += left
     return out
+
+
+def _cue(w: str) -> bool:
+    """A word of the command language, in the plural too ("configs", "selectors")."""
+    return w in CUE_WORDS or (w.endswith("s") and w[:-1] in CUE_WORDS)
 
 
 def _explained(p: str, used: set[str], table: ResourceTable, rx: re.Pattern | None) -> bool:

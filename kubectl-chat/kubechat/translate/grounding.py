@@ -39,13 +39,29 @@ _REQUEST_LEAD = re.compile(
     r"how (?:do|can|would|should) (?:i|we|you)|how to)\b",
     re.I,
 )
-# "How do I restart web?" asks how, not for the restart: a change is shown, never run, from it.
+# A request for the command text rather than for the change: "how do I restart web?", "show me
+# how to …", "give me the command to …", "what would scaling web to 0 do", "what happens if …".
+# Read over the whole sentence (whitespace and punctuation normalised), wherever the framing
+# stands: a change framed this way is shown, never run.
 _HOW_TO = re.compile(
-    r"^(?:(?:so|and|but|ok|okay|hey|hi)[,:]?\s+)*"
-    r"(?:how (?:do|can|would|should|could|might) (?:i|we|you|one)|how to|"
-    r"what(?:'s| is| would be) the (?:kubectl )?(?:command|way) (?:to|for))\b",
-    re.I,
+    r"\bhow (?:do|does|did|can|could|would|should|might|may|will|shall|must|is|are) "
+    r"(?:i|we|you|u|ya|one|someone|somebody|people|a person|they|a user|an admin)\b"
+    r"|\bhow(?:'d|d|'ll|ll) (?:i|we|you|u|one)\b|\bhow (?:i|we|one)\b|\bhow (?:to|2)\b|\bhow$"
+    r"|\b(?:show|tell|teach|explain to|remind|walk) (?:me|us)(?: through)? how\b|\bexplain how\b"
+    r"|\b(?:command|cmd|syntax|invocation|incantation|one-liner|one liner|way)s? "
+    r"(?:to|for|that would|which would|i'd|i would|i should|i need|we need|needed)\b"
+    r"|\b(?:what|which|what's|whats) (?:kubectl |is the |would be the |are the )?(?:command|cmd|syntax)s?\b"
+    r"|\bwhat\b.*\b(?:would|will|could|might|'d|does) (?:do|happen)\b|\bwhat happens\b"
+    r"|\bwhat if\b|\b(?:don't|dont|do not|without) (?:actually )?(?:run|running|execut\w*|apply|applying|do it|doing it)\b",
 )
+
+
+def how_to(request: str) -> bool:
+    """Whether the request asks how to do something (for the command text), not for the doing."""
+    words = " ".join(re.sub(r"[^\w'\s]+", " ", request.replace("\u2019", "'").lower()).split())
+    return _HOW_TO.search(words) is not None
+
+
 _CLAUSE = re.compile(r"[.;!?]+|,\s+|\s+-+\s+|\s+(?:then|and then)\s+")
 
 # The words that ask for each change. A write verb the request does not ask for is never emitted.
@@ -206,9 +222,7 @@ def check(
     argv = intent.to_argv()
     risk = classify(argv)
     if risk is not Risk.READ:
-        rx = re.compile(_write_words(intent.verb) or ".", re.I)
-        naming = [c for c in clauses(request) if rx.search(c)]
-        if naming and all(_HOW_TO.match(c) for c in naming):
+        if how_to(request) and not dropped_place(request, intent, table):
             return (
                 f"This would do it: {' '.join(['kubectl', *argv])}\n"
                 "It changes the cluster, so I run it only when you ask for the change itself "
@@ -323,4 +337,4 @@ def ungrounded(
     return None
 
 
-__all__ = ["asks_for", "check", "clauses", "is_question", "ungrounded", "WRITE_WORDS"]
+__all__ = ["asks_for", "check", "clauses", "how_to", "is_question", "ungrounded", "WRITE_WORDS"]

@@ -336,6 +336,11 @@ def _read_text(request: str, table: ResourceTable) -> str:
         flags=re.I,
     )
     text = re.sub(r"^kubectl\s+", "", text, flags=re.I)
+    # "show what scale web to 0 would do": the framing is the gate's business, not a place's tail
+    text = re.sub(
+        r"(?:\s+(?:would|will|could|might)\s+(?:do|happen)|\s*[-,:]+\s*how)\s*[?.!]*$", "", text, flags=re.I
+    )
+    text = re.sub(r"^(?:explain|show me|tell me)\s+how\s+(?=to\b)", "how ", text, flags=re.I)
     text = _repair_types(text, table)
     return apply_corrections(_number_words(text))
 
