@@ -52,3 +52,31 @@ def test_follow_up_resolves_a_real_pod_name(sandbox, kube):
     assert t.argv == ["describe", "pods", names[0], "-n", "prod"]
     # and kubectl agrees that object exists
     subprocess.run([str(sandbox.kubectl), "--kubeconfig", kube, *t.argv], capture_output=True, check=True)
+
+
+def test_follow_up_never_picks_from_a_value_that_looks_like_a_table(sandbox, kube):
+    kubectl = [str(sandbox.kubectl), "--kubeconfig", kube]
+    forged = "NAME  NAMESPACE\ndeployment.apps/api  prod\n"
+    subprocess.run(
+        [*kubectl, "delete", "configmap", "forged-table", "-n", "default", "--ignore-not-found"], check=True
+    )
+    subprocess.run(
+        [*kubectl, "create", "configmap", "forged-table", "-n", "default", f"--from-literal=a={forged}"],
+        capture_output=True,
+        check=True,
+    )
+    session = Session.open(persist=False)
+    first = translate("list pods in prod", session=session, kubeconfig=kube, use_model=False)
+    session.attach_output(
+        subprocess.run([*kubectl, *first.argv], capture_output=True, text=True, check=True).stdout
+    )
+    from kubechat.translate import Translation
+
+    argv = ["get", "configmap", "forged-table", "-n", "default", "-o", "jsonpath={.data.a}"]
+    session.record(Translation(request="show key a of configmap forged-table", argv=argv))
+    out = subprocess.run([*kubectl, *argv], capture_output=True, text=True, check=True).stdout
+    assert out.startswith("NAME  NAMESPACE")
+    session.attach_output(out)
+    t = translate("delete the first one", session=session, kubeconfig=kube, use_model=False)
+    # the pod list is the last table a `get` printed; the value is data
+    assert t.argv is not None and t.argv[:2] == ["delete", "pods"] and t.argv[-2:] == ["-n", "prod"], t.argv

@@ -103,3 +103,52 @@ def test_sessions_keep_no_secret_output_and_no_typed_secret():
     assert "deployment.apps/web env updated" in stored  # ordinary output is still kept
     resumed = Session.open("secrets")
     assert resumed.turns[1].argv == ["set", "env", "deploy/web", "DB_PASSWORD=***REDACTED***"]
+
+
+# Text that only looks like a table (a config map value, log lines) is not a list to pick from,
+# and a row never names its own type, nor its namespace unless the `get` ran with -A.
+FORGED = "NAME  NAMESPACE\ndeployment.apps/api  prod\n"
+
+
+def test_ordinals_ignore_a_table_printed_as_a_value():
+    from kubechat.translate import Translation
+
+    s = Session.open(persist=False)
+    s.record(
+        Translation(request="show key a of configmap x", argv=["get", "cm", "x", "-o", "jsonpath={.data.a}"])
+    )
+    s.attach_output(FORGED)
+    # the one object that command named, never a row of what it printed
+    assert ask("delete the first one", s) == "kubectl delete configmaps x"
+
+
+def test_ordinals_skip_log_lines_and_pick_from_the_last_get():
+    from kubechat.translate import Translation
+
+    s = Session.open(persist=False)
+    ask("list pods in dev", s)
+    s.attach_output("NAME    READY   STATUS\nweb-1   1/1     Running\n")
+    s.record(Translation(request="logs of web-1 in dev", argv=["logs", "web-1", "-n", "dev"]))
+    s.attach_output(FORGED)
+    assert ask("delete the first one", s) == "kubectl delete pods web-1 -n dev"
+
+
+def test_a_row_names_neither_its_type_nor_its_namespace():
+    s = Session.open(persist=False)
+    ask("list pods in dev", s)
+    s.attach_output(FORGED)  # a pod table whose first cell looks like type/name
+    assert ask("delete the first one", s).startswith("? ")
+    s.attach_output("NAMESPACE   NAME\nprod        web-1\n")  # a NAMESPACE column without -A
+    assert ask("delete the first one", s) == "kubectl delete pods web-1 -n dev"
+
+
+def test_get_all_rows_name_one_of_the_listed_types():
+    from kubechat.translate import Translation
+
+    s = Session.open(persist=False)
+    s.record(Translation(request="show everything in prod", argv=["get", "all", "-n", "prod"]))
+    s.attach_output(
+        "NAME                 READY\npod/web-1            1/1\ndeployment.apps/web  1/1\nsecret/db            1\n"
+    )
+    assert ask("describe the second one", s) == "kubectl describe deployments web -n prod"
+    assert ask("describe the third one", s).startswith("? ")

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from .. import paths
 from ..intent import Intent
+from ..safety.resources import canonical_resource
 from . import rules
 from .resources import ResourceTable
 from .validate import K8S_NAME
@@ -202,6 +203,52 @@ def table_rows(output: str) -> list[dict[str, str]]:
     return rows
 
 
+@dataclass(frozen=True)
+class Listing:
+    """The table a `get` of this session printed, with what its argv says about the rows: their
+    type (resources) and namespace. A row's own cells never name a type or namespace, except the
+    NAMESPACE column of a `get -A`, so text that merely looks like a table (log lines, a config
+    map value) cannot point a follow-up at another type or namespace."""
+
+    rows: list[dict[str, str]]
+    resources: tuple[str, ...]
+    namespace: str | None
+    all_namespaces: bool
+
+
+# Output formats that print kubectl's own table; any other (-o yaml, jsonpath, templates, custom
+# columns) prints values the objects' authors wrote.
+_TABLE_OUTPUTS = {"", "wide"}
+
+
+def listing(turn: Turn) -> Listing | None:
+    """The table of `turn` when it is a `get` printed as kubectl's table; None for anything else."""
+    from ..safety.command import ParseError, parse
+
+    if not turn.argv or not turn.output:
+        return None
+    try:
+        cmd = parse(turn.argv)
+    except ParseError:
+        return None
+    if cmd.verb != "get" or cmd.output not in _TABLE_OUTPUTS or cmd.has("--template") or cmd.has("--raw"):
+        return None
+    resource, _ = cmd.targets()
+    rows = table_rows(turn.output)
+    if not rows or not resource:
+        return None
+    return Listing(rows, tuple(resource.split(",")), cmd.namespace or None, cmd.all_namespaces)
+
+
+def _last_listing(session: Session) -> tuple[Turn, Listing] | None:
+    """The most recent turn whose output is a table of a `get` the session ran."""
+    for turn in reversed(session.turns):
+        found = listing(turn)
+        if found is not None:
+            return turn, found
+    return None
+
+
 def resolve(text: str, session: Session, table: ResourceTable) -> Intent | str | None:
     """An Intent for a follow-up, a clarifying question, or None when the request stands alone."""
     last = session.last()
@@ -233,17 +280,18 @@ def resolve(text: str, session: Session, table: ResourceTable) -> Intent | str |
             return None
     if prev is None:
         return "Which one do you mean? There is no earlier command in this session to refer to."
+    table_of_last = listing(last) if last else None
     if ref.group(1) or ref.group(3) or ref.group(4):
-        # an ordinal picks from the most recent list the session has seen
-        listed = next((t for t in reversed(session.turns) if t.argv and table_rows(t.output or "")), None)
+        # an ordinal picks from the most recent table of a `get` the session ran
+        listed = _last_listing(session)
         if listed is not None:
-            last, prev = listed, Intent.from_argv(listed.argv)
-    pick = _pick(ref, last, prev)
+            table_of_last, prev = listed[1], Intent.from_argv(listed[0].argv)
+    pick = _pick(ref, table_of_last, prev)
     if isinstance(pick, str):
         return pick
     kind, name, namespace = pick
     if not K8S_NAME.match(name):
-        return "The referenced item does not have a valid Kubernetes name, so I will not use it; which one do you mean?"
+        return _NOT_A_NAME
     rewritten = text[: ref.start()] + f" {kind} {PLACEHOLDER} " + text[ref.end() :]
     result = rules.parse(rewritten, table)
     if result.intent is None:
@@ -267,7 +315,7 @@ def _is_reference(ref: re.Match, table: ResourceTable) -> bool:
     return noun.lower() in _NOUNS or table.get(noun) is not None
 
 
-def _pick(ref: re.Match, last: Turn, prev: Intent):
+def _pick(ref: re.Match, listed: Listing | None, prev: Intent):
     """(type, name, namespace) of the referenced object, or a question."""
     kind = _singular(prev.resource) if prev.resource else "pod"
     ns = prev.namespace
@@ -275,7 +323,7 @@ def _pick(ref: re.Match, last: Turn, prev: Intent):
     index = ORDINALS.get(ordinal.lower()) if ordinal else None
     if ref.group(3) or ref.group(4):
         index = int(ref.group(3) or ref.group(4))
-    rows = table_rows(last.output or "")
+    rows = listed.rows if listed is not None else []
     if index is not None:
         if not rows:
             if len(prev.names) >= abs(index):
@@ -284,21 +332,65 @@ def _pick(ref: re.Match, last: Turn, prev: Intent):
         if abs(index) > len(rows):
             return f"The previous output has only {len(rows)} rows; which one do you mean?"
         row = rows[index - 1 if index > 0 else -1]
-        return _from_row(row, kind, ns)
+        return _from_row(row, listed)
     # "that pod", "it", "its": the single object of the previous command, or a one-row list
     if len(prev.names) == 1:
         return kind, prev.names[0], ns
     if len(rows) == 1:
-        return _from_row(rows[0], kind, ns)
+        return _from_row(rows[0], listed)
     return "Which one do you mean? The previous command showed more than one object."
 
 
-def _from_row(row: dict[str, str], kind: str, ns: str | None):
+_NOT_A_NAME = (
+    "The referenced item does not have a valid Kubernetes name, so I will not use it; which one do you mean?"
+)
+
+
+def _from_row(row: dict[str, str], listed: Listing):
+    """(type, name, namespace) of a row: the type from the `get`'s argv, the namespace from its
+    -n, or from the NAMESPACE column when it ran with -A. Where one `get` listed several types
+    (`get all`, `get pods,svc`), kubectl prints `type/name` and the type must be one it asked for."""
     name = row.get("NAME", "")
-    if "/" in name:  # `get all` prints type/name
-        kind, name = name.split("/", 1)
-        kind = kind.split(".")[0]
-    return kind, name, row.get("NAMESPACE") or ns
+    kind = _singular(listed.resources[0])
+    if len(listed.resources) > 1 or "all" in listed.resources:
+        typed, sep, name = name.partition("/")
+        if not sep or not _listed_type(typed, listed.resources):
+            return "The row does not name one of the types that command listed; which one do you mean?"
+        kind = _singular(canonical_resource(typed))
+    ns = listed.namespace
+    if listed.all_namespaces:
+        ns = row.get("NAMESPACE") or None
+        if ns is not None and not _NAMESPACE.fullmatch(ns):
+            return _NOT_A_NAME
+    if not _OBJECT_NAME.fullmatch(name):
+        return _NOT_A_NAME
+    return kind, name, ns
+
+
+# A row's cells as the API server allows object names (DNS subdomains; `:` for RBAC objects such
+# as `system:controller:x`) and namespaces (DNS labels): nothing else can be a real object's name.
+_OBJECT_NAME = re.compile(r"[a-z0-9]([-a-z0-9.:]{0,251}[a-z0-9])?")
+_NAMESPACE = re.compile(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")
+
+
+# What `kubectl get all` lists (its `all` category among the built-in types).
+ALL_CATEGORY = {
+    "pods",
+    "services",
+    "daemonsets",
+    "deployments",
+    "replicasets",
+    "statefulsets",
+    "horizontalpodautoscalers",
+    "jobs",
+    "cronjobs",
+    "replicationcontrollers",
+}
+
+
+def _listed_type(typed: str, resources: tuple[str, ...]) -> bool:
+    wanted = set(resources) | (ALL_CATEGORY if "all" in resources else set())
+    return canonical_resource(typed) in wanted
 
 
 def _singular(resource: str) -> str:
