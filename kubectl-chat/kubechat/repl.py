@@ -65,7 +65,7 @@ KEYS = {
     "Alt-Enter / Esc Enter": "new line (multi-line input)",
     "Ctrl-R": "search history",
     "Tab": "complete verbs, resource types and object names",
-    "Ctrl-C": "cancel the current input or stop a streaming command",
+    "Ctrl-C": "cancel the current input, a confirmation or a streaming command",
     "Ctrl-D": "quit",
 }
 
@@ -225,6 +225,8 @@ def _loop(conv: Conversation, options: KubectlOptions, settings: Settings, ui: T
         from .audit import autoship
 
         autoship.kick(options, settings.offline)  # records reach the collector without waiting on it
+        if ui.quit_requested:  # Ctrl-D at a confirmation: that request was cancelled, now leave
+            return 0
 
 
 def _identity(conv: Conversation) -> str | None:

@@ -21,6 +21,7 @@ class TerminalUI:
         self.plain = plain or json_output
         self.json_output = json_output
         self.quiet = quiet
+        self.quit_requested = False  # Ctrl-D at a confirmation prompt
         self.console = render.make_console(plain=self.plain)
         self.err = render.make_console(plain=self.plain, stderr=True)
 
@@ -76,7 +77,8 @@ class TerminalUI:
         if not sys.stdin.isatty():
             self.err.print("this change needs confirmation; re-run with --yes or in a terminal", markup=False)
             return False
-        return click.confirm(f"Run `{p.command}`?", default=False, err=True)
+        answer = self._ask(f"Run `{p.command}`? [y/N]: ")
+        return answer is not None and answer.strip().lower() in ("y", "yes")
 
     def confirm_typed(self, p: Preview, phrase: str) -> bool:
         if not sys.stdin.isatty():
@@ -86,8 +88,22 @@ class TerminalUI:
             )
             return False
         self.err.print(f"This is destructive. Type [bold]{phrase}[/bold] to confirm (anything else cancels):")
-        answer = click.prompt("", default="", show_default=False, prompt_suffix="> ", err=True)
-        return answer.strip() == phrase
+        answer = self._ask("> ")
+        return answer is not None and answer.strip() == phrase
+
+    def _ask(self, prompt: str) -> str | None:
+        """One line from the terminal; None when the user pressed Ctrl-C (cancel this request)
+        or Ctrl-D (cancel it and leave: `quit_requested` tells the prompt loop)."""
+        try:
+            click.echo(prompt, nl=False, err=True)
+            return input()
+        except KeyboardInterrupt:
+            click.echo("", err=True)
+            return None
+        except EOFError:
+            click.echo("", err=True)
+            self.quit_requested = True
+            return None
 
     @property
     def highlights(self) -> bool:

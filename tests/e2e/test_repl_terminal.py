@@ -1,6 +1,10 @@
 """The interactive prompt on an 80-column terminal: slash commands, status line, completion,
 history, audit view."""
 
+import json
+import re
+import subprocess
+
 import pytest
 
 from .conftest import terminal_env
@@ -72,3 +76,32 @@ def test_history_persists_across_sessions(narrow, sandbox, isolated_home):
     narrow.key("Up")
     narrow.wait_for(r"chat> list services in prod")
     narrow.key("C-u")
+
+
+def test_ctrl_c_at_a_confirmation_cancels_that_request_only(sandbox, isolated_home):
+    term = Terminal(terminal_env(isolated_home, sandbox.admin_kubeconfig), width=100, height=50)
+    try:
+        term.send("kubectl chat --write; echo EXIT=$?")
+        term.wait_for(r"^chat>")
+        term.send("/ns staging")
+        term.wait_for(r"namespace set to staging")
+        term.send("scale deployment api to 4")
+        term.wait_for(r"Run `kubectl scale")
+        term.key("C-c")
+        term.wait_for(r"cancelled: nothing was changed")
+        term.send("delete configmap web-config")
+        term.wait_for(r"Type .*web-config")
+        term.key("C-c")
+        screen = term.wait_for(r"cancelled: nothing was changed(.|\n)*cancelled: nothing was changed")
+        assert not re.search(r"^EXIT=", screen, re.M) and "Traceback" not in screen
+        term.wait_for(r"ns staging · write")  # namespace and write mode kept
+        term.key("C-d")  # Ctrl-D at the prompt quits
+        screen = term.wait_for(r"^EXIT=\d+")
+        assert "EXIT=0" in screen
+        code, screen = term.run("kubectl chat audit query --limit 2 -o json")
+        stages = [r["stage"] for r in (json.loads(ln) for ln in screen.splitlines() if ln.startswith("{"))]
+        assert stages == ["Cancelled", "Cancelled"], screen
+        api = [str(sandbox.kubectl), "--kubeconfig", str(sandbox.admin_kubeconfig), "-n", "staging"]
+        assert subprocess.run([*api, "get", "configmap", "web-config"], capture_output=True).returncode == 0
+    finally:
+        term.close()
