@@ -374,3 +374,85 @@ def test_search_column_is_redacted_whatever_the_client_sent(service, tmp_path, m
     (search,) = service.store.db.execute("SELECT search FROM records").fetchone()
     assert "hunter22" not in search and "db_password=***redacted***" in search
     assert service.query({"text": "hunter22"})["items"] == []
+
+
+def test_one_batch_with_a_whole_chain_duplicates_and_a_fork(service, tmp_path):
+    """A chain sent in one batch links through records of the same batch; the same record twice
+    in a batch is a duplicate, and a second record for a taken position is a fork."""
+    alice = _trail(tmp_path, "alice")
+    _register(service, alice, "tok-alice")
+    _record(alice, "alice", 3)
+    raw = _raw(alice)
+    body = json.loads(raw[2])
+    body["request"] = "another third record"
+    fork = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    results = _ingest(service, [*raw, raw[1], fork])
+    assert [r["status"] for r in results] == ["accepted", "accepted", "accepted", "duplicate", "rejected"]
+    assert "different record" in results[4]["reason"]  # same auditID, other bytes
+    assert service.checkpoint()["treeSize"] == 3 and results[3]["leafIndex"] == 1
+
+
+def test_records_not_exactly_canonical_are_rejected(service, tmp_path):
+    """Each of these would parse; none is the signed record as written."""
+    alice = _trail(tmp_path, "alice")
+    _register(service, alice, "tok-alice")
+    _record(alice, "alice")
+    (raw,) = _raw(alice)
+    body = json.loads(raw)
+
+    def dumps(data):
+        return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+    missing = dict(body)
+    del missing["context"]  # the model would fill in None, changing the bytes
+    nested = json.loads(raw)
+    del nested["cluster"]["server"]
+    as_text = dict(body, seq=str(body["seq"]))
+    variants = {
+        "spaces": json.dumps(body, sort_keys=True),
+        "missing": dumps(missing),
+        "nested": dumps(nested),
+        "text seq": dumps(as_text),
+        "extra": dumps(dict(body, extra=1)),
+        "null bundle": dumps(dict(body, policyBundle=None)),
+    }
+    for name, variant in variants.items():
+        (result,) = _ingest(service, [variant])
+        assert result["status"] == "rejected", name
+    assert _ingest(service, [raw])[0]["status"] == "accepted"
+
+
+def test_signed_bytes_are_cut_from_the_canonical_bytes(tmp_path):
+    from kubechat.audit import wire
+    from kubechat.audit.record import Record
+
+    alice = _trail(tmp_path, "alice")
+    alice.record(
+        RecordInput(
+            user=UserInfo(username="alice"),
+            request='say ,"signature":"x" and "quotes"',
+            annotations={"signature": "not the record's"},
+            verb="get",
+        )
+    )
+    (raw,) = alice.spool.raw_records()
+    checked = wire.check(raw)
+    assert checked.signing == Record.model_validate_json(raw).signing_bytes()
+
+
+def test_a_busy_collector_answers_503_with_retry_after(tmp_path):
+    busy = CollectorService(
+        SqliteStore(str(tmp_path / "c.db")),
+        BodyCipher(b"k" * 32),
+        CheckpointSigner(Ed25519PrivateKey.generate()),
+        Tokens(),
+        ingest_wait=0.05,
+    )
+    alice = _trail(tmp_path, "alice")
+    _register(busy, alice, "tok-alice")
+    _record(alice, "alice")
+    with busy._ingest_slot:  # another batch is being stored
+        with pytest.raises(Refused) as exc:
+            busy.ingest("tok-alice", _raw(alice))
+    assert exc.value.status == 503 and int(exc.value.headers["Retry-After"]) >= 1
+    assert _ingest(busy, _raw(alice))[0]["status"] == "accepted"  # and nothing was half-stored

@@ -45,6 +45,40 @@ class SubtreeCache:
             self._hashes[(start, end)] = value
 
 
+class BatchCache(SubtreeCache):
+    """For many proofs at once (a batch's receipts): every subtree hash is kept for the life of
+    this object, and the large ones go on to the log's lasting cache. Proofs of neighbouring
+    leaves share most of their small subtrees, which would otherwise be hashed again per proof."""
+
+    def __init__(self, lasting: SubtreeCache):
+        super().__init__()
+        self._lasting = lasting
+
+    def get(self, start: int, end: int) -> bytes | None:
+        return self._hashes.get((start, end)) or self._lasting.get(start, end)
+
+    def put(self, start: int, end: int, value: bytes) -> None:
+        self._hashes[(start, end)] = value
+        self._lasting.put(start, end, value)
+
+
+class Prefix(Sequence):
+    """The first `size` leaf hashes of a list that only grows: a tree of that size without copying."""
+
+    def __init__(self, leaves: list[bytes], size: int):
+        self._leaves, self._size = leaves, size
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return self._leaves[: self._size][index]
+        if not -self._size <= index < self._size:
+            raise IndexError(index)
+        return self._leaves[index if index >= 0 else self._size + index]
+
+
 def _mth(leaves: Sequence[bytes], start: int, end: int, cache: SubtreeCache | None) -> bytes:
     n = end - start
     if n == 1:

@@ -3,12 +3,12 @@ the Merkle log and its signed checkpoints, answer queries and proofs."""
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 from dataclasses import asdict
 
-from pydantic import ValidationError
-
+from ..audit import wire
 from ..audit.chain import next_key
 from ..audit.record import GENESIS_HASH, UNVERIFIED_USERS, Record, UserInfo, now_rfc3339
 from ..audit.redact import search_text
@@ -23,6 +23,32 @@ from .limits import Limits, RateLimiter, retry_after_header
 from .store import KeyBinding
 
 MAX_BATCH = 1000
+# How long a batch may wait for its turn before the collector answers 503 with Retry-After: well
+# under the shipper's 10 s timeout, so a client is never left waiting for a batch it gave up on.
+INGEST_WAIT_S = 3.0
+
+
+@functools.lru_cache(maxsize=4096)
+def _public_key(public_b64: str):
+    """Decoded once per key, not once per record (bindings never change a key's bytes)."""
+    return decode_public(public_b64)
+
+
+class _Batch:
+    """What one batch learns as it goes, so records of a chain sent together do not ask the
+    store again for what the batch itself just wrote."""
+
+    def __init__(self):
+        self._bindings: dict[str, list[KeyBinding]] = {}
+        self.links: dict[
+            tuple[str, int, str], tuple[str, str]
+        ] = {}  # (client, seq, hash) → (chain, next key)
+        self.positions: set[tuple[str, int]] = set()  # (chain, seq) stored by this batch
+
+    def bindings(self, tx, key_id: str) -> list[KeyBinding]:
+        if key_id not in self._bindings:
+            self._bindings[key_id] = tx.bindings(key_id)
+        return self._bindings[key_id]
 
 
 class Refused(KubechatError):
@@ -46,6 +72,7 @@ class CollectorService:
         metrics=None,
         accepted_bundles: AcceptedBundles | None = None,
         limits: Limits | None = None,
+        ingest_wait: float = INGEST_WAIT_S,
     ):
         self.store = store
         self.accepted_bundles = accepted_bundles or AcceptedBundles()
@@ -60,6 +87,8 @@ class CollectorService:
         self._leaves: list[bytes] = []  # cache of leaf hashes; leaves never change once written
         self._leaves_lock = threading.Lock()
         self._subtrees = merkle.SubtreeCache()
+        self.ingest_wait = ingest_wait
+        self._ingest_slot = threading.Lock()  # one batch at a time; the store serialises them anyway
 
     # -- identity ---------------------------------------------------------------------------------
     def authenticate(self, token: str | None) -> UserInfo:
@@ -126,17 +155,27 @@ class CollectorService:
         self._throttle(submitter, len(raw_records))
         results = []
         checkpoint = None
+        # Backpressure: a batch that cannot start soon is answered now, while the client still
+        # waits, instead of being worked on after it gave up (and then sent again).
+        if not self._ingest_slot.acquire(timeout=self.ingest_wait):
+            self._count("records", "busy")
+            raise Refused(
+                503,
+                "the collector is busy: retry later",
+                {"Retry-After": retry_after_header(self.ingest_wait)},
+            )
         try:
             with self.store.write() as tx:
                 size = tx.size()
                 start = size
+                batch = _Batch()
                 for raw in raw_records:
-                    result, row = self._check(tx, raw, size, submitter)
+                    result, row = self._check(tx, raw, size, submitter, batch)
                     results.append(result)
                     if row is not None:
-                        tx.insert_record(row)
+                        tx.insert_record(row)  # now: later records of the batch look it up
                         size += 1
-                if size > start:
+                if size > start:  # one checkpoint (and one root computation) per batch
                     checkpoint = self._checkpoint(tx, size)
                 receipt_cp = checkpoint or tx.latest_checkpoint()
                 self._add_proofs(tx, results, receipt_cp)
@@ -146,6 +185,8 @@ class CollectorService:
                 self._leaves = []
                 self._subtrees = merkle.SubtreeCache()
             raise
+        finally:
+            self._ingest_slot.release()
         for r in results:
             self._count("records", r["status"])
         if checkpoint and self.metrics:
@@ -157,12 +198,15 @@ class CollectorService:
         if not stored or checkpoint is None:
             return
         leaves = self._leaf_hashes(tx, checkpoint["treeSize"])
+        batch_subtrees = merkle.BatchCache(self._subtrees)  # the batch's proofs share small subtrees
         for r in stored:
             if "leafIndex" not in r:
                 r["leafIndex"] = tx.leaf_index(r["auditID"])
-            r["proof"] = [p.hex() for p in merkle.inclusion_proof(r["leafIndex"], leaves, self._subtrees)]
+            r["proof"] = [p.hex() for p in merkle.inclusion_proof(r["leafIndex"], leaves, batch_subtrees)]
 
-    def _check(self, tx, raw: str, leaf_index: int, submitter: UserInfo) -> tuple[dict, dict | None]:
+    def _check(
+        self, tx, raw: str, leaf_index: int, submitter: UserInfo, batch: _Batch
+    ) -> tuple[dict, dict | None]:
         data = raw.encode("utf-8") if isinstance(raw, str) else bytes(raw)
         if len(data) > self.limits.max_record_bytes:
             return {
@@ -172,26 +216,21 @@ class CollectorService:
                 f"{self.limits.max_record_bytes}",
             }, None
         try:
-            record = Record.model_validate_json(data)
-        except ValidationError as exc:
-            return {
-                "auditID": _guess_id(data),
-                "status": "rejected",
-                "reason": f"not a valid record: {exc.errors()[0]['msg']}",
-            }, None
+            checked = wire.check(data)
+        except wire.WireError as exc:
+            return {"auditID": _guess_id(data), "status": "rejected", "reason": str(exc)}, None
+        record = checked.record
 
         def reject(reason: str):
             return {"auditID": record.auditID, "status": "rejected", "reason": reason}, None
 
-        if record.canonical() != data:
-            return reject("record is not in canonical form")
-        digest = record.hash()
+        digest = checked.hash
         stored = tx.record_hash(record.auditID)
         if stored is not None:
             if stored == digest:
                 return {"auditID": record.auditID, "status": "duplicate"}, None
             return reject("auditID already used by a different record")
-        bindings = tx.bindings(record.keyID)
+        bindings = batch.bindings(tx, record.keyID)
         if not bindings:
             return reject(f"unknown signing key {record.keyID}: register it with POST /v1/keys first")
         bound = sorted(b.username for b in bindings)
@@ -205,7 +244,7 @@ class CollectorService:
                 f"submitted by {submitter.username!r}, who has not proven possession of signing key "
                 f"{record.keyID}"
             )
-        if not verify(decode_public(bindings[0].public_key), record.signing_bytes(), record.signature):
+        if not verify(_public_key(bindings[0].public_key), checked.signing, record.signature):
             return reject("signature does not verify")
         # A chain is owned by the key that started it: the collector's chain name is the client's
         # chain id plus that key, and later records find their chain through prevHash. So another
@@ -213,12 +252,15 @@ class CollectorService:
         # only the chain's current key can extend it.
         if record.seq < 1:
             return reject("sequence numbers start at 1")
+        prev_in_batch = False
         if record.seq == 1:
             if record.prevHash != GENESIS_HASH:
                 return reject("first record of a chain must have the genesis prevHash")
             chain = f"{record.clientID}:{record.keyID}"
         else:
-            prev = tx.chain_link(record.clientID, record.seq - 1, record.prevHash)
+            link = (record.clientID, record.seq - 1, record.prevHash)
+            prev_in_batch = link in batch.links
+            prev = batch.links[link] if prev_in_batch else tx.chain_link(*link)
             if prev is None:
                 return reject(
                     f"record {record.seq - 1} of this chain with this record's prevHash has not arrived "
@@ -227,10 +269,14 @@ class CollectorService:
             chain, expected_key = prev
             if expected_key != record.keyID:
                 return reject(f"signed by {record.keyID}, but the chain's current key is {expected_key}")
-        if tx.chain_row(chain, record.seq) is not None:
+        # A predecessor stored in this batch had no successor before it: only this batch can hold one.
+        if (chain, record.seq) in batch.positions or (
+            not prev_in_batch and tx.chain_row(chain, record.seq) is not None
+        ):
             return reject(f"sequence {record.seq} of this chain is already another record (a fork)")
         # The only clear text column: redacted here again, whatever the client did.
         search = search_text(record.request, record.argv, record.policy.reasons)
+        following = next_key(record)
         row = {
             "leaf_index": leaf_index,
             "audit_id": record.auditID,
@@ -240,7 +286,7 @@ class CollectorService:
             "hash": digest,
             "leaf_hash": merkle.leaf_hash(data),
             "key_id": record.keyID,
-            "next_key": next_key(record),
+            "next_key": following,
             "username": record.user.username,
             "verb": record.verb,
             "namespace": record.objectRef.namespace,
@@ -251,19 +297,22 @@ class CollectorService:
             "search": search,
             "body": self.cipher.seal(record.auditID, data),
         }
+        batch.links[(record.clientID, record.seq, digest)] = (chain, following)
+        batch.positions.add((chain, record.seq))
         result = {"auditID": record.auditID, "status": "accepted", "leafIndex": leaf_index}
         if (bundle_status := self.accepted_bundles.status(record)) is not None:
             result["policyBundleStatus"] = bundle_status
         return result, row
 
     # -- Merkle log -------------------------------------------------------------------------------
-    def _leaf_hashes(self, tx, size: int) -> list[bytes]:
+    def _leaf_hashes(self, tx, size: int) -> merkle.Prefix:
         with self._leaves_lock:
             if len(self._leaves) < size:
                 self._leaves.extend(tx.leaf_hashes(len(self._leaves), size))
             if len(self._leaves) < size:
                 raise Refused(400, f"the log has fewer than {size} entries")
-            return self._leaves[:size]
+            # A view, not a copy: the cache only grows, so its first `size` entries stay put.
+            return merkle.Prefix(self._leaves, size)
 
     def _checkpoint(self, tx, size: int) -> dict:
         root_hex = merkle.root(self._leaf_hashes(tx, size), self._subtrees).hex()
