@@ -238,6 +238,11 @@ def check(
                 f"That reads as a question, so I will not run {intent.verb!r} (a change). "
                 f'Do you want me to {intent.verb.split()[-1]} something? Say it as a request, e.g. "{_example(intent)}".'
             )
+        if _every_namespace(request, intent, table):
+            return (
+                f"That would {intent.verb.split()[-1]} {intent.resource or 'objects'} in every namespace. "
+                "Which namespace do you mean (or which ones, by name)?"
+            )
         if _untargeted(request, intent):
             what = intent.resource or "object"
             return f"Which {what} should I {intent.verb.split()[-1]}? Give a name or a label selector."
@@ -274,6 +279,16 @@ def dropped_place(request: str, intent: Intent, table: ResourceTable) -> str | N
         if v not in used:
             return v
     return None
+
+
+def _every_namespace(request: str, intent: Intent, table: ResourceTable) -> bool:
+    """A change over every namespace is asked about unless its objects are named and the
+    command carries that scope: the parser may not drop it, nor act on it unnamed."""
+    from .rules import namespaced, says_all_namespaces
+
+    if not namespaced(intent, table) or not says_all_namespaces(request):
+        return False
+    return not (intent.all_namespaces and (intent.names or intent.selector))
 
 
 def _example(intent: Intent) -> str:

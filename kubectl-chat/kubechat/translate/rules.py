@@ -93,6 +93,8 @@ STOP = {
     "them",
     "there",
     "everywhere",
+    "cluster-wide",
+    "clusterwide",
     "completed",
     "succeeded",
     "finished",
@@ -336,6 +338,7 @@ def _read_text(request: str, table: ResourceTable) -> str:
         flags=re.I,
     )
     text = re.sub(r"^kubectl\s+", "", text, flags=re.I)
+    text = re.sub(r"(?<=\s)w/?(?=\s+[a-z])", "with", text)  # "nodes w their labels": chat shorthand
     # "show what scale web to 0 would do": the framing is the gate's business, not a place's tail
     text = re.sub(
         r"(?:\s+(?:would|will|could|might)\s+(?:do|happen)|\s*[-,:]+\s*how)\s*[?.!]*$", "", text, flags=re.I
@@ -401,15 +404,46 @@ def parse(request: str, table: ResourceTable = BUILTIN_TABLE) -> RuleResult:
     return RuleResult(intent, conf, None, [verb], left)
 
 
+def _describing(word: str) -> bool:
+    """An adjective or participle before a type ("old", "evicted", "failing"): not a place."""
+    from .coverage import REASON_WORDS
+
+    return (
+        word in REASON_WORDS
+        or word in _ADJECTIVES
+        or (len(word) > 4 and word.endswith("ed") and word.isalpha() and not word.endswith("eed"))
+        or re.fullmatch(_STATE_ING, word) is not None
+    )
+
+
+_ADJECTIVES = {"old", "new", "stale", "idle", "unused", "orphan", "zombie", "extra", "spare", "big", "small"}
+# States in -ing ("failing pods"); other -ing words ("billing", "shipping") are often names.
+_STATE_ING = (
+    r"(?:fail|crash|crashloop|run|pend|terminat|restart|hang|error|flapp|wait|creat|start|stopp|"
+    r"work|exist|remain|miss|match|loop|leak|die|dy|thrash|misbehav|lagg|stall|block|evict)ing"
+)
+
+
 def _unclaimed_place(req: Req, intent: Intent, left: list[str]) -> str | None:
     """'quotas for team-x', 'events from web-tier': a name after for/from/in that the command
     left unused is the place, so a namespace the user gave is never dropped silently."""
     if intent.namespace or intent.all_namespaces or not left or not namespaced(intent, req.table):
         return None
-    for m in re.finditer(
-        r"\b(?:for|from|in|of)\s+(?:the\s+)?([a-z0-9][-a-z0-9]*)(?=\s*$|\s*[,.;:!?)]|\s+(?:namespace|ns)\b)",
-        req.low,
-    ):
+    # "billing events sorted by …": a plain word opening the request before a plural type
+    opening = [
+        m
+        for m in re.finditer(
+            r"^(?:(?:get|list|show|display)\s+(?:me\s+)?)?([a-z][-a-z0-9]*)\s+(?=\S)", req.low
+        )
+        if any(rm.start == m.end() and _plural(rm) for rm in resources(req)) and not _describing(m.group(1))
+    ]
+    for m in [
+        *opening,
+        *re.finditer(
+            r"\b(?:for|from|in|of)\s+(?:the\s+)?([a-z0-9][-a-z0-9]*)(?=\s*$|\s*[,.;:!?)]|\s+(?:namespace|ns)\b)",
+            req.low,
+        ),
+    ]:
         v = m.group(1)
         typed = req.text[m.start(1) : m.end(1)]
         if (
@@ -642,11 +676,19 @@ def namespace(req: Req) -> str | None:
     return m.value if m else None
 
 
+def says_all_namespaces(request: str) -> bool:
+    """Whether the request asks for every namespace ("across all namespaces", "everywhere")."""
+    return re.search(_ALL_NS, mask_quotes(request).lower()) is not None
+
+
 def all_namespaces(req: Req) -> bool:
-    return req.has(
-        r"(all|every|any|across)( the)? (namespaces?|ns)\b|all-namespaces|(?:^|\s)-a\b|cluster[- ]wide|"
-        r"(across|in|throughout) (a|the|my) (whole |entire )?cluster\b|everywhere|in all ns|\banywhere\b"
-    )
+    return req.has(_ALL_NS)
+
+
+_ALL_NS = (
+    r"(all|every|any|across)( the)? (namespaces?|ns)\b|all-namespaces|(?:^|\s)-a\b|cluster[- ]wide|"
+    r"(across|in|throughout) (a|the|my) (whole |entire )?cluster\b|everywhere|in all ns|\banywhere\b"
+)
 
 
 def selector(req: Req) -> str | None:
@@ -736,6 +778,7 @@ def names_for(req: Req, rms: list[RMatch], *, allow_quoted: bool = True, named: 
                 and not req.table.get(v)
                 and not _is_keyword(v)
                 and not _participle(v, m.group(1))
+                and not (_plain_word(v, m.group(1)) and _plural(rm))
             ):
                 before_name = v
         after = req.text[rm.end :]
@@ -743,7 +786,7 @@ def names_for(req: Req, rms: list[RMatch], *, allow_quoted: bool = True, named: 
         if m:
             for part in re.split(r"\s*(?:,\s*(?:and\s+)?|\band\b)\s*", m.group(1)):
                 v = clean(part)
-                if "=" in v or not is_name(v) or req.table.get(v):
+                if "=" in v or not is_name(v) or req.table.get(v) or _describes(v, part, after, rm):
                     break
                 names.append(v)
             # "billing-api deployment needs …": a plain word after the type loses to a name before it
@@ -768,6 +811,36 @@ def names_for(req: Req, rms: list[RMatch], *, allow_quoted: bool = True, named: 
             if is_name(v) and v != ns:
                 return [v]
     return names
+
+
+def _plural(rm: RMatch) -> bool:
+    """The type was said in the plural ("the stuck pods"): a plain word beside it describes
+    the objects ("crashlooping", "whatever"); one object's name goes with one object."""
+    w = re.sub(r"\s+", " ", rm.word.lower())
+    if w == rm.type.singular.lower():
+        return False  # "endpoints", "ingress": the singular itself
+    return w == rm.type.plural.lower() or (w.endswith("s") and not w.endswith("ss"))
+
+
+# Words after a type that place or qualify the objects rather than name one: "secrets lying
+# around", "crds installed in the cluster", "statefulsets wise", "nodes available".
+_QUALIFIER = re.compile(
+    r"(?:wise|around|about|available|present|left|remaining|total|overall|exist|exists|existing|"
+    r"lying|sitting|floating|hanging|living|kicking|whatsoever|altogether|anymore)$"
+)
+
+
+def _describes(v: str, typed: str, after: str, rm: RMatch) -> bool:
+    """A plain word right after a plural type that describes the objects: a participle
+    ("installed", "registered", "defined") or a qualifier ("wise", "lying around")."""
+    if not _plain_word(v, typed) or not _plural(rm):
+        return False
+    low = v.lower()
+    if _QUALIFIER.match(low) or (low.endswith("ed") and not low.endswith("eed") and len(low) > 5):
+        return True
+    # "-ing" followed by where or how it is ("lying around", "sitting in x"): a description
+    rest = after.strip()[len(typed.strip()) :].strip().lower()
+    return low.endswith("ing") and re.match(r"(?:around|about|there|here|idle|unused)\b", rest) is not None
 
 
 def _participle(v: str, typed: str) -> bool:
@@ -1376,7 +1449,7 @@ def h_scale(req: Req) -> Intent:
     it.names = names_for(req, rms) if rms else []
     if not it.names:
         m = req.find(rf"\b(?:scale|bump|resize|grow|shrink)\s+(?:up\s+|down\s+)?(?:the\s+)?({V})")
-        if m and is_name(clean(m.group(1))):
+        if m and is_name(clean(m.group(1))) and not req.table.get(clean(m.group(1)).lower()):
             it.names = [clean(m.group(1))]
     m = (
         req.find(r"\bscale\s+(?:\S+\s+){0,6}?(?:to|=)\s*(\d+)\b")
