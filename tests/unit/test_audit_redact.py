@@ -195,3 +195,37 @@ def test_an_argv_that_cannot_be_parsed_hides_every_literal():
     argv = ["create", "configmap", "c", *["--future-flag"] * 8, "--from-literal=db=hunter2xyz"]
     clean, _ = redact_argv(argv)
     assert "hunter2xyz" not in " ".join(clean)
+
+
+@pytest.mark.parametrize(
+    "text,secret",
+    [
+        ("set the db password to hunter-22", "hunter-22"),
+        ("the api token should be tok-8c1", "tok-8c1"),
+        ("curl -H Authorization:Bearer eyJ-nospace-1 https://x", "eyJ-nospace-1"),
+        ("ALTER USER u IDENTIFIED WITH mysql_native_password BY 'pw-w-1'", "pw-w-1"),
+        ("ALTER ROLE u PASSWORD E'pw-e-1'", "pw-e-1"),
+        ("ALTER ROLE u PASSWORD 'it''s-pw-2'", "s-pw-2"),
+        ("SET PASSWORD FOR 'u'@'%' = 'pw-s-1'", "pw-s-1"),
+        ('{"name": "DB_PASS", "value": "pw-env-1"}', "pw-env-1"),
+        ("STRIPE_SK=sk-live-1 GITLAB_PAT=glpat-1", "sk-live-1"),
+    ],
+)
+def test_free_text_credentials_in_every_spelling(text, secret):
+    assert secret not in redact_text(text)
+
+
+def test_client_table_keeps_ordinary_words():
+    for argv in (
+        ["exec", "v", "--", "vault", "status"],
+        ["exec", "m", "--", "rabbitmqctl", "list_users"],
+        ["exec", "o", "--", "openssl", "x509", "-in", "c.pem", "-noout"],
+        ["exec", "o", "--", "sqlplus", "/nolog"],
+        ["exec", "r", "--", "sh", "-c", "redis-cli AUTH pw-r-9 && echo done"],
+        ["patch", "deploy", "web", "-p", '{"env":[{"name":"LOG_LEVEL","value":"debug"}]}'],
+    ):
+        clean = redact_argv(argv)[0]
+        assert clean[:-1] == argv[:-1] and ("done" in clean[-1] or clean == argv or MASK in clean[-1])
+    assert redact_argv(["exec", "r", "--", "sh", "-c", "redis-cli AUTH pw-r-9 && echo done"])[0][-1] == (
+        f"redis-cli AUTH {MASK} && echo done"
+    )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from dataclasses import dataclass, field
 
 from ..safety.command import Command, ParseError, interpretations
 from ..safety.effects import Effect, effects
@@ -42,6 +43,9 @@ _SECRET_WORDS = (
     "private-key",
     "credential",
 )
+# kubectl flags whose values are documents (JSON/YAML): read as text for secret-named fields and
+# environment entries (`{"name": "DB_PASS", "value": "…"}`).
+_DOCUMENT_FLAGS = {"--patch", "--overrides"}
 # kubectl flags whose values are KEY=VALUE items; a secret-named KEY hides its VALUE.
 _KV_FLAGS = {"--from-literal", "--auth-provider-arg", "--exec-env", "--env", "--set"}
 # Words of a name (split at non-alphanumerics and camelCase) that mark its value as secret:
@@ -56,7 +60,26 @@ _NAME_WORDS_CONTAINING = (
     "apikey",
     "privatekey",
 )
-_NAME_WORDS_EXACT = {"pass", "pgpass", "pwd", "pw", "key", "auth", "creds", "dsn", "sas", "jwt"}
+# sk: secret keys (STRIPE_SK, AWS_SK); pat: personal access tokens (GITHUB_PAT); psk: pre-shared keys.
+_NAME_WORDS_EXACT = {
+    "pass",
+    "pgpass",
+    "pwd",
+    "pw",
+    "key",
+    "auth",
+    "creds",
+    "dsn",
+    "sas",
+    "jwt",
+    "sk",
+    "pat",
+    "psk",
+    "passcode",
+    "otp",
+    "hmac",
+    "cookie",
+}
 # URL userinfo anywhere: `scheme://user:pass@` keeps the user, `scheme://token@` hides it all.
 # The lookbehind starts a scheme only at the beginning of a word: linear time on long output.
 _URL_USERINFO = re.compile(r"(?<![a-z0-9+.-])(?P<scheme>[a-z][a-z0-9+.-]*://)(?P<info>[^/@\s]+)@", re.I)
@@ -64,45 +87,100 @@ _URL_USERINFO = re.compile(r"(?<![a-z0-9+.-])(?P<scheme>[a-z][a-z0-9+.-]*://)(?P
 _NAMED_VALUE = re.compile(
     r"(?<![\w.-])(?P<key>[A-Za-z_][\w.-]*)(?P<sep>[\"']?\s*[=:]\s*[\"']?)(?P<val>[^\s,;'\"&}]+)"
 )
-# Free text: "password hunter2", "token is abc", "Bearer abc".
+# Free text: "password hunter2", "token is abc", "set the db password to X", "Bearer abc".
 _SPOKEN_SECRET = re.compile(
-    r"\b(?P<key>pass(?:word|wd|phrase)?|pwd|token|api[-_ ]?key|bearer)(?P<sep>\s+(?:is\s+)?)"
+    r"\b(?P<key>pass(?:word|wd|phrase)?|pwd|token|api[-_ ]?key|bearer)"
+    r"(?P<sep>\s+(?:(?:is|to|as|becomes|should\s+be|will\s+be)\s+)?)"
     r"(?P<val>[^\s,;'\"]+)",
     re.I,
 )
-# HTTP credentials in a header, whatever the scheme: `Authorization: Basic …`, `Bearer …`.
+# HTTP credentials in a header, whatever the scheme: `Authorization: Basic …`, `Bearer …`,
+# `Authorization:Bearer …`. A scheme word is never the value itself.
+_AUTH_SCHEMES = r"(?:basic|bearer|digest|token|negotiate|apikey)"
 _AUTH_HEADER = re.compile(
     r"(?P<key>\b(?:proxy-)?authorization\b|\bx-api-key\b)(?P<sep>\s*[:=]\s*)"
-    r"(?P<scheme>(?:basic|bearer|digest|token|negotiate|apikey)\s+)?(?P<val>[^\s'\",;]+)",
+    rf"(?P<scheme>{_AUTH_SCHEMES}(?:\s+|$))?(?P<val>(?!{_AUTH_SCHEMES}\b)[^\s'\",;]+)",
     re.I,
 )
-# A quoted secret after its keyword, as SQL and config languages write it:
-# `PASSWORD 'x'`, `IDENTIFIED BY "x"`, `secret: 'x'`.
+# A word that ends where a credential's value should start, so the value is the next word of
+# the command line: `-H Authorization:Bearer TOKEN`, `Authorization: TOKEN`, `Bearer TOKEN`.
+_AUTH_HEAD_ONLY = re.compile(
+    rf"^(?:(?:proxy-)?authorization\s*[:=]\s*{_AUTH_SCHEMES}?|x-api-key\s*[:=]|bearer|basic)$", re.I
+)
+# A quoted secret after its keyword, as SQL and config languages write it: `PASSWORD 'x'`,
+# `PASSWORD E'x'` (Postgres escape string), `PASSWORD $$x$$`, `IDENTIFIED BY "x"`,
+# `IDENTIFIED WITH plugin BY 'x'` (or `AS 'hash'`), `SET PASSWORD FOR 'u'@'%' = 'x'`,
+# `PASSWORD('x')`, backquotes, `secret: 'x'`. Quotes inside the value (`''`, `\'`) do not end it.
+_SQL_STRING = (
+    r"(?:[EeNnBbXx]|[Uu]&)?(?P<q>['\"`])(?P<val>(?:\\.|(?!(?P=q)).|(?P=q)(?P=q))*)(?P=q)"
+    r"|(?P<dq>\$[A-Za-z_]*\$)(?P<dval>.*?)(?P=dq)"
+)
 _QUOTED_SECRET = re.compile(
-    r"\b(?P<key>pass(?:word|wd|phrase)?|pwd|identified\s+by|secret|token|api[-_ ]?key)"
-    r"(?P<sep>\s*[:=]\s*|\s+)(?P<q>['\"])(?P<val>[^'\"]+)(?P=q)",
-    re.I,
+    r"\b(?P<key>set\s+password\s+for\s+[^=]{1,200}?|identified\s+(?:with\s+\S+\s+)?(?:by|as)"
+    r"|pass(?:word|wd|phrase)?|pwd|secret|token|api[-_ ]?key)"
+    rf"(?P<sep>\s*[:=(]\s*|\s+)(?:{_SQL_STRING})",
+    re.I | re.S,
+)
+# A container's environment entry in a patch or manifest: `{"name": "DB_PASS", "value": "x"}`
+# (either order); the value is secret when the name is.
+_ENV_ENTRY = re.compile(
+    r"\{[^{}]*?[\"']name[\"']\s*:\s*[\"'](?P<name>[^\"']+)[\"'][^{}]*?[\"']value[\"']\s*:\s*[\"'](?P<val>(?:\\.|[^\"'\\])*)"
+    r"|\{[^{}]*?[\"']value[\"']\s*:\s*[\"'](?P<val2>(?:\\.|[^\"'\\])*)[\"'][^{}]*?[\"']name[\"']\s*:\s*[\"'](?P<name2>[^\"']+)",
 )
 _NOT_A_VALUE = {"for", "to", "in", "named", "called", "from", "the", "a", "an", "of", "with", "and", "is"}
 
-# Password options of common clients run through `kubectl exec … --`: (attached "-pSECRET" only,
-# value-taking short flags). mysql's `-p secret` prompts and takes `secret` as the database, so
-# only the attached form is a password there.
-_CLIENT_FLAGS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "mysql": (("-p",), ()),
-    "mariadb": (("-p",), ()),
-    "mysqldump": (("-p",), ()),
-    "mysqladmin": (("-p",), ()),
-    "mariadb-dump": (("-p",), ()),
-    "mongo": (("-p",), ("-p",)),
-    "mongosh": (("-p",), ("-p",)),
-    "mongodump": (("-p",), ("-p",)),
-    "redis-cli": (("-a",), ("-a",)),
-    "sqlcmd": (("-P",), ("-P",)),
-    "ldapsearch": (("-w",), ("-w",)),
-    "ldapmodify": (("-w",), ("-w",)),
-    "ldapadd": (("-w",), ("-w",)),
-    "ldapwhoami": (("-w",), ("-w",)),
+
+@dataclass(frozen=True)
+class Client:
+    """Where a client program run through `kubectl exec … --` takes a password on its command line.
+
+    attached: options whose value is glued on (`-pSECRET`); separate: options whose value is the
+    next word (`-p SECRET`); after: a subcommand word (matched case-insensitively) → which word
+    after it is the secret (1: the next one; 0: every word after it); login: the first plain word
+    is `user/password@connect`."""
+
+    attached: tuple[str, ...] = ()
+    separate: tuple[str, ...] = ()
+    after: dict[str, int] = field(default_factory=dict)
+    login: bool = False
+
+
+_MYSQL = Client(attached=("-p",))  # `-p secret` prompts and takes `secret` as the database
+_MONGO = Client(attached=("-p",), separate=("-p",))
+_LDAP = Client(attached=("-w",), separate=("-w",))
+_ORACLE = Client(login=True)
+_CLIENTS: dict[str, Client] = {
+    "mysql": _MYSQL,
+    "mariadb": _MYSQL,
+    "mysqldump": _MYSQL,
+    "mysqladmin": _MYSQL,
+    "mariadb-dump": _MYSQL,
+    "mongo": _MONGO,
+    "mongosh": _MONGO,
+    "mongodump": _MONGO,
+    "mongorestore": _MONGO,
+    "redis-cli": Client(attached=("-a",), separate=("-a",), after={"auth": 0}),
+    "valkey-cli": Client(attached=("-a",), separate=("-a",), after={"auth": 0}),
+    "sqlcmd": Client(attached=("-P",), separate=("-P",)),
+    "ldapsearch": _LDAP,
+    "ldapmodify": _LDAP,
+    "ldapadd": _LDAP,
+    "ldapdelete": _LDAP,
+    "ldapwhoami": _LDAP,
+    "ldappasswd": Client(attached=("-w", "-s"), separate=("-w", "-s")),
+    "sshpass": Client(attached=("-p",), separate=("-p",)),
+    "openssl": Client(separate=("-k", "-K", "-pass", "-passin", "-passout")),
+    "sqlplus": _ORACLE,
+    "rman": _ORACLE,
+    "expdp": _ORACLE,
+    "impdp": _ORACLE,
+    "cqlsh": Client(separate=("-p",)),
+    "vault": Client(after={"login": 1}),
+    "rabbitmqctl": Client(after={"add_user": 2, "change_password": 2, "authenticate_user": 2}),
+    "htpasswd": Client(after={"-b": 3, "-bc": 3, "-cb": 3}),  # -b FILE USER PASSWORD
+    "smbclient": Client(separate=("-U", "--user")),  # user%password
+    "influx": Client(separate=("-password",)),
+    "psql": Client(),
 }
 # user:password values: curl/wget/etcdctl `-u`/`--user`.
 _USER_PASS_FLAGS = {"-u", "--user", "--proxy-user"}
@@ -180,6 +258,8 @@ def _collect(cmd: Command, replace: dict[str, str], found: list[str]) -> None:
                 replace[value] = _hide(value, found)
             elif flag in _KV_FLAGS:
                 replace[value] = _redact_kv(value, all_literals and flag == "--from-literal", found)
+            elif flag in _DOCUMENT_FLAGS and (scrubbed := redact_text(value, found=found)) != value:
+                replace[value] = scrubbed
     for word in cmd.positionals:
         redacted = _redact_kv(word, False, found)
         if redacted != word:
@@ -245,40 +325,84 @@ def _redact_url(text: str, found: list[str]) -> str:
 
 
 def _redact_client_args(words: list[str], found: list[str]) -> list[str]:
-    """Another program's argv (after `--`): its password options, secret-named KEY=VALUE words,
-    URL credentials and spoken secrets. A word holding a whole script (`sh -c "…"`) is read as
-    one more command line."""
+    """Another program's argv (after `--`): its password options and positions (`_CLIENTS`),
+    secret-named KEY=VALUE words, `user:password` values, credential headers split over two
+    words, URL credentials and spoken secrets. A word holding a whole script (`sh -c "…"`) is
+    read as one more command line."""
     program = ""
+    client = Client()
     out: list[str] = []
-    next_is: str | None = None  # "secret" or "user:pass" when the previous word was such a flag
+    plain = 0  # plain words (not options, not KEY=VALUE) after the program
+    next_is: str | None = None  # how to hide the next word, when this one announced a secret
+    rest_secret = False  # every word from here on is a secret (`redis-cli AUTH user pass`)
+    countdown = 0  # the secret is this many plain words ahead (`rabbitmqctl add_user u SECRET`)
+    chpasswd = any(w.rsplit("/", 1)[-1] == "chpasswd" for w in words)
     for word in words:
+        if word in {"|", "&&", "||", ";"}:  # another program starts (a script split into words)
+            program, client, plain, next_is, rest_secret, countdown = "", Client(), 0, None, False, 0
+            out.append(word)
+            continue
         if next_is is not None:
-            out.append(_hide_user_pass(word, found) if next_is == "user:pass" else _hide(word, found))
+            out.append(_HIDERS[next_is](word, found))
             next_is = None
+            continue
+        if rest_secret and not word.startswith("-"):
+            out.append(_hide(word, found))
             continue
         if any(c.isspace() for c in word):
             out.append(_redact_script(word, found))
             continue
         base = word.rsplit("/", 1)[-1]
         if not program and "=" not in word and not word.startswith("-") and base not in ("env", "sudo"):
-            program = base
-        attached, separate = _CLIENT_FLAGS.get(program, ((), ()))
+            program, client = base, _CLIENTS.get(base, Client())
+            out.append(word)
+            continue
         flag, eq, value = word.partition("=")
-        if word.startswith("--") and eq and flag in _USER_PASS_FLAGS:
+        step = client.after.get(word.lower())
+        if step is not None:  # the secret is `step` plain words ahead (0: all of them)
+            rest_secret, countdown = step == 0, step
+            out.append(word)
+            continue
+        if not word.startswith("-") and not eq:
+            plain += 1
+            if countdown:
+                countdown -= 1
+                if countdown == 0:
+                    out.append(_hide(word, found))
+                    continue
+            if client.login and plain == 1:
+                out.append(_hide_login(word, found))
+                continue
+        if word.startswith("-") and eq and flag in _USER_PASS_FLAGS:
             out.append(f"{flag}={_hide_user_pass(value, found)}")
-        elif word.startswith("--") and eq and _is_secret_flag(flag):
+        elif word.startswith("-") and eq and (_is_secret_flag(flag) or flag in client.separate):
             out.append(f"{flag}={_hide(value, found)}")
         elif word in _USER_PASS_FLAGS:
             next_is = "user:pass"
             out.append(word)
-        elif word in separate or (word.startswith("--") and _is_secret_flag(word)):
+        elif word in client.separate or (word.startswith("-") and len(flag) > 2 and _is_secret_flag(word)):
             next_is = "secret"
             out.append(word)
-        elif word[:2] in attached and len(word) > 2:
+        elif word[:2] in client.attached and len(word) > 2:
             out.append(word[:2] + _hide(word[2:].removeprefix("="), found))
+        elif chpasswd and re.fullmatch(r"[^:\s]+:[^:\s]+", word):  # `echo user:password | chpasswd`
+            out.append(_hide_user_pass(word, found))
+        elif _AUTH_HEAD_ONLY.match(word):  # `-H Authorization:Bearer TOKEN`: the value is next
+            next_is = "secret"
+            out.append(redact_text(word, found=found))
         else:
             out.append(redact_text(_redact_kv(word, False, found), found=found))
     return out
+
+
+def _hide_login(word: str, found: list[str]) -> str:
+    """`user/password@connect` (Oracle tools): the password hidden, user and connect kept."""
+    user, _, rest = word.partition("/")
+    password, at, connect = rest.partition("@")
+    if not user or not password:  # `/nolog`, `/ as sysdba`: no password given
+        return word
+    found.append(password)
+    return f"{user}/{MASK}{at}{connect}"
 
 
 def _hide(value: str, found: list[str]) -> str:
@@ -290,11 +414,16 @@ def _hide(value: str, found: list[str]) -> str:
 
 
 def _hide_user_pass(value: str, found: list[str]) -> str:
-    user, colon, password = value.partition(":")
+    """`user:password` (curl, chpasswd) or `user%password` (smbclient): the password hidden."""
+    sep = ":" if ":" in value else "%"
+    user, colon, password = value.partition(sep)
     if not colon:
         return value
     found.append(password)
-    return f"{user}:{MASK}"
+    return f"{user}{sep}{MASK}"
+
+
+_HIDERS = {"secret": _hide, "user:pass": _hide_user_pass}
 
 
 def _redact_script(script: str, found: list[str]) -> str:
@@ -341,13 +470,24 @@ def redact_text(text: str, known_secrets: list[str] = (), found: list[str] | Non
         return f"{m.group('key')}{m.group('sep')}{m.group('scheme') or ''}{MASK}"
 
     def quoted(m: re.Match) -> str:
-        if m.group("val") == MASK:
-            return m.group(0)
-        found.append(m.group("val"))
-        return f"{m.group('key')}{m.group('sep')}{m.group('q')}{MASK}{m.group('q')}"
+        return _mask_group(m, "val" if m.group("q") else "dval", found)
 
-    text = _QUOTED_SECRET.sub(quoted, _AUTH_HEADER.sub(header, text))
+    def env_entry(m: re.Match) -> str:
+        name, group = (m.group("name"), "val") if m.group("name") is not None else (m.group("name2"), "val2")
+        return _mask_group(m, group, found) if is_secret_name(name) else m.group(0)
+
+    text = _QUOTED_SECRET.sub(quoted, _AUTH_HEADER.sub(header, _ENV_ENTRY.sub(env_entry, text)))
     return _SPOKEN_SECRET.sub(spoken, _NAMED_VALUE.sub(named, text))
+
+
+def _mask_group(m: re.Match, group: str, found: list[str]) -> str:
+    """The match with one group's text replaced by MASK (kept when it is empty or masked)."""
+    value = m.group(group)
+    if not value or value == MASK:
+        return m.group(0)
+    found.append(value)
+    start, end = m.span(group)
+    return m.group(0)[: start - m.start()] + MASK + m.group(0)[end - m.start() :]
 
 
 def search_text(request: str, argv: list[str], reasons: list[str]) -> str:
