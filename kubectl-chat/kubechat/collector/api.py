@@ -99,7 +99,9 @@ def create_app(service: CollectorService) -> FastAPI:
         since: str | None = None,
         until: str | None = None,
         text: str | None = None,
-        after: int = Query(-1, description="leafIndex of the last record already seen"),
+        after: str = Query(
+            "-1", description="`next` of the page before (leafIndex, or TIMESTAMP,LEAF when filtered)"
+        ),
         limit: int = Query(100, ge=1, le=1000),
     ):
         service.authorize_reader(_bearer(authorization))

@@ -362,10 +362,13 @@ class CollectorService:
         }
 
     # -- queries ----------------------------------------------------------------------------------
-    def query(self, filters: dict, after: int = -1, limit: int = 100) -> dict:
+    def query(self, filters: dict, after: int | str = -1, limit: int = 100) -> dict:
+        """A page of records. `after` is the `next` of the page before: a leaf index for the whole
+        log (log order), "TIMESTAMP,LEAF" for a filtered query (time order)."""
         limit = max(1, min(limit, 1000))
+        filtered = any(filters.values())
         with self.store.read() as tx:
-            rows = tx.query(filters, after, limit)
+            rows = tx.query(filters, _cursor(after), limit)
         items = []
         for leaf_index, audit_id, sealed in rows:
             body = json.loads(self.cipher.open(audit_id, sealed))
@@ -373,7 +376,11 @@ class CollectorService:
             if (bundle_status := self.accepted_bundles.status(Record.model_validate(body))) is not None:
                 item["policyBundleStatus"] = bundle_status
             items.append(item)
-        return {"items": items, "next": rows[-1][0] if len(rows) == limit else None}
+        nxt = None
+        if len(rows) == limit:
+            last = items[-1]
+            nxt = f"{last['requestReceivedTimestamp']},{last['leafIndex']}" if filtered else last["leafIndex"]
+        return {"items": items, "next": nxt}
 
     def key_bindings(self) -> list[dict]:
         with self.store.read() as tx:
@@ -386,6 +393,16 @@ class CollectorService:
             self.metrics.records.labels(status=status).inc()
         else:
             self.metrics.keys.inc()
+
+
+def _cursor(after: int | str) -> int | tuple[str | None, int]:
+    if isinstance(after, int):
+        return after
+    ts, comma, leaf = after.rpartition(",")
+    try:
+        return (ts or None, int(leaf)) if comma else int(after)
+    except ValueError:
+        raise Refused(400, f"not a page cursor: {after!r} (pass the `next` of the page before)") from None
 
 
 def _guess_id(data: bytes) -> str | None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
@@ -71,6 +71,13 @@ CHAIN_INDEXES = (
     "CREATE UNIQUE INDEX IF NOT EXISTS records_chain_seq ON records (chain, seq)",
     "CREATE INDEX IF NOT EXISTS records_link ON records (hash)",
 )
+# Every filter a query offers walks an index in time order (queries page by (ts, leaf_index)).
+FILTER_INDEXES = tuple(
+    f"CREATE INDEX IF NOT EXISTS records_{column} ON records ({column}, ts)"
+    for column in ("verb", "risk", "decision", "stage")
+)
+# A query cursor: the last leaf index seen (log order), or (timestamp, leaf index) (time order).
+Cursor = int | tuple[str | None, int]
 
 
 @dataclass
@@ -90,9 +97,10 @@ class StoreError(KubechatError):
 class Tx:
     """One transaction's worth of statements, written once for both databases."""
 
-    def __init__(self, cur, placeholder: str):
+    def __init__(self, cur, placeholder: str, full_text: bool = False):
         self.cur = cur
         self.ph = placeholder
+        self.full_text = full_text  # SQLite: records_fts (FTS5, trigrams) indexes the search column
 
     def _q(self, sql: str, args: tuple = ()):
         self.cur.execute(sql.replace("?", self.ph), args)
@@ -170,19 +178,40 @@ class Tx:
         ).fetchall()
         return [KeyBinding(*r[:4], json.loads(r[4]), r[5]) for r in rows]
 
-    def query(self, filters: dict, after: int, limit: int) -> list[tuple[int, str, bytes]]:
-        def like(text: str) -> str:
-            return "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-        clauses, args = where(filters, "search LIKE ? ESCAPE '\\'", like)
-        clauses.insert(0, "leaf_index > ?")
-        args.insert(0, after)
+    def query(self, filters: dict, after: Cursor, limit: int) -> list[tuple[int, str, bytes]]:
+        """(leaf index, auditID, sealed body) of matching records after the cursor.
+        Unfiltered, the log in log order (leaf index). Filtered, in time order (timestamp, then
+        leaf index): every filter column has an index on (column, ts) and ts one of its own, so a
+        page is a short walk down one index whatever the table's size."""
+        clauses, args = where(filters, *self._text_clause(filters.get("text") or ""))
+        if clauses:
+            ts, leaf = after if isinstance(after, tuple) else (None, after)
+            if ts is not None:
+                clauses.append("(ts > ? OR (ts = ? AND leaf_index > ?))")
+                args += [ts, ts, leaf]
+            order = "ts, leaf_index"
+        else:
+            clauses.append("leaf_index > ?")
+            args.append(after[1] if isinstance(after, tuple) else after)
+            order = "leaf_index"
         sql = (
             "SELECT leaf_index, audit_id, body FROM records WHERE "  # noqa: S608 - fixed column names only
             + " AND ".join(clauses)
-            + " ORDER BY leaf_index LIMIT ?"
+            + f" ORDER BY {order} LIMIT ?"
         )
         return [(r[0], r[1], bytes(r[2])) for r in self._q(sql, (*args, limit)).fetchall()]
+
+    def _text_clause(self, text: str) -> tuple[str, Callable[[str], str]]:
+        if self.full_text and len(text) >= 3:  # trigrams: a substring of three characters or more
+            return (
+                "leaf_index IN (SELECT rowid FROM records_fts WHERE records_fts MATCH ?)",
+                lambda t: '"' + t.lower().replace('"', '""') + '"',
+            )
+
+        def like(t: str) -> str:
+            return "%" + t.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+        return "search LIKE ? ESCAPE '\\'", like
 
 
 class SqliteStore:
@@ -225,8 +254,18 @@ class SqliteStore:
             if "chain" not in records.columns_dict:
                 db.execute("ALTER TABLE records ADD COLUMN chain TEXT")
         db.execute(CHAIN_BACKFILL)
-        for statement in CHAIN_INDEXES:
+        for statement in (*CHAIN_INDEXES, *FILTER_INDEXES):
             db.execute(statement)
+        if not db["records_fts"].exists():  # stores made before the full-text index: fill it once
+            db.execute(
+                "CREATE VIRTUAL TABLE records_fts USING fts5(search, content='records',"
+                " content_rowid='leaf_index', tokenize='trigram')"
+            )
+            db.execute("INSERT INTO records_fts (records_fts) VALUES ('rebuild')")
+        db.execute(
+            "CREATE TRIGGER IF NOT EXISTS records_fts_insert AFTER INSERT ON records BEGIN"
+            " INSERT INTO records_fts (rowid, search) VALUES (new.leaf_index, new.search); END"
+        )
         if not db["keys"].exists():
             db["keys"].create(
                 {
@@ -251,7 +290,7 @@ class SqliteStore:
             conn = self.db.conn
             conn.execute("BEGIN IMMEDIATE")
             try:
-                yield Tx(conn.cursor(), "?")
+                yield Tx(conn.cursor(), "?", full_text=True)
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
@@ -260,7 +299,7 @@ class SqliteStore:
     @contextlib.contextmanager
     def read(self) -> Iterator[Tx]:
         with self._lock:
-            yield Tx(self.db.conn.cursor(), "?")
+            yield Tx(self.db.conn.cursor(), "?", full_text=True)
 
     def ping(self) -> None:
         with self.read() as tx:
@@ -284,7 +323,7 @@ class PostgresStore:
             with psycopg.connect(url, autocommit=True) as conn:
                 conn.execute("SELECT pg_advisory_lock(%s)", (self._LOCK_ID,))  # one migrator at a time
                 try:
-                    for statement in [*PG_SCHEMA.split(";"), CHAIN_BACKFILL, *CHAIN_INDEXES]:
+                    for statement in [*PG_SCHEMA.split(";"), CHAIN_BACKFILL, *CHAIN_INDEXES, *FILTER_INDEXES]:
                         if statement.strip():
                             conn.execute(statement)
                 finally:

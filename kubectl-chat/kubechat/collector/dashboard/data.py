@@ -42,7 +42,7 @@ def _rows(items: list[dict]) -> list[Row]:
     return rows
 
 
-def page(service, filters: Filters, after: int, size: int) -> tuple[list[Row], int | None]:
+def page(service, filters: Filters, after: int | str, size: int) -> tuple[list[Row], int | str | None]:
     answer = service.query(filters.params(), after, size)
     return _rows(answer["items"]), answer["next"]
 

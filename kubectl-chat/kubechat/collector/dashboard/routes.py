@@ -182,12 +182,12 @@ def mount(app: FastAPI, service, sessions: Sessions | None = None) -> None:
         return render(request, "overview.html", session, view=view, params=params, series=data.SERIES)
 
     @app.get("/ui/trail", include_in_schema=False)
-    def trail(request: Request, after: int = -1):
+    def trail(request: Request, after: str = "-1"):
         session = session_of(request)
         filters, params = read_filters(request)
         rows, nxt = data.page(service, filters, after, PAGE_SIZE)
         next_link = f"/ui/trail?{urlencode({**params, 'after': nxt})}" if nxt is not None else None
-        first_link = f"/ui/trail?{urlencode(params)}" if after >= 0 else None
+        first_link = f"/ui/trail?{urlencode(params)}" if after != "-1" else None
         return render(
             request,
             "trail.html",

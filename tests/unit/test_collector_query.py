@@ -1,0 +1,100 @@
+"""Collector queries: indexes for every filter, time order with a (timestamp, leaf) cursor, and a
+full-text index over the redacted search column (kept up to date and built for older stores)."""
+
+import sqlite3
+
+import pytest
+from test_collector_ingest import _ingest, _raw, _register, _service, _trail
+
+from kubechat.collector.service import Refused
+from kubechat.collector.store import SqliteStore, Tx
+
+
+def _fill(tmp_path, service, n):
+    from kubechat.audit import RecordInput, UserInfo
+
+    alice = _trail(tmp_path, "alice")
+    _register(service, alice, "tok-alice")
+    for i in range(n):
+        alice.record(
+            RecordInput(
+                user=UserInfo(username="alice"),
+                request=f"scale web to {i}",
+                argv=["kubectl", "scale", "deploy/web", f"--replicas={i}", "-n", "prod"],
+                verb="scale",
+                risk="write",
+                object_ref={"namespace": "prod"},
+            )
+        )
+    assert {r["status"] for r in _ingest(service, _raw(alice))} == {"accepted"}
+    return alice
+
+
+def _plan(store: SqliteStore, filters: dict) -> str:
+    captured = []
+
+    class Spy:
+        def execute(self, sql, args):
+            captured.append((sql, args))
+            return self
+
+        def fetchall(self):
+            return []
+
+    Tx(Spy(), "?", full_text=True).query(filters, -1, 100)
+    sql, args = captured[0]
+    return " | ".join(row[3] for row in store.db.execute("EXPLAIN QUERY PLAN " + sql, args).fetchall())
+
+
+@pytest.mark.parametrize(
+    "filters, index",
+    [
+        ({"since": "2026-01-01T00:00:00Z", "until": "2026-01-02T00:00:00Z"}, "idx_records_ts"),
+        ({"username": "alice"}, "idx_records_username_ts"),
+        ({"namespace": "prod", "since": "2026-01-01T00:00:00Z"}, "idx_records_namespace_ts"),
+        ({"verb": "scale"}, "records_verb"),
+        ({"risk": "write"}, "records_risk"),
+        ({"decision": "deny"}, "records_decision"),
+    ],
+)
+def test_each_filter_walks_its_index_in_time_order(tmp_path, filters, index):
+    store = SqliteStore(str(tmp_path / "c.db"))
+    plan = _plan(store, filters)
+    assert index in plan and "TEMP B-TREE" not in plan, plan  # no sort, no scan of the whole log
+
+
+def test_free_text_uses_the_full_text_index(tmp_path):
+    store = SqliteStore(str(tmp_path / "c.db"))
+    plan = _plan(store, {"text": "replicas=7"})
+    assert "records_fts" in plan and "VIRTUAL TABLE" in plan, plan
+
+
+def test_filtered_pages_follow_time_order_and_text_is_a_substring(tmp_path):
+    service = _service(tmp_path)
+    _fill(tmp_path, service, 25)
+    seen, after = [], -1
+    while True:
+        page = service.query({"username": "alice"}, after, 10)
+        seen += [(item["requestReceivedTimestamp"], item["leafIndex"]) for item in page["items"]]
+        if page["next"] is None:
+            break
+        after = page["next"]
+    assert seen == sorted(seen) and len(seen) == 25
+    hits = service.query({"text": "REPLICAS=7"})["items"]  # case does not matter, = is kept
+    assert [item["argv"][3] for item in hits] == ["--replicas=7"]
+    assert len(service.query({"text": "=1"})["items"]) == 11  # short text: still a substring
+    assert [i["leafIndex"] for i in service.query({}, 20, 100)["items"]] == [21, 22, 23, 24]
+    with pytest.raises(Refused) as exc:
+        service.query({"username": "alice"}, "yesterday,x")
+    assert exc.value.status == 400
+
+
+def test_an_older_store_gets_its_full_text_index_built(tmp_path):
+    service = _service(tmp_path)
+    _fill(tmp_path, service, 5)
+    service.store.close()
+    db = sqlite3.connect(tmp_path / "c.db")  # as a store from before the index looked
+    db.executescript("DROP TRIGGER records_fts_insert; DROP TABLE records_fts;")
+    db.close()
+    reopened = _service(tmp_path)
+    assert [i["request"] for i in reopened.query({"text": "web to 3"})["items"]] == ["scale web to 3"]
