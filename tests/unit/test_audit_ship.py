@@ -231,3 +231,19 @@ def test_https_client_refuses_plain_http_requests_itself(monkeypatch):
     monkeypatch.setenv("KUBECHAT_INSECURE_LOOPBACK", "1")
     with http.client() as client, pytest.raises(AuditError, match="in clear"):
         client.get("http://192.0.2.1:9/v1/records", headers={"Authorization": "Bearer t"})
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"detail": "bad\x1b[31m\x1b]8;;https://evil\x07 batch\r\n" + "x" * 10_000},
+        ["not", "an", "object"],
+        "plain\x1b[1Ktext " + "y" * 10_000,
+    ],
+)
+def test_collector_error_detail_is_printable_and_bounded(body):
+    from kubechat.audit.ship import _detail
+
+    resp = httpx.Response(400, json=body) if not isinstance(body, str) else httpx.Response(400, text=body)
+    detail = _detail(resp)
+    assert len(detail) <= 200 and not any(ord(c) < 32 or c == "\x7f" for c in detail)

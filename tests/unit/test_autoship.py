@@ -215,3 +215,16 @@ def test_state_file_is_json(spool):
     autoship._write_state(spool, last_success="y")
     assert json.loads(autoship.state_path(spool).read_text()) == {"last_error": "x", "last_success": "y"}
     assert not [p for p in os.listdir(spool.parent) if p.endswith(".tmp")]
+
+
+def test_warning_prints_no_escape_codes_from_the_collector(spool):
+    trail = AuditTrail(spool_path=spool)
+    _record(trail, timedelta(days=2))
+    hostile = "refused\x1b[2J\x1b]0;owned\x07\nkubectl chat: all records shipped\u202e" + "A" * 5000
+    autoship._write_state(spool, collector={"url": "https://c"}, last_error=hostile)
+    lines = []
+    assert autoship._maybe_warn(spool, lines.append)
+    assert (
+        "refused" in lines[0] and "\x1b" not in lines[0] and "\n" not in lines[0] and "\u202e" not in lines[0]
+    )
+    assert len(lines[0]) < 400

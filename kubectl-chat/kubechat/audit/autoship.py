@@ -274,7 +274,9 @@ def _maybe_warn(spool: Path, warn: Callable[[str], None], now: float | None = No
     if not count or age < after:
         return False
     hours = age / 3600
-    why = f" (last error: {state['last_error']})" if state.get("last_error") else ""
+    from .terminal import printable  # the error may quote a collector: nothing it sent acts on the terminal
+
+    why = f" (last error: {printable(state['last_error'])})" if state.get("last_error") else ""
     warn(
         f"warning: {count} audit records have not reached the collector for {hours:.0f}h{why}; "
         "see `kubectl chat audit status`"

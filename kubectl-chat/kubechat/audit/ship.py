@@ -113,10 +113,16 @@ def register_keys(
 
 
 def _detail(resp: httpx.Response) -> str:
+    """The collector's reason for an error, as printable one-line text of bounded length: it is
+    stored as the shipper's last error and printed on the user's terminal."""
+    from .terminal import printable
+
     try:
-        return str(resp.json().get("detail", resp.text))
+        body = resp.json()
     except ValueError:
-        return resp.text[:200]
+        body = None
+    detail = body.get("detail") if isinstance(body, dict) and "detail" in body else resp.text
+    return printable(detail)
 
 
 def ship_pending(
