@@ -7,7 +7,10 @@ entry at that position, so a record changed on either side after shipping shows 
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+import os
+from collections import defaultdict, deque
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 import httpx
@@ -16,10 +19,89 @@ from .. import paths
 from ..collector import merkle
 from ..collector.crypto import verify_checkpoint
 from ..errors import AuditError
-from . import http, receipts
-from .chain import ChainVerifier
-from .record import UNVERIFIED_USERS, Record
-from .sign import decode_public
+from . import http, receipts, wire
+from .chain import ROTATION_NEW_PUBLIC, next_key
+from .record import GENESIS_HASH, UNVERIFIED_USERS, Record
+from .sign import decode_public, key_id, verify
+
+PAGE = 10_000  # log entries per request
+CHUNK = 1_000  # records per task for the worker processes
+
+
+@dataclass(slots=True)
+class _Entry:
+    """What following the chains needs of one log entry, after the per-record checks."""
+
+    leaf: bytes = b""
+    hash: str = ""
+    audit_id: str | None = None
+    key_id: str = ""
+    username: str = ""
+    client_id: str = ""
+    seq: int = 0
+    prev_hash: str = ""
+    next_key: str = ""
+    error: str | None = None
+
+
+_worker_keys: dict = {}
+
+
+def _init_worker(public: dict[str, str]) -> None:
+    _worker_keys.update({kid: decode_public(pub) for kid, pub in public.items()})
+
+
+def _check_chunk(entries: list[str]) -> list[_Entry]:
+    """Parse, canonical form, leaf and chain hashes and the signature of each entry. The key
+    is the one bound at the collector under the record's key id (a rotated-to key is bound too)."""
+    out = []
+    for text in entries:
+        data = text.encode("utf-8")
+        try:
+            checked = wire.check(data)
+        except wire.WireError as exc:
+            out.append(_Entry(audit_id=_guess_id(data), error=str(exc)))
+            continue
+        r = checked.record
+        entry = _Entry(
+            merkle.leaf_hash(data),
+            checked.hash,
+            r.auditID,
+            r.keyID,
+            r.user.username,
+            r.clientID,
+            r.seq,
+            r.prevHash,
+            next_key(r),
+        )
+        key = _worker_keys.get(r.keyID)
+        if key is None:
+            entry.error = f"signed by unknown key {r.keyID}"
+        elif not verify(key, checked.signing, r.signature):
+            entry.error = "signature does not verify (the record was altered)"
+        elif r.stage == "KeyRotation":
+            try:
+                new_key = decode_public(r.annotations.get(ROTATION_NEW_PUBLIC) or "")
+            except ValueError:
+                new_key = None
+            if new_key is None or key_id(new_key) != entry.next_key:
+                entry.error = "key rotation record's new key does not match its key id"
+        out.append(entry)
+    return out
+
+
+def _checked_entries(pages: Iterator[list[str]], public: dict[str, str]) -> Iterator[_Entry]:
+    """Every entry checked, in log order; pages are fetched while the workers check earlier ones."""
+    workers = os.cpu_count() or 1
+    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(public,)) as pool:
+        pending: deque = deque()
+        for page in pages:
+            for i in range(0, len(page), CHUNK):
+                pending.append(pool.submit(_check_chunk, page[i : i + CHUNK]))
+            while len(pending) > 2 * workers:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
 
 
 @dataclass
@@ -34,6 +116,14 @@ class CollectorReport:
 
     def describe(self) -> str:
         return "\n".join(self.lines)
+
+
+def _guess_id(data: bytes) -> str | None:
+    try:
+        value = json.loads(data).get("auditID")
+    except (ValueError, AttributeError):
+        return None
+    return value if isinstance(value, str) else None
 
 
 def _seen_path():
@@ -76,45 +166,51 @@ def verify_collector(
         for item in get("/v1/keys")["items"]:
             public[item["key_id"]] = item["public_key"]
             bound[item["key_id"]].add(item["username"])
-        trusted = {kid: decode_public(pub) for kid, pub in public.items()}
+
+        def pages():
+            for first in range(0, cp["treeSize"], PAGE):
+                yield get("/v1/log", start=first, count=min(PAGE, cp["treeSize"] - first))["entries"]
+
         leaves: list[bytes] = []
         # A chain is found through its links: a first record starts one, every later record
         # continues the chain whose last record its prevHash names. Two keys using one client id
-        # are then two chains, as the collector keeps them.
-        tips: dict[str, ChainVerifier] = {}
+        # are then two chains, as the collector keeps them. Per-record work (parse, canonical
+        # form, hashes, signature) runs on every core; the links are followed here, in log order.
+        tips: dict[str, tuple[str, int, str]] = {}  # hash of a chain's last record → (client, seq, next key)
         chains = 0
-        after = -1
-        while len(leaves) < cp["treeSize"]:
-            page = get("/v1/records", after=after, limit=1000)
-            for item in page["items"]:
-                index = item.pop("leafIndex")
-                if index != len(leaves):
-                    return report.fail(f"log entry {index} out of order (expected {len(leaves)})")
-                record = Record.model_validate(item)
-                leaves.append(merkle.leaf_hash(record.canonical()))
-                owners = bound.get(record.keyID, set())
-                if not owners or (record.user.username not in owners | set(UNVERIFIED_USERS)):
+        for entry in _checked_entries(pages(), public):
+            index = len(leaves)
+            where = f"chain {entry.client_id[:8]} record {entry.seq} ({entry.audit_id})"
+            if entry.error:
+                whose = where if entry.client_id else f"log entry {index} ({entry.audit_id})"
+                return report.fail(f"{whose}: {entry.error}")
+            leaves.append(entry.leaf)
+            owners = bound.get(entry.key_id, set())
+            if not owners or (entry.username not in owners | set(UNVERIFIED_USERS)):
+                return report.fail(
+                    f"log entry {index} ({entry.audit_id}): signer not bound to {entry.username}"
+                )
+            if entry.seq == 1:
+                if entry.prev_hash != GENESIS_HASH:
+                    return report.fail(f"{where}: prevHash does not match the previous record")
+                chains += 1
+            else:
+                tip = tips.pop(entry.prev_hash, None)
+                if tip is None:
                     return report.fail(
-                        f"log entry {index} ({record.auditID}): signer not bound to {record.user.username}"
+                        f"log entry {index} ({entry.audit_id}): record {entry.seq} of chain "
+                        f"{entry.client_id[:8]} does not follow any record before it"
                     )
-                if record.seq == 1:
-                    verifier, chains = ChainVerifier(trusted), chains + 1
-                else:
-                    verifier = tips.pop(record.prevHash, None)
-                    if verifier is None:
-                        return report.fail(
-                            f"log entry {index} ({record.auditID}): record {record.seq} of chain "
-                            f"{record.clientID[:8]} does not follow any record before it"
-                        )
-                reason = verifier.check(record)
-                if reason:
+                chain_client, seq, expected_key = tip
+                if chain_client != entry.client_id:
                     return report.fail(
-                        f"chain {record.clientID[:8]} record {record.seq} ({record.auditID}): {reason}"
+                        f"{where}: belongs to another client ({entry.client_id}, expected {chain_client})"
                     )
-                tips[record.hash()] = verifier
-            if page["next"] is None:
-                break
-            after = page["next"]
+                if entry.seq != seq + 1:
+                    return report.fail(f"{where}: sequence number {entry.seq}, expected {seq + 1}")
+                if entry.key_id != expected_key:
+                    return report.fail(f"{where}: signed by key {entry.key_id}, expected {expected_key}")
+            tips[entry.hash] = (entry.client_id, entry.seq, entry.next_key)
         if len(leaves) < cp["treeSize"]:
             return report.fail(f"collector served {len(leaves)} entries, checkpoint says {cp['treeSize']}")
         root = merkle.root(leaves[: cp["treeSize"]]).hex()

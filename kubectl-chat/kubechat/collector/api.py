@@ -118,6 +118,15 @@ def create_app(service: CollectorService) -> FastAPI:
         )
         return service.query(filters, after, limit)
 
+    @app.get("/v1/log")
+    def log(
+        start: int = Query(0, ge=0),
+        count: int = Query(1000, ge=1),
+        authorization: str | None = Header(default=None),
+    ):
+        service.authorize_reader(_bearer(authorization))
+        return JSONResponse({"start": start, "entries": service.log_entries(start, count)})
+
     @app.get("/v1/checkpoint")
     def checkpoint():
         return service.checkpoint()
