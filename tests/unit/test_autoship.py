@@ -228,3 +228,12 @@ def test_warning_prints_no_escape_codes_from_the_collector(spool):
         "refused" in lines[0] and "\x1b" not in lines[0] and "\n" not in lines[0] and "\u202e" not in lines[0]
     )
     assert len(lines[0]) < 400
+
+
+def test_status_never_prints_a_stored_error_raw():
+    from kubechat.audit.status import describe
+
+    text = describe(
+        {"collector": None, "pending": 0, "lastSuccess": None, "lastError": "x \x1b]0;owned\x07\x1b[2J y"}
+    )
+    assert "\x1b" not in text and "\x07" not in text and "x" in text

@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 from . import autoship, locate
+from .terminal import printable
 
 
 def status(options, spool: Path | None = None, ask_cluster: bool = True, now: float | None = None) -> dict:
@@ -52,7 +53,7 @@ def describe(data: dict) -> str:
         f"pending:        {data['pending']}"
         + (f" (oldest {_age(data['oldestPendingAgeSeconds'])} old)" if data["pending"] else ""),
         f"last shipped:   {data['lastSuccess'] or 'never'}",
-        f"last error:     {data['lastError'] or 'none'}",
+        f"last error:     {printable(data['lastError']) if data['lastError'] else 'none'}",
     ]
     if c and c.get("untrusted"):
         lines.insert(1, f"not used:       {c['untrusted']}")
