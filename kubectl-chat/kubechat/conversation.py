@@ -101,6 +101,7 @@ class Conversation:
         self._identity = None
         self._identity_error: KubechatError | None = None
         self._model = None
+        self._turn_notes: dict[str, str] = {}  # annotations of this turn's record (an answered question)
         self.session_id = getattr(session, "name", None) or uuid.uuid4().hex[:12]
 
     # --- lazily built parts (keep start-up fast: nothing heavy until needed) -------------------
@@ -152,6 +153,26 @@ class Conversation:
     def handle(self, request: str) -> Outcome:
         received = time.monotonic()
         target = self.target()
+        from . import clarify
+
+        # The previous turn's question, if any: this input answers it or replaces it.
+        asked = clarify.load(self.session)
+        self._turn_notes = {}
+        if asked is not None:
+            clarify.save(self.session, None)
+            reply = clarify.answer(asked, request)
+            if reply.dropped:
+                self.ui.info("OK, I dropped that request; nothing was run.")
+                self._turn_notes = {"kubechat.io/answers": asked.question}
+                return self._audit(
+                    Outcome("cancelled", request, message="dropped after a question"), target, received
+                )
+            if reply.request is not None:
+                self._turn_notes = {"kubechat.io/answers": asked.question, "kubechat.io/answer": request}
+                request = reply.request
+        return self._turn(request, target, received)
+
+    def _turn(self, request: str, target, received: float) -> Outcome:
         if not self.settings.offline:
             from .diagnose import parse_request
 
@@ -163,11 +184,14 @@ class Conversation:
                 return self._diagnose(request, asked, target, received)
         with self.ui.thinking():
             t = self._translate(request)
+        from . import clarify
+
         if t.argv is None:
             question = (
                 t.clarification or "I could not turn that into a kubectl command; could you rephrase it?"
             )
             self.ui.clarify(question)
+            clarify.save(self.session, clarify.Pending(request, question))
             out = Outcome("clarify", request, clarification=question)
             return self._audit(out, target, received)
         from .safety.evaluate import scoped_argv
@@ -488,13 +512,14 @@ class Conversation:
             annotations={
                 "kubechat.io/status": out.status,
                 **({"kubechat.io/source": p.source} if p and p.source else {}),
+                **self._turn_notes,
                 **(extra or {}),
             },
         )
 
 
 _STAGE = {
-    "clarify": "ResponseComplete",
+    "clarify": "Clarification",
     "dry-run": "ResponseComplete",
     "executed": "ResponseComplete",
     "denied": "Denied",

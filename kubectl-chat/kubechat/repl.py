@@ -278,8 +278,10 @@ def _slash(line, conv, options, settings, ui, history, last) -> str | None:
         _recent_audit(conv, ui)
     elif cmd == "/new":
         if conv.session is not None:
+            from . import clarify
             from .translate.context import Session
 
+            clarify.save(conv.session, None)
             conv.session = Session.open(conv.session.name, idle_timeout_s=0)
         ui.err.print("conversation context cleared", markup=False)
     else:

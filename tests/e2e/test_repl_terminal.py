@@ -105,3 +105,22 @@ def test_ctrl_c_at_a_confirmation_cancels_that_request_only(sandbox, isolated_ho
         assert subprocess.run([*api, "get", "configmap", "web-config"], capture_output=True).returncode == 0
     finally:
         term.close()
+
+
+def test_the_answer_to_a_question_completes_the_request(narrow):
+    narrow.send("label the deployments in prod with team=core")
+    narrow.wait_for(r"Which deployments should I label\?")
+    narrow.send("api")  # a bare name fills in the object the question asked for
+    screen = narrow.wait_for(r"kubectl label deployments api team=core -n prod")
+    assert "kubectl get pods" not in screen
+    narrow.clear()
+    narrow.send("list backps in prod")
+    narrow.wait_for(r"did you mean backups\?")
+    narrow.send("yes")
+    narrow.wait_for(r"nightly")  # the backup in prod
+    narrow.clear()
+    narrow.send("label the deployments in prod with team=core")
+    narrow.wait_for(r"Which deployments should I label\?")
+    narrow.send("list services in prod")  # a new request replaces the question
+    screen = narrow.wait_for(r"api\s+ClusterIP")
+    assert "label" not in screen.split("list services in prod")[-1]

@@ -26,8 +26,9 @@ UNVERIFIED_USERS = ("unknown", "")
 # so records written before them keep their bytes, hashes and signatures.
 OMITTED_WHEN_UNSET = ("policyBundle",)
 
-# Stages: the Kubernetes ones where they match, plus the outcomes a plugin has and the API server has not.
-Stage = Literal["ResponseComplete", "Cancelled", "Denied", "Failed", "KeyRotation"]
+# Stages: the Kubernetes ones where they match, plus the outcomes a plugin has and the API server has
+# not: a question asked back (Clarification) and a write shown through a server dry run, not run (DryRun).
+Stage = Literal["ResponseComplete", "Cancelled", "Denied", "Failed", "KeyRotation", "Clarification", "DryRun"]
 Risk = Literal["read", "write", "destructive", "unknown"]
 Decision = Literal["allow", "deny", "error", "none"]
 Confirmation = Literal["none", "yes", "typed"]

@@ -41,7 +41,7 @@ def _filter_options(fn):
         click.option(
             "--decision", type=click.Choice(["allow", "deny", "error", "none"]), help="Policy decision."
         ),
-        click.option("--stage", help="ResponseComplete, Cancelled, Denied, Failed or KeyRotation."),
+        click.option("--stage", help="ResponseComplete, DryRun, Clarification, Cancelled, Denied, Failed or KeyRotation."),
         click.option("--since", help="From this time: 30d, 12h, or an ISO date/time."),
         click.option("--until", help="Up to this time (same forms as --since)."),
         click.option("-q", "--text", help="Free text found anywhere in the record."),
