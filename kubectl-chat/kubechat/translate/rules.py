@@ -492,9 +492,11 @@ def namespaced(intent: Intent, table: ResourceTable) -> bool:
     return True
 
 
+_STRONG_FIX = r"no,? wait|wait,? no|no sorry|i mean|make (?:that|it)|or rather|correction"
+_WEAK_FIX = r"actually|sorry|rather"  # "has it actually been scheduled?" corrects nothing
 _CORRECTION = re.compile(
-    r"[,;:]?\s*(?:\b(?:no,? wait|wait,? no|no sorry|sorry|actually|i mean|make (?:that|it)|or rather|"
-    r"rather|correction)\b[,:]?\s*)+",
+    rf"(?:[,;:.!?]+\s*(?:\b(?:{_STRONG_FIX}|{_WEAK_FIX})\b[,:]?\s*)+"
+    rf"|\s*(?:\b(?:{_STRONG_FIX})\b[,:]?\s*|\b(?:{_WEAK_FIX}),\s*)(?:\b(?:{_STRONG_FIX}|{_WEAK_FIX})\b[,:]?\s*)*)",
     re.I,
 )
 # What a corrected value looks like: a number, key=value, or a name/image/version.
@@ -975,7 +977,23 @@ def require_name(it: Intent, what: str, action: str) -> None:
 # verb handlers
 
 
+# "is something left running on node n-3?", "what runs on node n-3": the pods placed there
+_ON_NODE = re.compile(
+    rf"\b(?:anything|something|what(?:'s| is)?|whats|which pods|workloads?|pods?)\s+(?:is\s+|are\s+)?"
+    rf"(?:still\s+|currently\s+|left\s+)?(?:running|runs|scheduled|left|placed)\s+(?:on|in)\s+"
+    rf"(?:the\s+)?node\s+({V})",
+    re.I,
+)
+
+
 def h_get(req: Req) -> Intent:
+    m = _ON_NODE.search(req.text)
+    if m and is_name(clean(m.group(1))):
+        it = Intent(verb="get", resource="pods", field_selector=f"spec.nodeName={clean(m.group(1))}")
+        common(req, it, sel=False)
+        if not it.namespace and re.match(r"any|some|every", m.group(0), re.I):
+            it.all_namespaces = True  # "anything on node x": a node holds pods of every namespace
+        return it
     rms = resources(req)
     it = Intent(verb="get")
     if rms:
@@ -2623,9 +2641,19 @@ _LABEL_VERB = (
 )
 
 
+# "after the drain", "since the last restart": an event named as a time is no verb asked for
+_EVENT_AS_TIME = re.compile(
+    r"\b(?:after|before|during|since|following|ahead of|until)\s+(?:the|a|an|our|my|this|that|its|their)\s+"
+    r"(?:last\s+|recent\s+|latest\s+|big\s+|new\s+)?[a-z]+\b(?!\s*[-=/])"
+)
+
+
 def _choose(req: Req):
-    low = req.low
-    has = req.has
+    low = _EVENT_AS_TIME.sub(" ", req.low)
+
+    def has(pattern: str) -> bool:
+        return re.search(pattern, low) is not None
+
     selector_use = re.search(
         r"\b(with|having|matching|by|that have)\s+(the\s+)?(label|labels)\b", low
     ) and not re.search(r"with the label \S+ and", low)
@@ -2843,4 +2871,24 @@ def _choose(req: Req):
             return name, handler, 0.9
     if resources(req):
         return "get", h_get, 0.6
+    if (
+        re.match(r"(?:is|are|was|has|did|does)\b", low)
+        and re.search(_POD_STATE, low)
+        and _name_like_token(req)
+    ):
+        return "get", h_pod_state, 0.8
     return "none", None, 0.0
+
+
+# A state only a pod has: "is web-7 running?", "has api-2 crashed?" name a pod without the type
+_POD_STATE = (
+    r"\b(?:running|up|ready|healthy|alive|crash\w*|restart\w*|pending|started|dead|ok|okay|"
+    r"stuck|failing|failed|terminated|terminating|evicted|oomkilled|scheduled)\b"
+)
+
+
+def h_pod_state(req: Req) -> Intent:
+    """A yes/no question about a named object's state is a read of that object."""
+    it = Intent(verb="get", resource="pods", names=[_name_like_token(req)])
+    common(req, it, sel=False, out=False)
+    return it

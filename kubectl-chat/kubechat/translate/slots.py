@@ -145,6 +145,9 @@ _PHRASE_END = re.compile(
     # a state asked about: "is the job in ci suspended?", "the db in data ready?"
     r"suspended|ready|up|done|healthy|running|fully|ok|okay|available|still|yet|rolled|finished|complete|"
     r"exists?|yaml|json|wide|pls|"
+    # "did job x in ci succeed?", "is pvc d in db bound?", "has cron c in ops been scheduled?"
+    r"succeeds?|bound|been|being|getting|actually|really|currently|ever|all|any|properly|correctly|"
+    r"fine|alive|stuck|pending|terminating|crash\w*|restarting|flapping|failing|working|serving|listening|[a-z]+ed|"
     # what a command goes on to say about the object: "web in shop between 2 and 5", "… back to"
     r"between|min|max|back|after|until)\b)",
     re.I,
