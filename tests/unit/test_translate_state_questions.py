@@ -59,3 +59,24 @@ def test_an_event_named_as_a_time_is_not_the_verb(event):
 def test_a_correction_word_inside_a_question_corrects_nothing():
     t = tr("did the job tally-9 in tundra actually finish?")
     assert t.argv == ["get", "jobs", "tally-9", "-n", "tundra"], t.command
+
+
+@pytest.mark.parametrize("doing", ["we roll out", "I restart things", "someone redeploys"])
+def test_what_happens_meanwhile_is_no_verb(doing):
+    t = tr(f"keep an eye on pods in pier-4 with watch while {doing}")
+    assert t.argv == ["get", "pods", "-n", "pier-4", "--watch"] or t.argv == [
+        "get",
+        "pods",
+        "--watch",
+        "-n",
+        "pier-4",
+    ], (
+        t.command,
+        t.clarification,
+    )
+
+
+@pytest.mark.parametrize("kind", ["services", "pods", "configmaps"])
+def test_only_the_names_is_output_name(kind):
+    t = tr(f"for {kind} in tundra I only want names")
+    assert t.argv is not None and "-o" in t.argv and t.argv[t.argv.index("-o") + 1] == "name", t.command

@@ -741,7 +741,10 @@ def output(req: Req) -> str | None:
         r"extra (info|details|columns)|with (the )?node names?|expanded|(with|and) (their )?(ip|ips|nodes)\b"
     ):
         return "wide"
-    if req.has(r"\b(only|just)( the)?( resource)? names?\b|\bnames? only\b|simple output"):
+    if req.has(
+        r"\b(only|just)( need| want)?( the)?( resource)? names?\b|\bnames? only\b|simple output|"
+        r"\bnothing (else )?but the names?\b"
+    ):
         return "name"
     return None
 
@@ -2645,6 +2648,7 @@ _LABEL_VERB = (
 _EVENT_AS_TIME = re.compile(
     r"\b(?:after|before|during|since|following|ahead of|until)\s+(?:the|a|an|our|my|this|that|its|their)\s+"
     r"(?:last\s+|recent\s+|latest\s+|big\s+|new\s+)?[a-z]+\b(?!\s*[-=/])"
+    r"|\bwhile\s+(?:i|we|you|they|someone)\s+[a-z]+\b"
 )
 
 

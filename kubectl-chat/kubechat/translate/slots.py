@@ -138,7 +138,7 @@ _PHRASE_END = re.compile(
     # a key=value or a flag after the place: "label web in shop tier=gold", "… in shop --watch"
     r"^(?:\s*$|\s*[,.;:!?()]|\s+[\w./-]+=|\s+--?[a-z]|\s+(?:-|to|and|with|by|sorted|ordered|that|which|where|whose|please|now|down|up|"
     r"as|on|for|using|showing|but|then|so|including|except|without|only|too|also|quickly|immediately|asap|"
-    r"right|if|labell?ed|having|matching|in|from|under|is|are|was|has|have|too|again|first|instead|"
+    r"right|if|labell?ed|having|matching|in|from|under|is|are|was|has|have|too|again|first|instead|while|"
     r"namespace|ns|cluster-wide|"
     # a predicate after the place: "web in shop looks off", "the job in ci keeps failing"
     r"looks?|seems?|keeps?|needs?|appears?|isn't|won't|doesn't|can't|broke|crashed|failed|died|went|stopped|"
