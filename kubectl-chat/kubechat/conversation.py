@@ -68,6 +68,7 @@ class Preview:
     dry_run_output: str | None = None
     context: str | None = None
     namespace: str | None = None
+    scope: str | None = None  # where it runs, in words: context and namespace
     unreachable: KubechatError | None = None  # the API server did not answer the pre-check
     policy_bundle: tuple[str | None, str | None] | None = None  # (revision, digest) that decided
     assessment: Assessment | None = None  # the command as the safety layer read it, once
@@ -356,6 +357,7 @@ class Conversation:
             reasons=list(decision.reasons),
             context=target.context,
             namespace=inp.namespace or None,  # cluster-scoped objects have none
+            scope=_scope(argv, target.context, inp.namespace or None),
             assessment=ev.assessment,
         )
         if decision.allow and self.settings.rbac_precheck and not self.settings.offline:
@@ -552,6 +554,17 @@ def _object_ref(p: Preview | None):
     if p.assessment is None:
         return ObjectRef(namespace=p.namespace)
     return ObjectRef(**p.assessment.object_ref())
+
+
+def _scope(argv: list[str], context: str | None, namespace: str | None) -> str:
+    """ "context X, namespace Y", saying when the namespace is the kubeconfig context's default."""
+    where = f"context {context or '(none)'}"
+    if any(a in ("-A", "--all-namespaces") or a.startswith("--all-namespaces=") for a in argv):
+        return f"{where}, all namespaces"
+    if namespace is None:
+        return where
+    named = any(a in ("-n", "--namespace") or a.startswith(("--namespace=", "-n")) for a in argv)
+    return f"{where}, namespace {namespace}" + ("" if named else f" (from context {context or '(none)'})")
 
 
 def _default_phrase(argv: list[str]) -> str:

@@ -58,11 +58,27 @@ def preview(
     rbac: str | None,
     dry_run_output: str | None = None,
     plain: bool = False,
+    scope: str | None = None,
+    compact: bool = False,
 ) -> None:
     cmd = command_text(argv)
     verdict, needs = policy_verdict(policy_allow, confirm)
+    if compact:  # an allowed read: one line, the command and where it runs
+        facts = " · ".join(f for f in (risk, verdict, scope) if f)
+        if plain or console.no_color:
+            console.print(f"→ {cmd}   {facts}", markup=False, highlight=False, soft_wrap=True)
+        else:
+            from rich.text import Text
+
+            line = Text("→ ", style="green")
+            line.append(cmd, style="bold")
+            line.append(f"   {facts}", style="dim")
+            console.print(line, soft_wrap=True)  # one line: the terminal wraps it, not us
+        return
     if plain or console.no_color:
         console.print(f"command: {cmd}", markup=False, highlight=False)
+        if scope:
+            console.print(f"scope: {scope}", markup=False, highlight=False)
         console.print(f"risk: {risk}", markup=False, highlight=False)
         console.print(f"policy: {verdict}; {needs}", markup=False, highlight=False)
         for r in policy_reasons:
@@ -81,6 +97,9 @@ def preview(
     body = Text()
     body.append_text(Syntax(cmd, "bash", theme="ansi_dark", background_color="default").highlight(cmd))
     body.rstrip()
+    if scope:
+        body.append("\nscope   ", style="bold")
+        body.append(scope)
     body.append("\nrisk    ", style="bold")
     body.append(RISK_LABEL.get(risk, risk), style=f"bold {style}")
     body.append("\npolicy  ", style="bold")

@@ -13,6 +13,14 @@ from . import render
 from .conversation import Outcome, Preview
 
 
+def preview_style() -> str:
+    """`preview: full|compact` in config.yaml: compact shows an allowed read as one line."""
+    from .config import read_config
+
+    style = read_config().get("preview", "compact")
+    return style if style in ("full", "compact") else "compact"
+
+
 class TerminalUI:
     def __init__(
         self, plain: bool = False, json_output: bool = False, quiet: bool = False, spinner: bool = False
@@ -22,6 +30,7 @@ class TerminalUI:
         self.json_output = json_output
         self.quiet = quiet
         self.quit_requested = False  # Ctrl-D at a confirmation prompt
+        self.compact_reads = preview_style() == "compact"
         self.console = render.make_console(plain=self.plain)
         self.err = render.make_console(plain=self.plain, stderr=True)
 
@@ -53,6 +62,11 @@ class TerminalUI:
             rbac=p.rbac_message,
             dry_run_output=p.dry_run_output,
             plain=self.plain,
+            scope=p.scope,
+            compact=self.compact_reads
+            and p.risk == "read"
+            and p.policy_allow
+            and p.rbac_allowed is not False,
         )
 
     def denied(self, p: Preview, why: str, detail: str = "") -> None:

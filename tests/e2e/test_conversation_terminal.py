@@ -134,3 +134,18 @@ def test_api_server_denial_reaches_the_user_clearly(sandbox, isolated_home):
         assert "Traceback" not in screen
     finally:
         term.close()
+
+
+def test_an_allowed_read_is_one_line_with_its_scope(terminal, isolated_home):
+    code, screen = terminal.run('kubectl chat "list pods"')
+    assert code == 0
+    assert "→ kubectl get pods   read · allowed · context sandbox-admin, namespace default" in screen
+    assert "(from context sandbox-admin)" in screen and "╭" not in screen
+    terminal.clear()
+    code, screen = terminal.run('kubectl chat --write --dry-run "scale deployment web in staging to 3"')
+    assert "╭" in screen and "scope   context sandbox-admin, namespace staging" in screen
+    terminal.clear()
+    (isolated_home / "config").mkdir(mode=0o700, exist_ok=True)
+    (isolated_home / "config" / "config.yaml").write_text("preview: full\n")
+    code, screen = terminal.run('kubectl chat "list pods in prod"')
+    assert code == 0 and "╭" in screen and "→ kubectl" not in screen

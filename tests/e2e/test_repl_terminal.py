@@ -79,6 +79,8 @@ def test_history_persists_across_sessions(narrow, sandbox, isolated_home):
 
 
 def test_ctrl_c_at_a_confirmation_cancels_that_request_only(sandbox, isolated_home):
+    api = [str(sandbox.kubectl), "--kubeconfig", str(sandbox.admin_kubeconfig), "-n", "staging"]
+    subprocess.run([*api, "create", "configmap", "keep-me"], capture_output=True)  # once per sandbox
     term = Terminal(terminal_env(isolated_home, sandbox.admin_kubeconfig), width=100, height=50)
     try:
         term.send("kubectl chat --write; echo EXIT=$?")
@@ -89,8 +91,8 @@ def test_ctrl_c_at_a_confirmation_cancels_that_request_only(sandbox, isolated_ho
         term.wait_for(r"Run `kubectl scale")
         term.key("C-c")
         term.wait_for(r"cancelled: nothing was changed")
-        term.send("delete configmap web-config")
-        term.wait_for(r"Type .*web-config")
+        term.send("delete configmap keep-me")
+        term.wait_for(r"Type .*keep-me")
         term.key("C-c")
         screen = term.wait_for(r"cancelled: nothing was changed(.|\n)*cancelled: nothing was changed")
         assert not re.search(r"^EXIT=", screen, re.M) and "Traceback" not in screen
@@ -101,8 +103,7 @@ def test_ctrl_c_at_a_confirmation_cancels_that_request_only(sandbox, isolated_ho
         code, screen = term.run("kubectl chat audit query --limit 2 -o json")
         stages = [r["stage"] for r in (json.loads(ln) for ln in screen.splitlines() if ln.startswith("{"))]
         assert stages == ["Cancelled", "Cancelled"], screen
-        api = [str(sandbox.kubectl), "--kubeconfig", str(sandbox.admin_kubeconfig), "-n", "staging"]
-        assert subprocess.run([*api, "get", "configmap", "web-config"], capture_output=True).returncode == 0
+        assert subprocess.run([*api, "get", "configmap", "keep-me"], capture_output=True).returncode == 0
     finally:
         term.close()
 
