@@ -21,7 +21,17 @@ from .kubectl_options import KubectlOptions
 if TYPE_CHECKING:
     from .safety.assess import Assessment
 
-Status = Literal["clarify", "denied", "rbac-denied", "cancelled", "dry-run", "executed", "failed", "error"]
+Status = Literal[
+    "clarify",
+    "denied",
+    "rbac-denied",
+    "cancelled",
+    "dry-run",
+    "dry-run-failed",
+    "executed",
+    "failed",
+    "error",
+]
 
 
 class UI(Protocol):
@@ -66,6 +76,7 @@ class Preview:
     rbac_message: str | None = None
     rbac_request_yaml: str = ""
     dry_run_output: str | None = None
+    dry_run_failed: bool = False  # the API server refused the server dry run (NotFound, Forbidden, …)
     context: str | None = None
     namespace: str | None = None
     scope: str | None = None  # where it runs, in words: context and namespace
@@ -213,8 +224,20 @@ class Conversation:
                 Outcome("rbac-denied", request, preview, message=preview.rbac_message), target, received
             )
         if preview.risk != "read" and self.settings.server_dry_run and not self.settings.offline:
-            preview.dry_run_output = self._server_dry_run(argv)
+            preview.dry_run_output, preview.dry_run_failed = self._server_dry_run(argv)
         self.ui.preview(preview)
+        if preview.dry_run_failed:
+            # The server already said no (the object does not exist, RBAC forbids it): the real
+            # command would fail the same way, so nothing is asked and nothing runs.
+            out = Outcome(
+                "dry-run-failed",
+                request,
+                preview,
+                exit_code=1,
+                stderr=preview.dry_run_output or "",
+                message=f"the server dry run failed, so nothing was run: {preview.dry_run_output or ''}".strip(),
+            )
+            return self._audit(out, target, received)
         if self.settings.dry_run:  # shown, not run: nothing to confirm
             return self._audit(Outcome("dry-run", request, preview), target, received)
         unconfirmed = self._unconfirmed_identity()
@@ -378,13 +401,13 @@ class Conversation:
                 p.rbac_message = f"not pre-checked ({exc.message})"
         return p
 
-    def _server_dry_run(self, argv: list[str]) -> str | None:
+    def _server_dry_run(self, argv: list[str]) -> tuple[str | None, bool]:
         """The API server's verdict on the write, with nothing persisted. Runs only when every
         reading of the argv carries `--dry-run=server` as a flag of the command itself."""
         from . import verbs
 
         if not verbs.server_dry_run(argv[0]):
-            return None
+            return None, False
         from . import execute
         from .safety.command import ParseError, insert_flags, interpretations
 
@@ -392,15 +415,15 @@ class Conversation:
             dry = insert_flags(argv, "--dry-run=server")
             readings = interpretations(dry)
         except ParseError:
-            return None
+            return None, False
         # Exactly one --dry-run, ours, in every reading: a second one (`--dry_run=none`: kubectl
         # normalises `_` and the last value wins) would make the "preview" real. And kubectl's
         # `--raw` requests ignore --dry-run altogether.
         if not all(r.flags.get("--dry-run") == ["server"] and "--raw" not in r.flags for r in readings):
-            return None
+            return None, False
         res = execute.run(dry, self.options)
         text = (res.stdout or res.stderr).strip()
-        return text[:2000] if text else None
+        return (text[:2000] if text else None), res.exit_code != 0
 
     def _confirm(self, p: Preview) -> str | None:
         """'none' | 'yes' | 'typed' when the user agreed, None when they did not."""
@@ -522,7 +545,8 @@ class Conversation:
 
 _STAGE = {
     "clarify": "Clarification",
-    "dry-run": "ResponseComplete",
+    "dry-run": "DryRun",  # shown, not run: an auditor must never read it as a completed command
+    "dry-run-failed": "DryRun",
     "executed": "ResponseComplete",
     "denied": "Denied",
     "rbac-denied": "Denied",

@@ -145,7 +145,7 @@ class TerminalUI:
             self.err.print("cancelled: nothing was changed.", style="yellow", markup=False)
         elif o.status == "dry-run":
             self.err.print("dry run: not executed.", style="cyan", markup=False)
-        elif o.status == "failed" and o.message:
+        elif o.status in ("failed", "dry-run-failed") and o.message:
             self.err.print(o.message, style="red", markup=False)
 
 

@@ -149,3 +149,14 @@ def test_an_allowed_read_is_one_line_with_its_scope(terminal, isolated_home):
     (isolated_home / "config" / "config.yaml").write_text("preview: full\n")
     code, screen = terminal.run('kubectl chat "list pods in prod"')
     assert code == 0 and "╭" in screen and "→ kubectl" not in screen
+
+
+def test_a_failed_server_dry_run_stops_before_any_confirmation(terminal):
+    code, screen = terminal.run('kubectl chat --write "delete configmap no-such-thing in staging"')
+    assert code == 1
+    assert "NotFound" in screen and "the server dry run failed, so nothing was run" in screen
+    assert "Type " not in screen  # no typed confirmation for an object that does not exist
+    terminal.clear()
+    code, screen = terminal.run("kubectl chat audit query --limit 1 -o json")
+    record = json.loads(next(ln for ln in screen.splitlines() if ln.startswith("{")))
+    assert record["stage"] == "DryRun" and record["annotations"]["kubechat.io/status"] == "dry-run-failed"

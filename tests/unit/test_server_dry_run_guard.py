@@ -36,11 +36,11 @@ def ran(monkeypatch):
 )
 def test_no_server_dry_run_where_kubectl_would_not_honour_it(ran, argv):
     conv = Conversation(KubectlOptions(), _UI(), Settings(mode="write", use_model=False))
-    assert conv._server_dry_run(argv) is None
+    assert conv._server_dry_run(argv) == (None, False)
     assert ran == []
 
 
 def test_an_ordinary_write_is_previewed_with_the_flag_after_the_verb(ran):
     conv = Conversation(KubectlOptions(), _UI(), Settings(mode="write", use_model=False))
-    assert conv._server_dry_run(["delete", "configmap", "victim", "-n", "dev"])
+    assert conv._server_dry_run(["delete", "configmap", "victim", "-n", "dev"])[0]
     assert ran == [["delete", "--dry-run=server", "configmap", "victim", "-n", "dev"]]

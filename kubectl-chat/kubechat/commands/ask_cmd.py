@@ -143,7 +143,7 @@ def _mode(write_flag: bool) -> str:
 
 
 def exit_code(outcome) -> int:
-    if outcome.status in ("executed", "failed"):
+    if outcome.status in ("executed", "failed", "dry-run-failed"):
         return outcome.exit_code or 0
     return {
         "clarify": EXIT_CLARIFY,
