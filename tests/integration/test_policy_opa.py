@@ -367,3 +367,12 @@ def test_cli_explain_request_that_cannot_translate_is_clean(opa):
     out = _cli("policy", "explain", "--for-user", "alice", "get pods; rm -rf /")
     assert out.returncode != 0 and "Traceback" not in out.stderr
     assert "shell" in out.stderr
+
+
+def test_cli_explain_exit_code_is_the_verdict(opa):
+    denied = _cli(
+        "policy", "explain", "--for-user", "alice", "--", "get", "secret", "db", "-n", "prod", "-o", "yaml"
+    )
+    assert denied.returncode == 1 and "denied" in denied.stdout
+    allowed = _cli("policy", "explain", "--for-user", "alice", "--", "get", "pods", "-n", "prod")
+    assert allowed.returncode == 0 and "allowed" in allowed.stdout

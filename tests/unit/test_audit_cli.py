@@ -174,3 +174,16 @@ def test_plain_http_collector_is_refused_with_one_line(capsys, spool, monkeypatc
     code, out, err = run(capsys, "audit", command, "--collector", "http://collector.example:8080")
     assert code != 0 and "refusing plain-HTTP URL http://collector.example:8080" in err
     assert "Traceback" not in err and out == ""
+
+
+def test_limit_returns_the_newest_records(capsys, spool):
+    code, out, _ = run(capsys, "audit", "query", "--limit", "2", "-o", "json")
+    assert code == 0
+    assert [json.loads(ln)["request"] for ln in out.splitlines()] == ["delete web", "scale web"]
+
+
+def test_report_format_follows_the_file_extension(capsys, spool, tmp_path):
+    code, _, err = run(capsys, "audit", "report", "-f", str(tmp_path / "r.pdf"))
+    assert code == 0 and (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
+    run(capsys, "audit", "report", "-f", str(tmp_path / "r.html"))
+    assert "<html" in (tmp_path / "r.html").read_text().lower()

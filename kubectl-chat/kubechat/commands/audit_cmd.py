@@ -41,11 +41,14 @@ def _filter_options(fn):
         click.option(
             "--decision", type=click.Choice(["allow", "deny", "error", "none"]), help="Policy decision."
         ),
-        click.option("--stage", help="ResponseComplete, DryRun, Clarification, Cancelled, Denied, Failed or KeyRotation."),
+        click.option(
+            "--stage",
+            help="ResponseComplete, DryRun, Clarification, Cancelled, Denied, Failed or KeyRotation.",
+        ),
         click.option("--since", help="From this time: 30d, 12h, or an ISO date/time."),
         click.option("--until", help="Up to this time (same forms as --since)."),
         click.option("-q", "--text", help="Free text found anywhere in the record."),
-        click.option("--limit", type=int, help="At most this many records."),
+        click.option("--limit", type=int, help="Only the newest this many records."),
     ]
     for opt in reversed(opts):
         fn = opt(fn)
@@ -100,8 +103,15 @@ def _records(filters_kw: dict, limit, collector, ca_file, token_file, kubeconfig
     )
     if collector:
         token = _token(token_file, kubeconfig, kube_context)
-        return query.from_collector(collector, filters, token=token, ca_file=ca_file, limit=limit)
-    return query.from_spool(Spool(), filters, limit=limit)
+        found = query.from_collector(collector, filters, token=token, ca_file=ca_file)
+    else:
+        found = query.from_spool(Spool(), filters)
+    if limit is None:
+        return found
+    # --limit N: the newest N, still oldest first (both sources page from the oldest record).
+    from collections import deque
+
+    return list(deque(found, maxlen=max(limit, 0))) if limit > 0 else []
 
 
 @click.group("audit", help="Query, verify, export and ship the signed audit trail.")
@@ -293,7 +303,12 @@ def autoship_cmd(args):
 @_source_options
 @click.option("--since", default="30d", show_default=True)
 @click.option("--until")
-@click.option("--format", "fmt", type=click.Choice(["md", "html", "pdf"]), default="md")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "html", "pdf"]),
+    help="Default: from the -f file's extension (.pdf, .html), else md.",
+)
 @click.option(
     "-f", "--file", "out_file", type=click.Path(dir_okay=False), help="Output file (required for pdf)."
 )
@@ -303,6 +318,9 @@ def report_cmd(
 ):
     from ..audit import report
 
+    if fmt is None:
+        suffix = Path(out_file).suffix.lower() if out_file else ""
+        fmt = {".pdf": "pdf", ".html": "html", ".htm": "html"}.get(suffix, "md")
     if fmt == "pdf" and not out_file:
         raise UsageError("a PDF report needs an output file", hint="add -f report.pdf")
     records = list(

@@ -69,9 +69,10 @@ def explain_cmd(
         user=for_user,
         groups=list(for_groups) if for_user else None,
     )
+    denied = 0 if result.decision.allow else 1  # scripts can test the verdict by the exit code
     if output == "json":
         click.echo(json.dumps(result.model_dump(mode="json"), indent=2))
-        return
+        return denied
     d, inp = result.decision, result.input
     click.echo(f"command:  kubectl {' '.join(result.argv)}")
     click.echo(f"risk:     {inp.risk.value} ({inp.risk_reason})")
@@ -90,6 +91,7 @@ def explain_cmd(
         click.echo(f"  - {r}")
     for n in result.notes:
         click.echo(f"note: {n}", err=True)
+    return denied
 
 
 @policy.command("status")
