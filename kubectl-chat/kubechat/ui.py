@@ -23,8 +23,14 @@ def preview_style() -> str:
 
 class TerminalUI:
     def __init__(
-        self, plain: bool = False, json_output: bool = False, quiet: bool = False, spinner: bool = False
+        self,
+        plain: bool = False,
+        json_output: bool = False,
+        quiet: bool = False,
+        spinner: bool = False,
+        interactive: bool = False,
     ):
+        self.interactive = interactive  # the interactive prompt, where /mode steers, not flags
         self.spinner = spinner and not plain
         self.plain = plain or json_output
         self.json_output = json_output
@@ -57,7 +63,7 @@ class TerminalUI:
             risk=p.risk,
             source=p.source,
             policy_allow=p.policy_allow,
-            policy_reasons=p.reasons,
+            policy_reasons=[self._where(r) for r in p.reasons],
             confirm=p.confirm,
             rbac=p.rbac_message,
             dry_run_output=p.dry_run_output,
@@ -74,6 +80,7 @@ class TerminalUI:
             return
         self.preview(p)
         if why == "policy":
+            detail = self._where(detail)
             self.err.print(f"denied by policy: {detail or 'no reason given'}", style="bold red", markup=False)
             if not p.policy_available:
                 self.err.print(
@@ -86,6 +93,15 @@ class TerminalUI:
                 self.err.print("Ask a cluster admin for this Role and RoleBinding:", markup=False)
                 self.err.print(detail.rstrip(), markup=False, highlight=False)
         self.err.print("nothing was run.", markup=False)
+
+    def _where(self, reason: str) -> str:
+        """At the interactive prompt, write mode is turned on with /mode write, not a flag."""
+        if not self.interactive:
+            return reason
+        return reason.replace(
+            "turn on write mode with --write or `mode: write` in config.yaml",
+            "turn on write mode with /mode write",
+        )
 
     def confirm_yes(self, p: Preview) -> bool:
         if not sys.stdin.isatty():

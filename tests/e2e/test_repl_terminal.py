@@ -125,3 +125,9 @@ def test_the_answer_to_a_question_completes_the_request(narrow):
     narrow.send("list services in prod")  # a new request replaces the question
     screen = narrow.wait_for(r"api\s+ClusterIP")
     assert "label" not in screen.split("list services in prod")[-1]
+
+
+def test_a_read_only_denial_points_to_the_slash_command(narrow):
+    narrow.send("scale deployment web in staging to 3")
+    screen = narrow.wait_for(r"nothing was run")
+    assert "/mode write" in screen and "--write" not in screen
