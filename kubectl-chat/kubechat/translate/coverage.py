@@ -97,7 +97,6 @@ FLAG_CUES: dict[str, str] = {
     "image": r"image|run|runs|using|from|version|tag",
     "replicas": r"replica|copies|instance|pods|size|count",
     "current-replicas": r"current|size|now|only|if",
-    "to-revision": r"revision|version|rev",
     "revision": r"revision|version|rev",
     "type": r"type|nodeport|loadbalancer|clusterip|external|balanc",
     "name": r"name|call",
@@ -112,6 +111,20 @@ FLAG_CUES: dict[str, str] = {
     "schedule": r"every|minute|hour|day|daily|hourly|nightly|schedul|cron|week|midnight",
     "delete-emptydir-data": r"empty|local|data|storage",
     "ignore-daemonsets": r"ignor|daemon|skip",
+    "from": r"from|kick|hand|manual|trigger|once|now|cron",
+    "from-file": r"from|file|content",
+    "from-env-file": r"from|file|env",
+    "role": r"role|bind|grant",
+    "clusterrole": r"role|bind|grant|cluster",
+    "serviceaccount": r"service|account|bind|robot|bot",
+    "user": r"user|bind|person",
+    "group": r"group|team|bind",
+    "hard": r"quota|hard|limit|cap|max|most",
+    "limits": r"limit|cap|max|give|most|mem",
+    "requests": r"request|reserv|guarant|give|mem",
+    "timeout": r"timeout|give|up|after|most|longer|stop|wait|until",
+    "as": r"user|service|account|imperson|as|can|allowed",
+    "to-revision": r"revision|version|rev|back",
 }
 # Words that ask for a read verb (the write verbs' words live in grounding.WRITE_WORDS).
 READ_WORDS: dict[str, str] = {

@@ -1692,30 +1692,50 @@ def h_set_env(req: Req) -> Intent:
     return it
 
 
+_RES_KIND = r"\b(limits?|requests?)\b"
+_RES_VALUE = r"\b(cpu|mem(?:ory)?)\s*(?:limits?|requests?)?\s*(?:to|=|of|:|at)?\s*['\"]?(\d+(?:\.\d+)?(?:m|[KMGTPE]i?)?)(?![\w.])"
+
+
 def h_set_resources(req: Req) -> Intent:
-    rms = resources(req)
+    """Limits and requests as said: each kind word takes the cpu/memory values that follow it."""
+    rms = [r for r in resources(req) if r.type.plural in _WORKLOADS]
     it = Intent(verb="set resources", resource=first_type(rms, "deployment"))
     it.names = names_for(req, rms, allow_quoted=False)
     c = _container(req)
     if c:
         it.set_flag("container", c)
+    if not it.names:
+        # "give web (shop) limits …", "web (shop) runs out of memory — give it limits …"
+        m = req.find(rf"^(?:give|set|put)\s+(?:the\s+)?({V})\s+(?:\(|limits?\b|requests?\b)") or req.find(
+            rf"^({V})\s+\([^)]*\)"
+        )
+        if m and is_name(clean(m.group(1))) and not _is_keyword(clean(m.group(1))):
+            it.names = [clean(m.group(1))]
     if not it.names and c:
         it.names = [c]
-    vals = []
-    m = req.find(r"cpu\s+(?:limits?|requests?)?\s*(?:to|=|of)?\s*['\"]?(\d+m?)")
-    if m:
-        vals.append(f"cpu={m.group(1)}")
-    m = req.find(r"memory\s+(?:limits?|requests?)?\s*(?:to|=|of)?\s*['\"]?(\d+\w*)")
-    if m:
-        vals.append(f"memory={m.group(1)}")
-    if not vals:
+    kinds = list(re.finditer(_RES_KIND, req.text, re.I))
+    found: dict[str, list[str]] = {}
+    for k, km in enumerate(kinds or [None]):
+        start = 0 if km is None or k == 0 else km.start()
+        end = kinds[k + 1].start() if km is not None and k + 1 < len(kinds) else len(req.text)
+        kind = "requests" if km is not None and km.group(1).lower().startswith("request") else "limits"
+        for m in re.finditer(_RES_VALUE, req.text[start:end], re.I):
+            what = "cpu" if m.group(1).lower() == "cpu" else "memory"
+            vals = found.setdefault(kind, [])
+            if not any(v.startswith(what + "=") for v in vals):
+                vals.append(f"{what}={m.group(2)}")
+    if not found:
         raise Clarify("Which CPU/memory values should I set?")
-    it.set_flag(
-        "requests" if req.has(r"\brequests?\b") and not req.has(r"\blimits?\b") else "limits", ",".join(vals)
-    )
+    for kind in ("limits", "requests"):
+        if found.get(kind):
+            it.set_flag(kind, ",".join(found[kind]))
     common(req, it, allns=False, out=False)
     require_name(it, "deployment", "update")
+    it.slash = True
     return it
+
+
+_WORKLOADS = ("deployments", "statefulsets", "daemonsets", "replicasets", "pods", "jobs", "cronjobs")
 
 
 def h_set_sa(req: Req) -> Intent:
@@ -2022,7 +2042,16 @@ CREATE_KINDS = [
 
 
 def _create_kind(req: Req) -> str | None:
-    """The kind named first after the verb ('create a deployment … in namespace x' is a deployment)."""
+    """The kind named first after the verb ('create a deployment … in namespace x' is a deployment);
+    the kind right after "create"/"need" wins over a source named before it ("… cronjob x, create a
+    job from it")."""
+    if req.has(r"^bind\b|\bbind (?:the )?(?:cluster ?)?role\b"):
+        return "clusterrolebinding" if req.has(r"cluster ?role ?binding|cluster[- ]wide") else "rolebinding"
+    after = re.search(r"\b(?:create|make|need|add|generate)\s+(?:(?:a|an|the|new|one)\s+)*(.*)", req.low)
+    if after:
+        for k, p in CREATE_KINDS:
+            if re.match(rf"(?:generic\s+)?(?:{p})", after.group(1)):
+                return k
     best = None
     for k, p in CREATE_KINDS:
         m = re.search(p, req.low)
@@ -2035,7 +2064,7 @@ def _create_name(req: Req, words: str) -> str | None:
     m = req.find(rf"\b(?:named|called|name)\s+({V})")
     if m and is_name(clean(m.group(1))):
         return clean(m.group(1))
-    m = req.find(rf"(?:{words})s?\s+(?:tls\s+|generic\s+|docker-registry\s+)?({V})")
+    m = req.find(rf"(?:{words})s?:?\s+(?:tls\s+|generic\s+|docker-registry\s+)?({V})")
     if m and is_name(clean(m.group(1))) and not _is_keyword(clean(m.group(1))):
         return clean(m.group(1))
     m = req.find(rf"(?:for|as)\s+(?:the\s+)?(?:service account\s+)?({Q})")
@@ -2046,6 +2075,35 @@ def _create_name(req: Req, words: str) -> str | None:
         if is_name(v):
             return v
     return None
+
+
+def _binding_subjects(req: Req, it: Intent, name: str | None) -> str | None:
+    """Who a binding is for ("to user ann", "to service account robot in tools", --user=…) and its
+    own name ("call the binding x"); a missing one is asked for, never taken from the role."""
+    sa = req.find(rf"\bservice ?account\s+({V})") or req.find(rf"\b({V})\s+service ?account\b")
+    user = req.find(rf"\b(?:to|for)\s+(?:the\s+)?user\s+({V})") or req.find(r"--user=(\S+)")
+    group = req.find(rf"\b(?:to|for)\s+(?:the\s+)?group\s+({V})") or req.find(r"--group=(\S+)")
+    flag_sa = req.value(r"--serviceaccount=(\S+:\S+)")
+    if flag_sa:
+        it.set_flag("serviceaccount", flag_sa)
+    elif sa:
+        sa_ns = req.value(rf"service ?account\s+{V}\s+(?:in|from|of)\s+(?:the\s+)?(?:namespace\s+)?({V})")
+        sa_ns = sa_ns or namespace(req)
+        if not sa_ns:
+            raise Clarify("Which namespace is that service account in?")
+        it.set_flag("serviceaccount", f"{sa_ns}:{clean(sa.group(1))}")
+    if user:
+        it.set_flag("user", clean(user.group(1)))
+    if group:
+        it.set_flag("group", clean(group.group(1)))
+    if not (sa or user or group or flag_sa):
+        return name  # a binding without subjects yet: kubectl takes it, named after its role
+    m = req.find(rf"\bcall(?:ed)?\s+(?:the\s+)?(?:(?:cluster ?)?role ?binding\s+|binding\s+|it\s+)?({V})")
+    if not name and m and is_name(clean(m.group(1))):
+        name = clean(m.group(1))
+    if not name:
+        raise Clarify("What should the new role binding be called?")
+    return name
 
 
 def h_create(req: Req) -> Intent:
@@ -2067,7 +2125,7 @@ def h_create(req: Req) -> Intent:
     ):
         return h_expose(req)
     words = CREATE_KINDS[[k for k, _ in CREATE_KINDS].index(kind)][1]
-    words = words.replace(r"\b", "")
+    words = words.replace(r"\b", "").replace("(?:", "(").replace("(", "(?:")  # no groups of its own
     it = Intent(verb=f"create {kind}")
     name = _create_name(req, words)
     if kind == "deployment":
@@ -2099,6 +2157,11 @@ def h_create(req: Req) -> Intent:
             raise Clarify("Which certificate and key files should the TLS secret use?")
         it.set_flag("cert", cert)
         it.set_flag("key", key)
+    elif kind in ("configmap", "secret generic") and req.has(r"from[- ](?:the |an? )?(?:env[- ])?file\b"):
+        for m in req.findall(rf"from[- ](?:the |an? )?(env[- ])?file(?:=|\s+)(?:named\s+|called\s+)?({V})"):
+            it.set_flag("from-env-file" if m.group(1) else "from-file", clean(m.group(2)), append=True)
+        if not it.flags:
+            raise Clarify("Which file should it be made from?")
     elif kind in ("configmap", "secret generic"):
         lits = _kv_from_words(req, "key")
         if not lits:
@@ -2110,13 +2173,22 @@ def h_create(req: Req) -> Intent:
         if kind == "secret generic" and req.has(r"\btls\b"):
             it.verb = "create secret tls"
     elif kind in ("job", "cronjob"):
-        m = req.find(rf"from (?:a |the )?cron ?job (?:named |called )?({V})")
-        if m and kind == "job":
+        m = (
+            req.find(rf"from (?:a |the )?cron ?job (?:named |called )?({V})")
+            or req.find(r"--from=cron ?job/([\w.-]+)")
+            or req.find(rf"from (?:the )?({V}) cron ?job\b")
+            or (
+                req.find(rf"\b(?:the\s+)?({V})\s+cron ?job\b")
+                if req.has(r"\bfrom (?:it|that|this)\b|\bby hand\b|\bmanually\b")
+                else None
+            )
+        )
+        if m and kind == "job" and is_name(clean(m.group(1))) and not _is_keyword(clean(m.group(1))):
             it.set_flag("from", f"cronjob/{clean(m.group(1))}")
             if name == clean(m.group(1)):
                 name = None  # that names the cron job; the new job needs its own name
         else:
-            imgs = _images(req)
+            imgs = [clean(m.group(1)) for m in req.findall(r"--image=(\S+)")] or _images(req)
             if not imgs:
                 raise Clarify(f"Which image should the {kind} run?")
             it.set_flag("image", imgs[0])
@@ -2128,33 +2200,54 @@ def h_create(req: Req) -> Intent:
             if cmd:
                 it.command = cmd
     elif kind in ("role", "clusterrole"):
-        m = re.search(r"\b(perform|allows?|verbs?|permits?|grants?|can)\b(.*)", req.text.lower())
-        seg = m.group(2) if m else ""
+        m = re.search(r"\b(perform|allows?|verbs?|permits?|grants?|can|able to)\b(.*)", req.text.lower())
+        # the verbs of the clause that grants them: a later sentence ("then create it in x") is no right
+        seg = re.split(r"[.;!?](?:\s|$)|\bthen\b", m.group(2))[0] if m else ""
         verbs = re.findall(r"\b(get|list|watch|create|update|patch|delete|deletecollection)\b", seg)
         rms = [r for r in resources(req) if r.type.plural not in ("roles", "clusterroles")]
-        if not verbs or not rms:
+        flag_res = req.value(r"--resources?=(\S+)")
+        if flag_res:
+            it.set_flag("verb", ",".join(dict.fromkeys(verbs)))
+            it.set_flag("resource", flag_res)
+            verbs, rms = [], []
+        elif not verbs or not rms:
             raise Clarify("Which verbs on which resources should the role allow?")
-        it.set_flag("verb", ",".join(dict.fromkeys(verbs)))
-        it.set_flag("resource", ",".join(r.type.plural for r in rms))
+        if verbs:
+            it.set_flag("verb", ",".join(dict.fromkeys(verbs)))
+            it.set_flag("resource", ",".join(r.type.plural for r in rms))
     elif kind in ("rolebinding", "clusterrolebinding"):
-        m = req.find(rf"(?:using|with|to|bind)\s+(?:the\s+)?({V})\s+(cluster ?role|role)")
-        if not m:
+        m = req.find(rf"(?:using|with|to|bind)\s+(?:the\s+)?({V})\s+(cluster ?role|role)\b(?!\s*binding)")
+        role, rkind = (clean(m.group(1)), m.group(2)) if m else (None, "")
+        m = req.find(
+            rf"\b(?:binds?|grants?|using|with|to)\s+(?:the\s+)?(cluster ?role|role)\s+({V})"
+        ) or req.find(r"--(cluster ?role|role)=(\S+)")
+        if m and not role:
+            role, rkind = clean(m.group(2)), m.group(1)
+        if not role or not is_name(role) or role.lower() in ("binding", "that", "to", "the"):
             raise Clarify("Which role should the binding grant?")
-        role = clean(m.group(1))
-        it.set_flag("clusterrole" if "cluster" in m.group(2).lower() else "role", role)
-        name = name if name and name != role else role
+        it.set_flag("clusterrole" if "cluster" in rkind.lower() else "role", role)
         m = req.find(r"\bfor\s+(.*?)\s+using")
         subjects = re.split(r"\s*(?:,\s*(?:and\s+)?|\band\b)\s*", m.group(1)) if m else []
-        for s in subjects:
-            s = clean(s)
-            if s.startswith("group"):
-                it.set_flag("group", s, append=True)
-            elif s:
-                it.set_flag("user", s, append=True)
+        if subjects:
+            # "… for ann, bob and group ops using role x": the old, listed form
+            name = name if name and name != role else role
+            for s in subjects:
+                s = clean(s)
+                it.set_flag("group" if s.startswith("group") else "user", s, append=True)
+        else:
+            name = _binding_subjects(req, it, name if name != role else None) or role
     elif kind == "quota":
-        hard = []
-        for num, what in re.findall(
-            r"(\d+\w*)\s+(cpus?|memory|pods|services|secrets|configmaps)\b", req.text, re.I
+        hard = [h for m in req.findall(r"--hard=(\S+)") for h in clean(m.group(1)).split(",") if h]
+        quota_key = r"(?:(?:requests|limits)\.)?(?:cpu|memory|storage|ephemeral-storage)|pods|services|secrets|configmaps|persistentvolumeclaims|replicationcontrollers|resourcequotas|count/[\w.]+|services\.\w+|requests\.storage"
+        if not hard:
+            hard = [
+                f"{k}={v}"
+                for k, v in re.findall(rf"(?<![\w.=-])({quota_key})\s*=\s*(\d[\w.]*)", req.text, re.I)
+            ]
+        for num, what in (
+            []
+            if hard
+            else re.findall(r"(\d+\w*)\s+(cpus?|memory|pods|services|secrets|configmaps)\b", req.text, re.I)
         ):
             w = what.lower().rstrip("s") if what.lower().startswith("cpu") else what.lower()
             hard.append(f"{w}={num}")
@@ -2200,13 +2293,18 @@ def h_create(req: Req) -> Intent:
         raise Clarify(f"What should the new {kind.split()[-1]} be called?")
     it.names = [name]
     common(req, it, allns=False, sel=False)
+    if it.output and not re.search(rf"(?<![\w./-]){it.output}\b", req.low):
+        it.output = None  # "--from-file=app.yaml" names a file, it asks for no output format
     _dry_run(req, it)
     return it
 
 
 def _schedule(req: Req) -> str:
-    m = req.find(r"""schedule\s+(?:of\s+)?(['"][^'"]+['"])""") or req.find(
-        r"""(['"][\d*/,-]+(?: [\d*/,-]+){4}['"])"""
+    m = (
+        req.find(r"""schedule(?:=|\s+(?:of\s+)?)(['"][^'"]+['"])""")
+        or req.find(r"""(['"][\d*/,-]+(?: [\d*/,-]+){4}['"])""")
+        # five bare cron fields ("*/15 * * * *", "0 3 * * 1-5"): each field digits, * , / -
+        or req.find(r"(?<!\S)((?:[\d*][\d*/,-]*\s+){4}[\d*][\d*/,-]*)(?!\S)")
     )
     if m:
         return clean(m.group(1))
@@ -2576,7 +2674,12 @@ def h_wait(req: Req) -> Intent:
         req.value(r"condition of type\s+(\S+)")
         or req.value(rf"({Q})\s+(?:status\s+)?condition")
         or req.value(r"\bto be\s+(ready|available|complete)\b")
+        or req.value(r"\b(?:is|are|becomes?|gets?|turns?)\s+(?:fully\s+)?(ready|available|complete)d?\b")
     )
+    if not cond and it.resource == "job" and req.has(r"\b(?:completes|finishes|is (?:done|finished))\b"):
+        cond = "complete"
+    if cond and cond.lower() == "complete":
+        cond = "complete"  # the Job condition is spelled in lower case
     if req.has(r"status phase"):
         phase = req.value(r"phase to be\s+(\S+)")
         it.set_flag("for", f"jsonpath={{.status.phase}}={phase}")
@@ -2585,17 +2688,52 @@ def h_wait(req: Req) -> Intent:
     elif req.has(r"\bdeleted|to be gone|to disappear"):
         it.set_flag("for", "delete")
     if cond:
-        it.set_flag("for", f"condition={cond[0].upper() + cond[1:]}", append=True)
+        it.set_flag(
+            "for", f"condition={cond if cond == 'complete' else cond[0].upper() + cond[1:]}", append=True
+        )
     if req.has(r"\bcreated\b"):
         it.set_flag("for", "create", append=True)
     if not it.flags:
         raise Clarify("Wait for what: a condition (e.g. Ready), deletion, or a field value?")
-    t = req.find(r"(?:timeout|up to|at most)\s+(?:of\s+)?(\d+)\s*(s|sec|seconds?|m|min|minutes?)")
+    t = req.find(
+        r"(?:timeout|up to|at most|give up after|no (?:more|longer) than|stop after)\s+(?:of\s+)?(\d+)\s*"
+        r"(s|sec|seconds?|m|min|minutes?)\b"
+    )
     if t:
         it.set_flag("timeout", f"{t.group(1)}{t.group(2)[0]}")
     common(req, it, allns=False, out=False)
     if not it.names and not it.selector:
         raise Clarify("Wait for which object?")
+    return it
+
+
+# a file path as people type it: "/var/tmp/x", "./x", "~/x", "../x" (a bare "x.sql" is a local file
+# only where the request says which side it is on)
+_PATH = r"(?<![\w:/.~-])((?:\.{1,2}/|~/|/)[\w./~@%+-]*|[\w-]+\.[a-z][\w]*)(?![\w/])"
+
+
+def h_cp(req: Req) -> Intent:
+    """Copy a file into or out of a pod: the side each path is on comes from "into"/"out of"."""
+    pod = req.value(rf"\bpod\s+(?:named\s+|called\s+)?({V})") or req.value(r"(?<![\w/.-])([\w.-]+):/")
+    into = req.has(
+        r"\b(?:into|onto|up to|to|inside)\s+(?:the\s+)?pod\b|\bin(?:to)? (?:the )?pod\b[^.]*\bat\b"
+    )
+    out = req.has(r"\b(?:out of|from|off)\s+(?:the\s+)?pod\b")
+    if not pod or not is_name(pod) or into == out:
+        raise Clarify(
+            'Copy which file, from where to where? e.g. "copy /tmp/x out of pod web-1 to ./x" or '
+            '"copy ./x into pod web-1 at /tmp/x".'
+        )
+    paths = [m.group(1).rstrip(".") for m in req.findall(_PATH)]
+    paths = [p for p in paths if p and p != pod and not p.startswith(pod + ":")]
+    if len(paths) != 2:
+        raise Clarify("Which path inside the pod, and which local path?")
+    src, dst = paths
+    it = Intent(verb="cp", args=[src, f"{pod}:{dst}"] if into else [f"{pod}:{src}", dst])
+    c = _container(req, exclude=pod)
+    if c:
+        it.set_flag("container", c)
+    common(req, it, allns=False, sel=False, out=False)
     return it
 
 
@@ -2716,7 +2854,8 @@ def _choose(req: Req):
         ("plugin", r"\bplugins?\b", h_simple("plugin list")),
         ("proxy", r"(?<!container )\bproxy\b(?! container)", h_proxy),
         ("certificate", r"\b(approve|deny|reject)\b.*\b(csr|certificate signing)|\bcsr-", h_certificate),
-        ("wait", r"^wait\b|\bwait for\b|\bwait until\b", h_wait),
+        ("cp", r"^(?:copy|cp)\b.*?\b(?:into|out of|from|to|onto|off)\s+(?:the\s+)?pod\b", h_cp),
+        ("wait", r"^wait\b|\bwait for\b|\bwait until\b|\bblock until\b", h_wait),
         (
             "port-forward",
             r"port[- ]forward|^forward \d+|\bforward (local )?(port|traffic|\d+)|listen on (local )?port|tunnel",
@@ -2730,7 +2869,8 @@ def _choose(req: Req):
         ),
         (
             "set resources",
-            r"\b(cpu|memory) (limits?|requests?)\b|\b(limits?|requests?) (for|on|of) (cpu|memory)",
+            r"\b(cpu|memory) (limits?|requests?)\b|\b(limits?|requests?) (for|on|of) (cpu|memory)|"
+            r"\b(limits?|requests?)\b[^.]*?\b(cpu|mem(ory)?)\s*(=|of|to|:)?\s*\d",
             h_set_resources,
         ),
         (
@@ -2760,6 +2900,18 @@ def _choose(req: Req):
             h_attach,
         ),
         ("set serviceaccount", r"service ?account to\b", h_set_sa),
+        # an object asked for by its kind and how it is made: "need a service account x",
+        # "bind role x to …", "quota for x: pods=…", "configmap x from file f"
+        (
+            "create",
+            r"\b(?:i|we) (?:need|want) (?:a|an|a new) (?:service ?account|role|role ?binding|cluster ?role|"
+            r"(?:resource )?quota|config ?map|secret|namespace|cron ?job)\b|^(?:need|want) (?:a|an|a new) "
+            r"(?:service ?account|role ?binding|role|(?:resource )?quota|config ?map|secret|namespace)\b|"
+            r"^bind\b|\bbind (?:the )?(?:cluster ?)?role\b|"
+            r"^(?:a |new )?(?:resource ?)?quota\b[^.]*\b[a-z.]+\s*=\s*\d|"
+            r"^(?:a |new )?(?:generic )?(?:config ?map|secret)\b[^.]*\bfrom[- ](?:the |an? )?(?:env[- ])?file\b",
+            h_create,
+        ),
         (
             "rollout",
             r"\brollout\b|roll out|\broll ?back\b|\bundo\b|rolling (restart|update)|\brestart\b|"
@@ -2783,7 +2935,7 @@ def _choose(req: Req):
         ("taint", r"\btaint|\buntaint", h_taint),
         (
             "set env",
-            r"environment variables?|\benv(ironment)? var(iable)?s?\b|\bset env\b|\benv\b(?!=)",
+            r"environment variables?|\benv(ironment)? var(iable)?s?\b|\bset env\b|(?<![.\w])env\b(?![=-]|\s+file)",
             h_set_env,
         ),
         (

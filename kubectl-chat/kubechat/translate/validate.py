@@ -70,6 +70,7 @@ KNOWN_FLAGS = BOOL_FLAGS | {
     "for",
     "from",
     "from-file",
+    "from-env-file",
     "from-literal",
     "generator",
     "global-default",

@@ -1,0 +1,121 @@
+"""Verb forms read from the shapes people use, whatever the names: copies, waits, resources,
+RBAC and other creates. Every value comes from the request; what is missing is asked for."""
+
+from __future__ import annotations
+
+import pytest
+
+from kubechat.translate import translate
+
+PLACES = ["shop", "team-blue", "ops2"]
+PODS = ["cache-0", "api-7f9c-x2k4q", "worker3"]
+
+
+def cmd(text: str) -> str | None:
+    return translate(text, offline=True, use_model=False).command
+
+
+def asks(text: str) -> bool:
+    t = translate(text, offline=True, use_model=False)
+    return t.argv is None and bool(t.clarification)
+
+
+@pytest.mark.parametrize("pod", PODS)
+@pytest.mark.parametrize("place", PLACES)
+def test_copy_into_and_out_of_a_pod(pod, place):
+    assert cmd(f"copy ./seed.txt into pod {pod} at /var/tmp/seed.txt ({place})") == (
+        f"kubectl cp ./seed.txt {pod}:/var/tmp/seed.txt -n {place}"
+    )
+    assert cmd(f"copy /srv/out.bin out of pod {pod} in {place} to ./out.bin") == (
+        f"kubectl cp {pod}:/srv/out.bin ./out.bin -n {place}"
+    )
+    assert cmd(f"copy /srv/a.txt from pod {pod} container helper to ./a.txt -n {place}") == (
+        f"kubectl cp {pod}:/srv/a.txt ./a.txt -n {place} --container=helper"
+    )
+
+
+def test_a_copy_without_both_paths_is_a_question():
+    assert asks("copy the dump from pod db-2")
+    assert asks("copy /srv/x.txt from pod db-2")
+
+
+@pytest.mark.parametrize("place", PLACES)
+def test_wait_for_a_condition_with_a_timeout(place):
+    assert cmd(f"wait until pod cache-0 in {place} is Ready, stop after 90s") == (
+        f"kubectl wait pod/cache-0 -n {place} --for=condition=Ready --timeout=90s"
+    )
+    assert cmd(f"block until job backfill-3 in {place} is complete") == (
+        f"kubectl wait job/backfill-3 -n {place} --for=condition=complete"
+    )
+    assert cmd(f"wait until deployment api in {place} is available") == (
+        f"kubectl wait deployment/api -n {place} --for=condition=Available"
+    )
+
+
+@pytest.mark.parametrize("name", ["web", "pay-api", "img2"])
+@pytest.mark.parametrize("place", PLACES)
+def test_set_resources_reads_each_kind_and_its_values(name, place):
+    assert cmd(f"give {name} ({place}) limits of cpu 300m and memory 256Mi") == (
+        f"kubectl set resources deployment/{name} -n {place} --limits=cpu=300m,memory=256Mi"
+    )
+    assert cmd(f"requests cpu=100m memory=128Mi for deploy {name}, namespace {place}") == (
+        f"kubectl set resources deployments/{name} -n {place} --requests=cpu=100m,memory=128Mi"
+    )
+    assert cmd(f"deployment {name} in {place}: limits cpu=1, requests cpu=500m mem 1Gi") == (
+        f"kubectl set resources deployments/{name} -n {place} --limits=cpu=1 --requests=cpu=500m,memory=1Gi"
+    )
+
+
+@pytest.mark.parametrize("place", PLACES)
+def test_rbac_creates(place):
+    assert cmd(f"we need a role named cm-view in {place} that can get, list and watch configmaps.") == (
+        f"kubectl create role cm-view -n {place} --verb=get,list,watch --resource=configmaps"
+    )
+    assert cmd(f"bind role cm-view to service account robot in {place}, call the rolebinding robot-view") == (
+        f"kubectl create rolebinding robot-view -n {place} --role=cm-view --serviceaccount={place}:robot"
+    )
+    assert cmd(f"create rolebinding ed-1 in {place} that binds clusterrole edit to user kim@example.org") == (
+        f"kubectl create rolebinding ed-1 -n {place} --clusterrole=edit --user=kim@example.org"
+    )
+
+
+def test_a_roles_verbs_end_with_their_sentence():
+    # a later sentence's verb ("create it") is no right the role grants
+    assert cmd("we need a role named r1 in x that can get and list pods. Please create it now.") == (
+        "kubectl create role r1 -n x --verb=get,list --resource=pods"
+    )
+
+
+@pytest.mark.parametrize("place", PLACES)
+def test_other_creates(place):
+    assert (
+        cmd(f"need a serviceaccount builder in {place}")
+        == f"kubectl create serviceaccount builder -n {place}"
+    )
+    assert cmd(f"quota for {place} called q-main: pods=20, requests.memory=8Gi") == (
+        f"kubectl create quota q-main -n {place} --hard=pods=20,requests.memory=8Gi"
+    )
+    assert (
+        cmd(f"create quota q1 --hard=pods=5 -n {place}")
+        == f"kubectl create quota q1 -n {place} --hard=pods=5"
+    )
+    assert cmd(f"make a job now-1 from the backup cronjob in {place}") == (
+        f"kubectl create job now-1 -n {place} --from=cronjob/backup"
+    )
+    assert cmd(f"create a cronjob sweeper with image alpine on the schedule 0 4 * * 1-5 in {place}") == (
+        f"kubectl create cronjob sweeper -n {place} --image=alpine '--schedule=0 4 * * 1-5'"
+    )
+    assert cmd(f"create generic secret creds in {place} from the env file ./creds.env") == (
+        f"kubectl create secret generic creds -n {place} --from-env-file=./creds.env"
+    )
+    assert cmd(f"configmap app-cfg from file app.ini in {place}") == (
+        f"kubectl create configmap app-cfg -n {place} --from-file=app.ini"
+    )
+    assert cmd(f"create configmap app-cfg --from-file=./conf.yaml -n {place}") == (
+        f"kubectl create configmap app-cfg -n {place} --from-file=./conf.yaml"
+    )
+
+
+def test_creates_that_lack_a_value_ask():
+    assert asks("create a cronjob sweeper with image alpine")  # no schedule
+    assert asks("do we need a service account for web in shop?")
