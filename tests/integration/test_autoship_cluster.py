@@ -112,7 +112,7 @@ def test_discovered_collector_gets_the_record_without_audit_ship(
     # The administrator pins the collector's CA in the system config: no setup for users.
     system = tmp_path / "system-config.yaml"
     fingerprint = locate.ca_fingerprints(Path(ca).read_text())[0]
-    system.write_text(f"audit:\n  trusted_collectors: ['{fingerprint}']\n")
+    system.write_text(f"audit:\n  trusted_collectors: ['{fingerprint}', '{url}']\n")
     monkeypatch.setenv("KUBECHAT_SYSTEM_CONFIG", str(system))
     audit_id = _ask(capsys, sandbox, "list pods in staging")
     took = _wait_collected(url, ca, sandbox.tokens["alice"], {unpinned, audit_id})

@@ -3,6 +3,8 @@ the administrator's system config or the user's own config."""
 
 from pathlib import Path
 
+import pytest
+
 from kubechat.audit import locate
 from kubechat.collector.tlscert import make_self_signed
 
@@ -22,12 +24,36 @@ def test_unpinned_discovered_collector_is_not_trusted(tmp_path):
     assert "not pinned" in locate.untrusted_reason(_discovered(_ca(tmp_path, "real")))
 
 
-def test_the_administrators_pin_trusts_it(tmp_path, monkeypatch):
+def test_the_administrators_pin_of_url_and_ca_trusts_it(tmp_path, monkeypatch):
     pem = _ca(tmp_path, "real")
     system = tmp_path / "system.yaml"
-    system.write_text(f"audit:\n  trusted_collectors: ['{locate.ca_fingerprints(pem)[0].upper()}']\n")
+    fingerprint = locate.ca_fingerprints(pem)[0].upper()
+    system.write_text(f"audit:\n  trusted_collectors: ['{fingerprint}', 'https://collector.example:8443']\n")
     monkeypatch.setenv("KUBECHAT_SYSTEM_CONFIG", str(system))
     assert locate.untrusted_reason(_discovered(pem)) is None
+
+
+def test_a_ca_pin_alone_does_not_trust_another_host_it_issued_for(tmp_path, monkeypatch):
+    """Whoever can write the ConfigMap could name any host the pinned CA has a certificate for."""
+    pem = _ca(tmp_path, "real")
+    system = tmp_path / "system.yaml"
+    system.write_text(f"audit:\n  trusted_collectors: ['{locate.ca_fingerprints(pem)[0]}']\n")
+    monkeypatch.setenv("KUBECHAT_SYSTEM_CONFIG", str(system))
+    assert "https://collector.example:8443" in locate.untrusted_reason(_discovered(pem))
+
+
+def test_a_smuggled_trusted_certificate_block_is_refused(tmp_path):
+    """OpenSSL trusts `BEGIN TRUSTED CERTIFICATE` blocks that the fingerprinting parser skips: a
+    bundle with one is refused, and the bundle written for TLS holds only what was fingerprinted."""
+    real, rogue = _ca(tmp_path, "real"), _ca(tmp_path, "rogue")
+    smuggled = real + rogue.replace("BEGIN CERTIFICATE", "BEGIN TRUSTED CERTIFICATE").replace(
+        "END CERTIFICATE", "END TRUSTED CERTIFICATE"
+    )
+    with pytest.raises(ValueError, match="only CERTIFICATE"):
+        locate.ca_fingerprints(smuggled)
+    with pytest.raises(ValueError):
+        locate.canonical_bundle(real + "-----BEGIN X509 CRL-----\nAAAA\n-----END X509 CRL-----\n")
+    assert locate.canonical_bundle(real + "\ntrailing words\n") == real.strip() + "\n"
 
 
 def test_a_bundle_with_one_unpinned_certificate_is_not_trusted(tmp_path, monkeypatch):

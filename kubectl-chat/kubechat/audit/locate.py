@@ -9,10 +9,9 @@ URL.
 
 A discovered collector receives the user's bearer token, and anyone who can write that ConfigMap
 (or create the namespace on a cluster without the chart) could name their own server in it. So a
-discovered collector is used only when it is pinned: every certificate of its CA bundle, or its
-exact URL (when it has no bundle and the system's trust store vouches for the host), must be listed
-in `audit.trusted_collectors` of the administrator's /etc/kubectl-chat/config.yaml (no setup for
-users) or of the user's own config.yaml. An unpinned one is reported by `audit status`, never sent
+discovered collector is used only when it is pinned: its exact URL, and every certificate of its
+CA bundle when it has one, must be listed in `audit.trusted_collectors` of the administrator's
+/etc/kubectl-chat/config.yaml (no setup for users) or of the user's own config.yaml. An unpinned one is reported by `audit status`, never sent
 anything.
 """
 
@@ -21,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -47,13 +47,41 @@ class Collector:
     ca_fingerprints: tuple[str, ...] = ()  # "sha256:<hex>" of each certificate of a discovered bundle
 
 
+_PEM_BEGIN = re.compile(r"-----BEGIN ([A-Z0-9 ]+)-----")
+
+
+def _certificates(pem: str) -> list:
+    """The certificates of a PEM bundle. Any block that is not a plain CERTIFICATE is refused:
+    OpenSSL also trusts `TRUSTED CERTIFICATE` blocks that other parsers skip, and a bundle must
+    mean the same thing to the code that pins it and to the code that verifies TLS with it."""
+    from cryptography import x509
+
+    kinds = set(_PEM_BEGIN.findall(pem))
+    if kinds != {"CERTIFICATE"}:
+        raise ValueError(
+            f"a CA bundle may hold only CERTIFICATE blocks, not {sorted(kinds - {'CERTIFICATE'})}"
+        )
+    certs = x509.load_pem_x509_certificates(pem.encode())
+    if len(certs) != len(_PEM_BEGIN.findall(pem)):
+        raise ValueError("a CA bundle block could not be read")
+    return certs
+
+
 def ca_fingerprints(pem: str) -> tuple[str, ...]:
     """sha256 of each certificate's DER in a PEM bundle (raises ValueError when there is none)."""
-    from cryptography import x509
     from cryptography.hazmat.primitives.serialization import Encoding
 
-    certs = x509.load_pem_x509_certificates(pem.encode())
-    return tuple("sha256:" + hashlib.sha256(c.public_bytes(Encoding.DER)).hexdigest() for c in certs)
+    return tuple(
+        "sha256:" + hashlib.sha256(c.public_bytes(Encoding.DER)).hexdigest() for c in _certificates(pem)
+    )
+
+
+def canonical_bundle(pem: str) -> str:
+    """The bundle rewritten from the parsed certificates: exactly what was fingerprinted, nothing
+    a TLS library could read differently."""
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    return "".join(c.public_bytes(Encoding.PEM).decode() for c in _certificates(pem))
 
 
 def pins() -> set[str]:
@@ -72,23 +100,19 @@ def pins() -> set[str]:
 
 def untrusted_reason(collector: Collector) -> str | None:
     """Why a discovered collector may not be sent anything; None when it is pinned (or was not
-    discovered: env and config are the user's own choice)."""
+    discovered: env and config are the user's own choice). Its exact URL must be pinned, and so
+    must every certificate of its CA bundle when it has one: a CA pin alone would let whoever can
+    write the ConfigMap name any host that CA has issued a certificate for."""
     if collector.source != "discovered":
         return None
     pinned = pins()
-    if collector.ca_fingerprints:
-        missing = [f for f in collector.ca_fingerprints if f not in pinned]
-        if not missing:
-            return None
-        return (
-            f"the collector {collector.url} found in the cluster is not pinned: add its CA "
-            f"{missing[0]} to audit.trusted_collectors (check the fingerprint with your administrator)"
-        )
-    if collector.url in pinned:
+    missing = [] if collector.url in pinned else [collector.url]
+    missing += [f for f in collector.ca_fingerprints if f not in pinned]
+    if not missing:
         return None
     return (
-        f"the collector {collector.url} found in the cluster is not pinned: add its URL to "
-        "audit.trusted_collectors (check it with your administrator)"
+        f"the collector {collector.url} found in the cluster is not pinned: add "
+        f"{' and '.join(missing)} to audit.trusted_collectors (check with your administrator)"
     )
 
 
@@ -179,7 +203,7 @@ def discover(options, server: str | None) -> Collector | None:
             return None  # a bundle that holds no certificate names no collector we could check
         ca_path = _cache_file(server).with_suffix(".ca.crt")
         paths.ensure_private_dir(ca_path.parent)
-        ca_path.write_text(data[CA_KEY])
+        ca_path.write_text(canonical_bundle(data[CA_KEY]))
         ca_file = str(ca_path)
     collector = Collector(url, "discovered", ca_file, data.get(PUBLIC_KEY_KEY) or None, server, fingerprints)
     _store(server, collector, FOUND_TTL_S)
