@@ -352,7 +352,28 @@ def test_patch_to_a_positive_count_stays_a_write(patch):
     [
         (["delete", "pods", "-l", "!a,b!=c,d notin (x,y)"], "bulk-delete"),
         (["delete", "pods", "-l", "app=web", "--field-selector", "metadata.name!=x"], None),
-        (["delete", "pods", "-l", "app"], None),
+        (["delete", "pods", "-l", "app"], "bulk-delete"),  # exists: every pod carrying the key
+        (["delete", "pods", "-l", "app in (zzz)", "-l", "!x"], "bulk-delete"),  # the last -l wins
+        (["delete", "pods", "-l", "!x", "-l", "app in (zzz)"], None),
+        (
+            ["delete", "pods", "--field-selector", "metadata.name=a", "--field-selector", "metadata.name!=a"],
+            "bulk-delete",
+        ),
+        (["delete", "pods", "--field-selector", r"metadata.name!=x\,y\=z"], "bulk-delete"),  # one term
+        (["delete", "pods", "--field-selector", r"metadata.name!=x,status.phase=Running"], None),
+        (["delete", "pods", "--field-selector", "metadata.namespace=prod", "-n", "prod"], "bulk-delete"),
+        (["delete", "pods", "--field-selector", "metadata.name=web-1"], None),
+        (
+            ["delete", "pods", "--field-selector", "metadata.name=a=b"],
+            "bulk-delete",
+        ),  # refused: no bound read
+        (["delete", "pods", "-l", "pod-template-hash"], "bulk-delete"),
+        (["delete", "pods", "-l", "n>0"], "bulk-delete"),
+        (["delete", "pods", "-l", "app==web"], None),
+        (["delete", "pods", "-l", "app in (web, api)"], None),
+        (["rollout", "restart", "deploy", "-l", "app=zzz", "-l", "!x"], "bulk-change"),
+        (["label", "pods", "-l", "kubernetes.io/hostname", "a=b"], "bulk-change"),
+        (["drain", "-l", "kubernetes.io/hostname", "--ignore-daemonsets"], "bulk-delete"),
         (["delete", "pods", "-l", "!a,env in (x,y)"], None),
         (["delete", "pods", "--all=false", "-l", "app=web"], None),
         (["get", "pods", "-l", "!a", "-A"], None),  # a read that lists everything is no change

@@ -96,9 +96,10 @@ def _unseen(cmd: Command):
 
 
 def _bulk(cmd: Command):
-    """A change or delete of every object of a type: `--all`, `delete all`, or selectors that
-    only exclude (`-l '!x'`, `app!=zzz`, `notin`, `--field-selector metadata.name!=x`, an empty
-    selector) and so match whatever exists, objects created after the request was read included."""
+    """A change or delete of every object of a type: `--all`, `delete all`, or selectors that pin
+    no value (`-l '!x'`, `app!=zzz`, `notin`, `-l app`, `--field-selector metadata.name!=x`,
+    `metadata.namespace=NS`, an empty selector) and so match whatever exists, objects created
+    after the request was read included."""
     spec = cmd.spec
     if spec is None or objects_from_files(cmd) or _class(cmd) is verbs.Risk.READ:
         return
@@ -110,7 +111,7 @@ def _bulk(cmd: Command):
     elif deletes and "all" in resource.split(","):
         why = "`all` (every workload type)"
     elif not names and _selects_everything(cmd):
-        why = "a selector that only excludes"
+        why = "a selector that pins no value"
     if why and deletes:
         yield Effect.BULK_DELETE, f"`{cmd.verb}` with {why} deletes every matching object there is"
     elif why:
@@ -131,24 +132,34 @@ def _class(cmd: Command) -> verbs.Risk:
 
 
 def _selects_everything(cmd: Command) -> bool:
-    """Selectors are given and every one only excludes: nothing limits what they match."""
-    given = [(f, v) for f in ("--selector", "--field-selector") for v in cmd.flags.get(f, [])]
-    return bool(given) and all(_only_excludes(v, labels=f == "--selector") for f, v in given)
+    """Selectors are given and none of them bounds what they match.
+
+    kubectl keeps only the last value of a repeated `-l` or `--field-selector` (pflag's string
+    flags overwrite), so only that one is read. The two selectors are ANDed: one bounded selector
+    bounds the request."""
+    label, field = cmd.value("--selector"), cmd.value("--field-selector")
+    if label is None and field is None:
+        return False
+    return not (_label_pins(label or "") or _field_pins(field or ""))
 
 
-# A label requirement that excludes: `!key`, `key!=v`, `key notin (a,b)`.
-_EXCLUDING_LABEL = re.compile(r"^\s*(?:!.*|[^=!<>\s]+\s*!=.*|\S+\s+notin\s*\(.*)$", re.S)
+# A label requirement that pins a value: `key=v`, `key==v`, `key in (a,b)`. Everything else
+# (`key` exists, `!key`, `!=`, `notin`, `>`/`<`) can match every object carrying a common key
+# (pod-template-hash, kubernetes.io/hostname). Anything these patterns do not read counts as
+# pinning nothing: an unread selector is never taken as a bound.
+_LABEL_KEY = r"[A-Za-z0-9][A-Za-z0-9._/-]*"
+_LABEL_VALUE = r"[A-Za-z0-9._-]*"
+_PINNING_LABEL = re.compile(
+    rf"^\s*{_LABEL_KEY}\s*(?:==?\s*{_LABEL_VALUE}"
+    rf"|\s+in\s*\(\s*{_LABEL_VALUE}[A-Za-z0-9]{_LABEL_VALUE}(?:\s*,\s*{_LABEL_VALUE})*\s*\))\s*$"
+)
 
 
-def _only_excludes(selector: str, *, labels: bool) -> bool:
-    """Every requirement of the selector excludes (an empty selector matches everything)."""
-    parts = _requirements(selector)
-    if labels:
-        return all(_EXCLUDING_LABEL.match(p) or not p.strip() for p in parts)
-    return all("!=" in p or not p.strip() for p in parts)
+def _label_pins(selector: str) -> bool:
+    return any(_PINNING_LABEL.match(p) for p in _label_requirements(selector))
 
 
-def _requirements(selector: str) -> list[str]:
+def _label_requirements(selector: str) -> list[str]:
     """Comma-separated requirements; commas inside `in (a,b)` sets do not separate."""
     parts, depth, current = [], 0, ""
     for ch in selector:
@@ -159,6 +170,48 @@ def _requirements(selector: str) -> list[str]:
         else:
             current += ch
     return [*parts, current]
+
+
+# Field terms that hold for every object the request can reach (the request's own namespace).
+_ALWAYS_TRUE_FIELDS = {"metadata.namespace"}
+
+
+def _field_pins(selector: str) -> bool:
+    """Some `field=value` term pins a value. Terms and values are read as the API server reads
+    them (apimachinery fields.ParseSelector): `\\,` and `\\=` escape, the first `!=`, `==` or
+    `=` splits a term. A selector the server would refuse pins nothing."""
+    terms = _field_terms(selector)
+    if terms is None:
+        return False
+    return any(op != "!=" and lhs.strip() not in _ALWAYS_TRUE_FIELDS for lhs, op in terms)
+
+
+def _field_terms(selector: str) -> list[tuple[str, str]] | None:
+    """(field, operator) of each term; None when the server would refuse the selector."""
+    terms, current, escaped = [], "", False
+    for ch in selector:
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch == ",":
+            terms.append(current)
+            current = ""
+            continue
+        current += ch
+    terms.append(current)
+    out = []
+    for term in filter(None, terms):
+        split = re.search(r"!=|==|=", term)
+        if split is None or not _valid_field_value(term[split.end() :]):
+            return None
+        out.append((term[: split.start()], split.group()))
+    return out
+
+
+def _valid_field_value(value: str) -> bool:
+    # Only `\\`, `\\,` and `\\=` are escapes; an unescaped `,` or `=` is refused.
+    return re.fullmatch(r"(?:[^\\,=]|\\[\\,=])*", value) is not None
 
 
 def _metadata_only(sort_by: str | None) -> bool:
