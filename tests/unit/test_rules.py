@@ -161,7 +161,7 @@ def cmd(text, **kw):
         ),
         ("Check if user jane can list secrets in dev", "kubectl auth can-i list secrets -n dev --as=jane"),
         ("Show the api resources from the apps group", "kubectl api-resources --api-group=apps"),
-        ("What fields does a deployment spec have", "kubectl explain deployments.spec"),
+        ("What fields does a deployment spec have", "kubectl explain deployment.spec"),
         ("Open bash in deployment web", "kubectl exec deploy/web -it -- /bin/bash"),
         (
             "Autoscale deployment api between 2 and 8 pods at 70% cpu",

@@ -68,7 +68,6 @@ def test_a_container_is_not_a_namespace(text):
 @pytest.mark.parametrize(
     "text",
     [
-        "can the builder service account from ci delete pods?",  # asks about permission
         "add priority class gold that cannot preempt lower pods",
         "delete pod web-1 on node gpu-3",  # the node would be dropped
         "create a service named edge of type nodeport",  # kubectl needs a port

@@ -119,3 +119,48 @@ def test_other_creates(place):
 def test_creates_that_lack_a_value_ask():
     assert asks("create a cronjob sweeper with image alpine")  # no schedule
     assert asks("do we need a service account for web in shop?")
+
+
+@pytest.mark.parametrize("place", PLACES)
+def test_permission_checks_for_someone_else(place):
+    assert cmd(f"can user kim@example.org delete nodes?") == (
+        "kubectl auth can-i delete nodes --as=kim@example.org"
+    )
+    assert cmd(f"can the robot service account from {place} patch deployments in web-x?") == (
+        f"kubectl auth can-i patch deployments -n web-x --as=system:serviceaccount:{place}:robot"
+    )
+    assert cmd(f"can the service account robot in {place} get pods in its own namespace?") == (
+        f"kubectl auth can-i get pods -n {place} --as=system:serviceaccount:{place}:robot"
+    )
+    assert cmd(f"am I allowed to exec into pods in {place}?") == f"kubectl auth can-i create pods/exec -n {place}"
+    assert cmd(f"everything I am allowed to do in {place}") == f"kubectl auth can-i -n {place} --list"
+
+
+@pytest.mark.parametrize("name", ["api", "pay-svc", "web2"])
+def test_revisions(name):
+    assert cmd(f"details of revision 3 of the {name} deployment (shop)") == (
+        f"kubectl rollout history deployment/{name} -n shop --revision=3"
+    )
+    assert cmd(f"roll {name} back to revision 2 in shop") == (
+        f"kubectl rollout undo deployment/{name} -n shop --to-revision=2"
+    )
+
+
+@pytest.mark.parametrize("place", PLACES)
+def test_a_statefulset_said_is_scaled_where_it_is(place):
+    assert cmd(f"{place} ns: statefulset db → 4 replicas") == f"kubectl scale statefulsets db -n {place} --replicas=4"
+    assert cmd(f"statefulset db in {place} → 2 replicas") == f"kubectl scale statefulsets db -n {place} --replicas=2"
+
+
+def test_reads_of_other_shapes():
+    assert cmd("show the kubeconfig, only what the current context uses") == "kubectl config view --minify"
+    assert cmd("nodes ordered by cpu (.status.capacity.cpu)") == "kubectl get nodes --sort-by=.status.capacity.cpu"
+    assert cmd("memory usage per node please") == "kubectl top node"
+    assert cmd("explain the HorizontalPodAutoscaler spec") == "kubectl explain horizontalpodautoscaler.spec"
+
+
+@pytest.mark.parametrize("node", ["node-a1", "gpu-7", "pool-x-3k"])
+def test_make_it_schedulable_names_the_node_said_before(node):
+    # "make it …" asks for a state here, it corrects nothing
+    assert cmd(f"{node} is back, make it schedulable again") == f"kubectl uncordon {node}"
+    assert cmd("scale web in shop to 3, make it 5") == "kubectl scale deployment web -n shop --replicas=5"

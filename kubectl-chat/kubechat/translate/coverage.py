@@ -18,7 +18,7 @@ from .resources import ResourceTable
 # Words that carry no slot: function words, pronouns, auxiliaries, politeness, urgency, filler.
 FILLER = frozenset(
     """
-    i me my mine we us our you your it its they them their he she this that these those there here
+    i me my mine we us our you your it its own they them their he she this that these those there here
     a an the some any all every each both either neither no not none only just also too very really
     so such is are was were be been being am do does did doing done have has had having will would
     shall should can could may might must please pls plz kindly thanks thank thx ok okay hey hi

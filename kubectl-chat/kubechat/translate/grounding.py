@@ -69,7 +69,7 @@ WRITE_WORDS: dict[str, str] = {
     "delete": r"delet|remov|\brm\b|kill|destroy|eras|terminat|get rid|evict|wipe|nuke|purg|clean|drop|tear",
     "scale": r"scal|replica|instance|cop(?:y|ies)|resiz|grow|shrink|bump|\b(?:up|down) to\b|\bto \d+",
     "rollout restart": r"restart|bounce|redeploy|recycl|reload|roll|kick|cycle|reboot",
-    "rollout undo": r"undo|roll ?back|revert|go back|previous|restore",
+    "rollout undo": r"undo|roll ?back|roll \S+ back|revert|go back|previous|restore|back to (?:rev|revision)",
     "rollout pause": r"pause|halt|freeze|hold",
     "rollout resume": r"resum|unpause|continu|unfreeze",
     "uncordon": r"uncordon|schedul|rotation",
@@ -229,10 +229,16 @@ def check(
                 "It changes the cluster, so I run it only when you ask for the change itself "
                 f'(e.g. "{_example(intent).removeprefix("please ")}").'
             )
-        asked = asks_for(request, intent.verb) or (
-            repeated is not None
-            and not any(is_question(c) for c in clauses(request))
-            and asks_for(repeated, intent.verb)
+        # a permission check is asked as a question ("can the robot account list secrets?"); --as
+        # makes it a change by class (impersonation), and the question is how it is asked for
+        asked = (
+            intent.verb == "auth can-i"
+            or asks_for(request, intent.verb)
+            or (
+                repeated is not None
+                and not any(is_question(c) for c in clauses(request))
+                and asks_for(repeated, intent.verb)
+            )
         )
         if not asked:
             return (

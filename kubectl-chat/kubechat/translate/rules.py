@@ -492,7 +492,11 @@ def namespaced(intent: Intent, table: ResourceTable) -> bool:
     return True
 
 
-_STRONG_FIX = r"no,? wait|wait,? no|no sorry|i mean|make (?:that|it)|or rather|correction"
+# "make it 5" corrects a value; "make it schedulable again" asks for a state
+_STRONG_FIX = (
+    r"no,? wait|wait,? no|no sorry|i mean|make (?:that|it)(?!\s+(?:un)?\w+able\b|\s+(?:so|work|ready))|"
+    r"or rather|correction"
+)
 _WEAK_FIX = r"actually|sorry|rather"  # "has it actually been scheduled?" corrects nothing
 _CORRECTION = re.compile(
     rf"(?:[,;:.!?]+\s*(?:\b(?:{_STRONG_FIX}|{_WEAK_FIX})\b[,:]?\s*)+"
@@ -1126,6 +1130,9 @@ def _get_idioms(req: Req, it: Intent) -> None:
 
 
 def sort_by(req: Req) -> str | None:
+    m = req.find(r"\b(?:sort(?:ed|ing)?|order(?:ed)?)\b.*?[(\s]['\"]?(\.[A-Za-z][\w.\[\]]*[\w\]])")
+    if m:
+        return m.group(1)  # a JSONPath said out loud wins over the words around it
     m = req.find(
         r"\b(?:by|order(?:ed)? by)\s+(restart count|number of restarts|restarts|age|creation time)\b"
     ) or req.find(
@@ -1537,8 +1544,8 @@ def h_autoscale(req: Req) -> Intent:
 
 
 ROLLOUT_WORDS = [
-    ("undo", r"\b(undo|roll ?back|revert|previous revision|go back)\b"),
-    ("history", r"\b(history|revisions)\b"),
+    ("undo", r"\b(undo|roll ?back|revert|previous revision|go back)\b|\broll\s+\S+\s+back\b"),
+    ("history", r"\b(history|revisions)\b|\b(details?|info|contents?) (of|for|on|about) (rev|revision) \d+"),
     ("resume", r"\b(resume|unpause)"),  # before pause: "resume the paused deployment"
     ("pause", r"\bpause"),
     ("status", r"\b(status|progress|finished|complete|completion|done|rolled out)\b"),
@@ -1563,6 +1570,7 @@ def h_rollout(req: Req) -> Intent:
     if not it.names and not rms:
         for pat in (
             rf"\b(?:restart|undo|pause|resume|status of|history of|roll ?back|revert)\s+(?:the\s+)?({V})",
+            rf"\broll\s+(?:the\s+)?({V})\s+back\b",
             rf"\brollout\s+(?:of|for)\s+(?:the\s+)?({V})",
             rf"\bthe\s+({V})\s+rollout\b",
         ):
@@ -1927,7 +1935,7 @@ def _node_names(req: Req) -> list[str]:
     if names:
         return names
     m = req.find(rf"\b(?:cordon|uncordon|drain|taint|mark|untaint)\s+(?:the\s+)?({V})")
-    if m and is_name(clean(m.group(1))) and not _is_keyword(clean(m.group(1))):
+    if m and is_name(clean(m.group(1))) and not _is_keyword(clean(m.group(1))) and clean(m.group(1)) != "it":
         return [clean(m.group(1))]
     for m in re.finditer(Q, req.text):
         v = clean(m.group(0))
@@ -2437,6 +2445,8 @@ def h_events(req: Req) -> Intent:
 def h_top(req: Req) -> Intent:
     rms = [r for r in resources(req) if r.type.plural in ("pods", "nodes")]
     kind = "node" if rms and rms[0].type.plural == "nodes" else "pod"
+    if req.has(r"\b(per|by|of each|each) node\b"):
+        kind, rms = "node", []  # "usage per node" names no node
     it = Intent(verb=f"top {kind}")
     it.names = names_for(req, rms) if rms else []
     if req.has(r"containers|per[- ]container"):
@@ -2454,7 +2464,9 @@ def h_explain(req: Req) -> Intent:
     m = req.find(r"\b([a-z]+(?:\.[a-zA-Z]+)+)\b")
     if not rms:
         raise Clarify("Which resource should I explain (e.g. pods, deployments.spec)?")
-    res = rms[0].type.plural
+    # the kind as typed ("PodDisruptionBudget" → poddisruptionbudget): kubectl explain takes any form
+    typed = rms[0].word.lower().replace(" ", "")
+    res = typed if req.table.get(typed) is rms[0].type else rms[0].type.plural
     if m and req.table.get(m.group(1).split(".")[0]):
         res = m.group(1)
     else:
@@ -2521,7 +2533,10 @@ def h_cluster_info(req: Req) -> Intent:
 
 def h_auth_can_i(req: Req) -> Intent:
     it = Intent(verb="auth can-i")
-    if req.has(r"\b(all|every|which|what)\b.*\b(allowed )?(actions|permissions|can i do)\b|--list"):
+    if req.has(
+        r"\b(all|every|which|what)\b.*\b(allowed )?(actions|permissions|can i do)\b|--list|"
+        r"\b(everything|anything|all|what)\b[^.]*\b(i'?m|i am|am i) (allowed|able|permitted) to do\b"
+    ):
         it.set_flag("list")
         common(req, it, sel=False, out=False)
         return it
@@ -2539,29 +2554,58 @@ def h_auth_can_i(req: Req) -> Intent:
                 req.low,
             )
         if not m:
+            # "can user kim delete nodes?", "can the robot service account … patch deployments": the
+            # action after the subject
+            m = re.search(
+                r"\b(?:user|group|service ?account)\b.*?\b(get|list|watch|create|update|patch|delete|exec|read|"
+                r"view|see|edit|scale|impersonate|escalate|bind)\b",
+                req.low,
+            )
+        if not m:
             raise Clarify("Which action should I check (get, list, create, delete, …) and on what?")
         verb = next(g for g in m.groups() if g)
+        said = verb
+        after_verb = m.end()
         verb = {"read": "get", "view": "get", "see": "get", "edit": "update", "exec": "create"}.get(
             verb, verb
         )
-        rms = resources(req)
+        # the object of the action, not the service account asking ("can the robot service account
+        # … patch deployments")
+        rms = [r for r in resources(req) if r.start >= after_verb] or resources(req)
         if rms:
             res = rms[0].type.plural
             if req.has(r"\blogs?\b") and res == "pods":
                 it.set_flag("subresource", "log")
+            elif said == "exec" and res == "pods":
+                res = "pods/exec"  # exec is create on the pods/exec subresource
         else:
             m2 = req.find(r"\b([a-z]+(?:\.[a-z0-9-]+)+\.(?:io|com|org))\b")
             if not m2:
                 raise Clarify("On which resource should I check that permission?")
             res = m2.group(1)
         it.args = [verb, res]
-    sa = req.find(rf"service ?account\s+({V})\s+(?:of|in)\s+(?:the\s+)?namespace\s+({V})")
+    sa = req.find(
+        rf"service ?account\s+({V})\s+(?:of|in|from)\s+(?:the\s+)?(?:namespace\s+)?({V})"
+    ) or req.find(
+        rf"\b(?P<b>{V})\s+service ?account\s+(?:of|in|from)\s+(?:the\s+)?(?:namespace\s+)?(?P<a>{V})"
+    )
     if sa:
-        it.set_flag("as", f"system:serviceaccount:{clean(sa.group(2))}:{clean(sa.group(1))}")
+        sa_name, sa_ns = (
+            (clean(sa.group("b")), clean(sa.group("a")))
+            if "b" in sa.re.groupindex
+            else (
+                clean(sa.group(1)),
+                clean(sa.group(2)),
+            )
+        )
+        if not is_name(sa_name) or not is_name(sa_ns):
+            raise Clarify("Which service account, in which namespace?")
+        it.set_flag("as", f"system:serviceaccount:{sa_ns}:{sa_name}")
         rest = req.text[sa.end() :]
         sub = Req(req.raw, rest, mask_quotes(rest).lower(), req.table)
-        ns = namespace(sub)
-        if ns:
+        if re.search(r"\b(?:same|that|its own|its|their) namespace\b|\bthere\b", sub.low):
+            it.namespace = sa_ns  # "… get pods in its own namespace": the account's namespace
+        elif ns := namespace(sub):
             it.namespace = ns
         return it
     who = req.value(rf"\b(?:as|can)\s+(?:the\s+)?user\s+({V})") or req.value(rf"\buser\s+({V})\s+can\b")
@@ -2579,6 +2623,11 @@ def h_config(req: Req) -> Intent:
         return Intent(verb="config rename-context", names=[clean(m.group(1))], args=[clean(m.group(2))])
     if req.has(r"unset (the )?current[- ]context"):
         return Intent(verb="config unset", args=["current-context"])
+    if req.has(r"\bkubeconfig\b|\bconfig\b") and req.has(
+        r"\b(only|just)\b[^.]*\b(current|active)[- ]context\b|\bminif|(current|active) context only"
+    ):
+        # the kubeconfig cut down to what the current context uses
+        return Intent(verb="config view", flags=[{"name": "minify"}])
     if req.has(r"current[- ]context|(which|what) context\b(?!s)|context am i|active context") and not req.has(
         r"\b(switch|use|change|set)\b.*\bto\b"
     ):
@@ -2814,7 +2863,8 @@ def _choose(req: Req):
         ),
         (
             "auth can-i",
-            r"\bcan-i\b|\bcan i\b|\b(if|whether) i can\b|\b(if|whether) (the )?(user|group|service ?account) \S+ can\b|\bam i allowed|\ballowed actions\b|\ballowed to\b|\bhave permission",
+            r"\bcan-i\b|\bcan i\b|\b(if|whether) i can\b|^can (the )?(user|group|service ?account) \S+|"
+            r"^can (the )?\S+ service ?account\b|^(is|are) (the )?(user|service ?account) \S+ (allowed|able)\b|\b(if|whether) (the )?(user|group|service ?account) \S+ can\b|\bam i allowed|\ballowed actions\b|\ballowed to\b|\bhave permission",
             h_auth_can_i,
         ),
         (
@@ -2876,7 +2926,7 @@ def _choose(req: Req):
         (
             "top",
             r"\bmetrics\b|\bcpu/memory|\butili[sz]ation\b|resource usage|\btop (pods?|nodes?)\b|^top\b|"
-            r"using the most|most (cpu|memory)|\b(cpu|memory|resource|per[- ]container) (usage|consumption)|\bcpu and memory\b|\bmemory and cpu\b",
+            r"using the most|most (cpu|memory)|\bcpu/mem\b|\busage (per|by|of each) (node|pod)\b|\b(cpu|memory|resource|per[- ]container) (usage|consumption)|\bcpu and memory\b|\bmemory and cpu\b",
             h_top,
         ),
         (
@@ -2916,7 +2966,8 @@ def _choose(req: Req):
             "rollout",
             r"\brollout\b|roll out|\broll ?back\b|\bundo\b|rolling (restart|update)|\brestart\b|"
             r"\b(rollout|deployment|revision) history\b|\bhistory of\b|\bpaused?\b|\bresumed?\b|\bunpause\b|"
-            r"\bbounce\b|\bredeploy\b|\brolled out\b|\brevert\b.*\b(rev|revision)\b",
+            r"\bbounce\b|\bredeploy\b|\brolled out\b|\brevert\b.*\b(rev|revision)\b|"
+            r"\broll\s+\S+\s+back\b|\b(details?|info|contents?) (of|for|on|about) (rev|revision) \d+",
             h_rollout,
         ),
         (

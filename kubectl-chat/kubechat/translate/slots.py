@@ -136,7 +136,7 @@ _NOT_NS_AFTER = re.compile(
 # What may follow a place named by a weak cue: the end of the phrase or a function word.
 _PHRASE_END = re.compile(
     # a key=value or a flag after the place: "label web in shop tier=gold", "… in shop --watch"
-    r"^(?:\s*$|\s*[,.;:!?()]|\s+[\w./-]+=|\s+--?[a-z]|\s+(?:-|to|and|with|by|sorted|ordered|that|which|where|whose|please|now|down|up|"
+    r"^(?:\s*$|\s*[,.;:!?()]|\s*(?:→|->|=>)|\s+[\w./-]+=|\s+--?[a-z]|\s+(?:-|to|and|with|by|sorted|ordered|that|which|where|whose|please|now|down|up|"
     r"as|on|for|using|showing|but|then|so|including|except|without|only|too|also|quickly|immediately|asap|"
     r"right|if|labell?ed|having|matching|in|from|under|is|are|was|has|have|too|again|first|instead|while|"
     r"namespace|ns|cluster-wide|"
@@ -197,6 +197,12 @@ _LEADS = {
     "same",
     "other",
     "which",
+    "own",  # "its own namespace", "their own namespace": whose, not which
+    "its",
+    "their",
+    "your",
+    "his",
+    "her",
 }
 
 
@@ -268,6 +274,8 @@ def namespace_cues(
     ):
         for m in re.finditer(pat, low):
             v = m.group(1)
+            if ":" in m.group(0) and is_type(v) and re.search(r"\w\s+$", low[: m.start()]):
+                continue  # "shop ns: statefulset db …": the word before the cue is the place
             if ok(m) and not _words_only(v, is_word) and not _is_object(low, m.start(1)):
                 yield NsMatch(v, m.start(1), m.end(1), True, m.start(), m.end())
     m = re.match(rf"\s*{_TOKEN}\s*:\s+\S", low)
