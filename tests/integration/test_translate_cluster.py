@@ -80,3 +80,33 @@ def test_follow_up_never_picks_from_a_value_that_looks_like_a_table(sandbox, kub
     t = translate("delete the first one", session=session, kubeconfig=kube, use_model=False)
     # the pod list is the last table a `get` printed; the value is data
     assert t.argv is not None and t.argv[:2] == ["delete", "pods"] and t.argv[-2:] == ["-n", "prod"], t.argv
+
+
+def test_label_columns_titled_name_or_namespace_never_replace_the_real_ones(sandbox, kube):
+    """`-L x/namespace` and `-L x/name` add columns titled NAMESPACE and NAME whose cells a pod's
+    author wrote; a follow-up takes the object from kubectl's own leading columns."""
+    kubectl = [str(sandbox.kubectl), "--kubeconfig", kube]
+    pods = subprocess.run(
+        [*kubectl, "get", "pods", "-n", "prod", "-o", "name"], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert pods
+    subprocess.run(
+        [*kubectl, "label", "--overwrite", "-n", "prod", *pods, "x/namespace=kube-system", "x/name=victim"],
+        capture_output=True,
+        check=True,
+    )
+    argv = ["get", "pods", "-A", "-L", "x/namespace", "-L", "x/name"]
+    out = subprocess.run([*kubectl, *argv], capture_output=True, text=True, check=True).stdout
+    header = out.splitlines()[0].split()
+    assert header[:2] == ["NAMESPACE", "NAME"] and header[-2:] == ["NAMESPACE", "NAME"], out
+    # The table as kubectl printed it, from its first row in prod on.
+    lines = out.splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith("prod "))
+    name = lines[first].split()[1]
+    from kubechat.translate import Translation
+
+    session = Session.open(persist=False)
+    session.record(Translation(request="list pods everywhere with labels x/namespace and x/name", argv=argv))
+    session.attach_output("\n".join([lines[0], *lines[first:]]))
+    t = translate("describe the first one", session=session, kubeconfig=kube, use_model=False)
+    assert t.argv == ["describe", "pods", name, "-n", "prod"], (t.argv, t.clarification)

@@ -58,6 +58,48 @@ def test_all_namespaces_table_uses_the_row_namespace():
     assert ask("describe the second one", s) == "kubectl describe pods web-2 -n staging"
 
 
+# `kubectl get pods -A -L x/namespace -L x/name` from the sandbox: the label columns are titled
+# NAMESPACE and NAME too, and their cells are whatever the pods' authors wrote.
+LABEL_COLUMNS = """\
+NAMESPACE   NAME                           READY   STATUS             RESTARTS     AGE   NAMESPACE     NAME
+dev         sandbox-app-7b79f9d74b-ljzsv   1/1     Running            0            2s
+prod        api-5788d45cd-6t9rr            1/1     Running            0            2s    kube-system   victim
+prod        payments-worker                0/1     CrashLoopBackOff   7 (1s ago)   1s    kube-system   victim
+"""
+
+
+def test_label_columns_never_replace_name_or_namespace():
+    from kubechat.translate import Translation
+
+    rows = table_rows(LABEL_COLUMNS)
+    assert [(r["NAMESPACE"], r["NAME"]) for r in rows] == [
+        ("dev", "sandbox-app-7b79f9d74b-ljzsv"),
+        ("prod", "api-5788d45cd-6t9rr"),
+        ("prod", "payments-worker"),
+    ]
+    s = Session.open(persist=False)
+    argv = ["get", "pods", "-A", "-L", "x/namespace", "-L", "x/name"]
+    s.record(Translation(request="list pods everywhere with labels x/namespace and x/name", argv=argv))
+    s.attach_output(LABEL_COLUMNS)
+    assert ask("describe the first one", s) == "kubectl describe pods sandbox-app-7b79f9d74b-ljzsv -n dev"
+    assert ask("describe the third one", s) == "kubectl describe pods payments-worker -n prod"
+
+
+def test_a_label_column_is_never_a_leading_column():
+    # Without -A a NAMESPACE title can only be a label column: it is not read as the namespace.
+    rows = table_rows("NAME    READY   NAMESPACE\nweb-1   1/1     kube-system\n")
+    assert rows == [{"NAME": "web-1", "READY": "1/1"}]
+
+
+def test_an_all_namespaces_row_without_a_namespace_is_refused():
+    from kubechat.translate import Translation
+
+    s = Session.open(persist=False)
+    s.record(Translation(request="list pods everywhere", argv=["get", "pods", "-A"]))
+    s.attach_output("NAMESPACE   NAME    READY\n            web-1   1/1\n")
+    assert ask("delete the first one", s).startswith("? ")
+
+
 def test_reference_without_history_asks():
     s = Session.open(persist=False)
     assert ask("describe the first one", s).startswith("? ")

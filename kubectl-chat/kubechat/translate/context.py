@@ -186,23 +186,34 @@ class Session:
 
 # ----------------------------------------------------------------------------------------------
 def table_rows(output: str) -> list[dict[str, str]]:
-    """Rows of a kubectl table (`NAME  READY  STATUS …`), columns found by header offsets."""
+    """Rows of a kubectl table (`NAME  READY  STATUS …`), columns found by header offsets.
+
+    NAME and NAMESPACE come only from kubectl's fixed leading columns: a `-L`/`--label-columns`
+    column is titled with the label key's last path segment upper-cased, so `-L x/name` adds a
+    second NAME column whose cells the objects' authors wrote. Of any other repeated title the
+    first column counts."""
     lines = [ln for ln in (output or "").splitlines() if ln.strip()]
     if not lines or not re.match(r"^(NAMESPACE|NAME)\s", lines[0]):
         return []
     header = lines[0]
     starts = [m.start() for m in re.finditer(r"\S+", header)]
     names = header.split()
+    leading = ["NAMESPACE", "NAME"] if names[0] == "NAMESPACE" else ["NAME"]
     rows = []
     for ln in lines[1:]:
         if re.match(r"^(NAMESPACE|NAME)\s", ln):
             continue
         row = {}
         for i, col in enumerate(names):
+            if col in row or (col in _KEY_COLUMNS and names[i : i + 1] != leading[i : i + 1]):
+                continue
             end = starts[i + 1] if i + 1 < len(starts) else len(ln)
             row[col] = ln[starts[i] : end].strip()
         rows.append(row)
     return rows
+
+
+_KEY_COLUMNS = {"NAME", "NAMESPACE"}
 
 
 @dataclass(frozen=True)
@@ -361,7 +372,9 @@ def _from_row(row: dict[str, str], listed: Listing):
         kind = _singular(canonical_resource(typed))
     ns = listed.namespace
     if listed.all_namespaces:
-        ns = row.get("NAMESPACE") or None
+        ns = row.get("NAMESPACE")
+        # No NAMESPACE column: a cluster-scoped type. An empty cell in a namespaced table is
+        # a row whose namespace cannot be read, never "no namespace".
         if ns is not None and not _NAMESPACE.fullmatch(ns):
             return _NOT_A_NAME
     if not _OBJECT_NAME.fullmatch(name):
