@@ -123,7 +123,7 @@ def test_creates_that_lack_a_value_ask():
 
 @pytest.mark.parametrize("place", PLACES)
 def test_permission_checks_for_someone_else(place):
-    assert cmd(f"can user kim@example.org delete nodes?") == (
+    assert cmd("can user kim@example.org delete nodes?") == (
         "kubectl auth can-i delete nodes --as=kim@example.org"
     )
     assert cmd(f"can the robot service account from {place} patch deployments in web-x?") == (
@@ -132,7 +132,10 @@ def test_permission_checks_for_someone_else(place):
     assert cmd(f"can the service account robot in {place} get pods in its own namespace?") == (
         f"kubectl auth can-i get pods -n {place} --as=system:serviceaccount:{place}:robot"
     )
-    assert cmd(f"am I allowed to exec into pods in {place}?") == f"kubectl auth can-i create pods/exec -n {place}"
+    assert (
+        cmd(f"am I allowed to exec into pods in {place}?")
+        == f"kubectl auth can-i create pods/exec -n {place}"
+    )
     assert cmd(f"everything I am allowed to do in {place}") == f"kubectl auth can-i -n {place} --list"
 
 
@@ -148,13 +151,22 @@ def test_revisions(name):
 
 @pytest.mark.parametrize("place", PLACES)
 def test_a_statefulset_said_is_scaled_where_it_is(place):
-    assert cmd(f"{place} ns: statefulset db → 4 replicas") == f"kubectl scale statefulsets db -n {place} --replicas=4"
-    assert cmd(f"statefulset db in {place} → 2 replicas") == f"kubectl scale statefulsets db -n {place} --replicas=2"
+    assert (
+        cmd(f"{place} ns: statefulset db → 4 replicas")
+        == f"kubectl scale statefulsets db -n {place} --replicas=4"
+    )
+    assert (
+        cmd(f"statefulset db in {place} → 2 replicas")
+        == f"kubectl scale statefulsets db -n {place} --replicas=2"
+    )
 
 
 def test_reads_of_other_shapes():
     assert cmd("show the kubeconfig, only what the current context uses") == "kubectl config view --minify"
-    assert cmd("nodes ordered by cpu (.status.capacity.cpu)") == "kubectl get nodes --sort-by=.status.capacity.cpu"
+    assert (
+        cmd("nodes ordered by cpu (.status.capacity.cpu)")
+        == "kubectl get nodes --sort-by=.status.capacity.cpu"
+    )
     assert cmd("memory usage per node please") == "kubectl top node"
     assert cmd("explain the HorizontalPodAutoscaler spec") == "kubectl explain horizontalpodautoscaler.spec"
 
@@ -164,3 +176,31 @@ def test_make_it_schedulable_names_the_node_said_before(node):
     # "make it …" asks for a state here, it corrects nothing
     assert cmd(f"{node} is back, make it schedulable again") == f"kubectl uncordon {node}"
     assert cmd("scale web in shop to 3, make it 5") == "kubectl scale deployment web -n shop --replicas=5"
+
+
+@pytest.mark.parametrize("place", PLACES)
+def test_names_in_other_shapes(place):
+    assert cmd(f"describe quota small-q in {place}") == f"kubectl describe resourcequotas small-q -n {place}"
+    assert cmd(f"endpoints for svc api in {place}") == f"kubectl get endpoints api -n {place}"
+    assert (
+        cmd(f"does the api service in {place} have any endpoints?") == f"kubectl get endpoints api -n {place}"
+    )
+    assert cmd(f"logs web-1 {place} last 30m") == f"kubectl logs web-1 -n {place} --since=30m"
+    assert cmd(f"alert: PodNotReady pod=web-5d9f-x2b namespace={place}. get its logs") == (
+        f"kubectl logs web-5d9f-x2b -n {place}"
+    )
+    assert cmd(f"what happened to api-7f9c-x2k4q? it's in {place}, show kubectl events") == (
+        f"kubectl events -n {place} --for=pod/api-7f9c-x2k4q"
+    )
+
+
+@pytest.mark.parametrize("label", ["cleanup", "hotfix", "todo"])
+def test_an_opening_task_label_is_no_place_when_one_is_said(label):
+    assert cmd(f"{label}: delete configmap old-cfg in shop") == "kubectl delete configmaps old-cfg -n shop"
+    assert cmd("shop: restart deployment web") == "kubectl rollout restart deployment/web -n shop"
+
+
+@pytest.mark.parametrize("ns", ["sandbox-x", "tmp-42", "play3"])
+def test_delete_that_namespace_takes_the_one_name_said(ns):
+    assert cmd(f"finished testing with {ns}, delete that namespace") == f"kubectl delete namespace {ns}"
+    assert asks("sandbox-a and sandbox-b are done, delete that namespace")

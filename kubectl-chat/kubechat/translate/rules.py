@@ -633,6 +633,15 @@ def resources(req: Req) -> list[RMatch]:
         ):
             continue
         out.append(RMatch(m.start(), m.end(), t, word))
+    if not any(r.type.plural == "resourcequotas" for r in out):
+        # "describe quota q1", "get quotas in x": the English word is the type after a read verb
+        for m in re.finditer(
+            r"\b(?:get|list|show|describe|delete|remove|edit)\s+(?:the\s+|all\s+)?(quotas?)\b", req.low
+        ):
+            t = req.table.get("resourcequotas")
+            if t is not None:
+                out.append(RMatch(m.start(1), m.end(1), t, m.group(1)))
+                out.sort(key=lambda r: r.start)
     if not out:
         # "ep in default namespace", "list cs": short names that read as English elsewhere are
         # types where nothing but a place or a read verb stands around them
@@ -1016,6 +1025,14 @@ def h_get(req: Req) -> Intent:
                 last = rm
         it.resource = ",".join(types)
         it.names = names_for(req, [r for r in rms if r.type.plural in types])
+        eps = [r for r in rms if r.type.plural == "endpoints"]
+        svcs = [r for r in rms if r.type.plural == "services"]
+        if eps and svcs and not it.names[1:]:
+            # "endpoints for svc x", "is the x service getting any endpoints?": a service's
+            # endpoints object has the service's name
+            named = names_for(req, svcs)
+            if named:
+                it.resource, it.names = "endpoints", named[:1]
     elif req.has(r"\bnamespaces\b"):
         it.resource = "namespaces"
     elif req.has(r"\bimages\b|\bwhat('s| is) (running|up)\b|\brunning (in|on)\b"):
@@ -1177,6 +1194,19 @@ def h_describe(req: Req) -> Intent:
 
 
 def h_delete(req: Req) -> Intent:
+    m = re.search(
+        r"^(.*?)[,;.]\s*(?:then\s+|so\s+|just\s+)?(?:delete|remove|drop)\s+(?:that|this|the)\s+namespace\s*[.!]*$",
+        req.low,
+    )
+    if m:
+        # "finished with sandbox-3, delete that namespace": the one name said before it
+        said = [
+            w
+            for w in re.findall(r"(?<![\w./=-])([a-z0-9]+(?:-[a-z0-9]+)+|[a-z]+\d+)(?![\w./=-])", m.group(1))
+            if is_name(w) and not req.table.get(w)
+        ]
+        if len(set(said)) == 1:
+            return Intent(verb="delete", resource="namespace", names=said[:1])
     if req.has(
         r"\b(everything|all (the )?(resources|objects|things)|the (whole|entire) (cluster|namespace))\b"
     ) and not resources(req):
@@ -1228,6 +1258,9 @@ def h_delete(req: Req) -> Intent:
 
 def _target(req: Req, rms: list[RMatch]) -> tuple[str | None, str | None]:
     """(type or None for a pod, name) for logs/exec/attach/port-forward."""
+    m = req.find(r"(?<![\w.-])pod=([a-z0-9][-a-z0-9.]*)\b", 0)
+    if m:
+        return None, m.group(1)  # an alert's labels: "pod=web-1 namespace=shop"
     m = req.find(
         r"(?<![\w/])(svc|service|deploy|deployment|sts|statefulset|rs|replicaset|job|pod|po|ds|daemonset)/([\w.-]+)"
     )
@@ -1351,6 +1384,15 @@ def h_logs(req: Req) -> Intent:
     common(req, it, sel=False, out=False)
     if it.all_namespaces:
         it.all_namespaces = False
+    if not it.namespace and it.names:
+        # "logs web-1 shop last 30m": a bare lower-case word right after the pod, before the time
+        m = req.find(
+            rf"\blogs?\s+(?:of\s+|for\s+)?{re.escape(it.names[0])}\s+([a-z0-9][-a-z0-9]*)\s+"
+            r"(?:last|since|past|for the|from the)\b",
+            0,
+        )
+        if m and not _is_keyword(m.group(1)) and not req.table.get(m.group(1)) and not m.group(1).isdigit():
+            it.namespace = m.group(1)
     return it
 
 
@@ -2436,6 +2478,14 @@ def h_events(req: Req) -> Intent:
         ns = names_for(req, rms)
         if ns:
             it.set_flag("for", f"{rms[0].type.singular}/{ns[0]}")
+    else:
+        # "what happened to web-5d-x2?": a pod-shaped name the events are about
+        m = req.find(
+            r"\b(?:happened to|happening (?:to|with)|about|involving|regarding|wrong with)\s+([a-z0-9]+(?:-[a-z0-9]+)+)\b",
+            0,
+        )
+        if m and is_name(m.group(1)) and m.group(1) != namespace(req) and not req.table.get(m.group(1)):
+            it.set_flag("for", f"pod/{m.group(1)}")
     if req.has(r"\bwatch\b"):
         it.set_flag("watch")
     common(req, it, sel=False)

@@ -279,7 +279,13 @@ def namespace_cues(
             if ok(m) and not _words_only(v, is_word) and not _is_object(low, m.start(1)):
                 yield NsMatch(v, m.start(1), m.end(1), True, m.start(), m.end())
     m = re.match(rf"\s*{_TOKEN}\s*:\s+\S", low)
-    if m and ok(m) and m.group(1) not in _NOT_A_LEAD_NS and not is_type(m.group(1)):
+    # "cleanup: delete configmap x in shop": an explicit place closing the request makes the
+    # opening word a label of the task, not a second place
+    placed_at_end = re.search(rf"\s(?:in|-n|--namespace)\s+{_TOKEN}\s*[.!?]*\s*$", low) or (
+        m
+        and re.search(rf"(?:^|\s)(?:namespace\s*=|ns\s*=|-n\s+|--namespace[=\s])\s*{_TOKEN}", low[m.end() :])
+    )
+    if m and ok(m) and m.group(1) not in _NOT_A_LEAD_NS and not is_type(m.group(1)) and not placed_at_end:
         # "shop: restart web": a lower-case label before a colon opens the request with its place
         if not _words_only(m.group(1), is_word):
             yield NsMatch(m.group(1), m.start(1), m.end(1), True, m.start(1), m.end(1))
