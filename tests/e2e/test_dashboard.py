@@ -5,9 +5,11 @@ Debian's Chromium driven by Playwright; axe-core checks each page for accessibil
 import csv
 import io
 import os
+import re
 import subprocess
 import sys
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -33,7 +35,10 @@ CHROMIUM_ARGS = [
 AXE_VERSION = "4.14.1"
 SESSION_COOKIE = "__Host-kubechat-session"
 ALICE = UserInfo(username="alice", groups=["kubechat:operators"])
-SIZES = [(1280, 800), (400, 800)]
+NARROW = (400, 800)
+DOCS_IMAGES = Path(__file__).parents[2] / "docs" / "images" / "dashboard"  # linked from docs/audit.md
+BULK = 3000  # records after the six above: a collector with some history
+BULK_DENIED_EVERY = 40
 
 
 @pytest.fixture(scope="session")
@@ -121,6 +126,37 @@ def _records() -> list[RecordInput]:
     ]
 
 
+def _bulk(now: datetime) -> list[RecordInput]:
+    """Reads over the 30 days before `now` across clusters and namespaces; every 40th denied by
+    policy. All reads: the write and destructive filters below still find only the six above."""
+    out = []
+    for i in range(BULK):
+        denied = i % BULK_DENIED_EVERY == 0
+        ns = f"team-{i % 12}"
+        verb = ("get", "logs", "describe")[i % 3]
+        out.append(
+            RecordInput(
+                user=ALICE,
+                cluster={"name": ("sandbox", "prod-eu", "prod-us")[i % 3]},
+                request=f"{verb} pod api-{i % 50} in {ns}",
+                argv=["kubectl", verb, "pod", f"api-{i % 50}", "-n", ns],
+                verb=verb,
+                object_ref={"resource": "pods", "namespace": ns},
+                risk="read",
+                received_at=(now - timedelta(days=30) + timedelta(seconds=i * 30 * 86400 // BULK))
+                .isoformat()
+                .replace("+00:00", "Z"),
+                **(
+                    {"policy": {"decision": "deny", "reasons": ["reading in this namespace needs a ticket"]}}
+                    | {"stage": "Denied"}
+                    if denied
+                    else {"exit_code": 0}
+                ),
+            )
+        )
+    return out
+
+
 @contextmanager
 def _browser():
     from playwright.sync_api import sync_playwright
@@ -148,9 +184,12 @@ def _axe(page, axe_js: str, name: str) -> None:
 
 
 def _shots(page, out: Path, name: str) -> None:
-    for width, height in SIZES:
-        page.set_viewport_size({"width": width, "height": height})
-        page.screenshot(path=str(out / f"{name}-{width}x{height}.png"), full_page=True)
+    """The docs' picture at 1280×800 (what fits on screen), and the whole page on a narrow window."""
+    DOCS_IMAGES.mkdir(parents=True, exist_ok=True)
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")  # no focus ring
+    page.screenshot(path=str(DOCS_IMAGES / f"{name}.png"))
+    page.set_viewport_size({"width": NARROW[0], "height": NARROW[1]})
+    page.screenshot(path=str(out / f"{name}-{NARROW[0]}x{NARROW[1]}.png"), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 800})
 
 
@@ -170,13 +209,16 @@ def test_dashboard_in_a_browser(sandbox, tmp_path, axe_js):
     shots = tmp_path / "screenshots"
     shots.mkdir()
     (tmp_path / "collector").mkdir()
-    with serve_for_cluster(sandbox, tmp_path / "collector", "--reader-group", "kubechat:viewers") as served:
+    with serve_for_cluster(
+        sandbox, tmp_path / "collector", "--reader-group", "kubechat:viewers", "--rate-burst", "10000"
+    ) as served:
         url, ca, _ = served
         trail = AuditTrail()
-        for inp in _records():
+        for inp in [*_records(), *_bulk(datetime.now(UTC))]:
             trail.record(inp)
         shipped = trail.ship_pending(url, token=sandbox.tokens["alice"], ca_file=ca)
-        assert shipped.ok and shipped.accepted == 6, shipped.describe()
+        assert shipped.ok and shipped.accepted == 6 + BULK, shipped.describe()
+        denied = len(range(0, BULK, BULK_DENIED_EVERY))
 
         with _browser() as browser:
             ctx = browser.new_context(
@@ -216,18 +258,22 @@ def test_dashboard_in_a_browser(sandbox, tmp_path, axe_js):
                 for k in ("requests", "commands", "writes", "destructive", "denied")
             }
             assert counts == {
-                "requests": "6",
-                "commands": "4",
+                "requests": str(6 + BULK),
+                "commands": str(4 + BULK - denied),
                 "writes": "2",
                 "destructive": "2",
-                "denied": "2",
+                "denied": str(2 + denied),
             }
             assert page.inner_text("#share-confirmed").startswith("2 ")
-            assert page.inner_text("#share-policy").startswith("1 ") and page.inner_text(
-                "#share-rbac"
-            ).startswith("1 ")
+            assert page.inner_text("#share-policy").startswith(f"{1 + denied} ")
+            assert page.inner_text("#share-rbac").startswith("1 ")
+            by_ns = page.get_by_role("table", name="Requests by namespace").inner_text()
+            assert f"team-0\t{BULK // 12}" in by_ns, by_ns
+            timeline = page.get_by_role("table", name=re.compile("^Activity per day")).inner_text()
+            assert len(timeline.splitlines()) >= 30  # a point per day of the month shipped
             reasons = page.get_by_role("table", name="Why requests were denied (policy or RBAC)").inner_text()
             assert "policy: deleting a namespace is not allowed" in reasons
+            assert f"policy: reading in this namespace needs a ticket\t{denied}" in reasons
             assert "rbac: cannot patch deployments in kube-system" in reasons
             assert page.locator("#chart-timeline").bounding_box()["height"] > 100  # Chart.js drew
             # Keyboard: the first Tab reaches the skip link, shown with a visible focus ring.
@@ -243,7 +289,10 @@ def test_dashboard_in_a_browser(sandbox, tmp_path, axe_js):
 
             # Trail: filter, then open a record.
             page.get_by_role("link", name="Trail").click()
-            assert page.locator("table.trail tbody tr").count() == 6
+            assert page.locator("table.trail tbody tr").count() == 50  # a page; the log order
+            page.get_by_role("link", name="Next page").click()
+            assert page.locator("table.trail tbody tr").first.inner_text().startswith("#50")
+            page.get_by_role("link", name="First page").click()
             page.get_by_label("Risk").select_option("destructive")
             page.get_by_label("Namespace").fill("prod")
             page.get_by_role("button", name="Apply filters").click()
@@ -268,7 +317,7 @@ def test_dashboard_in_a_browser(sandbox, tmp_path, axe_js):
 
             # Integrity: re-verify the whole log.
             page.get_by_role("link", name="Integrity").click()
-            assert page.inner_text("#tree-size") == "6"
+            assert page.inner_text("#tree-size") == str(6 + BULK)
             page.get_by_role("button", name="Re-verify").click()
             result = page.locator("#verify-result").inner_text()
             assert "intact" in result and "signatures and chain links intact" in result, result

@@ -21,6 +21,7 @@ from .crypto import BodyCipher, CheckpointSigner
 from .identity import IdentityResolver
 from .limits import Limits, RateLimiter, retry_after_header
 from .store import KeyBinding
+from .summaries import Rollup
 
 MAX_BATCH = 1000
 MAX_LOG_PAGE = 10_000  # log entries per page for verifying the whole log (~12 MB)
@@ -45,6 +46,7 @@ class _Batch:
             tuple[str, int, str], tuple[str, str]
         ] = {}  # (client, seq, hash) → (chain, next key)
         self.positions: set[tuple[str, int]] = set()  # (chain, seq) stored by this batch
+        self.rollup = Rollup()  # what the batch adds to the dashboard's summaries
 
     def bindings(self, tx, key_id: str) -> list[KeyBinding]:
         if key_id not in self._bindings:
@@ -90,6 +92,7 @@ class CollectorService:
         self._subtrees = merkle.SubtreeCache()
         self.ingest_wait = ingest_wait
         self._ingest_slot = threading.Lock()  # one batch at a time; the store serialises them anyway
+        self.build_summaries()  # a store made before the summaries: once, before serving
 
     # -- identity ---------------------------------------------------------------------------------
     def authenticate(self, token: str | None) -> UserInfo:
@@ -177,6 +180,7 @@ class CollectorService:
                         tx.insert_record(row)  # now: later records of the batch look it up
                         size += 1
                 if size > start:  # one checkpoint (and one root computation) per batch
+                    tx.add_rollup(batch.rollup)  # the dashboard's summaries, in the same transaction
                     checkpoint = self._checkpoint(tx, size)
                 receipt_cp = checkpoint or tx.latest_checkpoint()
                 self._add_proofs(tx, results, receipt_cp)
@@ -300,10 +304,33 @@ class CollectorService:
         }
         batch.links[(record.clientID, record.seq, digest)] = (chain, following)
         batch.positions.add((chain, record.seq))
+        batch.rollup.add(record)
+        batch.rollup.add_chain(
+            chain, record.clientID, record.seq, digest, record.requestReceivedTimestamp, record.user.username
+        )
         result = {"auditID": record.auditID, "status": "accepted", "leafIndex": leaf_index}
         if (bundle_status := self.accepted_bundles.status(record)) is not None:
             result["policyBundleStatus"] = bundle_status
         return result, row
+
+    def build_summaries(self, page: int = 1000) -> bool:
+        """Build the dashboard's summaries once for a store made before them (they are kept at
+        ingest after that): chains from the clear columns, activity by decrypting each record once.
+        Under the write lock, so a batch never lands half-counted. True when it built them."""
+        with self.store.write() as tx:
+            if tx.summaries_built():
+                return False
+            tx.clear_summaries()
+            tx.rebuild_chains()
+            after = -1
+            while rows := tx.query({}, after, page):
+                rollup = Rollup()
+                for _, audit_id, sealed in rows:
+                    rollup.add(Record.model_validate_json(self.cipher.open(audit_id, sealed)))
+                tx.add_rollup(rollup)
+                after = rows[-1][0]
+            tx.mark_summaries_built()
+        return True
 
     # -- Merkle log -------------------------------------------------------------------------------
     def _leaf_hashes(self, tx, size: int) -> merkle.Prefix:

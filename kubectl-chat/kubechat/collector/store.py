@@ -19,6 +19,8 @@ from urllib.parse import urlparse
 
 from ..audit.filters import where
 from ..errors import KubechatError
+from . import summaries
+from .summaries import COUNTERS, KEYS
 
 COLUMNS = (
     "leaf_index",
@@ -213,6 +215,116 @@ class Tx:
 
         return "search LIKE ? ESCAPE '\\'", like
 
+    # -- summaries (see summaries.py) --------------------------------------------------------------
+    def summaries_built(self) -> bool:
+        return self._q("SELECT 1 FROM summaries WHERE name = ?", (summaries.BUILT,)).fetchone() is not None
+
+    def mark_summaries_built(self) -> None:
+        self._q("INSERT INTO summaries (name) VALUES (?) ON CONFLICT (name) DO NOTHING", (summaries.BUILT,))
+
+    def clear_summaries(self) -> None:
+        for table in ("activity", "denial_reasons", "chains", "chain_users"):
+            self._q(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+
+    def add_rollup(self, rollup: summaries.Rollup) -> None:
+        keys = ", ".join(KEYS)
+        marks = ", ".join("?" for _ in (*KEYS, *COUNTERS))
+        add = ", ".join(f"{c} = activity.{c} + excluded.{c}" for c in COUNTERS)
+        sql = (
+            f"INSERT INTO activity ({keys}, {', '.join(COUNTERS)}) VALUES ({marks})"  # noqa: S608
+            f" ON CONFLICT ({keys}) DO UPDATE SET {add}"
+        )
+        for key, counts in rollup.activity.items():
+            self._q(sql, (*key, *(counts[c] for c in COUNTERS)))
+        for key, n in rollup.reasons.items():
+            self._q(
+                f"INSERT INTO denial_reasons ({keys}, reason, n) VALUES ({', '.join('?' for _ in key)}, ?)"  # noqa: S608
+                f" ON CONFLICT ({keys}, reason) DO UPDATE SET n = denial_reasons.n + excluded.n",
+                (*key, n),
+            )
+        for chain, c in rollup.chains.items():
+            self._q(
+                "INSERT INTO chains (chain, client_id, records, last_seq, last_hash, last_time)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (chain) DO UPDATE SET"
+                " records = chains.records + excluded.records, last_seq = excluded.last_seq,"
+                " last_hash = excluded.last_hash, last_time = excluded.last_time",
+                (chain, c["client_id"], c["records"], c["last_seq"], c["last_hash"], c["last_time"]),
+            )
+        for chain, username in rollup.users:
+            self._q(
+                "INSERT INTO chain_users (chain, username) VALUES (?, ?) ON CONFLICT (chain, username) DO NOTHING",
+                (chain, username),
+            )
+
+    def rebuild_chains(self) -> None:
+        """Chain summaries from the clear columns (no decryption): for stores made before them."""
+        self._q(
+            "INSERT INTO chains (chain, client_id, records, last_seq, last_hash, last_time)"
+            " SELECT chain, MIN(client_id), COUNT(*), MAX(seq), '', '' FROM records GROUP BY chain"
+        )
+        self._q(
+            "UPDATE chains SET last_hash = (SELECT hash FROM records r WHERE r.chain = chains.chain"
+            " AND r.seq = chains.last_seq), last_time = (SELECT ts FROM records r WHERE r.chain = chains.chain"
+            " AND r.seq = chains.last_seq)"
+        )
+        self._q("INSERT INTO chain_users (chain, username) SELECT DISTINCT chain, username FROM records")
+
+    def chain_summaries(self) -> list[dict]:
+        rows = self._q(
+            "SELECT chain, client_id, records, last_seq, last_hash, last_time FROM chains ORDER BY client_id, chain"
+        ).fetchall()
+        users: dict[str, list[str]] = {}
+        for chain, username in self._q(
+            "SELECT chain, username FROM chain_users ORDER BY username"
+        ).fetchall():
+            users.setdefault(chain, []).append(username)
+        names = ("chain", "client", "records", "last_seq", "last_hash", "last_time")
+        return [{**dict(zip(names, r, strict=True)), "users": users.get(r[0], [])} for r in rows]
+
+    def activity(self, filters: dict, top: int = 20) -> dict:
+        """Sums of the activity summary under the overview's filters (equality on a column, since
+        and until by whole UTC days): totals, per day, the `top` values of each dimension, top reasons."""
+        clauses, args = [], []
+        for column in summaries.FILTERS:
+            if filters.get(column):
+                clauses.append(f"{column} = ?")
+                args.append(filters[column])
+        if filters.get("since"):
+            clauses.append("day >= ?")
+            args.append(filters["since"][:10])
+        if until := filters.get("until"):  # until is exclusive: midnight ends the day before
+            clauses.append("day < ?" if until[11:19] in ("", "00:00:00") else "day <= ?")
+            args.append(until[:10])
+        where_sql = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        sums = ", ".join(f"COALESCE(SUM({c}), 0)" for c in COUNTERS)
+        out: dict = {}
+        out["days"] = [
+            (r[0], dict(zip(COUNTERS, (int(v) for v in r[1:]), strict=True)))
+            for r in self._q(
+                f"SELECT day, {sums} FROM activity{where_sql} GROUP BY day ORDER BY day",  # noqa: S608
+                tuple(args),
+            ).fetchall()
+        ]
+        out["totals"] = {c: sum(d[c] for _, d in out["days"]) for c in COUNTERS}
+        for dim in ("cluster", "namespace", "username", "risk"):
+            out[dim] = [
+                (r[0], int(r[1]))
+                for r in self._q(
+                    f"SELECT {dim}, SUM(requests) FROM activity{where_sql} GROUP BY {dim}"  # noqa: S608
+                    f" ORDER BY 2 DESC, 1 LIMIT {int(top)}",
+                    tuple(args),
+                ).fetchall()
+            ]
+        out["reasons"] = [
+            (r[0], int(r[1]))
+            for r in self._q(
+                f"SELECT reason, SUM(n) FROM denial_reasons{where_sql} GROUP BY reason"  # noqa: S608
+                " ORDER BY 2 DESC, 1 LIMIT 10",
+                tuple(args),
+            ).fetchall()
+        ]
+        return out
+
 
 class SqliteStore:
     kind = "sqlite"
@@ -266,6 +378,11 @@ class SqliteStore:
             "CREATE TRIGGER IF NOT EXISTS records_fts_insert AFTER INSERT ON records BEGIN"
             " INSERT INTO records_fts (rowid, search) VALUES (new.leaf_index, new.search); END"
         )
+        fresh = not db.execute("SELECT 1 FROM records LIMIT 1").fetchone()
+        for statement in summaries.SCHEMA:
+            db.execute(statement)
+        if fresh:  # nothing to summarise: the summaries cover the (empty) log
+            db.execute("INSERT OR IGNORE INTO summaries (name) VALUES (?)", (summaries.BUILT,))
         if not db["keys"].exists():
             db["keys"].create(
                 {
@@ -326,6 +443,13 @@ class PostgresStore:
                     for statement in [*PG_SCHEMA.split(";"), CHAIN_BACKFILL, *CHAIN_INDEXES, *FILTER_INDEXES]:
                         if statement.strip():
                             conn.execute(statement)
+                    for statement in summaries.SCHEMA:
+                        conn.execute(statement)
+                    if conn.execute("SELECT 1 FROM records LIMIT 1").fetchone() is None:
+                        conn.execute(
+                            "INSERT INTO summaries (name) VALUES (%s) ON CONFLICT DO NOTHING",
+                            (summaries.BUILT,),
+                        )
                 finally:
                     conn.execute("SELECT pg_advisory_unlock(%s)", (self._LOCK_ID,))
         except psycopg.Error as exc:

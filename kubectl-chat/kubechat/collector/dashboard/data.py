@@ -1,15 +1,15 @@
-"""What the dashboard pages show, read through the collector service (bodies decrypted there)."""
+"""What the dashboard pages show: record pages read through the collector service (bodies\ndecrypted there, one page at a time); the overview and chain table from the summaries kept at ingest."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, timedelta
 
 from ...audit.query import Filters, parse_time
 from ...audit.record import Record
-from ...audit.report import build, is_denied
+from ...errors import UsageError
 
 PAGE = 1000  # records per store read when walking a whole range
 SERIES = ("requests", "commands", "writes", "destructive", "denied")
@@ -78,50 +78,34 @@ class Overview:
         return f"{100 * n / total:.1f}%" if total else "0.0%"
 
 
-def _counts(record: Record) -> dict[str, int]:
-    return {
-        "requests": 1,
-        # a command ran when kubectl gave an exit code
-        "commands": int(record.responseStatus.code is not None),
-        "writes": int(record.risk == "write"),
-        "destructive": int(record.risk == "destructive"),
-        "denied": int(is_denied(record)),
+def overview(service, filters: Filters) -> Overview:
+    """From the summaries kept at ingest (SQL sums, nothing decrypted): whole UTC days.
+    A text search is not summarised: it raises UsageError (the trail searches text)."""
+    if filters.text:
+        raise UsageError("the overview cannot search text: use the trail for a text search")
+    with service.store.read() as tx:
+        sums = tx.activity(filters.params())
+    out = Overview(totals=Counter({s: sums["totals"][s] for s in SERIES}))
+    out.confirmed = sums["totals"]["confirmed"]
+    out.policy_denied = sums["totals"]["policy_denied"]
+    out.rbac_denied = sums["totals"]["rbac_denied"]
+    out.by = {
+        dim: Counter({(value or "(none)"): n for value, n in sums[column]})
+        for dim, column in (
+            ("cluster", "cluster"),
+            ("namespace", "namespace"),
+            ("user", "username"),
+            ("risk", "risk"),
+        )
     }
-
-
-def _bucketing(first: datetime, last: datetime) -> tuple[str, str]:
-    """A bucket size that keeps the timeline to a readable number of points."""
-    span = last - first
-    if span <= timedelta(days=2):
-        return "hour", "%Y-%m-%d %H:00"
-    if span <= timedelta(days=120):
-        return "day", "%Y-%m-%d"
-    return "month", "%Y-%m"
-
-
-def _when(record: Record) -> datetime:
-    return datetime.fromisoformat(record.requestReceivedTimestamp.replace("Z", "+00:00"))
-
-
-def overview(records: list[Record]) -> Overview:
-    out = Overview()
-    dims = {"cluster": Counter(), "namespace": Counter(), "user": Counter(), "risk": Counter()}
-    for record in records:
-        out.totals.update(_counts(record))
-        dims["cluster"][record.cluster.name or record.cluster.server or "(none)"] += 1
-        dims["namespace"][record.objectRef.namespace or "(none)"] += 1
-        dims["user"][record.user.username] += 1
-        dims["risk"][record.risk] += 1
-        out.confirmed += record.confirmation != "none"
-        out.policy_denied += record.policy.decision == "deny"
-        out.rbac_denied += record.rbac.allowed is False
-    out.by = {k: Counter(dict(v.most_common(20))) for k, v in dims.items()}
-    out.top_reasons = build(records, since=None, until=None, integrity="").denials_by_reason.most_common(10)
-    if records:
-        times = [_when(r) for r in records]
-        out.bucket, fmt = _bucketing(min(times), max(times))
+    out.top_reasons = sums["reasons"]
+    days = sums["days"]
+    if days:
+        first, last = date.fromisoformat(days[0][0]), date.fromisoformat(days[-1][0])
+        # a bucket size that keeps the timeline to a readable number of points
+        out.bucket, width = ("day", 10) if last - first <= timedelta(days=120) else ("month", 7)
         buckets: dict[str, Counter] = {}
-        for when, record in sorted(zip(times, records, strict=True), key=lambda p: p[0]):
-            buckets.setdefault(when.strftime(fmt), Counter()).update(_counts(record))
+        for day, counts in days:
+            buckets.setdefault(day[:width], Counter()).update({s: counts[s] for s in SERIES})
         out.timeline = [{"bucket": label, **{s: c[s] for s in SERIES}} for label, c in buckets.items()]
     return out
