@@ -229,3 +229,67 @@ def test_client_table_keeps_ordinary_words():
     assert redact_argv(["exec", "r", "--", "sh", "-c", "redis-cli AUTH pw-r-9 && echo done"])[0][-1] == (
         f"redis-cli AUTH {MASK} && echo done"
     )
+
+
+@pytest.mark.parametrize(
+    "argv,secret",
+    [
+        # a KEY=VALUE value carries its own secrets whatever the key
+        (["set", "env", "deploy/x", "CONN_STR=Server=db;User=sa;Password=pw-cs-1"], "pw-cs-1"),
+        (["run", "x", "--image=busybox", "--env=CONN=Server=db;Password=pw-run-1"], "pw-run-1"),
+        (
+            ["create", "configmap", "c", '--from-literal=settings.json={"dbPassword":"pw-json-1"}'],
+            "pw-json-1",
+        ),
+        # kubeconfig credentials set by property path
+        (["config", "set", "users.dev.token", "tok-cfg-1"], "tok-cfg-1"),
+        (["config", "set", "users.dev.client-key-data", "a2V5LWRhdGEtMQ=="], "a2V5LWRhdGEtMQ=="),
+        (["config", "set", "users.dev.password", "pw-cfg-1"], "pw-cfg-1"),
+        (["config", "set", "users.dev.auth-provider.config.client-id", "cid-cfg-1"], "cid-cfg-1"),
+        # another program's command line
+        (["exec", "w", "--", "curl", "--oauth2-bearer", "tok-oa-1", "https://x"], "tok-oa-1"),
+        (["exec", "j", "--", "keytool", "-list", "-storepass", "pw-ks-1", "-keypass", "pw-kp-1"], "pw-ks-1"),
+        (["exec", "j", "--", "keytool", "-list", "-storepass", "pw-ks-1", "-keypass", "pw-kp-1"], "pw-kp-1"),
+        (["exec", "h", "--", "htpasswd", "-nb", "bob", "pw-ht-1"], "pw-ht-1"),
+        (["exec", "h", "--", "htpasswd", "-Bbc", "/etc/h", "bob", "pw-ht-2"], "pw-ht-2"),
+        (["exec", "d", "--", "docker", "login", "-u", "bob", "-p", "pw-dk-1", "r.io"], "pw-dk-1"),
+        (["exec", "d", "--", "docker", "login", "--password", "pw-dk-2", "r.io"], "pw-dk-2"),
+        (["exec", "r", "--", "redis-cli", "CONFIG", "SET", "requirepass", "pw-rq-1"], "pw-rq-1"),
+        (["exec", "m", "--", "mongosh", "--eval", "db.auth('u','pw-mg-1')"], "pw-mg-1"),
+        (["exec", "m", "--", "mongosh", "--eval", 'db.auth("u", "pw-mg-2")'], "pw-mg-2"),
+        (["exec", "f", "--", "lftp", "-u", "bob,pw-lf-1", "ftp.example"], "pw-lf-1"),
+        (["exec", "s", "--", "mc", "alias", "set", "s3", "https://s3", "AKIAEXAMPLE1", "sk-mc-1"], "sk-mc-1"),
+        (
+            ["exec", "s", "--", "mc", "alias", "set", "s3", "https://s3", "AKIAEXAMPLE1", "sk-mc-1"],
+            "AKIAEXAMPLE1",
+        ),
+        (
+            ["exec", "q", "--", "bcp", "t", "out", "f.dat", "-S", "db", "-U", "sa", "-P", "pw-bcp-1"],
+            "pw-bcp-1",
+        ),
+        (["exec", "q", "--", "mysql", "-u", "root", "--passw=pw-my-1"], "pw-my-1"),
+        (["exec", "q", "--", "mysql", "-u", "root", "--pas=pw-my-2"], "pw-my-2"),
+        (["exec", "u", "--", "sh", "-c", "echo pw-sd-1 | passwd --stdin bob"], "pw-sd-1"),
+        (
+            ["exec", "u", "--", "sh", "-c", "echo pw-dk-3 | docker login -u bob --password-stdin r.io"],
+            "pw-dk-3",
+        ),
+        (["exec", "u", "--", "tool", "--creds", "pw-cr-1"], "pw-cr-1"),
+    ],
+)
+def test_secrets_in_values_config_paths_and_client_options_are_redacted(argv, secret):
+    clean, found = redact_argv(argv)
+    assert secret not in " ".join(clean), clean
+    assert secret not in search_text("run it", argv, [])
+
+
+def test_redaction_keeps_what_is_not_a_secret():
+    assert redact_argv(["set", "env", "deploy/x", "CONN_STR=Server=db;User=sa;Password=pw-cs-1"])[0][-1] == (
+        f"CONN_STR=Server=db;User=sa;Password={MASK}"
+    )
+    assert (
+        redact_argv(["config", "set", "clusters.dev.server", "https://k8s:6443"])[0][-1] == "https://k8s:6443"
+    )
+    assert redact_argv(["exec", "f", "--", "lftp", "-u", "bob,pw-lf-1", "h"])[0][-2] == f"bob,{MASK}"
+    assert redact_argv(["exec", "h", "--", "htpasswd", "-nb", "bob", "pw-ht-1"])[0][-2] == "bob"
+    assert redact_argv(["exec", "u", "--", "sh", "-c", "echo hello world"])[0][-1] == "echo hello world"

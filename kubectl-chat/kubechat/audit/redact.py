@@ -42,7 +42,13 @@ _SECRET_WORDS = (
     "api-key",
     "private-key",
     "credential",
+    "creds",
+    "pass",
+    "bearer",
 )
+# Unambiguous prefixes of --password that option parsers in the mysql family accept (`--pas`,
+# `--passw`; the longer ones contain "pass" above).
+_PASSWORD_PREFIX_MIN = 3
 # kubectl flags whose values are documents (JSON/YAML): read as text for secret-named fields and
 # environment entries (`{"name": "DB_PASS", "value": "…"}`).
 _DOCUMENT_FLAGS = {"--patch", "--overrides"}
@@ -127,6 +133,11 @@ _ENV_ENTRY = re.compile(
     r"\{[^{}]*?[\"']name[\"']\s*:\s*[\"'](?P<name>[^\"']+)[\"'][^{}]*?[\"']value[\"']\s*:\s*[\"'](?P<val>(?:\\.|[^\"'\\])*)"
     r"|\{[^{}]*?[\"']value[\"']\s*:\s*[\"'](?P<val2>(?:\\.|[^\"'\\])*)[\"'][^{}]*?[\"']name[\"']\s*:\s*[\"'](?P<name2>[^\"']+)",
 )
+# A login call in a shell's script: `db.auth('user', 'password')` (mongo), `auth("u","p")`.
+_AUTH_CALL = re.compile(
+    r"\bauth\s*\(\s*(?P<uq>['\"])(?:(?!(?P=uq)).)*(?P=uq)\s*,\s*(?P<q>['\"])(?P<val>(?:\\.|(?!(?P=q)).)*)(?P=q)",
+    re.I,
+)
 _NOT_A_VALUE = {"for", "to", "in", "named", "called", "from", "the", "a", "an", "of", "with", "and", "is"}
 
 
@@ -135,20 +146,36 @@ class Client:
     """Where a client program run through `kubectl exec … --` takes a password on its command line.
 
     attached: options whose value is glued on (`-pSECRET`); separate: options whose value is the
-    next word (`-p SECRET`); after: a subcommand word (matched case-insensitively) → which word
-    after it is the secret (1: the next one; 0: every word after it); login: the first plain word
-    is `user/password@connect`."""
+    next word (`-p SECRET`); after: a subcommand or option word (matched case-insensitively) →
+    from which plain word after it on the words are secrets (1: the next one on; 0: every word
+    after it); after_letter: a short-option cluster holding the letter (`-nb`, `-bc`) → the same,
+    one word fewer for each letter of `skip` in the cluster (htpasswd's `-n` takes no file);
+    login: the first plain word is `user/password@connect`."""
 
     attached: tuple[str, ...] = ()
     separate: tuple[str, ...] = ()
     after: dict[str, int] = field(default_factory=dict)
+    after_letter: tuple[str, int, str] | None = None  # (letter, plain words ahead, skip letters)
     login: bool = False
+
+    def step(self, word: str) -> int | None:
+        """How many plain words ahead the secrets start when `word` announces them; None if not."""
+        step = self.after.get(word.lower())
+        if step is not None or self.after_letter is None:
+            return step
+        letter, ahead, skip = self.after_letter
+        if re.fullmatch(r"-[A-Za-z]+", word) and letter in word:
+            return ahead - sum(c in word for c in skip)
+        return None
 
 
 _MYSQL = Client(attached=("-p",))  # `-p secret` prompts and takes `secret` as the database
 _MONGO = Client(attached=("-p",), separate=("-p",))
 _LDAP = Client(attached=("-w",), separate=("-w",))
 _ORACLE = Client(login=True)
+# `AUTH [user] pass`, `CONFIG SET requirepass|masterauth pass`.
+_REDIS = Client(attached=("-a",), separate=("-a",), after={"auth": 0, "requirepass": 1, "masterauth": 1})
+_REGISTRY = Client(separate=("-p",))  # `docker login -p PASSWORD` (`-p` of `run` is a port: kept hidden too)
 _CLIENTS: dict[str, Client] = {
     "mysql": _MYSQL,
     "mariadb": _MYSQL,
@@ -159,8 +186,8 @@ _CLIENTS: dict[str, Client] = {
     "mongosh": _MONGO,
     "mongodump": _MONGO,
     "mongorestore": _MONGO,
-    "redis-cli": Client(attached=("-a",), separate=("-a",), after={"auth": 0}),
-    "valkey-cli": Client(attached=("-a",), separate=("-a",), after={"auth": 0}),
+    "redis-cli": _REDIS,
+    "valkey-cli": _REDIS,
     "sqlcmd": Client(attached=("-P",), separate=("-P",)),
     "ldapsearch": _LDAP,
     "ldapmodify": _LDAP,
@@ -177,12 +204,18 @@ _CLIENTS: dict[str, Client] = {
     "cqlsh": Client(separate=("-p",)),
     "vault": Client(after={"login": 1}),
     "rabbitmqctl": Client(after={"add_user": 2, "change_password": 2, "authenticate_user": 2}),
-    "htpasswd": Client(after={"-b": 3, "-bc": 3, "-cb": 3}),  # -b FILE USER PASSWORD
+    "htpasswd": Client(after_letter=("b", 3, "n")),  # -b FILE USER PASSWORD, -nb USER PASSWORD
+    "keytool": Client(),  # -storepass, -keypass, -srcstorepass: secret-named single-dash options
+    "docker": _REGISTRY,
+    "podman": _REGISTRY,
+    "nerdctl": _REGISTRY,
+    "bcp": Client(attached=("-P",), separate=("-P",)),
+    "mc": Client(after={"set": 3}),  # mc alias set NAME URL ACCESSKEY SECRETKEY
     "smbclient": Client(separate=("-U", "--user")),  # user%password
     "influx": Client(separate=("-password",)),
     "psql": Client(),
 }
-# user:password values: curl/wget/etcdctl `-u`/`--user`.
+# user:password values: curl/wget/etcdctl `-u`/`--user`, lftp `-u user,password`.
 _USER_PASS_FLAGS = {"-u", "--user", "--proxy-user"}
 
 
@@ -195,7 +228,9 @@ def is_secret_name(name: str) -> bool:
 
 def _is_secret_flag(flag: str) -> bool:
     name = flag.lower()
-    return name in _SECRET_FLAGS or any(word in name for word in _SECRET_WORDS)
+    body = name.lstrip("-")
+    prefix = len(body) >= _PASSWORD_PREFIX_MIN and "password".startswith(body)
+    return name in _SECRET_FLAGS or prefix or any(word in name for word in _SECRET_WORDS)
 
 
 def _readings(argv: list[str]) -> tuple[list[Command] | None, int]:
@@ -264,6 +299,20 @@ def _collect(cmd: Command, replace: dict[str, str], found: list[str]) -> None:
         redacted = _redact_kv(word, False, found)
         if redacted != word:
             replace[word] = redacted
+    secret_property = _config_set_secret(cmd)
+    if secret_property is not None:
+        replace[secret_property] = _hide(secret_property, found)
+
+
+def _config_set_secret(cmd: Command) -> str | None:
+    """The VALUE of `config set PROPERTY VALUE` when the property names a credential:
+    `users.NAME.token`, `.password`, `.client-key-data`, `.auth-provider.config.*`."""
+    if cmd.verb != "config" or cmd.subcommand != "set" or len(cmd.objects) < 2:
+        return None
+    prop, value = cmd.objects[0], cmd.objects[1]
+    fields = prop.split(".")
+    secret = is_secret_name(fields[-1]) or "auth-provider" in fields[1:]
+    return value if secret and value else None
 
 
 def _replace_piece(arg: str, replace: dict[str, str]) -> str:
@@ -309,7 +358,9 @@ def _redact_kv(item: str, always: bool, found: list[str]) -> str:
     if always or is_secret_name(key):
         _hide(value, found)
         return f"{key}={MASK}"
-    return f"{key}={_redact_url(value, found)}"
+    # Whatever the key, the value may carry secrets of its own: a connection string
+    # (`CONN=Server=db;Password=…`), a JSON document (`settings.json={"dbPassword": …}`).
+    return f"{key}={redact_text(value, found=found)}"
 
 
 def _redact_url(text: str, found: list[str]) -> str:
@@ -337,6 +388,7 @@ def _redact_client_args(words: list[str], found: list[str]) -> list[str]:
     rest_secret = False  # every word from here on is a secret (`redis-cli AUTH user pass`)
     countdown = 0  # the secret is this many plain words ahead (`rabbitmqctl add_user u SECRET`)
     chpasswd = any(w.rsplit("/", 1)[-1] == "chpasswd" for w in words)
+    piped_secret = _reads_secret_from_stdin(words)
     for word in words:
         if word in {"|", "&&", "||", ";"}:  # another program starts (a script split into words)
             program, client, plain, next_is, rest_secret, countdown = "", Client(), 0, None, False, 0
@@ -358,16 +410,20 @@ def _redact_client_args(words: list[str], found: list[str]) -> list[str]:
             out.append(word)
             continue
         flag, eq, value = word.partition("=")
-        step = client.after.get(word.lower())
+        step = client.step(word)
         if step is not None:  # the secret is `step` plain words ahead (0: all of them)
             rest_secret, countdown = step == 0, step
             out.append(word)
             continue
         if not word.startswith("-") and not eq:
             plain += 1
+            if piped_secret and program in _PRINTERS:  # `echo PASSWORD | passwd --stdin user`
+                out.append(_hide(word, found))
+                continue
             if countdown:
                 countdown -= 1
-                if countdown == 0:
+                if countdown == 0:  # this word and every plain word after it
+                    rest_secret = True
                     out.append(_hide(word, found))
                     continue
             if client.login and plain == 1:
@@ -395,6 +451,18 @@ def _redact_client_args(words: list[str], found: list[str]) -> list[str]:
     return out
 
 
+# Programs that print their words, and what reads a password from their output.
+_PRINTERS = {"echo", "printf"}
+_STDIN_PASSWORD_OPTIONS = {"--password-stdin", "--passphrase-stdin"}
+
+
+def _reads_secret_from_stdin(words: list[str]) -> bool:
+    """A program of this command line reads a password from its input: `passwd --stdin`,
+    `docker login --password-stdin` (`chpasswd` reads `user:password`, handled on its own)."""
+    bases = {w.rsplit("/", 1)[-1] for w in words}
+    return bool(_STDIN_PASSWORD_OPTIONS & bases) or ("passwd" in bases and "--stdin" in bases)
+
+
 def _hide_login(word: str, found: list[str]) -> str:
     """`user/password@connect` (Oracle tools): the password hidden, user and connect kept."""
     user, _, rest = word.partition("/")
@@ -414,11 +482,13 @@ def _hide(value: str, found: list[str]) -> str:
 
 
 def _hide_user_pass(value: str, found: list[str]) -> str:
-    """`user:password` (curl, chpasswd) or `user%password` (smbclient): the password hidden."""
-    sep = ":" if ":" in value else "%"
-    user, colon, password = value.partition(sep)
-    if not colon:
+    """`user:password` (curl, chpasswd), `user%password` (smbclient) or `user,password` (lftp):
+    the password hidden. The first separator splits: the password may hold the others."""
+    at = [i for i in (value.find(c) for c in ":%,") if i >= 0]
+    if not at:
         return value
+    sep = value[min(at)]
+    user, _, password = value.partition(sep)
     found.append(password)
     return f"{user}{sep}{MASK}"
 
@@ -477,6 +547,7 @@ def redact_text(text: str, known_secrets: list[str] = (), found: list[str] | Non
         return _mask_group(m, group, found) if is_secret_name(name) else m.group(0)
 
     text = _QUOTED_SECRET.sub(quoted, _AUTH_HEADER.sub(header, _ENV_ENTRY.sub(env_entry, text)))
+    text = _AUTH_CALL.sub(lambda m: _mask_group(m, "val", found), text)
     return _SPOKEN_SECRET.sub(spoken, _NAMED_VALUE.sub(named, text))
 
 
