@@ -204,3 +204,35 @@ def test_an_opening_task_label_is_no_place_when_one_is_said(label):
 def test_delete_that_namespace_takes_the_one_name_said(ns):
     assert cmd(f"finished testing with {ns}, delete that namespace") == f"kubectl delete namespace {ns}"
     assert asks("sandbox-a and sandbox-b are done, delete that namespace")
+
+
+@pytest.mark.parametrize("pod", ["web-5d-x2", "job-7c-ab12x", "api-0a-zz9"])
+@pytest.mark.parametrize("place", PLACES)
+def test_the_pod_is_the_one_object_name_said(pod, place):
+    assert (
+        cmd(f"why is {pod} hung? describe the pod, ns {place}") == f"kubectl describe pods {pod} -n {place}"
+    )
+    assert cmd(f"{pod} ({place}) is hung, just delete the pod") == f"kubectl delete pods {pod} -n {place}"
+    assert cmd(f"{pod} keeps dying in {place}, get logs from the prior container") == (
+        f"kubectl logs {pod} -n {place} --previous"
+    )
+
+
+def test_two_names_leave_the_pod_a_question():
+    assert asks("web-5d-x2 and web-5d-x3 in shop are hung, delete the pod")
+
+
+@pytest.mark.parametrize("place", PLACES)
+def test_create_and_drain_read_their_values_as_typed(place):
+    assert (
+        cmd("drain node n-1 --ignore-daemonsets --force") == "kubectl drain n-1 --force --ignore-daemonsets"
+    )
+    assert cmd(f"we should create deployment web, image is nginx:1.25, namespace {place}") == (
+        f"kubectl create deployment web -n {place} --image=nginx:1.25"
+    )
+    assert cmd(f"{place}: create cm flags from literals a=1 and b=2") == (
+        f"kubectl create configmap flags -n {place} --from-literal=a=1 --from-literal=b=2"
+    )
+    assert cmd(f"{place}: web failed since the upgrade, please undo its rollout, revision 3") == (
+        f"kubectl rollout undo deployment/web -n {place} --to-revision=3"
+    )

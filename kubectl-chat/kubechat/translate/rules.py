@@ -1187,6 +1187,8 @@ def h_describe(req: Req) -> Intent:
             _unknown_type(req) or 'What should I describe? Name a resource type, e.g. "describe pod web-1".'
         )
     it = Intent(verb="describe", resource=rms[0].type.plural, names=names_for(req, rms))
+    if not it.names:
+        it.names = _the_one_named(req, rms)
     common(req, it, out=False)
     if it.names and it.selector:
         it.selector = None
@@ -1237,7 +1239,7 @@ def h_delete(req: Req) -> Intent:
     if len(quoted) > 1 and all(is_name(q) for q in quoted):
         it.names = quoted
     else:
-        it.names = names_for(req, rms)
+        it.names = names_for(req, rms) or _the_one_named(req, rms)
     common(req, it, out=False)
     if it.names:
         it.selector = None
@@ -1254,6 +1256,22 @@ def h_delete(req: Req) -> Intent:
         it.set_flag("force")
         it.set_flag("grace-period", "0")
     return it
+
+
+def _the_one_named(req: Req, rms: list[RMatch]) -> list[str]:
+    """ "web-5d-x2 (shop) is wedged, delete the pod": "the pod" (one type, singular, after
+    the/that/this) is the one object-shaped name said elsewhere, where only one is said."""
+    if len(rms) != 1 or rms[0].word.lower() != rms[0].type.singular:
+        return []
+    if not re.search(r"\b(?:the|that|this)\s+$", req.low[: rms[0].start]):
+        return []
+    place = namespace(req)
+    said = {
+        m.group(1)
+        for m in re.finditer(r"(?<![\w./=-])([a-z0-9]+(?:-[a-z0-9]+)+|[a-z]+\d+)(?![\w/=-])", req.text)
+        if m.group(1) != place and is_name(m.group(1)) and not req.table.get(m.group(1))
+    }
+    return list(said) if len(said) == 1 else []
 
 
 def _target(req: Req, rms: list[RMatch]) -> tuple[str | None, str | None]:
@@ -1288,10 +1306,13 @@ def _target(req: Req, rms: list[RMatch]) -> tuple[str | None, str | None]:
     if ns:
         return None, ns[0]
     m = req.find(rf"\b(?:from|of|in|on|into|to|for)\s+({V})")
+    place = namespace(req)
     for m in req.findall(rf"\b(?:from|of|in|on|into|to|for)\s+({V})"):
         v = clean(m.group(1))
         if v.lower() in NOT_A_PLACE:
             continue  # "in real time", "in the background"
+        if v == place and _name_like_token(req) not in (None, v):
+            continue  # "web-7c-x2 keeps crashing in shop, show its logs": the place is not the pod
         if is_name(v) and not req.table.get(v) and not _is_keyword(v) and not v.isdigit():
             return None, v
     return None, _name_like_token(req)
@@ -1317,7 +1338,21 @@ def _container(req: Req, exclude: str | None = None) -> str | None:
             if (
                 is_name(v)
                 and not _is_keyword(v)
-                and v.lower() not in ("first", "each", "every", "specific")
+                # "the previous/prior container" is the last run of one, not a container's name
+                and v.lower()
+                not in (
+                    "first",
+                    "each",
+                    "every",
+                    "specific",
+                    "previous",
+                    "prior",
+                    "last",
+                    "earlier",
+                    "old",
+                    "other",
+                    "same",
+                )
                 and v != exclude
             ):
                 return v
@@ -1620,7 +1655,7 @@ def h_rollout(req: Req) -> Intent:
             if m and is_name(clean(m.group(1))) and not _is_keyword(clean(m.group(1))):
                 it.names = [clean(m.group(1))]
                 break
-    if not it.names and not rms and req.has(r"\b(its|it)\b"):
+    if not it.names and req.has(r"\b(its|it)\b"):
         # "api went bad after the upgrade, roll it back": the object of the earlier clause
         m = req.find(
             rf"^(?:[a-z0-9-]+:\s+)?({V})\s+(?:broke|is|was|has|keeps|went|started|looks|seems|failed)\b"
@@ -1998,7 +2033,7 @@ def h_node(verb: str):
         if verb == "drain":
             if req.has(r"\bforce|even if"):
                 it.set_flag("force")
-            if req.has(r"ignor\w* (the )?daemon ?sets?"):
+            if req.has(r"ignor\w*[- ](the )?daemon ?sets?"):
                 it.set_flag("ignore-daemonsets")
             if req.has(r"emptydir|local data"):
                 it.set_flag("delete-emptydir-data")
@@ -2079,7 +2114,7 @@ CREATE_KINDS = [
     ("rolebinding", r"\brole ?binding"),
     ("clusterrole", r"cluster ?role"),
     ("role", r"\brole\b"),
-    ("configmap", r"config ?maps?\b"),
+    ("configmap", r"config ?maps?\b|\bcm\b"),
     ("cronjob", r"cron ?jobs?\b"),
     ("job", r"\bjobs?\b"),
     ("quota", r"\b(resource ?quota|quota)\b"),
@@ -2180,7 +2215,9 @@ def h_create(req: Req) -> Intent:
     name = _create_name(req, words)
     if kind == "deployment":
         imgs = _images(req)
-        m = req.find(rf"(?:instance|instances) of\s+({V})")
+        m = req.find(rf"(?:instance|instances) of\s+({V})") or req.find(
+            r"\b(?:image\s+(?:is|=|:)|using|from)\s+([\w./-]+:[\w.-]+)"  # "using redis:7", "image is x:1.2"
+        )
         if not imgs and m:
             imgs = [clean(m.group(1))]
         if not imgs:
