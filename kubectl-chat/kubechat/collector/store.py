@@ -223,7 +223,7 @@ class Tx:
         self._q("INSERT INTO summaries (name) VALUES (?) ON CONFLICT (name) DO NOTHING", (summaries.BUILT,))
 
     def clear_summaries(self) -> None:
-        for table in ("activity", "denial_reasons", "chains", "chain_users"):
+        for table in summaries.TABLES:
             self._q(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
 
     def add_rollup(self, rollup: summaries.Rollup) -> None:
@@ -378,11 +378,11 @@ class SqliteStore:
             "CREATE TRIGGER IF NOT EXISTS records_fts_insert AFTER INSERT ON records BEGIN"
             " INSERT INTO records_fts (rowid, search) VALUES (new.leaf_index, new.search); END"
         )
-        fresh = not db.execute("SELECT 1 FROM records LIMIT 1").fetchone()
         for statement in summaries.SCHEMA:
             db.execute(statement)
-        if fresh:  # nothing to summarise: the summaries cover the (empty) log
-            db.execute("INSERT OR IGNORE INTO summaries (name) VALUES (?)", (summaries.BUILT,))
+        if not db.execute("SELECT 1 FROM records LIMIT 1").fetchone():
+            for statement in summaries.EMPTY_LOG:
+                db.execute(statement)
         if not db["keys"].exists():
             db["keys"].create(
                 {
@@ -446,10 +446,8 @@ class PostgresStore:
                     for statement in summaries.SCHEMA:
                         conn.execute(statement)
                     if conn.execute("SELECT 1 FROM records LIMIT 1").fetchone() is None:
-                        conn.execute(
-                            "INSERT INTO summaries (name) VALUES (%s) ON CONFLICT DO NOTHING",
-                            (summaries.BUILT,),
-                        )
+                        for statement in summaries.EMPTY_LOG:
+                            conn.execute(statement)
                 finally:
                     conn.execute("SELECT pg_advisory_unlock(%s)", (self._LOCK_ID,))
         except psycopg.Error as exc:

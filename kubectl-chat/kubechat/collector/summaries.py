@@ -41,6 +41,12 @@ SCHEMA = (
     "CREATE TABLE IF NOT EXISTS summaries (name TEXT PRIMARY KEY)",
 )
 BUILT = "v1"
+TABLES = ("activity", "denial_reasons", "chains", "chain_users")
+# An empty log has empty summaries, and they cover it (whatever a dropped log left behind).
+EMPTY_LOG = (
+    *(f"DELETE FROM {table}" for table in TABLES),
+    f"INSERT INTO summaries (name) VALUES ('{BUILT}') ON CONFLICT (name) DO NOTHING",
+)
 
 
 def cluster_label(record: Record) -> str:
