@@ -13,10 +13,11 @@ class CountingResolver(_ApiServerResolver):
     def __init__(self, **kw):
         super().__init__("https://api.example", **kw)
         self.asked: list[str] = []
+        self.revoked: set[str] = set()
 
     def _ask(self, token):
         self.asked.append(token)
-        if token.startswith("bad"):
+        if token.startswith("bad") or token in self.revoked:
             raise IdentityError("token not authenticated")
         return UserInfo(username=token)
 
@@ -56,7 +57,33 @@ def test_many_callers_together_are_held_to_the_overall_budget():
     CLIENT_ADDRESS.set("10.0.1.99")
     with pytest.raises(IdentityThrottled):
         r.resolve("bad-last")
-    assert len(r.asked) == 4
+    assert len(r.asked) == 3  # the fourth lookup is kept for tokens accepted before
+
+
+def test_a_flood_of_random_tokens_leaves_known_users_their_renewals():
+    r = CountingResolver(lookups_per_second=0.01, lookup_burst=8, per_client_share=0.25, ttl=0.0)
+    CLIENT_ADDRESS.set("10.0.3.1")
+    assert r.resolve("alice-token").username == "alice-token"  # accepted once; its answer expires at once
+    for address in range(4):  # four addresses spend the whole shared budget on random tokens
+        CLIENT_ADDRESS.set(f"10.0.2.{address}")
+        for i in range(4):
+            with pytest.raises((IdentityError, IdentityThrottled)):
+                r.resolve(f"bad-{address}-{i}")
+    CLIENT_ADDRESS.set("10.0.3.2")
+    with pytest.raises(IdentityThrottled):
+        r.resolve("new-token")  # a never-seen token waits with the flood
+    CLIENT_ADDRESS.set("10.0.3.1")
+    assert r.resolve("alice-token").username == "alice-token"  # a known one is checked again
+    assert r.asked.count("alice-token") == 2
+
+
+def test_a_token_rejected_later_is_no_longer_known():
+    r = CountingResolver(ttl=0.0)
+    r.resolve("carol-token")
+    r.revoked.add("carol-token")
+    with pytest.raises(IdentityError):
+        r.resolve("carol-token")
+    assert not r._known
 
 
 def test_the_cache_is_bounded(monkeypatch):

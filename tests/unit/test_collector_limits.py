@@ -31,6 +31,18 @@ def test_a_request_larger_than_the_burst_can_still_pass_once_full():
     assert limiter.take("alice", 50) == 0
 
 
+def test_the_least_recently_used_callers_are_forgotten_first(monkeypatch):
+    monkeypatch.setattr(RateLimiter, "MAX_KEYS", 3)
+    clock = Clock()
+    limiter = RateLimiter(rate=1.0, burst=5, clock=clock)
+    for key in ("a", "b", "c"):
+        limiter.take(key, 5)  # every bucket drained: none has refilled
+    limiter.take("a")  # a is used again
+    limiter.take("d")
+    assert list(limiter._buckets) == ["c", "a", "d"]  # b, the least recently used, is gone
+    assert limiter.take("a") > 0  # a drained caller stays drained
+
+
 def test_limits_must_be_positive():
     with pytest.raises(ValueError):
         Limits(max_body_bytes=0)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
+from collections import OrderedDict
 from pathlib import Path
 from typing import Protocol
 
@@ -62,6 +63,7 @@ class _ApiServerResolver:
         lookups_per_second: float = 20.0,
         lookup_burst: int = 100,
         per_client_share: float = 0.25,
+        renewal_share: float = 0.25,
     ):
         from .limits import RateLimiter
 
@@ -72,9 +74,19 @@ class _ApiServerResolver:
         # expiry, and the user or the rejection, per token digest (insertion-ordered: oldest first)
         self._cache: dict[str, tuple[float, UserInfo | IdentityError]] = {}
         self._lock = threading.Lock()
+        # Digests of tokens the API server accepted, least recently used first. Only a valid
+        # token gets in, so a flood of random tokens cannot push these out.
+        self._known: OrderedDict[str, None] = OrderedDict()
+        # A share of the lookups is kept for tokens accepted before whose answer has expired:
+        # random tokens from a few addresses can spend the rest, never this floor, so the users
+        # already working keep working.
+        renew_burst = max(int(lookup_burst * renewal_share), 1)
+        self._renewals = RateLimiter(max(lookups_per_second * renewal_share, 0.1), renew_burst)
+        self._lookups = RateLimiter(
+            max(lookups_per_second * (1 - renewal_share), 0.1), max(lookup_burst - renew_burst, 1)
+        )
         # One caller may use only a share of the lookups, so a flood of random tokens from one
         # address leaves room for everyone else's new or renewed tokens.
-        self._lookups = RateLimiter(lookups_per_second, lookup_burst)
         self._per_client = RateLimiter(
             max(lookups_per_second * per_client_share, 0.1), max(int(lookup_burst * per_client_share), 1)
         )
@@ -89,10 +101,9 @@ class _ApiServerResolver:
                 if isinstance(hit[1], IdentityError):
                     raise hit[1]
                 return hit[1]
+            known = digest in self._known
         # Only tokens not seen lately cost a round trip; those are what the limit counts.
-        from .limits import CLIENT_ADDRESS
-
-        wait = self._per_client.take(CLIENT_ADDRESS.get() or "unknown") or self._lookups.take("all")
+        wait = self._take_lookup(known)
         if wait:
             raise IdentityThrottled(wait)
         try:
@@ -105,9 +116,25 @@ class _ApiServerResolver:
             self._cache[digest] = (time.monotonic() + ttl, answer)
             while len(self._cache) > self.MAX_CACHED:
                 del self._cache[next(iter(self._cache))]
+            if isinstance(answer, UserInfo):
+                self._known[digest] = None
+                self._known.move_to_end(digest)
+                while len(self._known) > self.MAX_CACHED:
+                    self._known.popitem(last=False)
+            else:
+                self._known.pop(digest, None)  # revoked or expired: a new token from now on
         if isinstance(answer, IdentityError):
             raise answer
         return answer
+
+    def _take_lookup(self, known: bool) -> float:
+        """0 when a lookup may go to the API server, else the seconds to wait. A token accepted
+        before draws on the reserved renewals first, then on the shared budget."""
+        from .limits import CLIENT_ADDRESS
+
+        if known and not self._renewals.take("all"):
+            return 0.0
+        return self._per_client.take(CLIENT_ADDRESS.get() or "unknown") or self._lookups.take("all")
 
     def _post(self, path: str, body: dict, bearer: str) -> dict:
         try:

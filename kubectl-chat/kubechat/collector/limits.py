@@ -8,6 +8,7 @@ import json
 import math
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -34,30 +35,27 @@ class RateLimiter:
 
     def __init__(self, rate: float, burst: int, clock: Callable[[], float] = time.monotonic):
         self.rate, self.burst, self.clock = rate, burst, clock
-        self._buckets: dict[str, tuple[float, float]] = {}  # key -> (tokens, when)
+        # key -> (tokens, when), least recently used first
+        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
         self._lock = threading.Lock()
 
-    MAX_KEYS = 100_000  # beyond this, callers whose bucket has refilled are forgotten
-
-    def _forget_full(self, now: float) -> None:
-        full = [k for k, (t, w) in self._buckets.items() if t + (now - w) * self.rate >= self.burst]
-        for k in full:
-            del self._buckets[k]
+    # Beyond this, the least recently used keys are forgotten (one at a time, never a scan under
+    # the lock): a forgotten caller starts again with a full bucket.
+    MAX_KEYS = 100_000
 
     def take(self, key: str, cost: int = 1) -> float:
         """Spend `cost` tokens; return 0 when allowed, else the seconds to wait before retrying."""
         cost = min(max(cost, 1), self.burst)  # a request as large as the burst can always pass eventually
         with self._lock:
             now = self.clock()
-            if len(self._buckets) > self.MAX_KEYS:
-                self._forget_full(now)
             tokens, when = self._buckets.get(key, (float(self.burst), now))
             tokens = min(float(self.burst), tokens + (now - when) * self.rate)
-            if tokens >= cost:
-                self._buckets[key] = (tokens - cost, now)
-                return 0.0
-            self._buckets[key] = (tokens, now)
-            return (cost - tokens) / self.rate
+            wait = 0.0 if tokens >= cost else (cost - tokens) / self.rate
+            self._buckets[key] = (tokens - cost if not wait else tokens, now)
+            self._buckets.move_to_end(key)
+            while len(self._buckets) > self.MAX_KEYS:
+                self._buckets.popitem(last=False)
+            return wait
 
 
 def retry_after_header(seconds: float) -> str:
