@@ -208,8 +208,25 @@ class Conversation:
             return self._audit(out, target, received)
         from .safety.evaluate import scoped_argv
 
-        argv = scoped_argv(list(t.argv), self.options)
-        preview = self._assess(request, argv, t.source, target)
+        return self._checked(request, scoped_argv(list(t.argv), self.options), t.source, target, received)
+
+    def rerun(self, argv: list[str], request: str) -> Outcome:
+        """Run again a command this session ran (the prompt's `/history N`): not translated
+        again, but checked, previewed, confirmed and recorded like any request."""
+        received = time.monotonic()
+        target = self.target()
+        from . import clarify
+
+        clarify.save(self.session, None)  # a new request replaces an open question
+        self._turn_notes = {"kubechat.io/rerun": "history"}
+        if self.session is not None:  # its output is what the next follow-up refers to
+            from .translate import Translation
+
+            self.session.record(Translation(request=request, argv=list(argv)))
+        return self._checked(request, list(argv), "history", target, received)
+
+    def _checked(self, request: str, argv: list[str], source: str | None, target, received: float) -> Outcome:
+        preview = self._assess(request, argv, source, target)
         if not preview.policy_allow:
             self.ui.denied(preview, "policy", "; ".join(preview.reasons))
             return self._audit(

@@ -54,7 +54,7 @@ SLASH = {
     "/ns NAME": "switch the namespace for following requests",
     "/context [NAME]": "show or switch the kubeconfig context",
     "/mode read-only|write": "switch between read-only and write mode",
-    "/history": "show this session's requests",
+    "/history [N]": "show the commands this session ran; N runs one again",
     "/explain": "explain the last command (risk, policy, RBAC)",
     "/audit": "show recent audit records",
     "/new": "forget the conversation context",
@@ -180,7 +180,6 @@ def _loop(conv: Conversation, options: KubectlOptions, settings: Settings, ui: T
     identity: list[str | None] = [None]
     if not settings.offline:
         threading.Thread(target=lambda: identity.__setitem__(0, _identity(conv)), daemon=True).start()
-    history: list[str] = []
     last = None
     ui.info("kubectl chat: ask in plain language. /help for help, Ctrl-D quits.")
 
@@ -210,16 +209,24 @@ def _loop(conv: Conversation, options: KubectlOptions, settings: Settings, ui: T
             conv.session_id = conv.session.name
             opening = None
         if line.startswith("/"):
-            if _slash(line, conv, options, settings, ui, history, last) == "quit":
+            try:
+                action = _slash(line, conv, options, settings, ui, last)
+            except KubechatError as exc:
+                action = _report(ui, exc)
+            except KeyboardInterrupt:
+                ui.err.print("cancelled.", markup=False)
+                action = None
+            if action == "quit":
+                return 0
+            if action is not None:  # /history N ran a command
+                last = action
+            if ui.quit_requested:
                 return 0
             continue
-        history.append(line)
         try:
             last = conv.handle(line)
         except KubechatError as exc:
-            ui.err.print(f"error: {exc.message}", style="red", markup=False)
-            if exc.hint:
-                ui.err.print(f"  hint: {exc.hint}", markup=False)
+            _report(ui, exc)
         except KeyboardInterrupt:
             ui.err.print("cancelled.", markup=False)
         from .audit import autoship
@@ -229,12 +236,19 @@ def _loop(conv: Conversation, options: KubectlOptions, settings: Settings, ui: T
             return 0
 
 
+def _report(ui: TerminalUI, exc: KubechatError) -> None:
+    ui.err.print(f"error: {exc.message}", style="red", markup=False)
+    if exc.hint:
+        ui.err.print(f"  hint: {exc.hint}", markup=False)
+
+
 def _identity(conv: Conversation) -> str | None:
     ident = conv.identity()
     return getattr(ident, "user", None)
 
 
-def _slash(line, conv, options, settings, ui, history, last) -> str | None:
+def _slash(line, conv, options, settings, ui, last):
+    """A slash command: "quit", the Outcome of a command it ran (/history N), or None."""
     cmd, *args = shlex.split(line)
     if cmd in ("/quit", "/exit", "/q"):
         return "quit"
@@ -260,8 +274,7 @@ def _slash(line, conv, options, settings, ui, history, last) -> str | None:
             settings.mode = args[0]
         ui.err.print(f"mode: {settings.mode}", markup=False)
     elif cmd == "/history":
-        for i, h in enumerate(history, 1):
-            ui.err.print(f"  {i:>3}  {h}", markup=False)
+        return _history(conv, ui, args)
     elif cmd == "/explain":
         if last is None or last.preview is None:
             ui.err.print("no command yet", markup=False)
@@ -287,6 +300,28 @@ def _slash(line, conv, options, settings, ui, history, last) -> str | None:
     else:
         ui.err.print(f"unknown command {cmd}; /help lists them", markup=False)
     return None
+
+
+def _history(conv: Conversation, ui: TerminalUI, args: list[str]):
+    """The commands this session ran (its turns, so one-shot runs in this terminal count too);
+    `/history N` runs number N again, through the usual preview and confirmation."""
+    ran = conv.session.ran() if conv.session is not None else []
+    if not args:
+        if not ran:
+            ui.err.print("no commands have run in this session yet", markup=False)
+        for i, turn in enumerate(ran, 1):
+            ui.err.print(f"  {i:>3}  {render.command_text(turn.argv)}", markup=False, highlight=False)
+        return None
+    if not args[0].isdigit() or not 1 <= int(args[0]) <= len(ran):
+        ui.err.print(f"/history N: N is a number from /history's list (1-{len(ran)})", markup=False)
+        return None
+    turn = ran[int(args[0]) - 1]
+    from .audit.redact import MASK
+
+    if any(MASK in a for a in turn.argv):
+        ui.err.print("that command held a secret, which is not kept; type the request again", markup=False)
+        return None
+    return conv.rerun(turn.argv, turn.request)
 
 
 def _recent_audit(conv: Conversation, ui: TerminalUI, limit: int = 10) -> None:

@@ -2,6 +2,7 @@
 writes, typed confirmation, follow-ups, Ctrl-C on a stream, and the user's own credentials."""
 
 import json
+import re
 import subprocess
 
 import pytest
@@ -160,3 +161,48 @@ def test_a_failed_server_dry_run_stops_before_any_confirmation(terminal):
     code, screen = terminal.run("kubectl chat audit query --limit 1 -o json")
     record = json.loads(next(ln for ln in screen.splitlines() if ln.startswith("{")))
     assert record["stage"] == "DryRun" and record["annotations"]["kubechat.io/status"] == "dry-run-failed"
+
+
+def test_follow_ups_resolve_in_their_own_terminal_only(sandbox, isolated_home):
+    env = terminal_env(isolated_home, sandbox.admin_kubeconfig)
+    one, other = Terminal(env), Terminal(env)
+    try:
+        code, _ = one.run('kubectl chat "list pods in prod"')
+        assert code == 0
+        code, screen = other.run('kubectl chat "describe the first one"')
+        assert code == 2 and "no earlier command in this session" in screen
+        assert "Name:" not in screen  # the other terminal's listing was not used
+        code, screen = one.run('kubectl chat "describe the first one"')
+        assert code == 0 and re.search(r"^Name:\s+\S+", screen, re.M)
+        # --session NAME shares a conversation on purpose.
+        code, _ = one.run('kubectl chat --session team "list pods in staging"')
+        assert code == 0
+        code, screen = other.run('kubectl chat --session team "describe the first one"')
+        assert code == 0 and re.search(r"^Namespace:\s+staging$", screen, re.M)
+    finally:
+        one.close()
+        other.close()
+
+
+def test_history_lists_this_sessions_commands_and_reruns_one_with_confirmation(terminal, sandbox):
+    terminal.send("kubectl chat")
+    terminal.wait_for(r"^chat>")
+    terminal.send("list configmaps in prod")
+    terminal.wait_for(r"kube-root-ca")
+    terminal.send("/mode write")
+    terminal.wait_for(r"mode: write")
+    terminal.send("scale deployment web in staging to 2")
+    terminal.wait_for(r"Run `kubectl scale")
+    terminal.send("y")
+    terminal.wait_for(r"scaled")
+    terminal.send("/history")
+    screen = terminal.wait_for(r"^\s+2\s+kubectl scale")
+    assert re.search(r"^\s+1\s+kubectl get configmaps -n prod\s*$", screen, re.M)
+    terminal.send("/history 2")  # runs again only after the same preview and confirmation
+    screen = terminal.wait_for(r"(?s)Run `kubectl scale.*Run `kubectl scale")
+    terminal.send("n")
+    screen = terminal.wait_for(r"cancelled: nothing was changed")
+    terminal.send("/history 1")
+    screen = terminal.wait_for(r"(?s)kube-root-ca.*kube-root-ca")
+    assert screen.count("→ kubectl get configmaps -n prod") == 2
+    terminal.send("/quit")

@@ -93,6 +93,6 @@ def test_repl_explain_uses_the_same_verdict():
         policy_allow=False,
         confirm="typed",
     )
-    _slash("/explain", None, None, None, ui, [], Outcome("denied", "show the secret", p))
+    _slash("/explain", None, None, None, ui, Outcome("denied", "show the secret", p))
     assert "policy: DENIED; nothing runs" in buf.getvalue()
     assert "confirm typed" not in buf.getvalue()

@@ -156,9 +156,10 @@ def exit_code(outcome) -> int:
 
 def _session(name: str | None, new: bool):
     """The persisted conversation that follow-ups ("describe the first one") resolve against.
-    One-shot invocations share the "default" session, so context carries across commands."""
-    from ..translate.context import Session
+    Without --session, each terminal has its own, shared by the one-shot runs and interactive
+    sessions in it; --session NAME shares one on purpose."""
+    from ..translate.context import Session, terminal_session_name
 
     idle = int(os.environ.get("KUBECHAT_SESSION_IDLE_S", "3600"))
     # idle_timeout_s=0 makes open() treat any earlier turns as expired: a fresh start.
-    return Session.open(name or "default", idle_timeout_s=0 if new else idle)
+    return Session.open(name or terminal_session_name(), idle_timeout_s=0 if new else idle)

@@ -69,6 +69,7 @@ class Turn:
     request: str
     argv: list[str] | None
     output: str | None = None
+    ran: bool = False  # the command was run (output is None for one that may show a secret)
 
 
 @dataclass
@@ -97,6 +98,8 @@ class Session:
                 foreign_keys=[("session", "sessions")],
             )
             db["turns"].create_index(["session", "id"])
+        if "ran" not in db["turns"].columns_dict:  # stores from before `ran` was kept
+            db["turns"].add_column("ran", int)
         return db
 
     @classmethod
@@ -113,10 +116,15 @@ class Session:
         row = next(db.query("select updated_at from sessions where name = ?", [name]), None)
         if row and time.time() - row["updated_at"] <= idle_timeout_s:
             for t in db.query(
-                "select request, argv, output from turns where session = ? order by id", [name]
+                "select request, argv, output, ran from turns where session = ? order by id", [name]
             ):
                 session.turns.append(
-                    Turn(t["request"], json.loads(t["argv"]) if t["argv"] else None, t["output"])
+                    Turn(
+                        t["request"],
+                        json.loads(t["argv"]) if t["argv"] else None,
+                        t["output"],
+                        bool(t["ran"]),
+                    )
                 )
         elif row:
             db["turns"].delete_where("session = ?", [name])
@@ -174,14 +182,48 @@ class Session:
         # Secrets given on the command line are scrubbed from what it printed, as in the audit record.
         output = None if output_is_secret(argv) else redact_text(output, redact_argv(argv)[1])
         self.turns[-1].output = output
+        self.turns[-1].ran = True
         if self.persist:
             db = self._db()
             last = next(db.query("select max(id) as id from turns where session = ?", [self.name]))["id"]
             if last is not None:
-                db["turns"].update(last, {"output": output})
+                db["turns"].update(last, {"output": output, "ran": 1})
 
     def last(self) -> Turn | None:
         return self.turns[-1] if self.turns else None
+
+    def ran(self) -> list[Turn]:
+        """The commands this session ran, oldest first."""
+        return [t for t in self.turns if t.ran and t.argv]
+
+
+def terminal_session_name() -> str:
+    """The default session's name: one per terminal, so follow-ups in one shell never resolve
+    against another's listing. The controlling terminal's device names it, with the id of the
+    terminal's login session (a device is reused once its terminal closes); without a terminal
+    (scripts, pipes on both ends), the parent process and its start time do."""
+    import os
+
+    for fd in (0, 1, 2):
+        try:
+            device = os.ttyname(fd)
+        except OSError:
+            continue
+        return f"tty{device.removeprefix('/dev').replace('/', '-')}-{os.getsid(0)}"
+    parent = os.getppid()
+    return f"ppid-{parent}-{_start_time(parent)}"
+
+
+def _start_time(pid: int) -> str:
+    """When the process started, in clock ticks since boot (Linux); "0" where /proc has none."""
+    from pathlib import Path
+
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return "0"
+    fields = stat.rsplit(")", 1)[-1].split()  # after the command name, which may hold spaces
+    return fields[19] if len(fields) > 19 else "0"
 
 
 # ----------------------------------------------------------------------------------------------
