@@ -293,6 +293,7 @@ def test_dashboard_in_a_browser(sandbox, tmp_path, axe_js):
             page.get_by_role("link", name="Next page").click()
             assert page.locator("table.trail tbody tr").first.inner_text().startswith("#50")
             page.get_by_role("link", name="First page").click()
+            _shots(page, shots, "trail")  # a full page of the log
             page.get_by_label("Risk").select_option("destructive")
             page.get_by_label("Namespace").fill("prod")
             page.get_by_role("button", name="Apply filters").click()
@@ -300,7 +301,6 @@ def test_dashboard_in_a_browser(sandbox, tmp_path, axe_js):
             assert rows.count() == 1 and "delete namespace prod" in rows.inner_text()
             assert "▲ destructive" in rows.inner_text() and "✕ deny" in rows.inner_text()
             _axe(page, axe_js, "trail")
-            _shots(page, shots, "trail")
             rows.get_by_role("link").click()
             assert page.url == url + "/ui/records/3"
             detail = page.locator("main").inner_text()
