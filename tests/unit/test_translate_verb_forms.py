@@ -236,3 +236,14 @@ def test_create_and_drain_read_their_values_as_typed(place):
     assert cmd(f"{place}: web failed since the upgrade, please undo its rollout, revision 3") == (
         f"kubectl rollout undo deployment/web -n {place} --to-revision=3"
     )
+
+
+def test_delete_that_namespace_never_takes_an_object_said_before_it():
+    # the name before it belongs to a pod or sits in another place: which namespace is not said
+    assert asks("we're done with web-1 in shop, delete that namespace")
+    assert asks("done with pod web-1, delete that namespace")
+
+
+def test_a_copy_asked_how_is_shown_not_run():
+    t = translate("how do I copy ./a into pod web-1 at /tmp/a", offline=True, use_model=False)
+    assert t.argv is None and "kubectl cp ./a web-1:/tmp/a" in (t.clarification or "")

@@ -1207,8 +1207,12 @@ def h_delete(req: Req) -> Intent:
             for w in re.findall(r"(?<![\w./=-])([a-z0-9]+(?:-[a-z0-9]+)+|[a-z]+\d+)(?![\w./=-])", m.group(1))
             if is_name(w) and not req.table.get(w)
         ]
-        if len(set(said)) == 1:
+        place = namespace(req)
+        typed = [r for r in resources(req) if r.start < m.end(1) and r.type.plural != "namespaces"]
+        if len(set(said)) == 1 and not typed and place in (None, said[0]):
             return Intent(verb="delete", resource="namespace", names=said[:1])
+        # another object or place said before it ("done with web-1 in shop"): which namespace?
+        raise Clarify("Which namespace should I delete? Give its name.")
     if req.has(
         r"\b(everything|all (the )?(resources|objects|things)|the (whole|entire) (cluster|namespace))\b"
     ) and not resources(req):
@@ -2991,7 +2995,11 @@ def _choose(req: Req):
         ("plugin", r"\bplugins?\b", h_simple("plugin list")),
         ("proxy", r"(?<!container )\bproxy\b(?! container)", h_proxy),
         ("certificate", r"\b(approve|deny|reject)\b.*\b(csr|certificate signing)|\bcsr-", h_certificate),
-        ("cp", r"^(?:copy|cp)\b.*?\b(?:into|out of|from|to|onto|off)\s+(?:the\s+)?pod\b", h_cp),
+        (
+            "cp",
+            r"(?:^|^how (?:do|can|would|should) (?:i|we|you) |\bplease )(?:copy|cp)\b.*?\b(?:into|out of|from|to|onto|off)\s+(?:the\s+)?pod\b",
+            h_cp,
+        ),
         ("wait", r"^wait\b|\bwait for\b|\bwait until\b|\bblock until\b", h_wait),
         (
             "port-forward",
