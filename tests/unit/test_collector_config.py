@@ -80,3 +80,33 @@ def test_init_keys_private_and_never_overwrites(tmp_path):
     assert not verify_checkpoint(cp, other.public_b64)
     with pytest.raises(CollectorKeyError):
         init_keys(tmp_path / "keys")
+
+
+def _client_seen(peer: str, trusted_proxy: tuple[str, ...] = ()) -> str:
+    """The client address the collector's app sees for a request from `peer` that claims, in
+    X-Forwarded-For, to come from 203.0.113.9."""
+    import asyncio
+
+    seen = {}
+
+    async def app(scope, receive, send):
+        seen["client"] = scope["client"][0]
+
+    config = make_config(app, "127.0.0.1:8080", None, None, True, trusted_proxy=trusted_proxy)
+    scope = {
+        "type": "http",
+        "client": (peer, 5000),
+        "scheme": "http",
+        "headers": [(b"x-forwarded-for", b"203.0.113.9")],
+    }
+    asyncio.run(config.loaded_app(scope, None, None))
+    return seen["client"]
+
+
+def test_x_forwarded_for_counts_only_from_a_trusted_proxy():
+    assert _client_seen("127.0.0.1") == "127.0.0.1"  # not even from this host by default
+    assert _client_seen("10.1.2.3", ("10.0.0.0/8",)) == "203.0.113.9"
+    assert _client_seen("192.168.1.5", ("10.0.0.0/8",)) == "192.168.1.5"
+    with pytest.raises(UsageError) as exc:
+        make_config(object(), "127.0.0.1:8080", None, None, True, trusted_proxy=("10.0.0.0/33",))
+    assert "--trusted-proxy" in exc.value.message

@@ -16,8 +16,34 @@ def parse_listen(listen: str) -> tuple[str, int]:
     return host.strip("[]") or "0.0.0.0", int(port)  # noqa: S104 - explicit listen address
 
 
-def make_config(app, listen: str, tls_cert: str | None, tls_key: str | None, insecure_http: bool = False):
+def trusted_proxies(cidrs: tuple[str, ...] | list[str]) -> list[str]:
+    """The networks whose X-Forwarded-For is believed, checked; a bad one is a one-line error."""
+    import ipaddress
+
+    out = []
+    for cidr in cidrs:
+        try:
+            out.append(str(ipaddress.ip_network(cidr.strip(), strict=False)))
+        except ValueError:
+            raise UsageError(
+                f"cannot read --trusted-proxy {cidr!r}", hint="use an address or a CIDR, e.g. 10.0.0.0/8"
+            ) from None
+    return out
+
+
+def make_config(
+    app,
+    listen: str,
+    tls_cert: str | None,
+    tls_key: str | None,
+    insecure_http: bool = False,
+    trusted_proxy: tuple[str, ...] = (),
+):
+    """uvicorn's configuration. The client address (rate limits, identity lookups) is the TCP
+    peer's; X-Forwarded-For counts only from a `trusted_proxy` network (uvicorn would otherwise
+    believe it from 127.0.0.1, or from whatever FORWARDED_ALLOW_IPS says)."""
     host, port = parse_listen(listen)
+    proxies = trusted_proxies(trusted_proxy)
     if not (tls_cert and tls_key) and not insecure_http:
         raise UsageError(
             "the collector serves HTTPS only: --tls-cert and --tls-key are required",
@@ -32,6 +58,8 @@ def make_config(app, listen: str, tls_cert: str | None, tls_key: str | None, ins
         log_level="warning",
         access_log=False,
         timeout_graceful_shutdown=5,
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies or None,
     )
     config.load()
     if config.ssl is not None:

@@ -83,6 +83,13 @@ def collector() -> None:
     show_default=True,
     help="Records each identity may send at once before --rate-limit applies.",
 )
+@click.option(
+    "--trusted-proxy",
+    multiple=True,
+    metavar="CIDR",
+    help="A proxy network whose X-Forwarded-For names the client (repeatable). Default: none; "
+    "the TCP peer is the client.",
+)
 def serve_cmd(
     store_url,
     listen,
@@ -101,6 +108,7 @@ def serve_cmd(
     max_record_bytes,
     rate_limit,
     rate_burst,
+    trusted_proxy,
 ):
     import os
 
@@ -136,7 +144,7 @@ def serve_cmd(
         accepted_bundles=AcceptedBundles(frozenset(accepted_bundles)),
         limits=Limits(max_body_bytes, max_record_bytes, rate_limit, rate_burst),
     )
-    config = make_config(create_app(service), listen, tls_cert, tls_key, insecure_http)
+    config = make_config(create_app(service), listen, tls_cert, tls_key, insecure_http, trusted_proxy)
     import uvicorn
 
     click.echo(
