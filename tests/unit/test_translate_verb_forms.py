@@ -247,3 +247,33 @@ def test_delete_that_namespace_never_takes_an_object_said_before_it():
 def test_a_copy_asked_how_is_shown_not_run():
     t = translate("how do I copy ./a into pod web-1 at /tmp/a", offline=True, use_model=False)
     assert t.argv is None and "kubectl cp ./a web-1:/tmp/a" in (t.clarification or "")
+
+
+def test_the_pod_is_never_a_name_said_to_spare():
+    assert asks("delete the pod, not web-5d-x2")
+    assert asks("keep web-5d-x2 but delete the pod next to it")
+
+
+def test_a_roles_verbs_stop_at_what_it_must_not_do():
+    assert cmd("create a role r1 in shop that can get pods but not delete them") == (
+        "kubectl create role r1 -n shop --verb=get --resource=pods"
+    )
+
+
+def test_wait_takes_a_typed_timeout():
+    assert cmd("wait for pod web-1 to be ready in shop --timeout=30s") == (
+        "kubectl wait pod/web-1 -n shop --for=condition=Ready --timeout=30s"
+    )
+
+
+@pytest.mark.parametrize("role", ["pod-viewer", "r3", "cfg-read"])
+def test_role_grants_only_the_clause_that_grants(role):
+    assert cmd(f"create a role {role} in shop that can get pods but not delete secrets") == (
+        f"kubectl create role {role} -n shop --verb=get --resource=pods"
+    )
+    assert cmd(f"create a role {role} allowing get, list on configmaps and secrets in shop") == (
+        f"kubectl create role {role} -n shop --verb=get,list --resource=configmaps,secrets"
+    )
+    assert cmd(f"create role {role} for pods with verbs get and list in shop") == (
+        f"kubectl create role {role} -n shop --verb=get,list --resource=pods"
+    )

@@ -1269,10 +1269,18 @@ def _the_one_named(req: Req, rms: list[RMatch]) -> list[str]:
         return []
     if not re.search(r"\b(?:the|that|this)\s+$", req.low[: rms[0].start]):
         return []
+    if re.search(
+        r"\b(?:not|keep|kept|except|but|other|next|besides|leave|spare|don'?t|never|instead|another)\b",
+        req.low,
+    ):
+        return []  # "keep web-1, delete the pod next to it": the name said is the one to spare
     place = namespace(req)
     said = {
         m.group(1)
-        for m in re.finditer(r"(?<![\w./=-])([a-z0-9]+(?:-[a-z0-9]+)+|[a-z]+\d+)(?![\w/=-])", req.text)
+        # the subject said before "the pod": "web-5d-x2 (shop) is wedged, delete the pod"
+        for m in re.finditer(
+            r"(?<![\w./=-])([a-z0-9]+(?:-[a-z0-9]+)+|[a-z]+\d+)(?![\w/=-])", req.text[: rms[0].start]
+        )
         if m.group(1) != place and is_name(m.group(1)) and not req.table.get(m.group(1))
     }
     return list(said) if len(said) == 1 else []
@@ -2291,11 +2299,23 @@ def h_create(req: Req) -> Intent:
             if cmd:
                 it.command = cmd
     elif kind in ("role", "clusterrole"):
-        m = re.search(r"\b(perform|allows?|verbs?|permits?|grants?|can|able to)\b(.*)", req.text.lower())
+        m = re.search(
+            r"\b(perform|allow(?:s|ing)?|verbs?|permit(?:s|ting)?|grant(?:s|ing)?|can|able to)\b(.*)",
+            req.text.lower(),
+        )
         # the verbs of the clause that grants them: a later sentence ("then create it in x") is no right
-        seg = re.split(r"[.;!?](?:\s|$)|\bthen\b", m.group(2))[0] if m else ""
+        # nor what it must not do ("get pods but not delete them")
+        seg = (
+            re.split(r"[.;!?](?:\s|$)|\bthen\b|\b(?:but|except|not|never|without|no)\b|n't\b", m.group(2))[0]
+            if m
+            else ""
+        )
         verbs = re.findall(r"\b(get|list|watch|create|update|patch|delete|deletecollection)\b", seg)
         rms = [r for r in resources(req) if r.type.plural not in ("roles", "clusterroles")]
+        if m:
+            # the resources of that same clause ("get pods but not delete secrets" grants pods only)
+            end = m.start(2) + len(seg)
+            rms = [r for r in rms if r.start < end]
         flag_res = req.value(r"--resources?=(\S+)")
         if flag_res:
             it.set_flag("verb", ",".join(dict.fromkeys(verbs)))
@@ -2841,6 +2861,8 @@ def h_wait(req: Req) -> Intent:
     )
     if t:
         it.set_flag("timeout", f"{t.group(1)}{t.group(2)[0]}")
+    elif tv := req.value(r"--timeout=(\d+[smh])\b"):
+        it.set_flag("timeout", tv)
     common(req, it, allns=False, out=False)
     if not it.names and not it.selector:
         raise Clarify("Wait for which object?")
@@ -2942,7 +2964,7 @@ def _choose(req: Req):
     table = [
         (
             "run",
-            r"^(start|run|launch|spin up|create) (a |an |one )?(single instance of )?(an? )?[\w./:-]+ pod\b|"
+            r"^(start|run|launch|spin up|create) (a |an |one )?(single instance of )?(an? )?[\w./:-]+ pod\b(?!-)|"
             r"^(create|start|run|launch) a pod\b",
             h_run,
         ),
