@@ -277,3 +277,12 @@ def test_role_grants_only_the_clause_that_grants(role):
     assert cmd(f"create role {role} for pods with verbs get and list in shop") == (
         f"kubectl create role {role} -n shop --verb=get,list --resource=pods"
     )
+
+
+def test_metrics_inside_a_name_is_no_top():
+    assert cmd("is deployment metrics-server in ops running?") == (
+        "kubectl get deployments metrics-server -n ops"
+    )
+    assert cmd("list apiservices, the metrics api looks down") == "kubectl get apiservices"
+    assert cmd("show metrics for pods in shop") == "kubectl top pod -n shop"
+    assert cmd("show each api resource type this cluster has") == "kubectl api-resources"

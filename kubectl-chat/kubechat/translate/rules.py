@@ -3001,7 +3001,7 @@ def _choose(req: Req):
         ),
         (
             "api-resources",
-            r"api[- ]resources|resource types|supported (api )?resources|\b(non-)?namespaced resources|"
+            r"api[- ]resources|api[- ]resource types?\b|resource types|supported (api )?resources|\b(non-)?namespaced resources|"
             r"^all resources (with|that|in)|^all (non-)?namespaced",
             h_api_resources,
         ),
@@ -3042,7 +3042,7 @@ def _choose(req: Req):
         ),
         (
             "top",
-            r"\bmetrics\b|\bcpu/memory|\butili[sz]ation\b|resource usage|\btop (pods?|nodes?)\b|^top\b|"
+            r"\bmetrics\b(?![-\s]+(?:server|api)\b|-)|\bcpu/memory|\butili[sz]ation\b|resource usage|\btop (pods?|nodes?)\b|^top\b|"
             r"using the most|most (cpu|memory)|\bcpu/mem\b|\busage (per|by|of each) (node|pod)\b|\b(cpu|memory|resource|per[- ]container) (usage|consumption)|\bcpu and memory\b|\bmemory and cpu\b",
             h_top,
         ),
