@@ -286,3 +286,19 @@ def test_metrics_inside_a_name_is_no_top():
     assert cmd("list apiservices, the metrics api looks down") == "kubectl get apiservices"
     assert cmd("show metrics for pods in shop") == "kubectl top pod -n shop"
     assert cmd("show each api resource type this cluster has") == "kubectl api-resources"
+
+
+@pytest.mark.parametrize("place", PLACES)
+def test_download_upload_wait_till_and_revision_of(place):
+    assert cmd(f"download /var/log/a.log out of pod api-1 in {place} to ./a.log") == (
+        f"kubectl cp api-1:/var/log/a.log ./a.log -n {place}"
+    )
+    assert cmd(f"upload ./c.json to pod api-1 at /etc/c.json in {place}") == (
+        f"kubectl cp ./c.json api-1:/etc/c.json -n {place}"
+    )
+    assert cmd(f"wait till job load-7 in {place} completes, max 10 minutes") == (
+        f"kubectl wait job/load-7 -n {place} --for=condition=complete --timeout=10m"
+    )
+    assert cmd(f"show revision 2 of deployment web in {place}") == (
+        f"kubectl rollout history deployment/web -n {place} --revision=2"
+    )

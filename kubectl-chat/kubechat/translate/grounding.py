@@ -99,7 +99,7 @@ WRITE_WORDS: dict[str, str] = {
     "patch": r"patch|chang|set|updat",
     "apply": r"apply",
     "replace": r"replac",
-    "cp": r"copy|cp\b|download|upload|machine|laptop|local|computer|workstation",
+    "cp": r"copy|cp\b|download|upload|transfer|machine|laptop|local|computer|workstation",
 }
 # Verbs whose command acts on a type: without a name or selector it would act on every object.
 _TARGETED = (

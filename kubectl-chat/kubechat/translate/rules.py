@@ -1634,7 +1634,10 @@ def h_autoscale(req: Req) -> Intent:
 
 ROLLOUT_WORDS = [
     ("undo", r"\b(undo|roll ?back|revert|previous revision|go back)\b|\broll\s+\S+\s+back\b"),
-    ("history", r"\b(history|revisions)\b|\b(details?|info|contents?) (of|for|on|about) (rev|revision) \d+"),
+    (
+        "history",
+        r"\b(history|revisions)\b|\b(details?|info|contents?) (of|for|on|about) (rev|revision) \d+|\brevision \d+ of\b",
+    ),
     ("resume", r"\b(resume|unpause)"),  # before pause: "resume the paused deployment"
     ("pause", r"\bpause"),
     ("status", r"\b(status|progress|finished|complete|completion|done|rolled out)\b"),
@@ -2856,7 +2859,7 @@ def h_wait(req: Req) -> Intent:
     if not it.flags:
         raise Clarify("Wait for what: a condition (e.g. Ready), deletion, or a field value?")
     t = req.find(
-        r"(?:timeout|up to|at most|give up after|no (?:more|longer) than|stop after)\s+(?:of\s+)?(\d+)\s*"
+        r"(?:timeout|up to|at most|give up after|no (?:more|longer) than|stop after|max(?:imum)?)\s+(?:of\s+)?(\d+)\s*"
         r"(s|sec|seconds?|m|min|minutes?)\b"
     )
     if t:
@@ -3019,10 +3022,10 @@ def _choose(req: Req):
         ("certificate", r"\b(approve|deny|reject)\b.*\b(csr|certificate signing)|\bcsr-", h_certificate),
         (
             "cp",
-            r"(?:^|^how (?:do|can|would|should) (?:i|we|you) |\bplease )(?:copy|cp)\b.*?\b(?:into|out of|from|to|onto|off)\s+(?:the\s+)?pod\b",
+            r"(?:^|^how (?:do|can|would|should) (?:i|we|you) |\bplease )(?:copy|cp|download|upload|transfer)\b.*?\b(?:into|out of|from|to|onto|off)\s+(?:the\s+)?pod\b",
             h_cp,
         ),
-        ("wait", r"^wait\b|\bwait for\b|\bwait until\b|\bblock until\b", h_wait),
+        ("wait", r"^wait\b|\bwait (?:for|until|till)\b|\bblock (?:until|till)\b", h_wait),
         (
             "port-forward",
             r"port[- ]forward|^forward \d+|\bforward (local )?(port|traffic|\d+)|listen on (local )?port|tunnel",
@@ -3084,7 +3087,7 @@ def _choose(req: Req):
             r"\brollout\b|roll out|\broll ?back\b|\bundo\b|rolling (restart|update)|\brestart\b|"
             r"\b(rollout|deployment|revision) history\b|\bhistory of\b|\bpaused?\b|\bresumed?\b|\bunpause\b|"
             r"\bbounce\b|\bredeploy\b|\brolled out\b|\brevert\b.*\b(rev|revision)\b|"
-            r"\broll\s+\S+\s+back\b|\b(details?|info|contents?) (of|for|on|about) (rev|revision) \d+",
+            r"\broll\s+\S+\s+back\b|\b(details?|info|contents?) (of|for|on|about) (rev|revision) \d+|\brevision \d+ of\b",
             h_rollout,
         ),
         (

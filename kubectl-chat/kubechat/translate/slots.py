@@ -144,6 +144,7 @@ _PHRASE_END = re.compile(
     r"looks?|seems?|keeps?|needs?|appears?|isn't|won't|doesn't|can't|broke|crashed|failed|died|went|stopped|"
     # a state asked about: "is the job in ci suspended?", "the db in data ready?"
     r"suspended|ready|up|done|healthy|running|fully|ok|okay|available|still|yet|rolled|finished|complete|"
+    r"completes|finishes|becomes|turns|max|timeout|"
     r"exists?|yaml|json|wide|pls|"
     # "did job x in ci succeed?", "is pvc d in db bound?", "has cron c in ops been scheduled?"
     r"succeeds?|bound|been|being|getting|actually|really|currently|ever|all|any|properly|correctly|"
