@@ -147,3 +147,26 @@ def test_a_store_made_before_the_summaries_gets_them_once(filled, tmp_path):
     with again.store.read() as tx:
         assert tx.chain_summaries() == chains
     assert again.build_summaries() is False  # built once, kept at ingest from then on
+
+
+def test_denial_reasons_are_kept_redacted(tmp_path):
+    service = _service(tmp_path)
+    trail = _trail(tmp_path, "alice")
+    _register(service, trail, "tok-alice")
+    trail.record(
+        RecordInput(
+            user=UserInfo(username="alice"),
+            request="make a secret",
+            argv=["kubectl", "create", "secret", "generic", "x", "--from-literal=token=s3cr3tvalue"],
+            verb="create",
+            risk="write",
+            stage="Denied",
+            policy={"decision": "deny", "reasons": ["s3cr3tvalue must not be written by hand"]},
+        )
+    )
+    assert {r["status"] for r in _ingest(service, _raw(trail))} == {"accepted"}
+    assert data.overview(service, Filters()).top_reasons == [
+        ("policy: ***REDACTED*** must not be written by hand", 1)
+    ]
+    with service.store.read() as tx:
+        assert "s3cr3tvalue" not in repr(tx._q("SELECT * FROM denial_reasons").fetchall())
