@@ -74,3 +74,26 @@ def test_the_framed_change_is_shown(framing):
 )
 def test_plain_requests_are_not_how_to(request_text):
     assert not how_to(request_text)
+
+
+@pytest.mark.parametrize(
+    "framing",
+    [
+        "print the kubectl to {change}",
+        "{change}? (just print it)",
+        "howto {change}",
+        "dry run: {change}",
+        "hypothetically, {change}",
+        "{change}, hypothetically",
+        "{change} -- just curious what the command looks like",
+        "write out the command to {change}",
+        "in theory, {change}",
+    ],
+)
+@pytest.mark.parametrize(
+    "change",
+    ["delete pod relay-4 in lab-east", "scale deployment quill in lab-east to 0", "cordon node rack-9"],
+)
+def test_text_only_and_hypothetical_framings_never_run_the_change(framing, change):
+    t = translate(framing.format(change=change), offline=True, use_model=False)
+    assert t.argv is None or classify(t.argv) is Risk.READ, t.command

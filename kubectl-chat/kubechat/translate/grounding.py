@@ -52,7 +52,15 @@ _HOW_TO = re.compile(
     r"(?:to|for|that would|which would|i'd|i would|i should|i need|we need|needed)\b"
     r"|\b(?:what|which|what's|whats) (?:kubectl |is the |would be the |are the )?(?:command|cmd|syntax)s?\b"
     r"|\bwhat\b.*\b(?:would|will|could|might|'d|does) (?:do|happen)\b|\bwhat happens\b"
-    r"|\bwhat if\b|\b(?:don't|dont|do not|without) (?:actually )?(?:run|running|execut\w*|apply|applying|do it|doing it)\b",
+    r"|\bwhat if\b|\b(?:don't|dont|do not|without) (?:actually )?(?:run|running|execut\w*|apply|applying|do it|doing it)\b"
+    # the text asked for, not the change: "print the kubectl to …", "just print it", "howto …"
+    r"|\b(?:print|write|type|spell|draft|give|show|paste|generate|output)(?: me| us)?(?: out)? (?:the |a )?"
+    r"(?:kubectl|command|cmd|line|syntax|one-liner|invocation)\b"
+    r"|\b(?:just|only) (?:print|show|write|display|output|tell)\b|\bhowto\b|\bh o w\b"
+    r"|\b(?:what|how) (?:the |a |that )?(?:command|kubectl|cmd)s? (?:looks?|would look|is)\b"
+    # a change that is not meant to happen: "hypothetically", "dry run: …", "in theory", "just curious"
+    r"|\bhypothetical\w*|\bin theory\b|\btheoretically\b|\bjust curious\b|\bout of curiosity\b"
+    r"|\bdry[ -]?run\b|\bpretend\b|\bimagine\b|\bsimulate\w*",
 )
 
 
