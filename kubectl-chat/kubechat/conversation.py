@@ -80,6 +80,7 @@ class Preview:
     context: str | None = None
     namespace: str | None = None
     scope: str | None = None  # where it runs, in words: context and namespace
+    write_mode_helps: bool = True  # False: the policy or RBAC refuses it in write mode too
     unreachable: KubechatError | None = None  # the API server did not answer the pre-check
     policy_bundle: tuple[str | None, str | None] | None = None  # (revision, digest) that decided
     assessment: Assessment | None = None  # the command as the safety layer read it, once
@@ -149,6 +150,8 @@ class Conversation:
         if self.identity() is not None:
             return None
         why = self._identity_error
+        if isinstance(why, ClusterUnreachableError):  # said as kubectl says it, with its own hint
+            return why
         return KubechatError(
             "the API server did not confirm who you are, so nothing was run"
             + (f" ({why.message})" if why is not None else ""),
@@ -227,6 +230,12 @@ class Conversation:
 
     def _checked(self, request: str, argv: list[str], source: str | None, target, received: float) -> Outcome:
         preview = self._assess(request, argv, source, target)
+        if not preview.policy_allow and self._forbidden_in_write_mode(preview):
+            # Write mode would not help: RBAC forbids the change too, so that is what is said.
+            self.ui.denied(preview, "rbac", preview.rbac_request_yaml)
+            return self._audit(
+                Outcome("rbac-denied", request, preview, message=preview.rbac_message), target, received
+            )
         if not preview.policy_allow:
             self.ui.denied(preview, "policy", "; ".join(preview.reasons))
             return self._audit(
@@ -365,22 +374,44 @@ class Conversation:
             **extra,
         )
 
-    def _assess(self, request: str, argv: list[str], source: str | None, target) -> Preview:
-        from .render import command_text
+    def _evaluate(self, argv: list[str], target, mode: str):
         from .safety.evaluate import evaluate
 
         ident = self.identity()
-        ev = evaluate(
+        return evaluate(
             argv,
             options=self.options,
             namespace=target.namespace,
             cluster=target.cluster or "",
             context=target.context or "",
-            mode=self.settings.mode,
+            mode=mode,
             user=getattr(ident, "user", "") or "",
             groups=list(getattr(ident, "groups", []) or []),
             offline=self.settings.offline,
         )
+
+    def _forbidden_in_write_mode(self, p: Preview) -> bool:
+        """For a change refused in read-only mode: whether write mode would help at all. When the
+        policy refuses it in write mode too, `write_mode_helps` is cleared (its reasons are the
+        answer); when only read-only mode refuses it, the RBAC pre-check runs as for an allowed
+        command, and True means RBAC forbids it: the missing permission is the answer. The
+        policy's refusal stands either way."""
+        if self.settings.mode != "read-only" or p.risk == "read" or not p.policy_available:
+            return False
+        target = self.target()
+        if not self._evaluate(p.argv, target, "write").decision.allow:
+            p.write_mode_helps = False
+            return False
+        if not self.settings.rbac_precheck or self.settings.offline:
+            return False
+        self._precheck(p, target)
+        p.write_mode_helps = p.rbac_allowed is not False
+        return not p.write_mode_helps
+
+    def _assess(self, request: str, argv: list[str], source: str | None, target) -> Preview:
+        from .render import command_text
+
+        ev = self._evaluate(argv, target, self.settings.mode)
         inp, decision = ev.input, ev.decision
         p = Preview(
             request=request,
@@ -401,22 +432,26 @@ class Conversation:
             assessment=ev.assessment,
         )
         if decision.allow and self.settings.rbac_precheck and not self.settings.offline:
-            from .safety.rbac import check
-
-            try:
-                r = check(
-                    argv,
-                    self.options,
-                    default_namespace=target.namespace,
-                    identity=ident,
-                    command=ev.assessment.command,
-                )
-                p.rbac_allowed, p.rbac_message, p.rbac_request_yaml = r.allowed, r.message, r.request_yaml
-            except ClusterUnreachableError as exc:
-                p.unreachable = exc
-            except KubechatError as exc:
-                p.rbac_message = f"not pre-checked ({exc.message})"
+            self._precheck(p, target)
         return p
+
+    def _precheck(self, p: Preview, target) -> None:
+        """The RBAC pre-check (SelfSubjectAccessReview) of the preview's command, into the preview."""
+        from .safety.rbac import check
+
+        try:
+            r = check(
+                p.argv,
+                self.options,
+                default_namespace=target.namespace,
+                identity=self.identity(),
+                command=p.assessment.command if p.assessment is not None else None,
+            )
+            p.rbac_allowed, p.rbac_message, p.rbac_request_yaml = r.allowed, r.message, r.request_yaml
+        except ClusterUnreachableError as exc:
+            p.unreachable = exc
+        except KubechatError as exc:
+            p.rbac_message = f"not pre-checked ({exc.message})"
 
     def _server_dry_run(self, argv: list[str]) -> tuple[str | None, bool]:
         """The API server's verdict on the write, with nothing persisted. Runs only when every

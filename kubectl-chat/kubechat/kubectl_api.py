@@ -37,6 +37,7 @@ _UNREACHABLE = (
     "network is unreachable",
     "connection reset",
 )
+_KUBECTL_UNREACHABLE = ("The connection to the server", "Unable to connect to the server")
 _CONFIG = (
     "no such file or directory",
     "error loading config",
@@ -188,8 +189,15 @@ def _error(options: KubectlOptions, what: str, stderr: str) -> KubechatError:
         from .kubeconfig_info import resolve
 
         server = resolve(options).server or "(no server in the kubeconfig)"
+        # kubectl's own verdict ("The connection to the server HOST was refused - did you specify
+        # the right host or port?") is what users know; anything else is said the way kubectl does.
+        said = (
+            short
+            if short.startswith(_KUBECTL_UNREACHABLE)
+            else f"Unable to connect to the server {server}: {short}"
+        )
         return ClusterUnreachableError(
-            f"the API server at {server} did not answer ({what}): {short}",
+            said,
             hint="check the cluster is up and that --context/--kubeconfig point at it "
             "(for a local cluster: `kubectl chat sandbox up`)",
         )

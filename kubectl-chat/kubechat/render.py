@@ -23,7 +23,9 @@ def make_console(plain: bool = False, stderr: bool = False) -> Console:
         no_color=no_color,
         highlight=not no_color,
         width=None if sys.stdout.isatty() else 100,
-        soft_wrap=False,
+        # Lines of text are never broken by us: the terminal wraps them, and piped output keeps
+        # each message (and each command) on one line. Panels and highlighted output opt out.
+        soft_wrap=True,
     )
 
 
@@ -32,17 +34,17 @@ def command_text(argv: list[str]) -> str:
 
 
 CONFIRM_TEXT = {
-    "none": "no confirmation needed",
-    "yes": "needs your yes",
-    "typed": "needs typed confirmation",
+    "none": "runs without asking",
+    "yes": "asks you to confirm (y/N) before it runs",
+    "typed": "asks you to type its name before it runs",
 }
 
 
 def policy_verdict(allow: bool | None, confirm: str) -> tuple[str, str]:
-    """("allowed", what confirmation it needs) or ("DENIED", "nothing runs"). A denied command
+    """("allowed", what confirmation it needs) or ("denied", "nothing runs"). A denied command
     never runs, so its confirmation level (which the policy still computes) is not shown."""
     if not allow:
-        return "DENIED", "nothing runs"
+        return "denied", "nothing runs"
     return "allowed", CONFIRM_TEXT.get(confirm, f"needs {confirm} confirmation")
 
 
@@ -114,7 +116,7 @@ def preview(
         body.append("\ndry-run ", style="bold")
         body.append(dry_run_output.rstrip())
     title = f"kubectl chat · {source}" if source else "kubectl chat"
-    console.print(Panel(body, title=title, border_style=style, expand=False))
+    console.print(Panel(body, title=title, border_style=style, expand=False), soft_wrap=False)
 
 
 def output(console: Console, text: str, fmt: str | None, plain: bool) -> None:
@@ -132,5 +134,6 @@ def output(console: Console, text: str, fmt: str | None, plain: bool) -> None:
         except ValueError:
             pass
     console.print(
-        Syntax(text.rstrip("\n"), fmt, theme="ansi_dark", background_color="default", word_wrap=True)
+        Syntax(text.rstrip("\n"), fmt, theme="ansi_dark", background_color="default", word_wrap=True),
+        soft_wrap=False,
     )

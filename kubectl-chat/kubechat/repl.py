@@ -65,7 +65,7 @@ KEYS = {
     "Alt-Enter / Esc Enter": "new line (multi-line input)",
     "Ctrl-R": "search history",
     "Tab": "complete verbs, resource types and object names",
-    "Ctrl-C": "cancel the current input, a confirmation or a streaming command",
+    "Ctrl-C": "cancel the input, a confirmation or a running command",
     "Ctrl-D": "quit",
 }
 

@@ -21,6 +21,10 @@ def preview_style() -> str:
     return style if style in ("full", "compact") else "compact"
 
 
+# How the policy (policies/decision.rego) tells a read-only user to turn on write mode.
+WRITE_MODE_HINT = "turn on write mode with --write or `mode: write` in config.yaml"
+
+
 class TerminalUI:
     def __init__(
         self,
@@ -63,7 +67,7 @@ class TerminalUI:
             risk=p.risk,
             source=p.source,
             policy_allow=p.policy_allow,
-            policy_reasons=[self._where(r) for r in p.reasons],
+            policy_reasons=[self._where(r, p) for r in p.reasons],
             confirm=p.confirm,
             rbac=p.rbac_message,
             dry_run_output=p.dry_run_output,
@@ -80,7 +84,7 @@ class TerminalUI:
             return
         self.preview(p)
         if why == "policy":
-            detail = self._where(detail)
+            detail = self._where(detail, p)
             self.err.print(f"denied by policy: {detail or 'no reason given'}", style="bold red", markup=False)
             if not p.policy_available:
                 self.err.print(
@@ -94,14 +98,16 @@ class TerminalUI:
                 self.err.print(detail.rstrip(), markup=False, highlight=False)
         self.err.print("nothing was run.", markup=False)
 
-    def _where(self, reason: str) -> str:
-        """At the interactive prompt, write mode is turned on with /mode write, not a flag."""
+    def _where(self, reason: str, p: Preview) -> str:
+        """The policy's advice, fitted to the user: write mode is not suggested where it would
+        not help (the policy refuses the change in write mode too, or RBAC forbids it: the
+        missing permission is shown instead); at the interactive prompt it is turned on with
+        /mode write, not a flag."""
+        if not p.write_mode_helps:
+            return reason.replace(f"; {WRITE_MODE_HINT}", "").replace(WRITE_MODE_HINT, "")
         if not self.interactive:
             return reason
-        return reason.replace(
-            "turn on write mode with --write or `mode: write` in config.yaml",
-            "turn on write mode with /mode write",
-        )
+        return reason.replace(WRITE_MODE_HINT, "turn on write mode with /mode write")
 
     def confirm_yes(self, p: Preview) -> bool:
         if not sys.stdin.isatty():

@@ -206,3 +206,56 @@ def test_history_lists_this_sessions_commands_and_reruns_one_with_confirmation(t
     screen = terminal.wait_for(r"(?s)kube-root-ca.*kube-root-ca")
     assert screen.count("→ kubectl get configmaps -n prod") == 2
     terminal.send("/quit")
+
+
+def test_write_mode_is_suggested_only_where_it_would_help(sandbox, isolated_home):
+    # alice may change staging but not prod: the missing permission is the answer.
+    term = Terminal(terminal_env(isolated_home, sandbox.token_kubeconfigs["alice"]))
+    try:
+        code, screen = term.run('kubectl chat "scale deployment web in prod to 3"')
+        assert code == 3
+        assert "write mode" not in screen and "--write" not in screen
+        assert "denied by RBAC: you need" in screen and "`prod`" in screen
+        assert "kind: Role" in screen and "nothing was run" in screen
+    finally:
+        term.close()
+    # bob is a viewer, whom the policy refuses changes in write mode too: its reasons, no hint.
+    term = Terminal(terminal_env(isolated_home, sandbox.token_kubeconfigs["bob"]))
+    try:
+        code, screen = term.run('kubectl chat "scale deployment web in staging to 3"')
+        assert code == 3
+        assert "may not run write commands" in screen
+        assert "write mode" not in screen and "--write" not in screen
+    finally:
+        term.close()
+    # An admin in read-only mode is still told how to turn on write mode.
+    term = Terminal(terminal_env(isolated_home, sandbox.admin_kubeconfig))
+    try:
+        code, screen = term.run('kubectl chat "scale deployment web in staging to 3"')
+        assert code == 3 and "turn on write mode with --write" in screen
+    finally:
+        term.close()
+
+
+def test_an_unreachable_cluster_reads_like_kubectl(isolated_home, tmp_path):
+    dead = tmp_path / "dead.kubeconfig"
+    dead.write_text(
+        "apiVersion: v1\nkind: Config\n"
+        'clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]\n'
+        "users: [{name: u, user: {token: t}}]\n"
+        "contexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n"
+    )
+    term = Terminal(terminal_env(isolated_home, dead))
+    try:
+        for request in ("list pods in prod", "why is pod web failing in prod?"):
+            term.clear()
+            code, screen = term.run(f'kubectl chat "{request}"')
+            assert code == 1
+            assert (
+                "The connection to the server 127.0.0.1:1 was refused - did you specify the right host or port?"
+                in screen
+            )
+            for internal in ("Traceback", "access review", "who am I", "did not confirm", "Error("):
+                assert internal not in screen
+    finally:
+        term.close()

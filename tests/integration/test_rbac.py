@@ -118,7 +118,7 @@ def test_unreachable_api_server(sandbox, tmp_path):
     kc.write_text(yaml.safe_dump(doc))
     with pytest.raises(ClusterUnreachableError) as err:
         rbac.check(["get", "pods"], opts(kc))
-    assert "did not answer" in err.value.message and err.value.hint
+    assert "The connection to the server 127.0.0.1:1 was refused" in err.value.message and err.value.hint
 
 
 @pytest.fixture

@@ -13,13 +13,13 @@ from kubechat.ui import TerminalUI
 @pytest.mark.parametrize(
     "allow,confirm,line",
     [
-        (True, "none", "policy: allowed; no confirmation needed"),
-        (True, "yes", "policy: allowed; needs your yes"),
-        (True, "typed", "policy: allowed; needs typed confirmation"),
+        (True, "none", "policy: allowed; runs without asking"),
+        (True, "yes", "policy: allowed; asks you to confirm (y/N) before it runs"),
+        (True, "typed", "policy: allowed; asks you to type its name before it runs"),
         # The policy still computes a confirmation level for a denied command; it never applies.
-        (False, "none", "policy: DENIED; nothing runs"),
-        (False, "yes", "policy: DENIED; nothing runs"),
-        (False, "typed", "policy: DENIED; nothing runs"),
+        (False, "none", "policy: denied; nothing runs"),
+        (False, "yes", "policy: denied; nothing runs"),
+        (False, "typed", "policy: denied; nothing runs"),
     ],
 )
 def test_policy_line_matches_the_outcome(allow, confirm, line):
@@ -57,8 +57,8 @@ def test_denied_command_in_the_terminal_says_nothing_runs():
     )
     ui.denied(p, "policy", "; ".join(p.reasons))
     out = buf.getvalue()
-    assert "policy: DENIED; nothing runs" in out
-    assert "needs typed confirmation" not in out and "runs now" not in out
+    assert "policy: denied; nothing runs" in out
+    assert "asks you to type" not in out and "runs now" not in out
     assert "nothing was run." in out
 
 
@@ -75,7 +75,7 @@ def test_rich_panel_uses_the_same_verdict():
         confirm="none",
         rbac=None,
     )
-    assert "DENIED — nothing runs" in buf.getvalue()
+    assert "denied — nothing runs" in buf.getvalue()
 
 
 def test_repl_explain_uses_the_same_verdict():
@@ -94,5 +94,15 @@ def test_repl_explain_uses_the_same_verdict():
         confirm="typed",
     )
     _slash("/explain", None, None, None, ui, Outcome("denied", "show the secret", p))
-    assert "policy: DENIED; nothing runs" in buf.getvalue()
+    assert "policy: denied; nothing runs" in buf.getvalue()
     assert "confirm typed" not in buf.getvalue()
+
+
+@pytest.mark.parametrize("allow", [True, False])
+@pytest.mark.parametrize("confirm", ["none", "yes", "typed"])
+def test_the_verdict_never_shouts_or_asks_for_a_yes(allow, confirm):
+    verdict, needs = render.policy_verdict(allow, confirm)
+    assert verdict in ("allowed", "denied")
+    assert "needs your yes" not in needs and "DENIED" not in verdict
+    if not allow:
+        assert needs == "nothing runs"
