@@ -32,6 +32,19 @@ def isolated_home(tmp_path, monkeypatch):
     sidecar.stop()
 
 
+@pytest.fixture
+def unreachable_kubeconfig(tmp_path) -> Path:
+    """A kubeconfig whose API server refuses connections (port 1 on this machine)."""
+    dead = tmp_path / "dead.kubeconfig"
+    dead.write_text(
+        "apiVersion: v1\nkind: Config\n"
+        'clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]\n'
+        "users: [{name: u, user: {token: t}}]\n"
+        "contexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n"
+    )
+    return dead
+
+
 @dataclass
 class Sandbox:
     dir: Path

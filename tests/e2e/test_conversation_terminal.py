@@ -237,15 +237,8 @@ def test_write_mode_is_suggested_only_where_it_would_help(sandbox, isolated_home
         term.close()
 
 
-def test_an_unreachable_cluster_reads_like_kubectl(isolated_home, tmp_path):
-    dead = tmp_path / "dead.kubeconfig"
-    dead.write_text(
-        "apiVersion: v1\nkind: Config\n"
-        'clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]\n'
-        "users: [{name: u, user: {token: t}}]\n"
-        "contexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n"
-    )
-    term = Terminal(terminal_env(isolated_home, dead))
+def test_an_unreachable_cluster_reads_like_kubectl(isolated_home, unreachable_kubeconfig):
+    term = Terminal(terminal_env(isolated_home, unreachable_kubeconfig))
     try:
         for request in ("list pods in prod", "why is pod web failing in prod?"):
             term.clear()

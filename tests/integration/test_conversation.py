@@ -140,16 +140,9 @@ def test_diagnosis_reads_status_events_and_previous_logs(options):
     assert "kubectl logs payments-worker -n prod --previous" in out.stdout
 
 
-def test_unreachable_cluster_is_one_clear_error_and_nothing_runs(tmp_path):
-    dead = tmp_path / "dead.kubeconfig"
-    dead.write_text(
-        "apiVersion: v1\nkind: Config\n"
-        'clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]\n'
-        "users: [{name: u, user: {token: t}}]\n"
-        "contexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n"
-    )
+def test_unreachable_cluster_is_one_clear_error_and_nothing_runs(unreachable_kubeconfig):
     ui = ScriptedUI()
-    conv = Conversation(KubectlOptions(kubeconfig=str(dead)), ui, Settings(use_model=False))
+    conv = Conversation(KubectlOptions(kubeconfig=str(unreachable_kubeconfig)), ui, Settings(use_model=False))
     out = conv.handle("list pods in prod")
     assert out.status == "error" and out.exit_code is None
     assert (
