@@ -79,7 +79,7 @@ class ChatGroup(click.Group):
     'Examples: kubectl chat "list failing pods in prod"; kubectl chat -n staging "scale web to 3"; '
     "kubectl chat (interactive); kubectl chat sandbox up (a local cluster).",
     epilog="Request flags (kubectl's --kubeconfig, --context, -n, -A, --as, --as-group, --request-timeout; "
-    "--write, --yes, --dry-run, --plain, -o json, --offline, --model): kubectl chat ask --help",
+    "--write, --yes, --dry-run, --plain, -o FORMAT, --output-format chat-json, --offline, --model): kubectl chat ask --help",
 )
 @click.version_option(__version__, "--version", prog_name="kubectl chat", message="%(prog)s %(version)s")
 @click.option("--debug", is_flag=True, envvar="KUBECHAT_DEBUG", help="Show tracebacks for errors.")

@@ -25,6 +25,7 @@ FLAGS = [
     "--dry-run",
     "--plain",
     "--output",
+    "--output-format",
     "--offline",
     "--model",
     "--no-model",
@@ -33,6 +34,9 @@ FLAGS = [
     "--help",
     "--version",
 ]
+# kubectl's -o values (passed to the kubectl that runs) and kubectl chat's own result formats.
+KUBECTL_OUTPUTS = ["wide", "yaml", "json", "name", "jsonpath=", "custom-columns=", "go-template="]
+RESULT_FORMATS = ["text", "chat-json"]
 EXAMPLES = [
     '"list pods"',
     '"show failing pods"',
@@ -77,6 +81,10 @@ def candidates(words: list[str]) -> list[str]:
     current, previous = words[-1], words[-2] if len(words) > 1 else ""
     if previous in ("-n", "--namespace"):
         return [n for n in _namespaces(words) if n.startswith(current)]
+    if previous in ("-o", "--output"):
+        return [f for f in KUBECTL_OUTPUTS if f.startswith(current)]
+    if previous == "--output-format":
+        return [f for f in RESULT_FORMATS if f.startswith(current)]
     if previous == "--context":
         names = [c.get("name", "") for c in _load(KubectlOptions().kubeconfig_paths())["contexts"]]
         return [n for n in names if n.startswith(current)]

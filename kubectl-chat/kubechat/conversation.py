@@ -57,6 +57,7 @@ class Settings:
     use_model: bool = True
     rbac_precheck: bool = True
     server_dry_run: bool = True
+    output: str | None = None  # kubectl's -o for the command, as the user gave it
 
 
 @dataclass
@@ -211,7 +212,31 @@ class Conversation:
             return self._audit(out, target, received)
         from .safety.evaluate import scoped_argv
 
-        return self._checked(request, scoped_argv(list(t.argv), self.options), t.source, target, received)
+        argv = self._with_output(scoped_argv(list(t.argv), self.options))
+        return self._checked(request, argv, t.source, target, received)
+
+    def _with_output(self, argv: list[str]) -> list[str]:
+        """The translated command with the user's `-o FORMAT` as one of its own flags, so that
+        kubectl prints it and the policy judges it (`-o yaml` of a secret reveals its data)."""
+        if self.settings.output is None:
+            return argv
+        from .errors import UsageError
+        from .safety.command import ParseError, insert_flags, interpretations
+
+        wanted = self.settings.output
+        readings = interpretations(argv)
+        asked = {v for r in readings for v in r.flags.get("--output", [])}
+        if asked == {wanted}:
+            return argv
+        if asked:
+            raise UsageError(
+                f"-o {wanted} conflicts with the request's own output format ({', '.join(sorted(asked))})",
+                hint="say the format once: with -o, or in the request",
+            )
+        try:
+            return insert_flags(argv, f"--output={wanted}")
+        except ParseError as exc:
+            raise UsageError(f"-o {wanted} cannot be added to `{' '.join(argv)}`: {exc}") from None
 
     def rerun(self, argv: list[str], request: str) -> Outcome:
         """Run again a command this session ran (the prompt's `/history N`): not translated

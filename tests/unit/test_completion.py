@@ -28,3 +28,10 @@ def test_main_ends_with_the_directive(capsys):
     completion.main(["--yes"])
     out = capsys.readouterr().out.splitlines()
     assert out == ["--yes", ":4"]
+
+
+def test_output_formats_complete_after_o_and_output_format():
+    assert completion.candidates(["-o", "ya"]) == ["yaml"]
+    assert completion.candidates(["--output", "custom"]) == ["custom-columns="]
+    assert completion.candidates(["--output-format", ""]) == ["text", "chat-json"]
+    assert "--output-format" in completion.candidates(["--output"])

@@ -61,7 +61,19 @@ def options_from(kw: dict) -> KubectlOptions:
     "--plain", is_flag=True, help="Plain text output: no colour, no boxes (scripts, screen readers)."
 )
 @click.option(
-    "-o", "--output", "out_format", type=click.Choice(["text", "json"]), default="text", help="Result format."
+    "-o",
+    "--output",
+    "kubectl_output",
+    metavar="FORMAT",
+    help="kubectl's output format for the command (wide, yaml, json, name, jsonpath=…, "
+    "custom-columns=…), passed to the kubectl that runs and checked by the policy with it.",
+)
+@click.option(
+    "--output-format",
+    "out_format",
+    type=click.Choice(["text", "chat-json"]),
+    default="text",
+    help="chat-json: one JSON document describing the outcome (command, policy, RBAC, output).",
 )
 @click.option("--offline", is_flag=True, help="Never contact a cluster (translation and policy only).")
 @click.option("--model", "model_path", type=click.Path(dir_okay=False), help="A GGUF model file to use.")
@@ -71,6 +83,12 @@ def options_from(kw: dict) -> KubectlOptions:
 def ask(request: tuple[str, ...], **kw) -> int:
     options = options_from(kw)
     _check_paths(options, kw["model_path"])
+    if kw["kubectl_output"] is not None and not request:
+        from ..errors import UsageError
+
+        raise UsageError(
+            "-o applies to one request", hint='kubectl chat -o yaml "get deployment web in prod"'
+        )
     if request and not kw["offline"]:
         # Every run that may reach the cluster confirms who the caller is: ask now, so the
         # review overlaps loading the translator and the policy client instead of following them.
@@ -88,6 +106,7 @@ def ask(request: tuple[str, ...], **kw) -> int:
         use_model=not kw["no_model"],
         # Some clusters forbid SelfSubjectAccessReview; the API server still has the last word.
         rbac_precheck=os.environ.get("KUBECHAT_RBAC_PRECHECK", "on") != "off",
+        output=kw["kubectl_output"],
     )
     plain = kw["plain"] or bool(os.environ.get("NO_COLOR")) or not sys.stdout.isatty()
     if not request:
@@ -104,7 +123,7 @@ def ask(request: tuple[str, ...], **kw) -> int:
     from ..conversation import Conversation
     from ..ui import TerminalUI
 
-    ui = TerminalUI(plain=plain, json_output=kw["out_format"] == "json")
+    ui = TerminalUI(plain=plain, json_output=kw["out_format"] == "chat-json")
     conv = Conversation(options, ui, settings, session=session)
     outcome = conv.handle(" ".join(request))
     from ..audit import autoship
