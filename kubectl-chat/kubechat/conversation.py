@@ -193,6 +193,13 @@ class Conversation:
             from .diagnose import parse_request
 
             asked = parse_request(request)
+            if asked is not None and self.settings.output is not None:
+                from .errors import UsageError
+
+                raise UsageError(
+                    f"-o {self.settings.output} does not apply to a diagnosis (it runs several reads)",
+                    hint="drop -o, or ask for one object's output",
+                )
             if asked is not None:
                 unconfirmed = self._unconfirmed_identity()
                 if unconfirmed is not None:

@@ -63,6 +63,8 @@ def test_a_conflicting_format_is_a_clear_error(chat):
     out = chat("-o", "yaml", "get deployment web in prod as json")
     assert out.returncode == 2
     assert out.stderr.startswith("error: -o yaml conflicts") and "Traceback" not in out.stderr
+    out = chat("-o", "yaml", "why is payments-worker failing in prod?")
+    assert out.returncode == 2 and out.stderr.startswith("error: -o yaml does not apply to a diagnosis")
 
 
 def test_the_chat_envelope_has_its_own_name(chat):
