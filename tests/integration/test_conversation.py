@@ -100,7 +100,7 @@ def test_write_shows_server_dry_run_then_runs_after_yes(options, sandbox):
     ui = ScriptedUI(yes=True)
     conv = Conversation(options, ui, Settings(mode="write", use_model=False))
     out = conv.handle("label deployment api in dev team=payments")
-    assert out.status == "failed"  # there is no api deployment in dev: the API server says so
+    assert out.status == "dry-run-failed"  # there is no api deployment in dev: the server dry run says so
     out = conv.handle("label deployment sandbox-app in dev team=payments")
     assert out.status == "executed", out
     assert "(server dry run)" in (out.preview.dry_run_output or "")
