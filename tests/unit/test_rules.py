@@ -86,7 +86,7 @@ def cmd(text, **kw):
             "kubectl taint nodes worker-1 gpu=true:NoSchedule",
         ),
         ("open a shell in pod toolbox", "kubectl exec toolbox -i -t -- sh"),
-        ("forward local port 8080 to port 80 on pod web-0", "kubectl port-forward web-0 8080:80"),
+        ("forward local port 8181 to port 80 on pod web-0", "kubectl port-forward web-0 8181:80"),
         ("can I delete secrets in prod", "kubectl auth can-i delete secrets -n prod"),
         ("who am i", "kubectl auth whoami"),
         ("which context am I using", "kubectl config current-context"),

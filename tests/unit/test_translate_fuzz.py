@@ -86,7 +86,7 @@ PHRASES = [
     "remove the annotation 'owner' from deployment 'api'",
     "taint node n1 with key gpu value true and effect NoSchedule",
     "create a cronjob named nightly with image busybox every 5 minutes",
-    "forward local port 8080 to port 80 on pod web-0",
+    "forward local port 8181 to port 80 on pod web-0",
     "check if user jane can list secrets in dev",
     "expose the deployment 'shop' as a NodePort service on port 8080",
     "run 'cat /etc/hosts' in pod web-1",

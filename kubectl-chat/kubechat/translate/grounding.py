@@ -99,7 +99,7 @@ WRITE_WORDS: dict[str, str] = {
     "certificate": r"approv|deny|reject",
     # riskier reads (they show credentials or open a session): still need words that ask for them
     "config view": r"kubeconfig|config|view|show|print|display|raw|dump|see|list",
-    "exec": r"exec|run|shell|bash|\bsh\b|ssh|into|command|terminal|console|inside|\bin\b",
+    "exec": r"exec|run|shell|bash|\bsh\b|ssh|into|command|terminal|console|inside|\bin\b|\benv\b|environment",
     "attach": r"attach|terminal|stdin|output|connect|console",
     "port-forward": r"forward|tunnel|listen|port|expose|access|reach|connect",
     "proxy": r"proxy|api|serve",

@@ -375,6 +375,11 @@ def parse(request: str, table: ResourceTable = BUILTIN_TABLE) -> RuleResult:
         blank = " " * (ns.end - ns.start)
         text = text[: ns.start] + blank + text[ns.end :]
         req.text, req.low = text, req.low[: ns.start] + blank + req.low[ns.end :]
+    elif ns is not None and ns.tail:
+        # "scale db to 3, shop": the closing place is no name, value or word of any other slot
+        blank = " " * (ns.cue_end - ns.cue_start)
+        text = text[: ns.cue_start] + blank + text[ns.cue_end :]
+        req.text, req.low = text, req.low[: ns.cue_start] + blank + req.low[ns.cue_end :]
     if not text.strip():
         return RuleResult(None, 0.0, 'What would you like to do? For example: "list pods in staging".')
     verb, handler, conf = _choose(req)
@@ -1771,6 +1776,14 @@ def h_set_env(req: Req) -> Intent:
         it.set_flag("containers", clean(m.group(1)))
         if it.names == [clean(m.group(1))]:
             it.names = []
+    if req.has(r"\b(list|show|print|display|what)\b") and it.resource == "pods" and len(it.names) == 1:
+        # a pod's environment is read inside it: `set env --list` shows only its spec, and on a
+        # pod kubectl treats `set env` as a change
+        ex = Intent(verb="exec", names=it.names, command=["env"])
+        c = it.flag("containers")
+        if c:
+            ex.set_flag("container", c)
+        return common(req, ex, allns=False, sel=False, out=False)
     if req.has(r"\b(list|show|print|display|what)\b"):
         it.set_flag("list")
     elif req.has(REMOVING):
@@ -1931,8 +1944,8 @@ def h_label(req: Req, kind: str = "label") -> Intent:
         it.args = []
     elif not args:
         raise Clarify(f"Which {kind} (key=value) should I set?")
-    if req.has(r"overwrit|\bchange\b|\breplace\b"):
-        it.set_flag("overwrite")
+    if not removing and req.has(r"overwrit|\bchange\b(?!-)|\breplace\b(?!-)"):
+        it.set_flag("overwrite")  # a removal has nothing to overwrite; "change-id" is a key
     if sel:
         it.selector = sel
     elif not names and req.has(r"\ball\b"):
@@ -1962,6 +1975,7 @@ def _removed_key(req: Req, kind: str) -> str | None:
         return (
             bool(re.fullmatch(r"[A-Za-z0-9][\w./-]*", k))
             and k.lower() not in _NOT_A_KEY
+            and not re.fullmatch(REMOVING, k, re.I)  # "drop label x": the verb is no key
             and not _is_keyword(k)
         )
 
@@ -2186,6 +2200,9 @@ def _binding_subjects(req: Req, it: Intent, name: str | None) -> str | None:
     flag_sa = req.value(r"--serviceaccount=(\S+:\S+)")
     if flag_sa:
         it.set_flag("serviceaccount", flag_sa)
+    elif sa and ":" in clean(sa.group(1)):
+        # "service account tools:robot" already says the account's namespace
+        it.set_flag("serviceaccount", clean(sa.group(1)))
     elif sa:
         sa_ns = req.value(rf"service ?account\s+{V}\s+(?:in|from|of)\s+(?:the\s+)?(?:namespace\s+)?({V})")
         sa_ns = sa_ns or namespace(req)

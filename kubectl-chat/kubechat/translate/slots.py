@@ -216,6 +216,7 @@ class NsMatch:
     cue_start: int = 0  # the whole phrase, cue words included
     cue_end: int = 0
     slash: bool = False  # written as NAMESPACE/NAME
+    tail: bool = False  # a bare word closing the request after a comma: "…, shop"
 
 
 def find_namespace(
@@ -245,8 +246,79 @@ def namespace_cues(
     is_filler: Callable[[str], bool] | None = None,
 ) -> Iterator[NsMatch]:
     """Every phrase of the request that names a namespace: strong cues first (in order of
-    certainty), then the weak ones in sentence order. `is_filler(word)`: a function word (a
-    command word such as "stream" may still name a place after "in")."""
+    certainty), then the weak ones in sentence order, then (only where nothing else named a
+    place) a bare name closing the request after a comma or a dash ("pod web-1, shop").
+    `is_filler(word)`: a function word (a command word such as "stream" may still name a place
+    after "in")."""
+    found = False
+    for m in _cues(text, is_type, is_word, is_filler):
+        found = True
+        yield m
+    if not found:
+        tail = _tail_place(text, is_type, is_word)
+        if tail is not None:
+            yield tail
+
+
+# "…, shop" / "… - shop" closing the request (a full stop or "?" may follow)
+_TAIL = re.compile(rf"(?:\s*,|\s+[-–—])\s*{_TOKEN}\s*[.!?]*\s*$")
+
+
+def _tail_place(text: str, is_type: Callable[[str], bool], is_word: Callable[[str], bool]) -> NsMatch | None:
+    """A lone name closing the request after a comma is its place ("scale db to 3, shop",
+    "logs of pod web-1, shop"), unless it continues a list of names ("delete pods a, b",
+    "cordon n1, n2"): after a name it is a place only where a type said in the singular
+    introduced that name, so it cannot be a second object."""
+    low = text.lower()
+    m = _TAIL.search(low)
+    if m is None:
+        return None
+    v = m.group(1)
+    typed = text[m.start(1) : m.end(1)]
+    if (
+        not _valid(v)
+        or typed != typed.lower()
+        or is_type(v)
+        or _words_only(v, is_word)
+        or v in NOT_A_PLACE
+        or v in _NOT_AFTER_FOR
+        or v in _NOT_A_LEAD_NS
+        or v in REASON_WORDS
+        or _quantity_or_version(v, low)
+    ):
+        return None
+    before = re.findall(r"[^\s,]+", low[: m.start()])
+    if not before:
+        return None  # "…, shop" with nothing before it is not a request about shop's objects
+    last = before[-1].strip("'\"()")
+    valued = (
+        "=" in last
+        or "/" in last
+        or re.fullmatch(r"[\d.]+[a-z%]{0,3}", last)
+        or is_type(last)
+        or is_word(last)
+    )
+    if not valued:
+        # a name: "deployment web, shop" is a place; "restart web, api" / "pods a, b" a list
+        prev = before[-2].strip("'\"()") if len(before) > 1 else ""
+        if not (is_type(prev) and not _plural_type(prev, is_type)):
+            return None
+        if re.search(r",\s*[^\s,]+\s*$", low[: m.start()]):
+            return None  # "pod a, b, c": already a list
+    return NsMatch(v, m.start(1), m.end(1), False, m.start(), m.end(), tail=True)
+
+
+def _plural_type(w: str, is_type: Callable[[str], bool]) -> bool:
+    """'pods', 'deploys', 'ingresses': a type said in the plural (its singular is a type too)."""
+    return w.endswith("s") and (is_type(w[:-1]) or (w.endswith("es") and is_type(w[:-2])))
+
+
+def _cues(
+    text: str,
+    is_type: Callable[[str], bool],
+    is_word: Callable[[str], bool],
+    is_filler: Callable[[str], bool] | None = None,
+) -> Iterator[NsMatch]:
     low = text.lower()
     is_filler = is_filler or is_word
 
