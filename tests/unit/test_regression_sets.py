@@ -1,6 +1,6 @@
 """Request sets written by people who never saw the code, kept as regression data once they had
-been used to measure and then to improve translation. New figures are reported on newer sets;
-these guard what was reached: accuracy floors, and never a wrong write."""
+been used to measure (and the older ones then to improve) translation. New figures are reported on
+newer sets; these guard what was reached: accuracy floors, and wrong writes that only go down."""
 
 import json
 from pathlib import Path
@@ -12,11 +12,18 @@ from kubechat.translate import translate
 from kubechat.translate.compare import same_command
 
 SETS = Path(__file__).parents[1] / "data" / "regression"
-FLOORS = {"requests-2026-11-a.jsonl": 0.95, "requests-2026-11-b.jsonl": 0.89}
+# set -> (accuracy floor, wrong writes at most). c and d were measured held out (d after the last
+# change to translation); their remaining wrong writes are known defects and may only go down.
+FLOORS = {
+    "requests-2026-11-a.jsonl": (0.95, 0),
+    "requests-2026-11-b.jsonl": (0.89, 0),
+    "requests-2026-11-c.jsonl": (0.72, 1),
+    "requests-2026-11-d.jsonl": (0.69, 4),
+}
 
 
 @pytest.mark.parametrize("name", sorted(FLOORS))
-def test_accuracy_floor_and_no_wrong_write(name):
+def test_accuracy_floor_and_wrong_writes_only_go_down(name):
     rows = [json.loads(line) for line in (SETS / name).read_text().splitlines() if line.strip()]
     right, wrong_writes = 0, []
     for row in rows:
@@ -25,5 +32,6 @@ def test_accuracy_floor_and_no_wrong_write(name):
             right += 1
         elif t.argv is not None and classify(t.argv) is not Risk.READ:
             wrong_writes.append((row["nl"], t.command))
-    assert wrong_writes == []
-    assert right / len(rows) >= FLOORS[name], f"{right}/{len(rows)}"
+    floor, most_wrong_writes = FLOORS[name]
+    assert len(wrong_writes) <= most_wrong_writes, wrong_writes
+    assert right / len(rows) >= floor, f"{right}/{len(rows)}"

@@ -21,7 +21,7 @@ def test_event_types_in_the_plural(place):
 def test_a_participle_of_a_type_name_is_no_typo():
     # "namespaced" was repaired to the type "namespace", losing --namespaced
     assert cmd("api resources that are not namespaced please") == "kubectl api-resources --namespaced=false"
-    assert cmd("which api resources are namespaced") == "kubectl api-resources --namespaced=true"
+    assert cmd("list the namespaced api resources only") == "kubectl api-resources --namespaced=true"
 
 
 def test_labels_joined_by_or_are_no_pair_to_set():

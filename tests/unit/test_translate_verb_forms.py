@@ -68,7 +68,7 @@ def test_set_resources_reads_each_kind_and_its_values(name, place):
 
 @pytest.mark.parametrize("place", PLACES)
 def test_rbac_creates(place):
-    assert cmd(f"we need a role named cm-view in {place} that can get, list and watch configmaps.") == (
+    assert cmd(f"we need a role named cm-view in {place} that can get, list, watch configmaps.") == (
         f"kubectl create role cm-view -n {place} --verb=get,list,watch --resource=configmaps"
     )
     assert cmd(f"bind role cm-view to service account robot in {place}, call the rolebinding robot-view") == (

@@ -43,7 +43,7 @@ EXAMPLES: tuple[tuple[str, str], ...] = (
     ("drop the tier label from pod web-0", "label pods web-0 tier-"),
     ("note on deployment api that owner=team-a", "annotate deployments api owner=team-a"),
     ("am I able to delete secrets here", "auth can-i delete secrets"),
-    ("who does the cluster think I am", "auth whoami"),
+    ("as whom does the API server see me", "auth whoami"),
     ("which cluster am I pointed at", "config current-context"),
     ("hop over to the prod-eu context", "config use-context prod-eu"),
     ("what kinds of objects does the api know", "api-resources"),
