@@ -118,12 +118,15 @@ def test_policy_decision_comes_from_the_bundled_opa_and_policies_offline(install
     # One network namespace for the whole exchange: the plugin starts OPA on loopback, asks it
     # twice, and stops it again.
     script = (
-        "kubectl chat policy explain --for-user alice -o json -- delete namespace prod > deny.json"
+        # explain exits 1 on a denial: record it and go on
+        "kubectl chat policy explain --for-user alice -o json -- delete namespace prod > deny.json;"
+        " echo $? > deny.rc"
         " && kubectl chat policy explain --for-user alice -o json -- get pods -n dev > allow.json"
         " && kubectl chat policy status > status.txt; kubectl chat policy stop"
     )
     proc = offline(["sh", "-c", script], env, cwd=tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (tmp_path / "deny.rc").read_text().strip() == "1"
     deny = json.loads((tmp_path / "deny.json").read_text())["decision"]
     allow = json.loads((tmp_path / "allow.json").read_text())["decision"]
     assert deny["allow"] is False and deny["reasons"]
