@@ -4,6 +4,7 @@ of 1,000 (a SQLite store), then the server time of dashboard pages (routing, que
 measured in-process through the ASGI app with a logged-in reader's session.
 
     .venv/bin/python bench/dashboard_scale.py [--records 100000]   # --records 1000000 for the full figure
+    .venv/bin/python bench/dashboard_scale.py --records 1000000 --store /tmp/dash.db  # fill once, then reuse
 """
 
 from __future__ import annotations
@@ -156,6 +157,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=20, help="requests per page measured")
+    parser.add_argument("--store", type=Path, help="SQLite file to fill, or to reuse when it exists")
     args = parser.parse_args()
     from collector_support import make_service
     from fastapi.testclient import TestClient
@@ -166,15 +168,20 @@ def main() -> None:
 
     tmp = Path(tempfile.mkdtemp(prefix="kubechat-dashboard-"))
     os.environ["KUBECHAT_HOME"] = str(tmp / "home")
+    db = args.store or tmp / "collector.db"
+    reuse = db.exists()
     service = make_service(
-        open_store(f"sqlite:///{tmp / 'collector.db'}"),
+        open_store(f"sqlite:///{db.resolve()}"),
         BenchTokens(),
         limits=Limits(records_per_second=1e9, burst=10**9),
     )
     t = time.perf_counter()
-    fill(service, args.records)
+    if not reuse:  # a reused store keeps the records and keys it was filled with
+        fill(service, args.records)
     size = service.checkpoint()["treeSize"]
-    print(f"generated and ingested {size:,} signed records in {time.perf_counter() - t:.0f} s")
+    print(
+        f"{'reused' if reuse else 'generated and ingested'} {size:,} signed records in {time.perf_counter() - t:.0f} s"
+    )
     client = TestClient(create_app(service), base_url="https://testserver")
     login(client)
     with service.store.read() as tx:
@@ -189,6 +196,10 @@ def main() -> None:
         "trail deep page": f"/ui/trail?after={mid}",
         "trail user + risk": "/ui/trail?username=user-07&risk=destructive",
         "trail text search": "/ui/trail?text=web-42",
+        "trail text, no match": "/ui/trail?text=no-such-text",
+        "trail text, rare": "/ui/trail?text=exec+into+pods",
+        "trail text, common": "/ui/trail?text=deployment",
+        "trail text + user": "/ui/trail?text=web-42&username=user-07",
         "record detail": f"/ui/records/{mid}",
         "integrity": "/ui/integrity",
     }

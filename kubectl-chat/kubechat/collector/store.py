@@ -184,36 +184,51 @@ class Tx:
         """(leaf index, auditID, sealed body) of matching records after the cursor.
         Unfiltered, the log in log order (leaf index). Filtered, in time order (timestamp, then
         leaf index): every filter column has an index on (column, ts) and ts one of its own, so a
-        page is a short walk down one index whatever the table's size."""
-        clauses, args = where(filters, *self._text_clause(filters.get("text") or ""))
+        page is a short walk down one index whatever the table's size. A full-text search is the
+        exception: it pages in log order (see _full_text_query)."""
+        text = filters.get("text") or ""
+        leaf = after[1] if isinstance(after, tuple) else after
+        if self.full_text and len(text) >= 3:
+            return self._full_text_query(filters, text, leaf, limit)
+        clauses, args = where(filters, *_like_clause())
         if clauses:
-            ts, leaf = after if isinstance(after, tuple) else (None, after)
+            ts = after[0] if isinstance(after, tuple) else None
             if ts is not None:
                 clauses.append("(ts > ? OR (ts = ? AND leaf_index > ?))")
                 args += [ts, ts, leaf]
             order = "ts, leaf_index"
         else:
             clauses.append("leaf_index > ?")
-            args.append(after[1] if isinstance(after, tuple) else after)
+            args.append(leaf)
             order = "leaf_index"
         sql = (
             "SELECT leaf_index, audit_id, body FROM records WHERE "  # noqa: S608 - fixed column names only
             + " AND ".join(clauses)
             + f" ORDER BY {order} LIMIT ?"
         )
-        return [(r[0], r[1], bytes(r[2])) for r in self._q(sql, (*args, limit)).fetchall()]
+        return self._rows(sql, (*args, limit))
 
-    def _text_clause(self, text: str) -> tuple[str, Callable[[str], str]]:
-        if self.full_text and len(text) >= 3:  # trigrams: a substring of three characters or more
-            return (
-                "leaf_index IN (SELECT rowid FROM records_fts WHERE records_fts MATCH ?)",
-                lambda t: '"' + t.lower().replace('"', '""') + '"',
-            )
+    def _full_text_query(
+        self, filters: dict, text: str, after: int, limit: int
+    ) -> list[tuple[int, str, bytes]]:
+        """A search of three characters or more (trigrams) walks the FTS5 index in rowid order
+        (rowid = leaf index) from the cursor's leaf and checks the other filters on each match, so a
+        page costs about its own matches, never a sort of every match. Its order is therefore the
+        log's (leaf index), which follows time closely but not exactly (clients ship late)."""
+        clauses, args = where({**filters, "text": None}, *_like_clause())
+        phrase = '"' + text.lower().replace('"', '""') + '"'
+        sql = (
+            # CROSS JOIN keeps the full-text index the outer loop: the order comes from it
+            "SELECT leaf_index, audit_id, body FROM records_fts CROSS JOIN records"  # noqa: S608 - fixed names
+            " ON records.leaf_index = records_fts.rowid"
+            " WHERE records_fts MATCH ? AND records_fts.rowid > ?"
+            + "".join(f" AND {c}" for c in clauses)
+            + " ORDER BY records_fts.rowid LIMIT ?"
+        )
+        return self._rows(sql, (phrase, after, *args, limit))
 
-        def like(t: str) -> str:
-            return "%" + t.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-        return "search LIKE ? ESCAPE '\\'", like
+    def _rows(self, sql: str, args: tuple) -> list[tuple[int, str, bytes]]:
+        return [(r[0], r[1], bytes(r[2])) for r in self._q(sql, args).fetchall()]
 
     # -- summaries (see summaries.py) --------------------------------------------------------------
     def summaries_built(self) -> bool:
@@ -324,6 +339,15 @@ class Tx:
             ).fetchall()
         ]
         return out
+
+
+def _like_clause() -> tuple[str, Callable[[str], str]]:
+    """Free text as a substring (LIKE): PostgreSQL, and searches too short for trigrams."""
+
+    def like(t: str) -> str:
+        return "%" + t.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+    return "search LIKE ? ESCAPE '\\'", like
 
 
 class SqliteStore:
