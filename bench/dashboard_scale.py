@@ -200,6 +200,7 @@ def main() -> None:
         "trail text, rare": "/ui/trail?text=exec+into+pods",
         "trail text, common": "/ui/trail?text=deployment",
         "trail text + user": "/ui/trail?text=web-42&username=user-07",
+        "trail text, last day": "/ui/trail?text=deployment&since=1d",
         "record detail": f"/ui/records/{mid}",
         "integrity": "/ui/integrity",
     }

@@ -6,8 +6,9 @@ import sqlite3
 import pytest
 from test_collector_ingest import _ingest, _raw, _register, _service, _trail
 
+from kubechat.collector import store as store_module
 from kubechat.collector.service import Refused
-from kubechat.collector.store import COLUMNS, SqliteStore, Tx
+from kubechat.collector.store import COLUMNS, FEW_FILTERED, SqliteStore, Tx
 
 
 def _fill(tmp_path, service, n):
@@ -30,7 +31,8 @@ def _fill(tmp_path, service, n):
     return alice
 
 
-def _plan(store: SqliteStore, filters: dict) -> str:
+def _plan(store: SqliteStore, filters: dict, filtered: int = 0) -> str:
+    """The plan of the page's query; `filtered` records pass the filters other than text."""
     captured = []
 
     class Spy:
@@ -41,8 +43,11 @@ def _plan(store: SqliteStore, filters: dict) -> str:
         def fetchall(self):
             return []
 
+        def fetchone(self):
+            return (min(filtered, captured[-1][1][-1]),)  # the count stops at its LIMIT
+
     Tx(Spy(), "?", full_text=True).query(filters, -1, 100)
-    sql, args = captured[0]
+    sql, args = captured[-1]
     return " | ".join(row[3] for row in store.db.execute("EXPLAIN QUERY PLAN " + sql, args).fetchall())
 
 
@@ -63,15 +68,23 @@ def test_each_filter_walks_its_index_in_time_order(tmp_path, filters, index):
     assert index in plan and "TEMP B-TREE" not in plan, plan  # no sort, no scan of the whole log
 
 
-@pytest.mark.parametrize(
-    "filters",
-    [{"text": "replicas=7"}, {"text": "replicas=7", "username": "alice", "since": "2026-01-01T00:00:00Z"}],
-)
+USER_DAY = {"username": "alice", "since": "2026-01-01T00:00:00Z"}
+
+
+@pytest.mark.parametrize("filters", [{"text": "replicas=7"}, {"text": "replicas=7", **USER_DAY}])
 def test_free_text_walks_the_full_text_index_without_sorting_its_matches(tmp_path, filters):
     store = SqliteStore(str(tmp_path / "c.db"))
-    plan = _plan(store, filters)
+    plan = _plan(store, filters, filtered=FEW_FILTERED + 1)
     # the full-text index drives, in its own (rowid) order: a page never sorts every match
     assert plan.startswith("SCAN records_fts VIRTUAL TABLE") and "TEMP B-TREE" not in plan, plan
+
+
+def test_free_text_behind_selective_filters_reads_only_what_they_let_through(tmp_path):
+    store = SqliteStore(str(tmp_path / "c.db"))
+    plan = _plan(store, {"text": "replicas=7", **USER_DAY}, filtered=FEW_FILTERED)
+    # the user's index drives (the few records it lets through are put in log order)
+    assert plan.startswith("SEARCH records USING INDEX idx_records_username_ts"), plan
+    assert "records_fts" not in plan, plan
 
 
 def _many_matches(store: SqliteStore, n: int) -> dict[int, dict]:
@@ -100,8 +113,10 @@ def _many_matches(store: SqliteStore, n: int) -> dict[int, dict]:
     return rows
 
 
+@pytest.mark.parametrize("few", [FEW_FILTERED, 0, 100])  # filters read by index; FTS walk; by turns
 @pytest.mark.parametrize("filters", [{"text": "WEB"}, {"text": "web-", "username": "bob"}])
-def test_text_search_pages_skip_and_repeat_nothing(tmp_path, filters):
+def test_text_search_pages_skip_and_repeat_nothing(tmp_path, monkeypatch, filters, few):
+    monkeypatch.setattr(store_module, "FEW_FILTERED", few)
     store = SqliteStore(str(tmp_path / "c.db"))
     rows = _many_matches(store, 400)
     expected = [

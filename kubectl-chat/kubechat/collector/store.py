@@ -78,6 +78,8 @@ FILTER_INDEXES = tuple(
     f"CREATE INDEX IF NOT EXISTS records_{column} ON records ({column}, ts)"
     for column in ("verb", "risk", "decision", "stage")
 )
+# A text search with other filters reads the records those let through when they are this few.
+FEW_FILTERED = 20_000
 # A query cursor: the last leaf index seen (log order), or (timestamp, leaf index) (time order).
 Cursor = int | tuple[str | None, int]
 
@@ -211,12 +213,23 @@ class Tx:
     def _full_text_query(
         self, filters: dict, text: str, after: int, limit: int
     ) -> list[tuple[int, str, bytes]]:
-        """A search of three characters or more (trigrams) walks the FTS5 index in rowid order
-        (rowid = leaf index) from the cursor's leaf and checks the other filters on each match, so a
-        page costs about its own matches, never a sort of every match. Its order is therefore the
-        log's (leaf index), which follows time closely but not exactly (clients ship late)."""
+        """A search of three characters or more pages in log order (leaf index), which follows time
+        closely but not exactly (clients ship late), so that no page sorts every match. When the
+        other filters let through no more than FEW_FILTERED records, those are read by their index
+        and the text checked on each (a day of one user's records); otherwise the FTS5 index is
+        walked in rowid order (rowid = leaf index) from the cursor and the other filters checked on
+        each match, so a page costs about its own matches. Both give the same order, so a walk may
+        change ways from one page to the next and still skip and repeat nothing."""
         clauses, args = where({**filters, "text": None}, *_like_clause())
-        phrase = '"' + text.lower().replace('"', '""') + '"'
+        if clauses and self._at_most(clauses, args, FEW_FILTERED):
+            like, pattern = _like_clause()
+            sql = (
+                # +leaf_index: the filter's index drives, not a walk of the whole log in leaf order
+                "SELECT leaf_index, audit_id, body FROM records WHERE "  # noqa: S608 - fixed names
+                + " AND ".join([*clauses, "+leaf_index > ?", like])
+                + " ORDER BY +leaf_index LIMIT ?"
+            )
+            return self._rows(sql, (*args, after, pattern(text), limit))
         sql = (
             # CROSS JOIN keeps the full-text index the outer loop: the order comes from it
             "SELECT leaf_index, audit_id, body FROM records_fts CROSS JOIN records"  # noqa: S608 - fixed names
@@ -225,7 +238,12 @@ class Tx:
             + "".join(f" AND {c}" for c in clauses)
             + " ORDER BY records_fts.rowid LIMIT ?"
         )
-        return self._rows(sql, (phrase, after, *args, limit))
+        return self._rows(sql, ('"' + text.lower().replace('"', '""') + '"', after, *args, limit))
+
+    def _at_most(self, clauses: list[str], args: list, n: int) -> bool:
+        """Whether no more than n records pass the clauses (counted down their index, stopping at n + 1)."""
+        sql = "SELECT COUNT(*) FROM (SELECT 1 FROM records WHERE " + " AND ".join(clauses) + " LIMIT ?)"  # noqa: S608
+        return self._q(sql, (*args, n + 1)).fetchone()[0] <= n
 
     def _rows(self, sql: str, args: tuple) -> list[tuple[int, str, bytes]]:
         return [(r[0], r[1], bytes(r[2])) for r in self._q(sql, args).fetchall()]
