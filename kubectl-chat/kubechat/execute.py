@@ -4,7 +4,6 @@ streaming commands (logs -f, port-forward, --watch) cleanly."""
 
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -96,8 +95,3 @@ def _wait(proc: subprocess.Popen) -> tuple[int, bool]:
             proc.kill()
             proc.wait()
         return 130, True
-
-
-def write_through(line: str) -> None:
-    sys.stdout.write(line)
-    sys.stdout.flush()

@@ -165,9 +165,6 @@ RESOURCE_VERBS = {
 }
 TARGET_VERBS = {"logs", "exec", "attach", "port-forward", "top pod", "debug"}
 NODE_VERBS = {"cordon", "uncordon", "drain", "top node"}
-# Commands that take no TYPE: the positionals are names (create X NAME, run NAME, ...).
-# Number of leading "name" positionals for verbs whose remaining positionals are args.
-RESOURCE_ARG_COUNTS = {"label": None, "annotate": None, "taint": None, "set image": None, "set env": None}
 
 # Value-taking short flags -> long name. Per-verb overrides first.
 SHORT_FLAGS = {
@@ -245,7 +242,6 @@ BOOL_FLAGS = {
     "keep-going",
     "server-side",
 }
-LONG_ALIASES = {"all-namespaces": "all-namespaces", "cpu-percent": "cpu-percent"}
 
 _NEWLINE = re.compile(r"[\r\n\x00]")
 

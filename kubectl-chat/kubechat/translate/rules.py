@@ -2950,10 +2950,6 @@ def h_edit(req: Req) -> Intent:
     return it
 
 
-def h_label_or_get(req: Req) -> Intent:
-    return h_get(req)
-
-
 # ---------------------------------------------------------------------------------------------
 # choosing the verb
 

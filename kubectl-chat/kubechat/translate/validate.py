@@ -12,8 +12,6 @@ from .resources import ResourceTable
 # Names of objects, containers, namespaces: DNS-1123-ish (we allow upper case and '_' for the
 # odd legacy object, but never spaces, quotes or shell characters).
 K8S_NAME = re.compile(r"^[A-Za-z0-9]([-A-Za-z0-9_.:]{0,251}[A-Za-z0-9])?$")
-# Characters that would start a second command if this word ever reached a shell.
-SHELL_META = re.compile(r"[;&|`$<>\\\n\r\x00]|\$\(")
 
 # Value-taking flags we know; together with the boolean flags of intent.py, every flag we accept.
 KNOWN_FLAGS = BOOL_FLAGS | {
