@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the real binaries the sandbox and the tests run (Kubernetes control plane, etcd,
-# kwok, OPA, krew, helm, kubectl) from their Go modules into a fixed cache, version-stamped.
+# Builds the real binaries the sandbox and the tests run (Kubernetes control plane, the kubelet
+# of the sandbox's real node, etcd, kwok, OPA, krew, helm, kubectl) from their Go modules into a
+# fixed cache, version-stamped.
 # Idempotent: a binary whose stamp matches its pinned version is not rebuilt.
 # Usage: tools/testbin/build.sh [NAME...]   (default: all)
 set -euo pipefail
@@ -20,7 +21,7 @@ OPA_VERSION=v1.22.3
 KREW_VERSION=v0.4.3
 HELM_VERSION=v3.19.5
 
-ALL=(etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kwok opa krew validate-krew-manifest helm)
+ALL=(etcd kube-apiserver kube-controller-manager kube-scheduler kubelet kubectl kwok opa krew validate-krew-manifest helm)
 
 k8s_ldflags() {
   local minor; minor=$(echo "$K8S_VERSION" | cut -d. -f2)
@@ -35,7 +36,7 @@ k8s_ldflags() {
 version_of() {
   case "$1" in
     etcd) echo "$ETCD_VERSION" ;;
-    kube-*|kubectl) echo "$K8S_VERSION" ;;
+    kube-*|kubelet|kubectl) echo "$K8S_VERSION" ;;
     kwok) echo "$KWOK_VERSION" ;;
     opa) echo "$OPA_VERSION" ;;
     krew|validate-krew-manifest) echo "$KREW_VERSION" ;;
@@ -56,7 +57,7 @@ build_one() {
   if ! (
     case "$name" in
       etcd) cd "$HERE/etcd" && go build -p 2 -trimpath -ldflags "-s -w" -o "$out.tmp" . ;;
-      kube-*|kubectl) cd "$HERE/kube" && go build -p 2 -trimpath -ldflags "$(k8s_ldflags)" -o "$out.tmp" "k8s.io/kubernetes/cmd/$name" ;;
+      kube-*|kubelet|kubectl) cd "$HERE/kube" && go build -p 2 -trimpath -ldflags "$(k8s_ldflags)" -o "$out.tmp" "k8s.io/kubernetes/cmd/$name" ;;
       kwok) GOBIN="$BIN/.gobin" go install -trimpath -ldflags "-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=$ver" "sigs.k8s.io/kwok/cmd/kwok@$ver" && mv "$BIN/.gobin/kwok" "$out.tmp" ;;
       opa) GOBIN="$BIN/.gobin" go install -trimpath -ldflags "-s -w -X github.com/open-policy-agent/opa/v1/version.Version=${ver#v}" "github.com/open-policy-agent/opa@$ver" && mv "$BIN/.gobin/opa" "$out.tmp" ;;
       krew) GOBIN="$BIN/.gobin" go install -trimpath -ldflags "-s -w -X sigs.k8s.io/krew/internal/version.gitTag=$ver" "sigs.k8s.io/krew/cmd/krew@$ver" && mv "$BIN/.gobin/krew" "$out.tmp" ;;
