@@ -324,7 +324,7 @@ def candidates(request: str, table: ResourceTable, hint: rules.RuleResult | None
     names = [
         w
         for w in re.findall(r"[A-Za-z0-9][-A-Za-z0-9_.]*[A-Za-z0-9]", text)
-        if rules.is_name(w) and not table.get(w) and not rules._is_keyword(w) and _namey(w)
+        if rules.is_name(w) and not table.get(w) and not rules.is_keyword(w) and _namey(w)
     ]
     names = list(dict.fromkeys(names))[:3]
     numbers = re.findall(r"\b(\d{1,4})\b", text)

@@ -1,0 +1,302 @@
+"""Which verb a request is about: ordered keyword patterns, each tied to its verb's handler.
+The first pattern that matches wins; its words count as explained. A request with a resource type
+and no verb word is a read."""
+
+from __future__ import annotations
+
+import re
+
+from .readers import name_like_token, resources
+from .reading import Req
+from .verbs.api_resources import h_api_resources
+from .verbs.attach import h_attach
+from .verbs.auth import h_auth_can_i
+from .verbs.autoscale import h_autoscale
+from .verbs.certificate import h_certificate
+from .verbs.cluster_info import h_cluster_info
+from .verbs.config import h_config
+from .verbs.cp import h_cp
+from .verbs.create import h_create
+from .verbs.delete import h_delete
+from .verbs.describe import h_describe
+from .verbs.edit import h_edit
+from .verbs.events import h_events
+from .verbs.exec import h_exec
+from .verbs.explain import h_explain
+from .verbs.expose import h_expose
+from .verbs.get import POD_STATE, h_get, h_pod_state
+from .verbs.label import h_annotate, h_label
+from .verbs.logs import h_logs
+from .verbs.node import h_node
+from .verbs.port_forward import h_port_forward
+from .verbs.proxy import h_proxy
+from .verbs.rollout import h_rollout
+from .verbs.run import h_run
+from .verbs.scale import h_scale
+from .verbs.set import h_set_env, h_set_image, h_set_resources, h_set_sa
+from .verbs.simple import h_simple
+from .verbs.taint import h_taint
+from .verbs.top import h_top
+from .verbs.wait import h_wait
+
+_LABEL_VERB = (
+    r"\btak(?:e|ing)\b(?:[^.]|\.(?=\S))*\b(?:label|annotation)s?\b(?:[^.]|\.(?=\S))*\boff\b|^(label|annotate)\b|\b(add|put|apply|attach|set|update|change|remove|delete|drop|unset|overwrite)\b(?:[^.]|\.(?=\S))*?"
+    r"\b(label|labels|annotation|annotations)\b(?! (selector|column))|\bannotate\b|\brelabel\b|^label\b"
+    r"|\b(check|list|show|display) the annotations\b"
+)
+
+
+# "after the drain", "since the last restart": an event named as a time is no verb asked for
+_EVENT_AS_TIME = re.compile(
+    r"\b(?:after|before|during|since|following|ahead of|until)\s+(?:the|a|an|our|my|this|that|its|their)\s+"
+    r"(?:last\s+|recent\s+|latest\s+|big\s+|new\s+)?[a-z]+\b(?!\s*[-=/])"
+    r"|\bwhile\s+(?:i|we|you|they|someone)\s+[a-z]+\b"
+)
+
+
+def choose(req: Req):
+    low = _EVENT_AS_TIME.sub(" ", req.low)
+
+    def has(pattern: str) -> bool:
+        return re.search(pattern, low) is not None
+
+    selector_use = re.search(
+        r"\b(with|having|matching|by|that have)\s+(the\s+)?(label|labels)\b", low
+    ) and not re.search(r"with the label \S+ and", low)
+    table = [
+        (
+            "run",
+            r"^(start|run|launch|spin up|create) (a |an |one )?(single instance of )?(an? )?[\w./:-]+ pod\b(?!-)|"
+            r"^(create|start|run|launch) a pod\b",
+            h_run,
+        ),
+        ("edit", r"^edit\b", h_edit),
+        (
+            "auth whoami",
+            r"whoami|who am i|subject attributes|my (identity|user ?name)|which user am i",
+            h_simple("auth whoami"),
+        ),
+        (
+            "auth can-i",
+            r"\bcan-i\b|\bcan i\b|\b(if|whether) i can\b|^can (the )?(user|group|service ?account) \S+|"
+            r"^can (the )?\S+ service ?account\b|^(is|are) (the )?(user|service ?account) \S+ (allowed|able)\b|\b(if|whether) (the )?(user|group|service ?account) \S+ can\b|\bam i allowed|\ballowed actions\b|\ballowed to\b|\bhave permission",
+            h_auth_can_i,
+        ),
+        (
+            "version",
+            r"\b(client|server|kubectl|kubernetes|cluster)( and server)? versions?\b|^versions?$|"
+            r"\bversions? of (kubectl|kubernetes|the cluster)|what version",
+            h_simple("version"),
+        ),
+        (
+            "config",
+            r"\bkubeconfig\b|current[- ]context|\bcontexts?\b|(cert|tls)\w* check|"
+            r"\b(set|change|switch)\b (the |my )?(default |current )?namespace\b|"
+            r"delete the \S+ (cluster|user)\b",
+            h_config,
+        ),
+        (
+            "explain",
+            r"\bexplain\b|\bexplanation\b|\bdocumentation\b|\bdocs for\b|\bschema\b|\bfields of\b|all the fields|"
+            r"\bwhat fields\b",
+            h_explain,
+        ),
+        (
+            "api-resources",
+            r"api[- ]resources|api[- ]resource types?\b|resource types|supported (api )?resources|\b(non-)?namespaced resources|"
+            r"^all resources (with|that|in)|^all (non-)?namespaced",
+            h_api_resources,
+        ),
+        ("api-versions", r"api[- ]versions", h_simple("api-versions")),
+        (
+            "cluster-info",
+            r"cluster[- ]info|address(es)? of the (control plane|master)|cluster state|"
+            r"\bdump (all|the|current)(?![^.]*\b(object|yaml|json|pod|deployment|configmap|secret)s?\b)",
+            h_cluster_info,
+        ),
+        ("kuberc", r"\bkuberc\b", h_simple("kuberc view")),
+        ("options", r"global (flags|options)|\binherit", h_simple("options")),
+        ("plugin", r"\bplugins?\b", h_simple("plugin list")),
+        ("proxy", r"(?<!container )\bproxy\b(?! container)", h_proxy),
+        ("certificate", r"\b(approve|deny|reject)\b.*\b(csr|certificate signing)|\bcsr-", h_certificate),
+        (
+            "cp",
+            r"(?:^|^how (?:do|can|would|should) (?:i|we|you) |\bplease )(?:copy|cp|download|upload|transfer)\b.*?\b(?:into|out of|from|to|onto|off)\s+(?:the\s+)?pod\b",
+            h_cp,
+        ),
+        ("wait", r"^wait\b|\bwait (?:for|until|till)\b|\bblock (?:until|till)\b", h_wait),
+        (
+            "port-forward",
+            r"port[- ]forward|^forward \d+|\bforward (local )?(port|traffic|\d+)|listen on (local )?port|tunnel",
+            h_port_forward,
+        ),
+        (
+            "autoscale",
+            # "hpa" alone is the type (get/describe/delete hpa); an autoscaler is made with limits
+            r"auto[- ]?scal|\b(create|add|make|set up|configure)\b[^.]*\bhpa\b|\bhpa\b[^.]*\b(min|max)\b",
+            h_autoscale,
+        ),
+        (
+            "set resources",
+            r"\b(cpu|memory) (limits?|requests?)\b|\b(limits?|requests?) (for|on|of) (cpu|memory)|"
+            r"\b(limits?|requests?)\b[^.]*?\b(cpu|mem(ory)?)\s*(=|of|to|:)?\s*\d",
+            h_set_resources,
+        ),
+        (
+            "top",
+            r"\bmetrics\b(?![-\s]+(?:server|api)\b|-)|\bcpu/memory|\butili[sz]ation\b|resource usage|\btop (pods?|nodes?)\b|^top\b|"
+            r"using the most|most (cpu|memory)|\bcpu/mem\b|\busage (per|by|of each) (node|pod)\b|\b(cpu|memory|resource|per[- ]container) (usage|consumption)|\bcpu and memory\b|\bmemory and cpu\b",
+            h_top,
+        ),
+        (
+            "logs",
+            r"(?<![\w-])logs?(?![\w-])|\blines of output\b|\b\d+ lines\b|\b(print(ed|s)?|output|said|wrote)\b[^.]*\b(crash|restart|died)",
+            h_logs,
+        ),
+        (
+            "exec",
+            r"\bexec\b|\bexecute\b|\bshell (in|into|on|to)\b|\bopen a shell|\bget a shell|\bssh into|"
+            r"\bopen (a )?(bash|sh)\b|\b(bash|sh) (in|into|on)\b|"
+            r"\b(running|run) (the )?'q+' (command )?(in|on|inside)|\bcommand\b.*\b(in|on|inside) (the )?pod\b|"
+            r"\boutput (of|from) (running )?(the )?\S+ command\b|"
+            r"^(run|execute)\s+[^.]+?\s+(in|inside)\s+(the\s+)?(container|pod)\s",
+            h_exec,
+        ),
+        (
+            "attach",
+            r"\battach\b|\bstdin\b|\b(connect|hook) (up )?to\b.*\b(terminal|console|output)\b|"
+            r"\boutput (of|from) (the )?(running )?(pod|container)\b",
+            h_attach,
+        ),
+        ("set serviceaccount", r"service ?account to\b", h_set_sa),
+        # an object asked for by its kind and how it is made: "need a service account x",
+        # "bind role x to …", "quota for x: pods=…", "configmap x from file f"
+        (
+            "create",
+            r"\b(?:i|we) (?:need|want) (?:a|an|a new) (?:service ?account|role|role ?binding|cluster ?role|"
+            r"(?:resource )?quota|config ?map|secret|namespace|cron ?job)\b|^(?:need|want) (?:a|an|a new) "
+            r"(?:service ?account|role ?binding|role|(?:resource )?quota|config ?map|secret|namespace)\b|"
+            r"^bind\b|\bbind (?:the )?(?:cluster ?)?role\b|"
+            r"^(?:a |new )?(?:resource ?)?quota\b[^.]*\b[a-z.]+\s*=\s*\d|"
+            r"^(?:a |new )?(?:generic )?(?:config ?map|secret)\b[^.]*\bfrom[- ](?:the |an? )?(?:env[- ])?file\b",
+            h_create,
+        ),
+        (
+            "rollout",
+            r"\brollout\b|roll out|\broll ?back\b|\bundo\b|rolling (restart|update)|\brestart\b|"
+            r"\b(rollout|deployment|revision) history\b|\bhistory of\b|\bpaused?\b|\bresumed?\b|\bunpause\b|"
+            r"\bbounce\b|\bredeploy\b|\brolled out\b|\brevert\b.*\b(rev|revision)\b|"
+            r"\broll\s+\S+\s+back\b|\b(details?|info|contents?) (of|for|on|about) (rev|revision) \d+|\brevision \d+ of\b",
+            h_rollout,
+        ),
+        (
+            "cordon",
+            r"\buncordon\b|\bmark .* as schedulable\b|\bschedulable again|\bback (in|into) rotation\b|"
+            r"\b(allow|resume|re-?enable) scheduling\b",
+            h_node("uncordon"),
+        ),
+        (
+            "cordon",
+            r"\bcordon\b|unschedulable|\bout of rotation\b|\b(stop|no more|disable|prevent) (new )?(scheduling|pods)\b|"
+            r"\bstop getting new pods\b",
+            h_node("cordon"),
+        ),
+        ("drain", r"\bdrain\b", h_node("drain")),
+        ("taint", r"\btaint|\buntaint", h_taint),
+        (
+            "set env",
+            r"environment variables?|\benv(ironment)? var(iable)?s?\b|\bset env\b|(?<![.\w])env\b(?![=-]|\s+file)",
+            h_set_env,
+        ),
+        (
+            "set image",
+            r"\b(set|update|change|upgrade|bump|switch)\b[^.]*\bimages?\b|\bimages? of all containers|"
+            r"\bwrong image|\bnew image|"
+            # "update web container app to app:1.2": an image reference given to a container
+            r"\b(set|update|change|upgrade|bump|switch|move)\b[^.]*\bcontainer\s+\S+\s+to\s+[\w./-]+[:@]\S+",
+            h_set_image,
+        ),
+        ("annotate", r"annotat", h_annotate),
+        ("label", _LABEL_VERB, h_label),
+        (
+            "scale",
+            r"\bscale\b|\bresize\b|\b\d+ (replicas|instances|copies)\b|\breplicas? (of|for)\b.*\bto \d+",
+            h_scale,
+        ),
+        ("expose", r"\bexpose\b(?! (port|traffic))|(create|make) a service for", h_expose),
+        ("edit", r"^edit\b|\bedit (the|a|an|deployment|service|svc|pod|configmap)\b", h_edit),
+        ("events", r"\bevents\b", h_events),
+        (
+            "create",
+            r"^(create|make|generate|add|set up|spin up|deploy(?!\s*$|\s+(?:in|from|across|for|-n)\b)|new|request)\b|without creating|yaml for a new|\b(create|make|generate)\b|"
+            r"start a single instance|^start (a|an|one) \S+$",
+            h_create,
+        ),
+        ("run", r"^(run|start|launch|spin up)\b|\b(run|start|launch) (a|an|one) ", h_run),
+        (
+            "delete",
+            r"\b(delete|remove|rm|kill|destroy|erase|terminate|get rid of|evict|wipe|nuke|purge|clean ?up)\b",
+            h_delete,
+        ),
+        (
+            "describe",
+            r"\bdescribe\b|(?<!more )(?<!with )(?<!additional )\bdetails?\b|\bdetailed\b|\binspect\b|tell me (more )?about|what('?s| is) wrong|\bbroken\b|\bunhealthy\b|not working|"
+            r"why is",
+            h_describe,
+        ),
+        (
+            "get",
+            r"\b(get|list|show|display|print|view|see|fetch|find|which|what|check|watch|are there|how many|"
+            r"give me|all|ls|enumerate|output)\b|\bimages running\b",
+            h_get,
+        ),
+    ]
+    if (
+        re.search(r"^(update|set|change|give)\b", low)
+        and re.search(r"(?<![\w-])[A-Z][A-Z0-9_]*=\S", req.text)
+        and not re.search(r"label|annotat|taint|image", low)
+    ):
+        return "set env", h_set_env, 0.9
+    removed = re.search(
+        r"\b(?:delete|remove|drop|kill|destroy|evict|purge)\s+(?:(?:all|the|every|any)\s+)*([a-z]+)", low
+    )
+    removes_objects = bool(removed and req.table.get(removed.group(1)))
+    for name, pattern, handler in table:
+        if name in ("label", "annotate") and removes_objects:
+            continue  # "remove all pods with label x=y": the pods go, the label is how they are chosen
+        if (
+            name in ("label", "annotate")
+            and selector_use
+            and not re.search(r"\b(add|put|set|update|change|remove|drop|overwrite)\b", low)
+        ):
+            continue
+        if (
+            name == "label"
+            and re.search(r"\b(show|display|print|list|get)\b[^.]*\blabels?\b", low)
+            and not re.search(r"\b(add|update|change|remove|set)\b", low)
+        ):
+            continue
+        if name == "taint" and re.search(
+            r"\b(view|show|list|display|existing|see|get|print)\b[^.]*\btaints\b", low
+        ):
+            continue
+        if name == "scale" and re.search(r"^(create|make|run|start|launch|deploy|new|generate)\b", low):
+            continue
+        if name == "rollout" and re.search(r"sort(ed)? by restart|\bby restart|restart count", low):
+            continue
+        if (
+            name == "rollout"
+            and re.search(r"^(create|make|run|start)\b", low)
+            and not re.search(r"\brestart\b", low)
+        ):
+            continue
+        if name == "create" and re.search(r"\bservice for\b", low):
+            return "expose", h_expose, 0.9
+        if has(pattern):
+            req.cues = pattern
+            return name, handler, 0.9
+    if resources(req):
+        return "get", h_get, 0.6
+    if re.match(r"(?:is|are|was|has|did|does)\b", low) and re.search(POD_STATE, low) and name_like_token(req):
+        return "get", h_pod_state, 0.8
+    return "none", None, 0.0

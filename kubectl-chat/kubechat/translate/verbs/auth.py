@@ -1,0 +1,94 @@
+"""auth can-i: whether a verb on a type of object is allowed, for you or for another subject."""
+
+from __future__ import annotations
+
+import re
+
+from ...intent import Intent
+from ..readers import common, resources
+from ..reading import Clarify, Req, V, is_name, namespace
+from ..text import clean, mask_quotes
+
+
+def h_auth_can_i(req: Req) -> Intent:
+    it = Intent(verb="auth can-i")
+    if req.has(
+        r"\b(all|every|which|what)\b.*\b(allowed )?(actions|permissions|can i do)\b|--list|"
+        r"\b(everything|anything|all|what)\b[^.]*\b(i'?m|i am|am i) (allowed|able|permitted) to do\b"
+    ):
+        it.set_flag("list")
+        common(req, it, sel=False, out=False)
+        return it
+    if req.has(r"do everything|all actions|anything") and req.has(r"everything|all resources|anything"):
+        it.args = ["*", "*"]
+    else:
+        m = re.search(
+            r"\bi\s+(?:can\s+|to\s+|allowed to\s+)?(get|list|watch|create|update|patch|delete|approve|"
+            r"read|edit|exec|view|see|scale|deletecollection|impersonate|escalate|bind|use)\b",
+            req.low,
+        )
+        if not m:
+            m = re.search(
+                r"\bcan-i\s+(\w+)|\b(?:to|can)\s+(get|list|watch|create|update|patch|delete|read|view)\b",
+                req.low,
+            )
+        if not m:
+            # "can user kim delete nodes?", "can the robot service account … patch deployments": the
+            # action after the subject
+            m = re.search(
+                r"\b(?:user|group|service ?account)\b.*?\b(get|list|watch|create|update|patch|delete|exec|read|"
+                r"view|see|edit|scale|impersonate|escalate|bind)\b",
+                req.low,
+            )
+        if not m:
+            raise Clarify("Which action should I check (get, list, create, delete, …) and on what?")
+        verb = next(g for g in m.groups() if g)
+        said = verb
+        after_verb = m.end()
+        verb = {"read": "get", "view": "get", "see": "get", "edit": "update", "exec": "create"}.get(
+            verb, verb
+        )
+        # the object of the action, not the service account asking ("can the robot service account
+        # … patch deployments")
+        rms = [r for r in resources(req) if r.start >= after_verb] or resources(req)
+        if rms:
+            res = rms[0].type.plural
+            if req.has(r"\blogs?\b") and res == "pods":
+                it.set_flag("subresource", "log")
+            elif said == "exec" and res == "pods":
+                res = "pods/exec"  # exec is create on the pods/exec subresource
+        else:
+            m2 = req.find(r"\b([a-z]+(?:\.[a-z0-9-]+)+\.(?:io|com|org))\b")
+            if not m2:
+                raise Clarify("On which resource should I check that permission?")
+            res = m2.group(1)
+        it.args = [verb, res]
+    sa = req.find(
+        rf"service ?account\s+({V})\s+(?:of|in|from)\s+(?:the\s+)?(?:namespace\s+)?({V})"
+    ) or req.find(
+        rf"\b(?P<b>{V})\s+service ?account\s+(?:of|in|from)\s+(?:the\s+)?(?:namespace\s+)?(?P<a>{V})"
+    )
+    if sa:
+        sa_name, sa_ns = (
+            (clean(sa.group("b")), clean(sa.group("a")))
+            if "b" in sa.re.groupindex
+            else (
+                clean(sa.group(1)),
+                clean(sa.group(2)),
+            )
+        )
+        if not is_name(sa_name) or not is_name(sa_ns):
+            raise Clarify("Which service account, in which namespace?")
+        it.set_flag("as", f"system:serviceaccount:{sa_ns}:{sa_name}")
+        rest = req.text[sa.end() :]
+        sub = Req(req.raw, rest, mask_quotes(rest).lower(), req.table)
+        if re.search(r"\b(?:same|that|its own|its|their) namespace\b|\bthere\b", sub.low):
+            it.namespace = sa_ns  # "… get pods in its own namespace": the account's namespace
+        elif ns := namespace(sub):
+            it.namespace = ns
+        return it
+    who = req.value(rf"\b(?:as|can)\s+(?:the\s+)?user\s+({V})") or req.value(rf"\buser\s+({V})\s+can\b")
+    if who:
+        it.set_flag("as", who)
+    common(req, it, sel=False, out=False)
+    return it

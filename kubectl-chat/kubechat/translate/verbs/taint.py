@@ -1,0 +1,48 @@
+"""taint: add or remove a node taint (key[=value]:Effect)."""
+
+from __future__ import annotations
+
+from ...intent import Intent
+from ..readers import REMOVING, selector
+from ..reading import Clarify, Q, Req, V
+from .node import node_names
+
+
+def h_taint(req: Req) -> Intent:
+    it = Intent(verb="taint", resource="nodes")
+    it.names = node_names(req)
+    effect = None
+    m = req.find(r"\b(NoSchedule|PreferNoSchedule|NoExecute)\b")
+    if m:
+        effect = {
+            "noschedule": "NoSchedule",
+            "prefernoschedule": "PreferNoSchedule",
+            "noexecute": "NoExecute",
+        }[m.group(1).lower()]
+    key = req.value(rf"\bkey\s+({V})") or req.value(rf"\btaint\s+({Q})")
+    value = req.value(rf"\bvalue\s+({V})")
+    literal = req.find(r"([\w./-]+=[\w./-]*:(?:NoSchedule|PreferNoSchedule|NoExecute)-?)")
+    if literal:
+        arg = literal.group(1)
+        if req.has(REMOVING) and not arg.endswith("-"):
+            arg += "-"  # "remove the k=v:NoSchedule taint": without the dash kubectl would add it
+    elif not key:
+        raise Clarify("Which taint (key=value:Effect) should I apply?")
+    elif req.has(REMOVING):
+        arg = f"{key}:{effect}-" if effect and not req.has(r"\ball the taints") else f"{key}-"
+    else:
+        arg = (
+            f"{key}={value}:{effect or 'NoSchedule'}"
+            if value and not req.has(r"no value")
+            else f"{key}:{effect or 'NoSchedule'}"
+        )
+    it.args = [arg]
+    if not it.names:
+        sel = selector(req)
+        if sel:
+            it.selector = sel
+        else:
+            raise Clarify("Which node should I taint?")
+    if req.has(r"overwrit"):
+        it.set_flag("overwrite")
+    return it
