@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import functools
 import shlex
-import subprocess
 import threading
 
 from prompt_toolkit import PromptSession
@@ -14,10 +13,10 @@ from prompt_toolkit.completion import Completer, Completion
 from prompt_toolkit.history import FileHistory
 from prompt_toolkit.key_binding import KeyBindings
 
-from . import paths, render
+from . import completion, paths, render
 from .conversation import Conversation, Settings
 from .errors import KubechatError
-from .kubectl_options import KubectlOptions, find_kubectl
+from .kubectl_options import KubectlOptions
 from .ui import TerminalUI
 
 
@@ -64,52 +63,48 @@ KEYS = {
     "Enter": "send the request",
     "Alt-Enter / Esc Enter": "new line (multi-line input)",
     "Ctrl-R": "search history",
-    "Tab": "complete verbs, resource types and object names",
+    "Tab": "complete verbs, resource types, object names and namespaces",
     "Ctrl-C": "cancel the input, a confirmation or a running command",
     "Ctrl-D": "quit",
 }
 
 
 class ChatCompleter(Completer):
-    """Verbs and resource types always; live object names from the cluster (cached per type)."""
+    """Slash commands and their arguments; request openings; then, from the words typed so far,
+    namespaces, live object names (completion.complete_word) or resource types."""
 
     def __init__(self, options: KubectlOptions, offline: bool):
         self.options = options
-        self.offline = offline
-        self._names: dict[tuple[str, str | None], list[str]] = {}
+        self.names = completion.ClusterNames(options, offline)
 
-    def _live_names(self, resource: str) -> list[str]:
-        key = (resource, self.options.namespace)
-        if key not in self._names and not self.offline:
-            argv = [find_kubectl(), *self.options.argv_global_args(), "get", resource, "-o", "name"]
-            if self.options.namespace:
-                argv += ["-n", self.options.namespace]
-            try:
-                out = subprocess.run(argv, capture_output=True, text=True, timeout=3, env=self.options.env())
-                self._names[key] = (
-                    [n.split("/", 1)[-1] for n in out.stdout.split()] if out.returncode == 0 else []
-                )
-            except (subprocess.SubprocessError, OSError, KubechatError):
-                self._names[key] = []
-        return self._names.get(key, [])
+    def _slash_argument(self, cmd: str) -> list[str]:
+        if cmd == "/ns":
+            return self.names.namespaces()
+        if cmd == "/context":
+            return completion.contexts(self.options)
+        if cmd == "/mode":
+            return ["read-only", "write"]
+        return []
 
     def get_completions(self, document, complete_event):
         text = document.text_before_cursor
         word = document.get_word_before_cursor(WORD=True)
-        if text.startswith("/"):
+        words = text.split()
+        before = words[:-1] if word else words
+        if text.startswith("/") and before:
+            candidates = self._slash_argument(before[0])
+        elif text.startswith("/"):
             for cmd in SLASH:
                 name = cmd.split()[0]
                 if name.startswith(text.strip()):
                     yield Completion(name, start_position=-len(text.strip()), display_meta=SLASH[cmd])
             return
-        words = text.split()
-        if len(words) <= 1 and not text.endswith(" "):
+        elif not before:
             candidates = request_openings()
         else:
-            candidates = list(RESOURCES)
-            prev = [w for w in words if w.rstrip("s") in {r.rstrip("s") for r in RESOURCES}]
-            if prev:
-                candidates = self._live_names(prev[-1]) + candidates
+            candidates = completion.complete_word(before, word, self.names, self.options.namespace)
+            if not candidates and completion.slot(before, self.names.namespaces) is None:
+                candidates = RESOURCES
         for c in candidates:
             if c.startswith(word):
                 yield Completion(c, start_position=-len(word))

@@ -56,6 +56,22 @@ def test_tab_completes_verbs_and_live_object_names(narrow):
     narrow.key("C-u")
 
 
+def test_tab_completes_names_after_plain_words_and_namespaces_after_ns(narrow):
+    narrow.send("logs of pay", enter=False)
+    narrow.key("Tab")  # no namespace set and none in default: the pod comes with its namespace
+    narrow.wait_for(r"chat> logs of payments-worker in prod")
+    narrow.key("C-u")
+    narrow.send("/ns st", enter=False)
+    narrow.key("Tab")
+    narrow.wait_for(r"chat> /ns staging")
+    narrow.send("")
+    narrow.wait_for(r"namespace set to staging")
+    narrow.send("list pods -n pr", enter=False)
+    narrow.key("Tab")
+    narrow.wait_for(r"chat> list pods -n prod")
+    narrow.key("C-u")
+
+
 def test_explain_and_audit_after_a_request(narrow):
     narrow.send("list configmaps in prod")
     narrow.wait_for(r"web-config")

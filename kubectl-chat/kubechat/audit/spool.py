@@ -274,6 +274,11 @@ class Spool:
         for (body,) in cur:
             yield Record.model_validate_json(body)
 
+    def usernames(self) -> list[str]:
+        """Every user with a record here, in order (what `audit query --user` completes)."""
+        rows = self.db.execute("SELECT DISTINCT username FROM records WHERE username IS NOT NULL ORDER BY 1")
+        return [name for (name,) in rows]
+
     def pending(self, limit: int = 500) -> list[tuple[int, bytes]]:
         with self.lock:
             rows = self.db.execute(
