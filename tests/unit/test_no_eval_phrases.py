@@ -7,45 +7,15 @@ evaluation sets are not on this machine.
 
 from __future__ import annotations
 
-import glob
-import json
-import re
+import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-# The public sets and the request sets kept in the repository (written without sight of the code).
-EVAL_GLOBS = ("/work/shared/eval/*.jsonl", str(ROOT / "tests" / "data" / "regression" / "*.jsonl"))
-N = 5
-_WORD = re.compile(r"[a-z0-9]+")
+sys.path.insert(0, str(ROOT))
 
-
-def _words(text: str) -> list[str]:
-    # punctuation separates words: "orders-api" and "orders api" are the same phrase here
-    return _WORD.findall(text.lower())
-
-
-def _ngrams(words: list[str]) -> set[tuple[str, ...]]:
-    return {tuple(words[i : i + N]) for i in range(len(words) - N + 1)}
-
-
-def _eval_ngrams() -> set[tuple[str, ...]]:
-    grams: set[tuple[str, ...]] = set()
-    for pattern in EVAL_GLOBS:
-        for path in glob.glob(pattern):
-            with open(path, encoding="utf-8") as fh:
-                for line in fh:
-                    line = line.strip()
-                    if not line:
-                        continue
-                    try:
-                        nl = json.loads(line).get("nl")
-                    except (json.JSONDecodeError, AttributeError):
-                        continue
-                    if isinstance(nl, str):
-                        grams |= _ngrams(_words(nl))
-    return grams
+from training.corpus.eval_overlap import eval_ngrams, ngrams, words  # noqa: E402
 
 
 def _checked_files() -> list[Path]:
@@ -57,7 +27,7 @@ def _checked_files() -> list[Path]:
 
 
 def test_no_five_word_sequence_of_an_evaluation_request() -> None:
-    grams = _eval_ngrams()
+    grams = eval_ngrams()
     if not grams:
         pytest.skip("no evaluation sets on this machine")
     found: list[str] = []
@@ -66,6 +36,6 @@ def test_no_five_word_sequence_of_an_evaluation_request() -> None:
             text = path.read_text(encoding="utf-8")
         except (UnicodeDecodeError, OSError):
             continue  # binary data (model files) carries no phrases
-        for gram in sorted(_ngrams(_words(text)) & grams):
+        for gram in sorted(ngrams(words(text)) & grams):
             found.append(f"{path.relative_to(ROOT)}: {' '.join(gram)!r}")
     assert not found, "evaluation wording in code or tests:\n" + "\n".join(found)
