@@ -83,6 +83,32 @@ def sandbox(tmp_path_factory) -> Sandbox:
         cluster.down(d)
 
 
+@pytest.fixture
+def sandbox_chat_env(sandbox, isolated_home) -> dict[str, str]:
+    """What `kubectl chat` runs with against the sandbox: its binaries first on PATH, the admin
+    kubeconfig, this test's own home."""
+    return {
+        **os.environ,
+        "PATH": f"{paths.testbin_dir()}:{os.environ['PATH']}",
+        "KUBECONFIG": str(sandbox.admin_kubeconfig),
+        "KUBECHAT_HOME": str(isolated_home),
+    }
+
+
+@pytest.fixture(scope="session")
+def real_node(sandbox) -> str:
+    """The sandbox's real node (kubelet + containerd), started on first use only: it costs a few
+    seconds and steady CPU that the kwok-only tests have no use for. Its name is returned."""
+    from kubechat.sandbox import real_node as node
+
+    if node.containerd_missing():
+        pytest.skip("containerd is not installed (scripts/install-system-deps.sh installs it)")
+    state = cluster.add_real_node(sandbox.dir)
+    if not state.real_node:
+        pytest.fail(state.real_node_note)
+    return state.real_node
+
+
 @pytest.fixture(scope="session")
 def testbin() -> Path:
     return paths.testbin_dir()

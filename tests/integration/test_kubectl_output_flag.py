@@ -3,14 +3,11 @@ runs, as a flag of the command the policy judges; the JSON description of the ou
 `--output-format chat-json`. Piped, nothing is hard-wrapped and the command is still shown."""
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-
-from kubechat import paths
 
 pytestmark = pytest.mark.integration
 
@@ -18,13 +15,8 @@ EXE = Path(sys.executable).parent / "kubectl-chat"
 
 
 @pytest.fixture
-def chat(sandbox, isolated_home):
-    env = {
-        **os.environ,
-        "PATH": f"{paths.testbin_dir()}:{os.environ['PATH']}",
-        "KUBECONFIG": str(sandbox.admin_kubeconfig),
-        "KUBECHAT_HOME": str(isolated_home),
-    }
+def chat(sandbox_chat_env):
+    env = sandbox_chat_env
 
     def run(*args: str) -> subprocess.CompletedProcess:
         # stdout and stderr are pipes: the way scripts see kubectl chat.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the real binaries the sandbox and the tests run (Kubernetes control plane, the kubelet
-# of the sandbox's real node, etcd, kwok, OPA, krew, helm, kubectl) from their Go modules into a
-# fixed cache, version-stamped.
+# of the sandbox's real node and the probe its images run, etcd, kwok, OPA, krew, helm, kubectl) from
+# their Go modules into a fixed cache, version-stamped.
 # Idempotent: a binary whose stamp matches its pinned version is not rebuilt.
 # Usage: tools/testbin/build.sh [NAME...]   (default: all)
 set -euo pipefail
@@ -20,8 +20,9 @@ KWOK_VERSION=v0.7.0
 OPA_VERSION=v1.22.3
 KREW_VERSION=v0.4.3
 HELM_VERSION=v3.19.5
+PROBE_VERSION=src-$(sha256sum "$HERE/sandbox-probe/main.go" | cut -c1-12)  # rebuilt when its source changes
 
-ALL=(etcd kube-apiserver kube-controller-manager kube-scheduler kubelet kubectl kwok opa krew validate-krew-manifest helm)
+ALL=(etcd kube-apiserver kube-controller-manager kube-scheduler kubelet kubectl kwok opa krew validate-krew-manifest helm sandbox-probe)
 
 k8s_ldflags() {
   local minor; minor=$(echo "$K8S_VERSION" | cut -d. -f2)
@@ -41,6 +42,7 @@ version_of() {
     opa) echo "$OPA_VERSION" ;;
     krew|validate-krew-manifest) echo "$KREW_VERSION" ;;
     helm) echo "$HELM_VERSION" ;;
+    sandbox-probe) echo "$PROBE_VERSION" ;;
     *) echo "unknown binary '$1' (known: ${ALL[*]})" >&2; return 2 ;;
   esac
 }
@@ -62,6 +64,7 @@ build_one() {
       opa) GOBIN="$BIN/.gobin" go install -trimpath -ldflags "-s -w -X github.com/open-policy-agent/opa/v1/version.Version=${ver#v}" "github.com/open-policy-agent/opa@$ver" && mv "$BIN/.gobin/opa" "$out.tmp" ;;
       krew) GOBIN="$BIN/.gobin" go install -trimpath -ldflags "-s -w -X sigs.k8s.io/krew/internal/version.gitTag=$ver" "sigs.k8s.io/krew/cmd/krew@$ver" && mv "$BIN/.gobin/krew" "$out.tmp" ;;
       validate-krew-manifest) GOBIN="$BIN/.gobin" go install -trimpath -ldflags "-s -w" "sigs.k8s.io/krew/cmd/validate-krew-manifest@$ver" && mv "$BIN/.gobin/validate-krew-manifest" "$out.tmp" ;;
+      sandbox-probe) cd "$HERE/sandbox-probe" && go build -trimpath -ldflags "-s -w" -o "$out.tmp" . ;;
       helm) GOBIN="$BIN/.gobin" go install -trimpath -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=$ver" "helm.sh/helm/v3/cmd/helm@$ver" && mv "$BIN/.gobin/helm" "$out.tmp" ;;
     esac
   ) >"$log" 2>&1; then

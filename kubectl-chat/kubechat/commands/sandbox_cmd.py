@@ -4,7 +4,7 @@ from pathlib import Path
 
 import click
 
-from ..sandbox import cluster
+from ..sandbox import cluster, real_node
 
 _dir_option = click.option(
     "--dir",
@@ -19,16 +19,28 @@ def _progress(msg: str) -> None:
     click.echo(f"  {msg}", err=True)
 
 
-@click.group(help="kubectl chat sandbox: a local Kubernetes control plane (etcd, API server, kwok nodes).")
+@click.group(
+    help="kubectl chat sandbox: a local Kubernetes control plane (etcd, API server, kwok nodes, "
+    "and with --real-node one node that runs real containers)."
+)
 def sandbox() -> None:
     pass
 
 
 @sandbox.command(help="Start the sandbox and seed sample data; prints KUBECONFIG= lines.")
 @_dir_option
-def up(directory: Path | None) -> None:
-    state = cluster.up(directory, progress=_progress)
+@click.option(
+    "--real-node",
+    "with_real_node",
+    is_flag=True,
+    help="Also start one real node (kubelet + containerd) for pods that select "
+    f"{real_node.NODE_LABEL}=true; without containerd the sandbox still starts, with a note.",
+)
+def up(directory: Path | None, with_real_node: bool) -> None:
+    state = cluster.up(directory, progress=_progress, with_real_node=with_real_node)
     click.echo(f"sandbox ready at {state.server} (state in {state.dir})", err=True)
+    if state.real_node_note:
+        click.echo(state.real_node_note, err=True)
     for line in cluster.env_lines(state):
         click.echo(line)
 
@@ -62,5 +74,6 @@ def status(directory: Path | None) -> None:
     click.echo(f"sandbox: {'running' if healthy else 'degraded'} at {state.server}")
     for c in comps:
         click.echo(f"  {c.name:<24} pid {c.pid:<8} {'running' if c.running else 'STOPPED'}  log {c.log}")
+    click.echo(f"  {cluster.real_node_line(state)}")
     if not healthy:
         raise SystemExit(1)

@@ -1,5 +1,6 @@
 """The local sandbox cluster: real etcd, kube-apiserver (RBAC on, cert and token users),
-controller-manager, scheduler and kwok (fake nodes, so pods go Running) on loopback ports.
+controller-manager, scheduler and kwok (fake nodes, so pods go Running) on loopback ports, and on
+request one real node (kubelet + containerd, see real_node.py) that runs real containers.
 
 Public API: up(), down(), status(), env_lines(). State lives in one directory (state.json, pki/,
 logs/, kubeconfigs) so a later `down` or a test can find everything it started.
@@ -10,7 +11,6 @@ import json
 import secrets
 import shutil
 import subprocess
-import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -19,7 +19,7 @@ import requests
 
 from .. import paths
 from ..errors import MissingBinaryError, SandboxError
-from . import pki, processes, seed
+from . import pki, processes, real_node, seed
 from .kubeconfig import write_kubeconfig
 
 REQUIRED_BINARIES = ("etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok", "kubectl")
@@ -43,6 +43,8 @@ class SandboxState:
     server: str = ""
     ready: bool = False
     started_at: str = ""
+    real_node: str = ""  # the node's name while it runs
+    real_node_note: str = ""  # why it is not running, when it was asked for and could not start
 
     def component_objs(self) -> list[processes.Component]:
         return [processes.Component(**c) for c in self.components]
@@ -123,7 +125,7 @@ def down(directory: Path | None = None, progress: Progress = lambda _: None) -> 
     state = load_state(d)
     if state is None:
         return []
-    stopped = []
+    stopped = _stop_real_node(d, state.component_objs(), progress)
     for comp in reversed(state.component_objs()):
         if processes.is_alive(comp):
             progress(f"stopping {comp.name} (pid {comp.pid})")
@@ -133,6 +135,22 @@ def down(directory: Path | None = None, progress: Progress = lambda _: None) -> 
     if busy:
         raise SandboxError(f"ports still bound after stopping the sandbox: {', '.join(busy)}")
     _state_file(d).unlink(missing_ok=True)
+    return stopped
+
+
+def _stop_real_node(d: Path, comps: list[processes.Component], progress: Progress) -> list[str]:
+    """The kubelet first (it would restart containers), then the containers, then containerd."""
+    stopped = []
+    by_name = {c.name: c for c in comps}
+    for name in ("kubelet", "containerd"):
+        comp = by_name.get(name)
+        if name == "containerd":
+            real_node.stop_containers(d)
+        if comp is not None and processes.is_alive(comp):
+            progress(f"stopping {comp.name} (pid {comp.pid})")
+            processes.stop(comp)
+            stopped.append(comp.name)
+    real_node.teardown(d)
     return stopped
 
 
@@ -153,21 +171,6 @@ def _apply(kubectl: Path, kubeconfig: str, objects: list[dict]) -> None:
         raise SandboxError(f"seeding the sandbox failed: {result.stderr.strip()}")
 
 
-def _wait(what: str, check: Callable[[], bool], timeout: float, comps: list[processes.Component]) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for c in comps:
-            processes.ensure_running(c)
-        try:
-            if check():
-                return
-        except (requests.RequestException, subprocess.SubprocessError, OSError):
-            pass
-        time.sleep(0.25)
-    logs = "\n".join(f"  {c.name}: {c.log}" for c in comps)
-    raise SandboxError(f"timed out after {timeout:.0f}s waiting for {what}", hint=f"component logs:\n{logs}")
-
-
 def _write_pki_and_configs(d: Path, ports: dict[str, int]) -> dict:
     pki_dir = d / "pki"
     pki_dir.mkdir(parents=True, exist_ok=True)
@@ -179,6 +182,8 @@ def _write_pki_and_configs(d: Path, ports: dict[str, int]) -> dict:
         "scheduler": pki.issue(ca, pki_dir, "scheduler", "system:kube-scheduler"),
         "kwok": pki.issue(ca, pki_dir, "kwok", "kwok-controller", ("system:masters",)),
         "limited": pki.issue(ca, pki_dir, "limited", seed.LIMITED_USER, (seed.LIMITED_GROUP,)),
+        # How the API server authenticates to a kubelet (logs, exec, port-forward on the real node).
+        "kubelet-client": pki.issue(ca, pki_dir, "kubelet-client", "kube-apiserver", ("system:masters",)),
     }
     sa = pki.make_service_account_key(pki_dir)
     tokens = {"alice": secrets.token_hex(16), "bob": secrets.token_hex(16)}
@@ -270,6 +275,8 @@ def _argv(name: str, bins: dict[str, Path], d: Path, ports: dict[str, int], cfg:
             "--service-cluster-ip-range=10.0.0.0/24",
             "--endpoint-reconciler-type=none",
             "--kubelet-preferred-address-types=InternalIP",
+            f"--kubelet-client-certificate={certs['kubelet-client'].cert}",
+            f"--kubelet-client-key={certs['kubelet-client'].key}",
             "--allow-privileged=true",
             "--profiling=false",
             "--v=0",
@@ -340,7 +347,7 @@ def _etcd_ready(port: int) -> bool:
 def _seed(kubectl: Path, admin: str, comps: list[processes.Component], progress: Progress) -> None:
     progress("seeding namespaces, RBAC, nodes and a CRD")
     _apply(kubectl, admin, seed.base_objects())
-    _wait(
+    processes.wait_until(
         "the Backup CRD",
         lambda: (
             _kubectl(
@@ -356,7 +363,7 @@ def _seed(kubectl: Path, admin: str, comps: list[processes.Component], progress:
         30,
         comps,
     )
-    _wait(
+    processes.wait_until(
         "default service accounts",
         lambda: all(
             _kubectl(kubectl, admin, "get", "serviceaccount", "default", "-n", ns).returncode == 0
@@ -385,7 +392,7 @@ def _seed(kubectl: Path, admin: str, comps: list[processes.Component], progress:
         raise SandboxError(f"could not mark payments-worker as crash-looping: {patch.stderr.strip()}")
     _apply(kubectl, admin, [seed.crashloop_event(now)])
     progress("waiting for deployments to become available")
-    _wait(
+    processes.wait_until(
         "deployments to become available",
         lambda: (
             _kubectl(
@@ -406,16 +413,20 @@ def _seed(kubectl: Path, admin: str, comps: list[processes.Component], progress:
 
 
 def up(
-    directory: Path | None = None, progress: Progress = lambda _: None, bin_dir: Path | None = None
+    directory: Path | None = None,
+    progress: Progress = lambda _: None,
+    bin_dir: Path | None = None,
+    with_real_node: bool = False,
 ) -> SandboxState:
-    """Start the sandbox (or return the one already running there). Ctrl-C stops what was started."""
+    """Start the sandbox (or return the one already running there). Ctrl-C stops what was started.
+    `with_real_node` adds the real node once the control plane is up (see add_real_node)."""
     d = Path(directory or default_dir())
     bins = find_binaries(bin_dir)
     existing = load_state(d)
     if existing is not None:
         if is_running(d):
             progress(f"sandbox already running in {d}")
-            return existing
+            return add_real_node(d, progress, bin_dir) if with_real_node else existing
         progress(f"recovering stale sandbox state in {d}")
         down(d, progress)
     for sub in ("etcd", "pki", "logs"):
@@ -443,19 +454,84 @@ def up(
             state.components = [asdict(c) for c in comps]
             _save_state(state)  # saved after each start so `down` can always find what runs
             if name == "etcd":
-                _wait("etcd", lambda: _etcd_ready(ports["etcd"]), 30, comps)
+                processes.wait_until("etcd", lambda: _etcd_ready(ports["etcd"]), 30, comps)
             elif name == "kube-apiserver":
-                _wait("kube-apiserver /readyz", lambda: _apiserver_ready(cfg["server"], cfg), 60, comps)
+                processes.wait_until(
+                    "kube-apiserver /readyz", lambda: _apiserver_ready(cfg["server"], cfg), 60, comps
+                )
         _seed(bins["kubectl"], state.admin_kubeconfig, comps, progress)
         state.ready = True
         _save_state(state)
-        return state
     except BaseException:
         # Ctrl-C or a failed start: stop everything we started, keep the logs for the user.
         for comp in reversed(comps):
             processes.stop(comp)
         _state_file(d).unlink(missing_ok=True)
         raise
+    return add_real_node(d, progress, bin_dir) if with_real_node else state
+
+
+def real_node_running(state: SandboxState) -> bool:
+    names = {c.name for c in state.component_objs() if processes.is_alive(c)}
+    return bool(state.real_node) and {"kubelet", "containerd"} <= names
+
+
+def real_node_line(state: SandboxState) -> str:
+    """One line for `sandbox status`: the real node, why it is missing, or that none was asked for."""
+    if state.real_node:
+        health = "running" if real_node_running(state) else "STOPPED"
+        return f"real node {state.real_node} ({real_node.NODE_LABEL}=true): {health}"
+    return state.real_node_note or "real node: not started (use `kubectl chat sandbox up --real-node`)"
+
+
+def add_real_node(
+    directory: Path | None = None, progress: Progress = lambda _: None, bin_dir: Path | None = None
+) -> SandboxState:
+    """Add the real node to a running sandbox. When it cannot start here the sandbox stays up with
+    its kwok nodes and the reason is kept in `real_node_note` (one line); Ctrl-C stops it too."""
+    d = Path(directory or default_dir())
+    state = load_state(d)
+    if state is None or not state.ready:
+        raise SandboxError(f"no sandbox running in {d}", hint="start one with `kubectl chat sandbox up`")
+    if real_node_running(state):
+        return state
+    bins = find_binaries(bin_dir)
+    comps = state.component_objs()
+    _stop_real_node(d, comps, progress)  # a half-dead node from before
+    comps = [c for c in comps if c.name not in ("kubelet", "containerd")]
+    started: list[processes.Component] = []
+    try:
+        real_node.start(
+            d,
+            bin_dir=Path(bin_dir or paths.testbin_dir()),
+            kubectl=bins["kubectl"],
+            admin_kubeconfig=state.admin_kubeconfig,
+            server=state.server,
+            components=started,
+            progress=progress,
+        )
+        state.real_node, state.real_node_note = real_node.NODE_NAME, ""
+    except (SandboxError, OSError) as exc:
+        _stop_real_node(d, started, progress)
+        _kubectl(
+            bins["kubectl"],
+            state.admin_kubeconfig,
+            "delete",
+            "node",
+            real_node.NODE_NAME,
+            "--ignore-not-found",
+        )
+        started = []
+        lines = str(exc).strip().splitlines() or [type(exc).__name__]
+        last = f" ({lines[-1].strip()})" if len(lines) > 1 else ""  # a log's last line says why
+        state.real_node, state.real_node_note = "", f"real node not started: {lines[0].rstrip(':')}{last}"
+    except BaseException:
+        _stop_real_node(d, started, progress)
+        raise
+    finally:
+        state.components = [asdict(c) for c in comps + started]
+        _save_state(state)
+    return state
 
 
 def env_lines(state: SandboxState) -> list[str]:

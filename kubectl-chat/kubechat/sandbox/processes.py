@@ -6,8 +6,11 @@ import os
 import signal
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+import requests
 
 from ..errors import SandboxError
 from ..ports import free_port, port_in_use  # noqa: F401  (re-exported for the sandbox)
@@ -98,3 +101,19 @@ def ensure_running(comp: Component) -> None:
             f"{comp.name} exited during start-up; last lines of {comp.log}:\n{log_tail(comp.log)}",
             hint=f"read the full log at {comp.log}",
         )
+
+
+def wait_until(what: str, check: Callable[[], bool], timeout: float, comps: list[Component]) -> None:
+    """Poll `check` until it holds; fail at once with its log when a component exits meanwhile."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for c in comps:
+            ensure_running(c)
+        try:
+            if check():
+                return
+        except (requests.RequestException, subprocess.SubprocessError, OSError):
+            pass
+        time.sleep(0.25)
+    logs = "\n".join(f"  {c.name}: {c.log}" for c in comps)
+    raise SandboxError(f"timed out after {timeout:.0f}s waiting for {what}", hint=f"component logs:\n{logs}")

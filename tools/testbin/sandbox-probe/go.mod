@@ -1,0 +1,3 @@
+module kubechat.local/testbin/sandbox-probe
+
+go 1.24.0
