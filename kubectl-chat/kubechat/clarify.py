@@ -67,11 +67,12 @@ def answer(pending: Pending | None, text: str) -> Answer:
 
 
 # -- kept with the session ----------------------------------------------------------------------
-def _table(session):
+def _db(session):
     db = session._db()
-    if "pending" not in db.table_names():
-        db["pending"].create({"session": str, "request": str, "question": str, "ts": float}, pk="session")
-    return db["pending"]
+    db.execute(
+        "create table if not exists pending (session text primary key, request text, question text, ts float)"
+    )
+    return db
 
 
 def load(session) -> Pending | None:
@@ -79,9 +80,13 @@ def load(session) -> Pending | None:
         return getattr(session, "pending_question", None)
     if not getattr(session, "persist", False):
         return None
-    row = next(
-        _table(session).rows_where("session = ? and ts > ?", [session.name, time.time() - _EXPIRES_S]),
-        None,
+    row = (
+        _db(session)
+        .execute(
+            "select request, question from pending where session = ? and ts > ?",
+            [session.name, time.time() - _EXPIRES_S],
+        )
+        .fetchone()
     )
     return Pending(row["request"], row["question"]) if row else None
 
@@ -99,16 +104,11 @@ def save(session, pending: Pending | None) -> None:
     if pending is not None and redact_text(pending.request) != pending.request:
         session.pending_question = pending  # a secret in the request never lands on disk
         return
-    table = _table(session)
+    db = _db(session)
     if pending is None:
-        table.delete_where("session = ?", [session.name])
+        db.execute("delete from pending where session = ?", [session.name])
     else:
-        table.upsert(
-            {
-                "session": session.name,
-                "request": pending.request,
-                "question": pending.question,
-                "ts": time.time(),
-            },
-            pk="session",
+        db.execute(
+            "insert or replace into pending (session, request, question, ts) values (?, ?, ?, ?)",
+            [session.name, pending.request, pending.question, time.time()],
         )

@@ -168,7 +168,7 @@ def test_secrets_never_reach_the_record_search_or_session(argv, secret, tmp_path
     session = Session.open("adversarial")
     session.record(Translation(request=typed, argv=argv))
     session.attach_output(f"NAME  VALUE\nx     {secret}\n")  # as if the command echoed it
-    rows = list(Session._db().query("select request, argv, output from turns"))
+    rows = [dict(r) for r in Session._db().execute("select request, argv, output from turns")]
     assert rows and secret not in repr(rows)
 
 

@@ -140,7 +140,7 @@ def test_sessions_keep_no_secret_output_and_no_typed_secret():
     )
     s.attach_output("deployment.apps/web env updated\n")
     assert s.turns[0].output is None  # not even in memory
-    stored = repr(list(Session._db().query("select request, argv, output from turns")))
+    stored = repr([dict(r) for r in Session._db().execute("select request, argv, output from turns")])
     assert "aHVudGVyMjI=" not in stored and "hunter22" not in stored
     assert "deployment.apps/web env updated" in stored  # ordinary output is still kept
     resumed = Session.open("secrets")
@@ -150,6 +150,35 @@ def test_sessions_keep_no_secret_output_and_no_typed_secret():
 # Text that only looks like a table (a config map value, log lines) is not a list to pick from,
 # and a row never names its own type, nor its namespace unless the `get` ran with -A.
 FORGED = "NAME  NAMESPACE\ndeployment.apps/api  prod\n"
+
+
+def test_a_store_written_by_earlier_versions_resumes_and_gains_the_ran_column():
+    import sqlite3
+
+    from kubechat import paths
+
+    paths.ensure_private_dir(paths.state_dir())
+    old = sqlite3.connect(paths.state_dir() / "sessions.db")
+    # The tables as sqlite-utils created them before `ran` was kept.
+    old.executescript(
+        "CREATE TABLE [sessions] ([name] TEXT PRIMARY KEY, [updated_at] FLOAT);"
+        "CREATE TABLE [turns] ([id] INTEGER PRIMARY KEY, [session] TEXT REFERENCES [sessions]([name]),"
+        " [ts] FLOAT, [request] TEXT, [argv] TEXT, [output] TEXT);"
+        "CREATE INDEX [idx_turns_session_id] ON [turns] ([session], [id]);"
+    )
+    old.execute("insert into sessions values ('earlier', ?)", [time.time()])
+    old.execute(
+        "insert into turns (session, ts, request, argv, output) values ('earlier', ?, 'list pods', ?, 'x')",
+        [time.time(), '["get", "pods"]'],
+    )
+    old.commit()
+    old.close()
+    s = Session.open("earlier")
+    assert [(t.request, t.argv, t.output, t.ran) for t in s.turns] == [
+        ("list pods", ["get", "pods"], "x", False)
+    ]
+    s.attach_output("NAME\nweb-1\n")
+    assert Session.open("earlier").turns[0].ran
 
 
 def test_ordinals_ignore_a_table_printed_as_a_value():

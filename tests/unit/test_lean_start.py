@@ -13,11 +13,25 @@ from kubechat import __version__
 from kubechat.lean_imports import COLLECTOR_EXTRA_MODULES
 
 ROOT = Path(__file__).resolve().parents[2]
-NOT_ON_THE_READ_PATH = (*COLLECTOR_EXTRA_MODULES, "starlette", "kubernetes", "pygments")
+# The server side; the Kubernetes client; pygments (highlighting only); the HTTP stack under
+# opa-python-client (the local sidecar is asked over http.client); sqlite-utils (sessions use
+# sqlite3); llama.cpp (the model, not the rules).
+NOT_ON_THE_READ_PATH = (
+    *COLLECTOR_EXTRA_MODULES,
+    "starlette",
+    "kubernetes",
+    "pygments",
+    "requests",
+    "urllib3",
+    "opa_client",
+    "sqlite_utils",
+    "llama_cpp",
+)
 
-# Imports every module a read goes through, translates, renders a plain preview and runs the
-# RBAC pre-check, identity review and replica read against a server that is not there (the
-# calls fail, as they should; what matters is what they loaded), then lists what is loaded.
+# Imports every module a read goes through, translates in a kept session, asks the local OPA
+# sidecar for the decision, renders a plain preview and runs the RBAC pre-check, identity review
+# and replica read against a server that is not there (the calls fail, as they should; what
+# matters is what they loaded), then lists what is loaded.
 READ_PATH = """
 import importlib, io, json, sys
 for m in ("kubechat.cli", "kubechat.commands.ask_cmd", "kubechat.conversation", "kubechat.ui",
@@ -31,7 +45,14 @@ from kubechat.safety import rbac, replicas
 from kubechat.translate import translate
 from kubechat.ui import TerminalUI
 
-assert translate("list pods in prod", offline=True, use_model=False).argv[:2] == ["get", "pods"]
+from kubechat.safety import policy
+from kubechat.translate.context import Session
+session = Session.open("lean")
+read = translate("list pods in prod", session=session, offline=True, use_model=False)
+assert read.argv[:2] == ["get", "pods"]
+session.attach_output("No resources found in prod namespace.")
+decision = policy.decide(policy.build_input(read.argv, user="alice"))
+assert decision.available and decision.allow, decision
 opts = KubectlOptions(kubeconfig=sys.argv[1])
 for call in (lambda: rbac.whoami(opts), lambda: rbac.check(["get", "pods"], opts)):
     try:

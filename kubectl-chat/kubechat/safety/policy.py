@@ -16,14 +16,13 @@ import os
 from typing import Literal
 from urllib.parse import urlsplit
 
-import requests
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
 
 from .. import paths, system_config
 from ..errors import KubechatError, PolicyError
-from ..lean_imports import opa_client_class, opa_client_errors
-from . import replicas, sidecar
+from ..lean_imports import opa_client_class
+from . import local_opa, replicas, sidecar
 from .assess import Assessment, assess
 from .risk import Risk
 
@@ -259,12 +258,16 @@ def _central_client(settings: PolicySettings):
 
 
 def _client(settings: PolicySettings):
-    """An opa_client.OpaClient for the central OPA or the local sidecar, a label for it, and the
-    digest of the bundle it serves when we know it."""
-    OpaClient = opa_client_class()  # noqa: N806
-
+    """A client for the central OPA or the local sidecar (query_rule, close_connection), a label
+    for it, the digest of the bundle it serves when we know it, and the errors it raises when OPA
+    does not answer."""
     if settings.opa_url:
-        return (*_central_client(settings), None)
+        import requests
+
+        from ..lean_imports import opa_client_errors
+
+        errors = (requests.RequestException, opa_client_errors().ConnectionsError)
+        return (*_central_client(settings), None, errors)
     spec = sidecar.SidecarSpec(
         policies=str(sidecar.policies_dir(settings).resolve()),
         verification_key=settings.verification_key,
@@ -273,19 +276,17 @@ def _client(settings: PolicySettings):
         enforced=settings.enforced_by is not None,
     )
     state = sidecar.ensure_running(spec)
-    client = OpaClient(host="127.0.0.1", port=state.port, timeout=settings.timeout_s, retries=1)
-    return client, f"local OPA 127.0.0.1:{state.port}", state.digest or None
+    client = local_opa.LocalOpa(state.port, settings.timeout_s)
+    return client, f"local OPA 127.0.0.1:{state.port}", state.digest or None, (local_opa.OpaUnreachable,)
 
 
 def decide(inp: PolicyInput, settings: PolicySettings | None = None) -> Decision:
     """Ask OPA. Never raises for an unreachable or silent OPA: the answer is then a fail-closed
     Decision with available=False."""
-    ConnectionsError = opa_client_errors().ConnectionsError  # noqa: N806
-
     settings = settings or load_settings()
     inp, notes = _within_limits(inp, settings)
     try:
-        client, source, digest = _client(settings)
+        client, source, digest, not_answered = _client(settings)
     except KubechatError as exc:
         return unavailable(inp, settings, exc.message)
     except OSError as exc:  # could not write the state dir or run opa
@@ -297,7 +298,7 @@ def decide(inp: PolicyInput, settings: PolicySettings | None = None) -> Decision
             rule_name="decision",
             query_params={"provenance": "true"},  # names the bundle revisions that answered
         )
-    except (requests.RequestException, ConnectionsError) as exc:
+    except not_answered as exc:
         return unavailable(inp, settings, f"{source} did not answer ({type(exc).__name__})")
     except ValueError as exc:  # a body that is not JSON
         return unavailable(inp, settings, f"{source} sent an unreadable answer ({exc})")

@@ -23,6 +23,7 @@ from pydantic import BaseModel
 from .. import paths
 from ..errors import MissingBinaryError, PolicyError
 from ..ports import free_port
+from . import local_opa
 
 START_TIMEOUT_S = 15.0
 REPO_POLICIES = Path(__file__).resolve().parents[3] / "policies"
@@ -158,13 +159,7 @@ def _is_our_opa(state: SidecarState, spec: SidecarSpec | None = None, opa: str |
 
 
 def healthy(port: int, timeout: float = 1.0) -> bool:
-    from ..lean_imports import opa_client_class
-
-    client = opa_client_class()(host="127.0.0.1", port=port, timeout=timeout, retries=0)
-    try:
-        return client.check_health()
-    finally:
-        client.close_connection()
+    return local_opa.healthy(port, timeout)
 
 
 def running(spec: SidecarSpec | None = None, opa: str | None = None) -> SidecarState | None:
