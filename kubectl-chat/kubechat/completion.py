@@ -55,23 +55,14 @@ EXAMPLES = [
 
 # The next word is a namespace.
 NAMESPACE_CUES = {"-n", "--namespace", "/ns", "in", "namespace", "ns"}
-# Verbs that name an object without saying its type: "logs of pay", "scale web", "drain kwok-node-0".
+# Words that name an object without saying its type: "logs of pay", "scale web", "drain
+# kwok-node-0". kubectl's verbs say theirs in the verb registry; these are the everyday words.
 IMPLIED_TYPES = {
-    "logs": "pods",
     "log": "pods",
-    "exec": "pods",
     "shell": "pods",
-    "attach": "pods",
-    "port-forward": "pods",
-    "debug": "pods",
     "why": "pods",
-    "scale": "deployments",
     "restart": "deployments",
-    "rollout": "deployments",
     "rollback": "deployments",
-    "cordon": "nodes",
-    "uncordon": "nodes",
-    "drain": "nodes",
 }
 # Short type names that are also everyday words ("no restarts").
 _NOT_TYPE_WORDS = {"no"}
@@ -96,6 +87,13 @@ def _type_of(word: str) -> str | None:
     return found.plural if found else None
 
 
+def _implied_type(word: str) -> str | None:
+    from . import verbs
+
+    spec = verbs.lookup(word)
+    return (spec.implied_type() if spec is not None else "") or IMPLIED_TYPES.get(word)
+
+
 def slot(before: list[str], namespaces) -> Slot | None:
     """What the next word names, from the words typed before it. `namespaces()` lists the
     cluster's namespaces; it is asked only when a word might name one ("in prod")."""
@@ -106,7 +104,7 @@ def slot(before: list[str], namespaces) -> Slot | None:
         return Slot("namespace")
     resource = None
     for w in reversed(words):
-        resource = _type_of(w) or IMPLIED_TYPES.get(w)
+        resource = _type_of(w) or _implied_type(w)
         if resource:
             break
     if resource is None:

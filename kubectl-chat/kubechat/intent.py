@@ -14,234 +14,11 @@ import re
 
 from pydantic import BaseModel, Field
 
-# Multi-word commands: first word -> its subcommands (a nested dict for a third level).
-SUBCOMMANDS: dict[str, dict[str, dict | None]] = {
-    "rollout": dict.fromkeys(["status", "restart", "undo", "history", "pause", "resume"]),
-    "config": dict.fromkeys(
-        [
-            "current-context",
-            "get-contexts",
-            "get-clusters",
-            "get-users",
-            "use-context",
-            "use",
-            "set-context",
-            "set-cluster",
-            "set-credentials",
-            "set",
-            "unset",
-            "view",
-            "delete-context",
-            "delete-cluster",
-            "delete-user",
-            "rename-context",
-        ]
-    ),
-    "auth": dict.fromkeys(["can-i", "whoami", "reconcile"]),
-    "create": {
-        **dict.fromkeys(
-            [
-                "namespace",
-                "deployment",
-                "configmap",
-                "job",
-                "cronjob",
-                "serviceaccount",
-                "clusterrole",
-                "clusterrolebinding",
-                "role",
-                "rolebinding",
-                "ingress",
-                "quota",
-                "token",
-                "priorityclass",
-                "poddisruptionbudget",
-            ]
-        ),
-        "secret": dict.fromkeys(["generic", "tls", "docker-registry"]),
-        "service": dict.fromkeys(["clusterip", "nodeport", "loadbalancer", "externalname"]),
-    },
-    "set": dict.fromkeys(["image", "env", "resources", "serviceaccount", "selector", "subject"]),
-    "top": dict.fromkeys(["pod", "node"]),
-    "certificate": dict.fromkeys(["approve", "deny"]),
-    "cluster-info": dict.fromkeys(["dump"]),
-    "plugin": dict.fromkeys(["list"]),
-    "kuberc": dict.fromkeys(["view", "set"]),
-    "apply": dict.fromkeys(["view-last-applied", "set-last-applied", "edit-last-applied"]),
-}
-# Aliases kubectl accepts for subcommand words.
-SUBCOMMAND_ALIASES = {
-    "create": {
-        "ns": "namespace",
-        "cm": "configmap",
-        "sa": "serviceaccount",
-        "deploy": "deployment",
-        "svc": "service",
-        "cj": "cronjob",
-        "pdb": "poddisruptionbudget",
-        "resourcequota": "quota",
-        "pc": "priorityclass",
-    },
-    "top": {"pods": "pod", "po": "pod", "nodes": "node", "no": "node"},
-    "set": {"sa": "serviceaccount"},
-}
-TOP_LEVEL = {
-    "get",
-    "describe",
-    "delete",
-    "logs",
-    "exec",
-    "attach",
-    "port-forward",
-    "scale",
-    "autoscale",
-    "expose",
-    "run",
-    "label",
-    "annotate",
-    "edit",
-    "explain",
-    "events",
-    "cordon",
-    "uncordon",
-    "drain",
-    "taint",
-    "api-resources",
-    "api-versions",
-    "cluster-info",
-    "version",
-    "wait",
-    "proxy",
-    "options",
-    "patch",
-    "replace",
-    "apply",
-    "cp",
-    "debug",
-    "diff",
-    "kustomize",
-    "completion",
-    "certificate",
-    "plugin",
-    "kuberc",
-    "rollout",
-    "config",
-    "auth",
-    "create",
-    "set",
-    "top",
-}
+from . import verbs
+from .verbs import Words
 
-# How a command's positionals are read.
-#   resource: TYPE[,TYPE] [NAME...] or TYPE/NAME...      target: NAME or TYPE/NAME (pods by default)
-#   nodes: node NAMEs                                     plain: anything, kept as args
-RESOURCE_VERBS = {
-    "get",
-    "describe",
-    "delete",
-    "label",
-    "annotate",
-    "edit",
-    "scale",
-    "autoscale",
-    "expose",
-    "wait",
-    "patch",
-    "rollout status",
-    "rollout restart",
-    "rollout undo",
-    "rollout history",
-    "rollout pause",
-    "rollout resume",
-    "set image",
-    "set env",
-    "set resources",
-    "set serviceaccount",
-    "set selector",
-    "set subject",
-    "taint",
-    "explain",
-    "apply view-last-applied",
-}
-TARGET_VERBS = {"logs", "exec", "attach", "port-forward", "top pod", "debug"}
-NODE_VERBS = {"cordon", "uncordon", "drain", "top node"}
-
-# Value-taking short flags -> long name. Per-verb overrides first.
-SHORT_FLAGS = {
-    "n": "namespace",
-    "o": "output",
-    "l": "selector",
-    "c": "container",
-    "L": "label-columns",
-    "f": "filename",
-    "s": "server",
-    "r": "replicas",
-    "k": "kustomize",
-    "e": "env",
-}
-SHORT_BOOL = {"A": "all-namespaces", "i": "stdin", "t": "tty", "w": "watch", "q": "quiet", "R": "recursive"}
-VERB_SHORT_OVERRIDES = {
-    "logs": {"f": ("follow", False), "p": ("previous", False)},
-    "exec": {"p": ("pod", True)},
-    "get": {"w": ("watch", False)},
-    "rollout status": {"w": ("watch", False)},
-    "port-forward": {},
-}
-# Long flags that never take a separate value (a value only with `=`).
-BOOL_FLAGS = {
-    "all",
-    "all-namespaces",
-    "overwrite",
-    "list",
-    "recursive",
-    "raw",
-    "show-labels",
-    "prefix",
-    "previous",
-    "follow",
-    "force",
-    "interactive",
-    "watch",
-    "watch-only",
-    "stdin",
-    "tty",
-    "expose",
-    "name-only",
-    "current",
-    "all-containers",
-    "all-pods",
-    "ignore-errors",
-    "insecure-skip-tls-verify",
-    "namespaced",
-    "save-config",
-    "local",
-    "rm",
-    "dry-run",
-    "ignore-daemonsets",
-    "delete-emptydir-data",
-    "disable-eviction",
-    "no-headers",
-    "wait",
-    "show-kind",
-    "ignore-not-found",
-    "now",
-    "record",
-    "quiet",
-    "keep-annotations",
-    "embed-certs",
-    "show-managed-fields",
-    "privileged",
-    "attach",
-    "leave-stdin-open",
-    "timestamps",
-    "flatten",
-    "minify",
-    "for-create",
-    "show-events",
-    "sort",
-    "keep-going",
-    "server-side",
-}
+# Which command paths exist, how each reads its words, and which flags take a value all come from
+# the verb registry (kubechat/verbs/); kubectl's global flags from the argv reader's table.
 
 _NEWLINE = re.compile(r"[\r\n\x00]")
 
@@ -299,8 +76,9 @@ class Intent(BaseModel):
             argv += self.names
         argv += self.args
         if self.namespace:
-            # config set-context has its own --namespace (the context's default namespace)
-            argv += [f"--namespace={self.namespace}"] if self.root == "config" else ["-n", self.namespace]
+            # a verb's own --namespace (config set-context: the context's default) is not -n
+            own = "--namespace" in verbs.own_flags(self.root, self.verb.partition(" ")[2].partition(" ")[0])
+            argv += [f"--namespace={self.namespace}"] if own else ["-n", self.namespace]
         if self.all_namespaces:
             argv.append("--all-namespaces")
         if self.selector:
@@ -326,6 +104,9 @@ class Intent(BaseModel):
     def from_argv(cls, argv: list[str]) -> Intent:
         """Parse a kubectl argv (without `kubectl`). Raises ValueError when it is not a command
         this model understands (an unknown command, a newline in a word)."""
+        # imported here: the argv reader's module imports translation, which imports this one
+        from .safety.command import GLOBAL_SHORT_VALUE, long_takes_value
+
         argv = list(argv)
         if argv and argv[0] == "kubectl":
             argv = argv[1:]
@@ -337,9 +118,11 @@ class Intent(BaseModel):
             i = argv.index("--")
             argv, command = argv[:i], argv[i + 1 :]
         verb, rest = _split_verb(argv)
+        root = verb.split()[0]
+        value_shorts = {**verbs.value_shorthands(root), **GLOBAL_SHORT_VALUE}
+        bool_shorts = verbs.bool_shorthands(root)
         positionals: list[str] = []
         flags: list[Flag] = []
-        overrides = VERB_SHORT_OVERRIDES.get(verb, {})
         i = 0
         while i < len(rest):
             tok = rest[i]
@@ -348,7 +131,7 @@ class Intent(BaseModel):
                 name, eq, value = tok[2:].partition("=")
                 if eq:
                     flags.append(Flag(name=name, value=value))
-                elif name in BOOL_FLAGS or i >= len(rest):
+                elif long_takes_value(root, f"--{name}") is False or i >= len(rest):
                     flags.append(Flag(name=name))
                 else:
                     flags.append(Flag(name=name, value=rest[i]))
@@ -358,12 +141,10 @@ class Intent(BaseModel):
                 j = 0
                 while j < len(body):
                     ch = body[j]
-                    if ch in overrides:
-                        long, takes = overrides[ch]
-                    elif ch in SHORT_FLAGS:
-                        long, takes = SHORT_FLAGS[ch], True
-                    elif ch in SHORT_BOOL:
-                        long, takes = SHORT_BOOL[ch], False
+                    if ch in value_shorts:
+                        long, takes = value_shorts[ch].removeprefix("--"), True
+                    elif ch in bool_shorts:
+                        long, takes = bool_shorts[ch].removeprefix("--"), False
                     else:
                         long, takes = ch, False
                     if takes:
@@ -408,75 +189,36 @@ def _is_number(tok: str) -> bool:
 
 def _split_verb(argv: list[str]) -> tuple[str, list[str]]:
     """Find the command path; flags may come before it (`kubectl -n x get pods`)."""
+    from .safety.command import GLOBAL_SHORT_VALUE, GLOBAL_VALUE_FLAGS
+
     before: list[str] = []
     i = 0
     while i < len(argv) and argv[i].startswith("-"):
         tok = argv[i]
         before.append(tok)
         i += 1
-        if tok in ("-n", "--namespace", "--context", "--kubeconfig", "--cluster", "--user", "-s", "--as"):
+        if tok in GLOBAL_VALUE_FLAGS or tok.removeprefix("-") in GLOBAL_SHORT_VALUE:
             if i < len(argv):
                 before.append(argv[i])
                 i += 1
     if i >= len(argv):
         raise ValueError("no kubectl command given")
-    first = argv[i]
-    if first not in TOP_LEVEL:
-        raise ValueError(f"unknown kubectl command {first!r}")
-    words = [first]
+    verb = argv[i]
+    if verbs.words_of(verb) is None:
+        raise ValueError(f"unknown kubectl command {verb!r}")
     i += 1
-    table = SUBCOMMANDS.get(first)
-    while table is not None and i < len(argv):
-        word = SUBCOMMAND_ALIASES.get(words[0], {}).get(argv[i], argv[i]) if len(words) == 1 else argv[i]
-        if word not in table:
+    while i < len(argv):
+        word = verbs.subcommand_alias(verb, argv[i]) if " " not in verb else argv[i]
+        if verbs.words_of(f"{verb} {word}") is None:
             break
-        words.append(word)
-        table = table[word]
+        verb = f"{verb} {word}"
         i += 1
-    verb = " ".join(words)
-    if verb == "config use":
-        verb = "config use-context"
     return verb, before + argv[i:]
 
 
 def _assign_positionals(intent: Intent, pos: list[str]) -> None:
-    verb = intent.verb
-    if verb in RESOURCE_VERBS:
-        if not pos:
-            return
-        first = pos[0]
-        if "/" in first and verb != "explain" and not first.startswith("/"):
-            # TYPE/NAME [TYPE/NAME...]: one type with names when they agree.
-            slashed = [p for p in pos if "/" in p and "=" not in p]
-            types = {p.split("/", 1)[0] for p in slashed}
-            if len(types) == 1:
-                intent.resource = types.pop()
-                intent.names = [p.split("/", 1)[1] for p in slashed]
-                intent.slash = True
-                intent.args = [p for p in pos if p not in slashed]
-                return
-            intent.args = pos
-            return
-        if verb in ("label", "annotate", "taint", "set env") and _looks_like_kv(first):
-            intent.resource = None
-            intent.args = pos
-            return
-        intent.resource = first
-        rest = pos[1:]
-        if verb == "explain":
-            intent.args = rest
-            return
-        if verb in ("label", "annotate", "taint", "set image", "set env", "set resources"):
-            k = 0
-            while k < len(rest) and not _looks_like_kv(rest[k]):
-                k += 1
-            intent.names, intent.args = rest[:k], rest[k:]
-            return
-        if verb == "set serviceaccount" and len(rest) >= 2:
-            intent.names, intent.args = rest[:-1], rest[-1:]
-            return
-        intent.names = rest
-    elif verb in TARGET_VERBS:
+    words = verbs.words_of(intent.verb)
+    if words is Words.TARGET:
         if not pos:
             return
         first = pos[0]
@@ -487,24 +229,48 @@ def _assign_positionals(intent: Intent, pos: list[str]) -> None:
         else:
             intent.names = [first]
         intent.args = pos[1:]
-    elif verb in NODE_VERBS:
+    elif words is not None and words.has_resource:
+        _assign_resource_words(intent, words, pos)
+    elif words in (Words.NODES, Words.ANY_NODES):
         intent.names = pos
+    elif words is Words.NAMED:
+        intent.names, intent.args = pos[:1], pos[1:]
     else:
-        if verb.startswith("create ") or verb in (
-            "run",
-            "config use-context",
-            "config delete-context",
-            "config delete-cluster",
-            "config delete-user",
-            "config set-cluster",
-            "config set-context",
-            "certificate approve",
-            "certificate deny",
-        ):
-            if pos:
-                intent.names, intent.args = pos[:1], pos[1:]
+        intent.args = pos
+
+
+def _assign_resource_words(intent: Intent, words: Words, pos: list[str]) -> None:
+    if not pos:
+        return
+    first = pos[0]
+    if "/" in first and words is not Words.FIELD_PATH and not first.startswith("/"):
+        # TYPE/NAME [TYPE/NAME...]: one type with names when they agree.
+        slashed = [p for p in pos if "/" in p and "=" not in p]
+        types = {p.split("/", 1)[0] for p in slashed}
+        if len(types) == 1:
+            intent.resource = types.pop()
+            intent.names = [p.split("/", 1)[1] for p in slashed]
+            intent.slash = True
+            intent.args = [p for p in pos if p not in slashed]
             return
         intent.args = pos
+        return
+    if words is Words.ASSIGNMENTS and _looks_like_kv(first):
+        intent.args = pos  # the objects come from a selector or --all
+        return
+    intent.resource = first
+    rest = pos[1:]
+    if words is Words.FIELD_PATH:
+        intent.args = rest
+    elif words in (Words.ASSIGNMENTS, Words.TYPED_ASSIGNMENTS):
+        k = 0
+        while k < len(rest) and not _looks_like_kv(rest[k]):
+            k += 1
+        intent.names, intent.args = rest[:k], rest[k:]
+    elif words is Words.LAST_IS_VALUE and len(rest) >= 2:
+        intent.names, intent.args = rest[:-1], rest[-1:]
+    else:
+        intent.names = rest
 
 
 def _looks_like_kv(tok: str) -> bool:

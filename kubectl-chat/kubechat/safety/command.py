@@ -145,7 +145,7 @@ def _truthy(v: str | None) -> bool:
     return v is None or v.lower() not in {"false", "0"}
 
 
-def _long_takes_value(verb: str, name: str) -> bool | None:
+def long_takes_value(verb: str, name: str) -> bool | None:
     """Whether a long flag takes the next word; None when neither kubectl's global flags nor any
     verb in the registry knows it."""
     if name in GLOBAL_VALUE_FLAGS and name not in verbs.own_flags(verb):
@@ -179,11 +179,11 @@ def _tokenize(argv: list[str], choices: list[bool]) -> Command:
             # kubectl normalises word separators in flag names: `--dry_run` is `--dry-run`.
             name = normalize_flag(name)
             if eq:
-                if _long_takes_value(cmd.verb, name) is None:
+                if long_takes_value(cmd.verb, name) is None:
                     cmd.unknown_flags.append(name)  # a value, but a flag we cannot judge
                 cmd.flags.setdefault(name, []).append(val)
                 continue
-            takes_value = _long_takes_value(cmd.verb, name)
+            takes_value = long_takes_value(cmd.verb, name)
             if takes_value is None:
                 cmd.unknown_flags.append(name)
                 takes_value = choices[unknown_seen] if unknown_seen < len(choices) else False

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 import shlex
 
-from ..intent import TARGET_VERBS, Intent
+from .. import verbs
+from ..intent import Intent
 from .resources import BUILTIN_TABLE, ResourceTable
 
 # Flags whose comma-separated values are a set.
@@ -33,7 +34,8 @@ LIST_FLAGS = {
     "label-columns",
     "for",
 }
-UNORDERED_ARG_VERBS = {"label", "annotate", "taint", "set image", "set env", "delete", "get", "describe"}
+# Commands whose names and key=value arguments may come in any order.
+UNORDERED_WORDS = {verbs.Words.RESOURCE, verbs.Words.ASSIGNMENTS, verbs.Words.TYPED_ASSIGNMENTS}
 FLAG_ALIASES = {"cpu-percent": "cpu"}
 _SLOT = re.compile(r"<[^<>]+>")
 
@@ -51,12 +53,13 @@ def canonical(argv: list[str], table: ResourceTable = BUILTIN_TABLE) -> tuple:
     it = Intent.from_argv(argv)
     verb = it.verb
     resource = it.resource
-    if verb in TARGET_VERBS and not resource:
+    if verbs.words_of(verb) is verbs.Words.TARGET and not resource:
         resource = "pods" if it.names else None
     if resource:
         resource = ",".join(sorted(table.canonical(resource).split(",")))
-    names = tuple(sorted(it.names)) if verb in UNORDERED_ARG_VERBS else tuple(it.names)
-    args = tuple(sorted(it.args)) if verb in UNORDERED_ARG_VERBS else tuple(it.args)
+    unordered = verbs.words_of(verb) in UNORDERED_WORDS
+    names = tuple(sorted(it.names)) if unordered else tuple(it.names)
+    args = tuple(sorted(it.args)) if unordered else tuple(it.args)
     namespace = None if it.namespace == "default" else it.namespace
     selector = ",".join(sorted(it.selector.split(","))) if it.selector else None
     output = it.output.lstrip("=") if it.output else None

@@ -289,23 +289,6 @@ def _quote(a: str) -> str:
 # ----------------------------------------------------------------------------------------------
 # candidates: only verbs, types, names and numbers that the request itself supports
 
-VERB_TEMPLATES = (
-    "get",
-    "describe",
-    "delete",
-    "logs",
-    "rollout restart",
-    "rollout status",
-    "rollout undo",
-    "scale",
-    "top",
-    "events",
-    "cordon",
-    "uncordon",
-    "drain",
-    "exec",
-)
-
 
 def candidates(request: str, table: ResourceTable, hint: rules.RuleResult | None = None) -> list[list[str]]:
     text = repair(" ".join(request.split()))

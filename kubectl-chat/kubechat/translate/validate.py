@@ -6,144 +6,21 @@ from __future__ import annotations
 import difflib
 import re
 
-from ..intent import BOOL_FLAGS, NODE_VERBS, RESOURCE_VERBS, TARGET_VERBS, TOP_LEVEL, Intent
+from .. import verbs
+from ..intent import Intent
 from .resources import ResourceTable
 
 # Names of objects, containers, namespaces: DNS-1123-ish (we allow upper case and '_' for the
 # odd legacy object, but never spaces, quotes or shell characters).
 K8S_NAME = re.compile(r"^[A-Za-z0-9]([-A-Za-z0-9_.:]{0,251}[A-Za-z0-9])?$")
 
-# Value-taking flags we know; together with the boolean flags of intent.py, every flag we accept.
-KNOWN_FLAGS = BOOL_FLAGS | {
-    "address",
-    "aggregation-rule",
-    "annotations",
-    "api-group",
-    "api-prefix",
-    "api-version",
-    "as",
-    "as-group",
-    "auth-provider",
-    "auth-provider-arg",
-    "bound-object-kind",
-    "bound-object-name",
-    "cascade",
-    "cert",
-    "certificate-authority",
-    "chunk-size",
-    "class",
-    "client",
-    "client-certificate",
-    "client-key",
-    "cluster",
-    "clusterip",
-    "clusterrole",
-    "command",
-    "container",
-    "containers",
-    "context",
-    "cpu",
-    "cpu-percent",
-    "current-replicas",
-    "default-backend",
-    "description",
-    "docker-email",
-    "docker-password",
-    "docker-server",
-    "docker-username",
-    "duration",
-    "env",
-    "env-from",
-    "exec-api-version",
-    "exec-arg",
-    "exec-command",
-    "exec-env",
-    "exec-interactive-mode",
-    "exec-provide-cluster-info",
-    "external-ip",
-    "external-name",
-    "field-manager",
-    "field-selector",
-    "filename",
-    "for",
-    "from",
-    "from-file",
-    "from-env-file",
-    "from-literal",
-    "generator",
-    "global-default",
-    "grace-period",
-    "group",
-    "hard",
-    "image",
-    "image-pull-policy",
-    "key",
-    "keys",
-    "kubeconfig",
-    "kustomize",
-    "label-columns",
-    "labels",
-    "limit-bytes",
-    "limits",
-    "load-balancer-ip",
-    "max",
-    "max-log-requests",
-    "max-unavailable",
-    "memory",
-    "min",
-    "min-available",
-    "name",
-    "namespace",
-    "node-port",
-    "non-resource-url",
-    "only-print-errors",
-    "output",
-    "output-directory",
-    "overrides",
-    "password",
-    "pod",
-    "pod-running-timeout",
-    "port",
-    "preemption-policy",
-    "protocol",
-    "proxy-url",
-    "replicas",
-    "requests",
-    "resolve",
-    "resource",
-    "resource-name",
-    "resource-version",
-    "restart",
-    "revision",
-    "role",
-    "rule",
-    "schedule",
-    "selector",
-    "server",
-    "serviceaccount",
-    "session-affinity",
-    "set-raw-bytes",
-    "since",
-    "since-time",
-    "sort-by",
-    "subresource",
-    "tail",
-    "target-port",
-    "tcp",
-    "template",
-    "timeout",
-    "tls-server-name",
-    "to-revision",
-    "token",
-    "type",
-    "types",
-    "user",
-    "username",
-    "value",
-    "verb",
-    "verbs",
-    "www",
-}
+
+def known_flags() -> set[str]:
+    """Every flag accepted (long names without dashes): kubectl's global flags and every flag a
+    verb in the registry has. Whether it fits the verb is the safety layer's call."""
+    from ..safety.command import GLOBAL_BOOL_FLAGS, GLOBAL_VALUE_FLAGS
+
+    return {f.removeprefix("--") for f in (*verbs.all_flags(), *GLOBAL_VALUE_FLAGS, *GLOBAL_BOOL_FLAGS)}
 
 
 class ValidationIssue(Exception):
@@ -172,14 +49,15 @@ def check_words(argv: list[str]) -> None:
 def validate(intent: Intent, table: ResourceTable) -> Intent:
     """Raise ValidationIssue when the intent is not a safe, well-formed kubectl command."""
     root = intent.verb.split()[0]
-    if root not in TOP_LEVEL:
-        close = difflib.get_close_matches(root, sorted(TOP_LEVEL), n=1)
+    words = verbs.words_of(intent.verb)
+    if verbs.lookup(root) is None:
+        close = difflib.get_close_matches(root, verbs.names(), n=1)
         raise ValidationIssue(
             f"kubectl has no command {root!r}" + (f"; did you mean {close[0]}?" if close else ".")
         )
-    if intent.resource and (intent.verb in RESOURCE_VERBS or intent.verb in TARGET_VERBS):
+    if intent.resource and words is not None and words.has_resource:
         for part in intent.resource.split(","):
-            base = part.split(".")[0] if intent.verb == "explain" else part
+            base = part.split(".")[0] if words is verbs.Words.FIELD_PATH else part
             if base == "all" and intent.verb == "get":
                 continue
             if table.get(base) is None and table.get(part) is None:
@@ -193,14 +71,15 @@ def validate(intent: Intent, table: ResourceTable) -> Intent:
             raise ValidationIssue(f"{name!r} is not a valid Kubernetes name; which object did you mean?")
     if intent.namespace and not K8S_NAME.match(intent.namespace):
         raise ValidationIssue(f"{intent.namespace!r} is not a valid namespace name.")
+    known = known_flags()
     for f in intent.flags:
-        if f.name not in KNOWN_FLAGS:
-            close = difflib.get_close_matches(f.name, sorted(KNOWN_FLAGS), n=1)
+        if f.name not in known:
+            close = difflib.get_close_matches(f.name, sorted(known), n=1)
             raise ValidationIssue(
                 f"kubectl {intent.verb} has no flag --{f.name}"
                 + (f"; did you mean --{close[0]}?" if close else ".")
             )
-    if intent.verb in NODE_VERBS and not intent.names and not intent.selector and intent.verb != "top node":
+    if words is verbs.Words.NODES and not intent.names and not intent.selector:
         raise ValidationIssue(f"Which node should I {intent.verb}?")
     argv = intent.to_argv()
     check_words(argv)

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from functools import cache
 from types import ModuleType
 
-from ._spec import Effect, Facts, Flag, Need, Risk, Sub, VerbSpec
+from ._spec import Effect, Facts, Flag, Need, Risk, Sub, VerbSpec, Words
 
 __all__ = [
     "Effect",
@@ -25,6 +25,7 @@ __all__ = [
     "Risk",
     "Sub",
     "VerbSpec",
+    "Words",
     "all_specs",
     "lookup",
     "register",
@@ -80,14 +81,19 @@ def register(specs: ModuleType | Iterable[VerbSpec]) -> None:
     else:
         for spec in specs:
             _specs[spec.name] = spec
-    _derived.cache_clear()
+    _clear_derived()
 
 
 def unregister(*names: str) -> None:
     _load()
     for n in names:
         _specs.pop(n, None)
+    _clear_derived()
+
+
+def _clear_derived() -> None:
     _derived.cache_clear()
+    _command_paths.cache_clear()
 
 
 def lookup(verb: str) -> VerbSpec | None:
@@ -153,6 +159,11 @@ def _derived() -> tuple[dict[str, bool], dict[str, dict[str, Flag]]]:
     return merged, per_verb
 
 
+def all_flags() -> set[str]:
+    """Every long flag some verb (or subcommand) has, with the --help every command has."""
+    return {*_derived()[0]}  # not set(): the verb modules `set` and `exec` are attributes here
+
+
 def flag_takes_value(verb: str, name: str) -> bool | None:
     """For a long flag after `verb`: True takes the next word, False does not (a boolean, or a
     value only after `=`), None when no verb knows the flag."""
@@ -185,3 +196,50 @@ def bool_shorthands(verb: str) -> dict[str, str]:
             if f.short and f.value is not True:
                 table[f.short] = f.name
     return table
+
+
+# --- the typed request's view (kubechat.intent): command paths and how their words are read ----
+
+
+def _typed_subcommands(spec: VerbSpec) -> dict[str, Sub]:
+    subs = {**spec.subcommands, **spec.object_subcommands}
+    return {name: sub for name, sub in subs.items() if name not in spec.subcommand_aliases}
+
+
+@cache
+def _command_paths() -> dict[str, Words]:
+    """Every command path the typed request knows (`get`, `rollout restart`, `create secret
+    generic`) → how the words after it are read."""
+    paths: dict[str, Words] = {}
+
+    def walk(path: str, subs: dict[str, Sub], inherited: Words) -> None:
+        for name, sub in subs.items():
+            words = sub.words or inherited
+            paths[f"{path} {name}"] = words
+            walk(f"{path} {name}", dict(sub.subcommands), words)
+
+    for spec in all_specs():
+        paths[spec.name] = spec.words
+        walk(spec.name, _typed_subcommands(spec), spec.words)
+    return paths
+
+
+def command_paths() -> dict[str, Words]:
+    return dict(_command_paths())
+
+
+def words_of(path: str) -> Words | None:
+    """How the typed request reads the words after the command path `path`; None: no such path."""
+    return _command_paths().get(path)
+
+
+def subcommand_words(path: str) -> set[str]:
+    """The words that may follow the command path `path` as a further subcommand."""
+    prefix = path + " "
+    return {p[len(prefix) :].split(" ", 1)[0] for p in _command_paths() if p.startswith(prefix)}
+
+
+def subcommand_alias(verb: str, word: str) -> str:
+    """The subcommand `word` names after `verb` (`set sa` → serviceaccount), else `word`."""
+    spec = lookup(verb)
+    return spec.subcommand_aliases.get(word, word) if spec is not None else word

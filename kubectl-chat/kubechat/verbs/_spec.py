@@ -43,6 +43,36 @@ class Effect(StrEnum):
     BULK_CHANGE = "bulk-change"  # changes whatever exists: --all, a selector matching all
 
 
+class Words(StrEnum):
+    """How the typed request (kubechat.intent) reads the words after a command path."""
+
+    PLAIN = "plain"  # kept as arguments
+    RESOURCE = "resource"  # TYPE[,TYPE] [NAME...] or TYPE/NAME...
+    ASSIGNMENTS = "assignments"  # TYPE NAME... then key=value, key-, key:Effect; or those alone (-l, --all)
+    TYPED_ASSIGNMENTS = "typed-assignments"  # TYPE NAME... then key=value (a type always comes first)
+    LAST_IS_VALUE = "last-is-value"  # TYPE NAME... VALUE (`set serviceaccount deploy web sa1`)
+    FIELD_PATH = "field-path"  # TYPE[.FIELD...] then arguments (`explain pods.spec`)
+    TARGET = "target"  # NAME or TYPE/NAME (a pod unless typed), then arguments
+    NODES = "nodes"  # node NAMEs, at least one unless a selector picks them
+    ANY_NODES = "any-nodes"  # node NAMEs, none meaning all (`top node`)
+    NAMED = "named"  # NAME, then arguments (`create KIND NAME`, `run NAME`)
+
+    @property
+    def has_resource(self) -> bool:
+        """The first word (or the TYPE of TYPE/NAME) is a resource type."""
+        return self in _RESOURCE_WORDS
+
+
+_RESOURCE_WORDS = {
+    Words.RESOURCE,
+    Words.ASSIGNMENTS,
+    Words.TYPED_ASSIGNMENTS,
+    Words.LAST_IS_VALUE,
+    Words.FIELD_PATH,
+    Words.TARGET,
+}
+
+
 @dataclass(frozen=True)
 class Flag:
     """One of a verb's own flags. `value`: True takes a value (`--x v` or `--x=v`), False is a
@@ -93,13 +123,17 @@ EffectRule = Callable[["Command"], Iterable[tuple[Effect, str]]]
 class Sub:
     """A subcommand: its risk (None: the verb's rule decides), its own flags (they shadow global
     flags of the same name: `create rolebinding --user` names a subject), its RBAC needs, and
-    whether the objects it changes always come from a file kubectl reads (`auth reconcile`)."""
+    whether the objects it changes always come from a file kubectl reads (`auth reconcile`).
+    words: how the typed request reads its words (None: as the verb's); subcommands: its own
+    (`create secret generic`), for the typed request only."""
 
     risk: Risk | None = None
     reason: str = ""
     flags: tuple[Flag, ...] = ()
     access: AccessRule | None = None
     manifest: bool = False
+    words: Words | None = None
+    subcommands: Mapping[str, Sub] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -117,6 +151,13 @@ class VerbSpec:
     local only). objects: its words are Kubernetes objects (False: contexts, topics, paths).
     manifest_reads: objects from -f/-k are only read. targets: how its words name resource and
     objects (None: `pods a b`, `pod/a`, `pods,svc`). effects: what it does beyond its class.
+
+    For the typed request (kubechat.intent) and completion: words: how the words after the verb
+    are read. subcommand_aliases: other words kubectl takes for a subcommand (`set sa`); the typed
+    request writes the full name. object_subcommands: subcommands of the typed request that the
+    argv reader reads as the verb's first object instead (`top pod`: the type measured).
+    usual_type: the type a request means when it names only an object (`scale web`: a
+    deployment); by default a pod for a TARGET verb and a node for a node verb.
     """
 
     name: str
@@ -135,7 +176,16 @@ class VerbSpec:
     targets: TargetRule | None = None
     effects: EffectRule | None = None
     complete: bool = True  # offered by shell and REPL completion
+    words: Words = Words.PLAIN
+    subcommand_aliases: Mapping[str, str] = field(default_factory=dict)
+    object_subcommands: Mapping[str, Sub] = field(default_factory=dict)
+    usual_type: str = ""
     extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def implied_type(self) -> str:
+        if self.usual_type:
+            return self.usual_type
+        return {Words.TARGET: "pods", Words.NODES: "nodes"}.get(self.words, "")
 
     def default_reason(self) -> str:
         if self.reason:

@@ -1,7 +1,7 @@
 """kubectl api-resources, api-versions, version and cluster-info: what the server is."""
 
 from ._common import OUTPUT
-from ._spec import Effect, Risk, VerbSpec, bools, flags
+from ._spec import Effect, Risk, Sub, VerbSpec, bools, flags
 
 
 def _cluster_info_effects(cmd):
@@ -33,5 +33,6 @@ SPECS = [
         ),
         objects=False,
         effects=_cluster_info_effects,
+        object_subcommands={"dump": Sub()},
     ),
 ]

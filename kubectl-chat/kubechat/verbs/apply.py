@@ -10,7 +10,7 @@ from ._common import (
     objects_from_files,
     target_resources,
 )
-from ._spec import Effect, Risk, Sub, VerbSpec, bools, flags
+from ._spec import Effect, Risk, Sub, VerbSpec, Words, bools, flags
 
 
 def _risk(cmd, facts):
@@ -36,7 +36,9 @@ SPECS = [
         Risk.WRITE,
         rule=_risk,
         subcommands={
-            "view-last-applied": Sub(Risk.READ, "`apply view-last-applied` only shows state"),
+            "view-last-applied": Sub(
+                Risk.READ, "`apply view-last-applied` only shows state", words=Words.RESOURCE
+            ),
             "set-last-applied": Sub(),
             "edit-last-applied": Sub(),
         },

@@ -1,12 +1,13 @@
 """kubectl autoscale: a HorizontalPodAutoscaler for a workload."""
 
 from ._common import CHANGE, FILES, OUTPUT
-from ._spec import Need, Risk, VerbSpec, each, flags
+from ._spec import Need, Risk, VerbSpec, Words, each, flags
 
 SPECS = [
     VerbSpec(
         "autoscale",
         Risk.WRITE,
+        words=Words.RESOURCE,
         flags=(
             *OUTPUT,
             *FILES,

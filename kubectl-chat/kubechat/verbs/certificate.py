@@ -1,7 +1,7 @@
 """kubectl certificate approve|deny: CertificateSigningRequests (cluster-scoped)."""
 
 from ._common import FILES, OUTPUT, node_target
-from ._spec import Need, Risk, Sub, VerbSpec, bools
+from ._spec import Need, Risk, Sub, VerbSpec, Words, bools
 
 
 def _decide(cmd, resource, names):
@@ -9,7 +9,9 @@ def _decide(cmd, resource, names):
 
 
 def _sub(sub):
-    return Sub(Risk.WRITE, f"`certificate {sub}` decides a signing request", access=_decide)
+    return Sub(
+        Risk.WRITE, f"`certificate {sub}` decides a signing request", access=_decide, words=Words.NAMED
+    )
 
 
 SPECS = [

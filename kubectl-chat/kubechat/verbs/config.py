@@ -1,6 +1,6 @@
 """kubectl config SUBCOMMAND: the local kubeconfig, never the cluster."""
 
-from ._spec import Effect, Risk, Sub, VerbSpec, bools, flags
+from ._spec import Effect, Risk, Sub, VerbSpec, Words, bools, flags
 
 CREDENTIAL_EDITS = {"set-cluster", "set-credentials", "set", "unset"}
 
@@ -9,12 +9,13 @@ def _read(sub):
     return Sub(Risk.READ, f"`config {sub}` only shows the kubeconfig")
 
 
-def _write(sub, *own):
-    return Sub(Risk.WRITE, f"`config {sub}` changes the local kubeconfig", flags=own)
+def _write(sub, *own, words=None):
+    return Sub(Risk.WRITE, f"`config {sub}` changes the local kubeconfig", flags=own, words=words)
 
 
 def _remove(sub):
-    return Sub(Risk.DESTRUCTIVE, f"`config {sub}` removes kubeconfig entries")
+    # the entry's NAME comes first
+    return Sub(Risk.DESTRUCTIVE, f"`config {sub}` removes kubeconfig entries", words=Words.NAMED)
 
 
 def _effects(cmd):
@@ -30,7 +31,7 @@ def _effects(cmd):
 
 
 # The values these subcommands store shadow the global connection flags of the same name.
-_CONTEXT_FLAGS = flags("--cluster", "--user")
+_CONTEXT_FLAGS = flags("--cluster", "--user", "--namespace")
 _CREDENTIAL_FLAGS = (
     *flags("--client-certificate", "--client-key", "--token", "--username", "--password"),
     *flags("--exec-command", "--exec-api-version", "--exec-arg", "--exec-env", "--exec-interactive-mode"),
@@ -52,10 +53,10 @@ SPECS = [
             "current-context": _read("current-context"),
             "get-clusters": _read("get-clusters"),
             "get-users": _read("get-users"),
-            "use-context": _write("use-context"),
+            "use-context": _write("use-context", words=Words.NAMED),
             "use": _write("use"),
-            "set-context": _write("set-context", *_CONTEXT_FLAGS, *bools("--current")),
-            "set-cluster": _write("set-cluster", *_CLUSTER_FLAGS),
+            "set-context": _write("set-context", *_CONTEXT_FLAGS, *bools("--current"), words=Words.NAMED),
+            "set-cluster": _write("set-cluster", *_CLUSTER_FLAGS, words=Words.NAMED),
             "set-credentials": _write("set-credentials", *_CREDENTIAL_FLAGS),
             "set": _write("set"),
             "unset": _write("unset"),
@@ -72,5 +73,6 @@ SPECS = [
         namespaced=False,
         objects=False,
         effects=_effects,
+        subcommand_aliases={"use": "use-context"},
     )
 ]

@@ -2,15 +2,58 @@
 
 from ..safety.resources import canonical_resource
 from ._common import CHANGE, FILES, OUTPUT, generic_targets
-from ._spec import Effect, Need, Risk, Sub, VerbSpec, bools, flags
+from ._spec import Effect, Flag, Need, Risk, Sub, VerbSpec, Words, bools, flags
 
 # Built-in roles that grant write access to (nearly) everything in their scope.
 BROAD_ROLES = {"cluster-admin", "admin", "edit"}
 # RBAC verbs that let the holder grant themselves more.
 ESCALATING_VERBS = {"*", "escalate", "bind", "impersonate"}
 
+# Every `create KIND` names its object first.
+_KIND = Sub(words=Words.NAMED)
 # `create (cluster)rolebinding --user` names a subject: not the global connection flag.
-_BINDING = Sub(flags=flags("--user", "--group", "--serviceaccount", "--role", "--clusterrole"))
+_BINDING = Sub(
+    flags=flags("--user", "--group", "--serviceaccount", "--role", "--clusterrole"), words=Words.NAMED
+)
+# The kinds `create` makes from flags (with an object, any other first word is still a kind).
+_KINDS = {
+    **dict.fromkeys(
+        (
+            "namespace",
+            "deployment",
+            "configmap",
+            "job",
+            "cronjob",
+            "serviceaccount",
+            "clusterrole",
+            "role",
+            "ingress",
+            "quota",
+            "token",
+            "priorityclass",
+            "poddisruptionbudget",
+        ),
+        _KIND,
+    ),
+    "rolebinding": _BINDING,
+    "clusterrolebinding": _BINDING,
+    "secret": Sub(words=Words.NAMED, subcommands=dict.fromkeys(("generic", "tls", "docker-registry"), _KIND)),
+    "service": Sub(
+        words=Words.NAMED,
+        subcommands=dict.fromkeys(("clusterip", "nodeport", "loadbalancer", "externalname"), _KIND),
+    ),
+}
+_KIND_ALIASES = {
+    "ns": "namespace",
+    "cm": "configmap",
+    "sa": "serviceaccount",
+    "deploy": "deployment",
+    "svc": "service",
+    "cj": "cronjob",
+    "pdb": "poddisruptionbudget",
+    "resourcequota": "quota",
+    "pc": "priorityclass",
+}
 
 
 def _access(cmd, resource, names):
@@ -55,12 +98,14 @@ SPECS = [
         "create",
         Risk.WRITE,
         open_subcommands=True,
-        subcommands={"rolebinding": _BINDING, "clusterrolebinding": _BINDING},
+        subcommands=_KINDS,
+        subcommand_aliases=_KIND_ALIASES,
         flags=(
             *OUTPUT,
             *FILES,
             *CHANGE,
-            *flags("--raw", "--image", "--replicas", "--port", "--schedule", "--restart"),
+            Flag("--replicas", True, "r"),  # create deployment -r
+            *flags("--raw", "--image", "--port", "--schedule", "--restart"),
             *flags("--from-literal", "--from-file", "--from-env-file", "--from", "--type"),
             *flags("--cert", "--key", "--docker-server", "--docker-username", "--docker-password"),
             *flags("--docker-email", "--tcp", "--node-port", "--clusterip", "--external-name"),

@@ -1,7 +1,7 @@
 """kubectl delete."""
 
 from ._common import ALL_NAMESPACES, FILES, OUTPUT, SELECTOR, changes_admission
-from ._spec import Risk, VerbSpec, bools, each, flags
+from ._spec import Risk, VerbSpec, Words, bools, each, flags
 
 
 def _access(cmd, resource, names):
@@ -14,6 +14,7 @@ SPECS = [
     VerbSpec(
         "delete",
         Risk.DESTRUCTIVE,
+        words=Words.RESOURCE,
         flags=(
             *OUTPUT,
             *SELECTOR,

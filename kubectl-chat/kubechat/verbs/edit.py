@@ -1,12 +1,13 @@
 """kubectl edit: opens an editor on the objects."""
 
 from ._common import FILES, OUTPUT, edits_access_control
-from ._spec import Risk, VerbSpec, bools, each, flags
+from ._spec import Risk, VerbSpec, Words, bools, each, flags
 
 SPECS = [
     VerbSpec(
         "edit",
         Risk.WRITE,
+        words=Words.RESOURCE,
         flags=(
             *OUTPUT,
             *FILES,

@@ -1,7 +1,7 @@
 """kubectl exec, attach, cp, port-forward and debug: into a pod (or a node, for debug)."""
 
 from ._common import pod_target
-from ._spec import Effect, Flag, Need, Risk, VerbSpec, bools, flags
+from ._spec import Effect, Flag, Need, Risk, VerbSpec, Words, bools, flags
 
 LOOPBACK = {"localhost", "127.0.0.1", "::1"}
 # `debug --profile` values that add no privileges to a pod.
@@ -59,12 +59,14 @@ def _debug_effects(cmd):
 
 
 STREAMS = (Flag("--container", True, "c"), Flag("--stdin", False, "i"), Flag("--tty", False, "t"))
+QUIET = Flag("--quiet", False, "q")
 
 SPECS = [
     VerbSpec(
         "exec",
         Risk.WRITE,  # runs arbitrary code in a container
-        flags=(*STREAMS, Flag("--filename", True, "f"), *flags("--pod-running-timeout"), *bools("--quiet")),
+        words=Words.TARGET,
+        flags=(*STREAMS, Flag("--filename", True, "f"), *flags("--pod-running-timeout"), QUIET),
         shorthands=False,
         access=_into_pod,
         targets=pod_target,
@@ -72,7 +74,8 @@ SPECS = [
     VerbSpec(
         "attach",
         Risk.WRITE,  # can write to a container's stdin
-        flags=(*STREAMS, *flags("--pod-running-timeout"), *bools("--quiet")),
+        words=Words.TARGET,
+        flags=(*STREAMS, *flags("--pod-running-timeout"), QUIET),
         shorthands=False,
         access=_into_pod,
         targets=pod_target,
@@ -89,6 +92,7 @@ SPECS = [
     VerbSpec(
         "port-forward",
         Risk.WRITE,  # opens a path into the pod network from this machine
+        words=Words.TARGET,
         flags=flags("--address", "--pod-running-timeout"),
         shorthands=False,
         access=_into_pod,
@@ -98,6 +102,7 @@ SPECS = [
     VerbSpec(
         "debug",
         Risk.WRITE,  # adds ephemeral containers or copies pods
+        words=Words.TARGET,
         flags=(
             *STREAMS,
             Flag("--output", True, "o"),

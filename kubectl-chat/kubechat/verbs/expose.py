@@ -1,7 +1,7 @@
 """kubectl expose."""
 
 from ._common import CHANGE, FILES, OUTPUT, SELECTOR
-from ._spec import Need, Risk, VerbSpec, flags
+from ._spec import Need, Risk, VerbSpec, Words, flags
 from ._spec import each as _each
 
 
@@ -13,6 +13,7 @@ SPECS = [
     VerbSpec(
         "expose",
         Risk.WRITE,
+        words=Words.RESOURCE,
         flags=(
             *OUTPUT,
             *SELECTOR,

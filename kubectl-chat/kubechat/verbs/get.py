@@ -1,7 +1,7 @@
 """kubectl get."""
 
 from ._common import ALL_NAMESPACES, FILES, OUTPUT, SELECTOR, WATCH
-from ._spec import Effect, Flag, Risk, VerbSpec, bools, each, flags
+from ._spec import Effect, Flag, Risk, VerbSpec, Words, bools, each, flags
 
 
 def _access(cmd, resource, names):
@@ -20,6 +20,7 @@ SPECS = [
     VerbSpec(
         "get",
         Risk.READ,
+        words=Words.RESOURCE,
         flags=(
             *OUTPUT,
             *SELECTOR,

@@ -11,7 +11,7 @@ from ._common import (
     target_resources,
     without_assignments,
 )
-from ._spec import Effect, Risk, VerbSpec, bools, each, flags
+from ._spec import Effect, Risk, VerbSpec, Words, bools, each, flags
 
 # Pod Security admission reads these namespace labels; a mode set to `privileged`, or removed,
 # lets pods with host access, privileged containers and any capability into the namespace.
@@ -53,6 +53,7 @@ def _spec(name, effects=None):
     return VerbSpec(
         name,
         Risk.WRITE,
+        words=Words.ASSIGNMENTS,
         flags=(
             *OUTPUT,
             *SELECTOR,

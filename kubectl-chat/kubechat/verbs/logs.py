@@ -1,7 +1,7 @@
 """kubectl logs: -f is --follow and -p --previous here, not --filename."""
 
 from ._common import pod_target
-from ._spec import Flag, Need, Risk, VerbSpec, bools, flags
+from ._spec import Flag, Need, Risk, VerbSpec, Words, bools, flags
 
 
 def _access(cmd, resource, names):
@@ -17,6 +17,7 @@ SPECS = [
     VerbSpec(
         "logs",
         Risk.READ,
+        words=Words.TARGET,
         flags=(
             Flag("--output", True, "o"),
             Flag("--selector", True, "l"),
@@ -25,7 +26,7 @@ SPECS = [
             Flag("--previous", False, "p"),
             *flags("--since", "--since-time", "--tail", "--max-log-requests", "--limit-bytes"),
             *flags("--pod-running-timeout"),
-            *flags("--all-containers", value=None),
+            *flags("--all-containers", "--all-pods", value=None),
             *bools("--timestamps", "--prefix", "--ignore-errors", "--insecure-skip-tls-verify-backend"),
         ),
         shorthands=False,

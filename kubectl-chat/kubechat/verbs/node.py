@@ -2,7 +2,7 @@
 
 from ..safety.resources import canonical_resource
 from ._common import OUTPUT, SELECTOR, node_target
-from ._spec import Need, Risk, VerbSpec, bools, each, flags
+from ._spec import Need, Risk, VerbSpec, Words, bools, each, flags
 
 
 def _patch_nodes(cmd, resource, names):
@@ -40,6 +40,7 @@ SPECS = [
         VerbSpec(
             name,
             Risk.WRITE,
+            words=Words.NODES,
             flags=(*SELECTOR, *DRY_RUN),
             access=_patch_nodes,
             server_dry_run=True,
@@ -51,6 +52,7 @@ SPECS = [
     VerbSpec(
         "drain",
         Risk.DESTRUCTIVE,
+        words=Words.NODES,
         flags=(
             *SELECTOR,
             *DRY_RUN,
@@ -65,6 +67,7 @@ SPECS = [
     VerbSpec(
         "taint",
         Risk.WRITE,
+        words=Words.ASSIGNMENTS,
         rule=_taint_risk,
         flags=(*OUTPUT, *SELECTOR, *DRY_RUN, *flags("--field-manager"), *bools("--all", "--overwrite")),
         access=lambda cmd, resource, names: each(resource, names, "patch"),

@@ -6,7 +6,7 @@ import math
 import yaml
 
 from ._common import CHANGE, FILES, OUTPUT, edits_access_control
-from ._spec import Flag, Risk, VerbSpec, bools, each, flags
+from ._spec import Flag, Risk, VerbSpec, Words, bools, each, flags
 
 _REPLICAS = ("spec", "replicas")
 
@@ -145,6 +145,7 @@ SPECS = [
     VerbSpec(
         "patch",
         Risk.WRITE,
+        words=Words.RESOURCE,
         rule=_risk,
         flags=(
             *OUTPUT,

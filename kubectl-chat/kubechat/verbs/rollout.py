@@ -1,7 +1,7 @@
 """kubectl rollout SUBCOMMAND."""
 
 from ._common import FILES, OUTPUT, SELECTOR
-from ._spec import Need, Risk, Sub, VerbSpec, bools, each, flags
+from ._spec import Need, Risk, Sub, VerbSpec, Words, bools, each, flags
 
 
 def _patch(cmd, resource, names):
@@ -17,24 +17,30 @@ def _get(cmd, resource, names):
 
 
 def _status(reason):
-    return Sub(Risk.READ, f"`rollout {reason}` only shows state", access=_get)
+    return Sub(Risk.READ, f"`rollout {reason}` only shows state", access=_get, words=Words.RESOURCE)
 
 
 def _change(sub):
-    return Sub(Risk.WRITE, f"`rollout {sub}` changes a workload", access=_patch)
+    return Sub(Risk.WRITE, f"`rollout {sub}` changes a workload", access=_patch, words=Words.RESOURCE)
 
 
 SPECS = [
     VerbSpec(
         "rollout",
         open_subcommands=True,
+        usual_type="deployments",
         subcommands={
             "status": _status("status"),
             "history": _status("history"),
             "restart": _change("restart"),
             "pause": _change("pause"),
             "resume": _change("resume"),
-            "undo": Sub(Risk.DESTRUCTIVE, "`rollout undo` replaces the running version", access=_undo),
+            "undo": Sub(
+                Risk.DESTRUCTIVE,
+                "`rollout undo` replaces the running version",
+                access=_undo,
+                words=Words.RESOURCE,
+            ),
         },
         flags=(
             *OUTPUT,

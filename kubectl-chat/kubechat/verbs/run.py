@@ -1,7 +1,7 @@
 """kubectl run: -l is --labels here."""
 
 from ._common import CHANGE, FILES, OUTPUT
-from ._spec import Effect, Flag, Need, Risk, VerbSpec, bools, flags, on_off
+from ._spec import Effect, Flag, Need, Risk, VerbSpec, Words, bools, flags, on_off
 
 
 def _effects(cmd):
@@ -15,6 +15,7 @@ SPECS = [
     VerbSpec(
         "run",
         Risk.WRITE,
+        words=Words.NAMED,
         flags=(
             *OUTPUT,
             *FILES,
@@ -25,7 +26,8 @@ SPECS = [
             *flags("--image", "--image-pull-policy", "--env", "--overrides", "--restart", "--port"),
             *flags("--pod-running-timeout", "--annotations", "--override-type", "--timeout"),
             *flags("--cascade", value=None),
-            *bools("--rm", "--privileged", "--attach", "--leave-stdin-open", "--quiet", "--expose"),
+            Flag("--quiet", False, "q"),
+            *bools("--rm", "--privileged", "--attach", "--leave-stdin-open", "--expose"),
             # the words after -- are the command itself, not arguments to the image's entrypoint
             *bools("--command"),
         ),

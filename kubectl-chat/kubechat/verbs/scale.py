@@ -1,7 +1,7 @@
 """kubectl scale: a scale to 0, or down by more than the policy's fraction, is destructive."""
 
 from ._common import ALL_NAMESPACES, CHANGE, FILES, OUTPUT, SELECTOR
-from ._spec import Risk, VerbSpec, bools, each, flags
+from ._spec import Risk, VerbSpec, Words, bools, each, flags
 
 
 def _risk(cmd, facts):
@@ -33,6 +33,7 @@ SPECS = [
     VerbSpec(
         "scale",
         Risk.WRITE,
+        words=Words.RESOURCE,
         rule=_risk,
         flags=(
             *OUTPUT,
@@ -45,6 +46,7 @@ SPECS = [
         ),
         access=lambda cmd, resource, names: each(resource, names, "patch", subresource="scale"),
         server_dry_run=True,
+        usual_type="deployments",
         # where a scale starts from is read from this subresource (safety/replicas.py)
         extra={"scale_groups": {"deployments": "apps", "statefulsets": "apps", "replicasets": "apps"}},
     )

@@ -1,7 +1,7 @@
 """kubectl set SUBCOMMAND: env, image, resources, selector, serviceaccount, subject."""
 
 from ._common import ALL_NAMESPACES, CHANGE, FILES, OUTPUT, SELECTOR, generic_targets
-from ._spec import Effect, Risk, Sub, VerbSpec, bools, each, flags, on_off
+from ._spec import Effect, Flag, Risk, Sub, VerbSpec, Words, bools, each, flags, on_off
 
 
 def _targets(cmd, objs):
@@ -19,7 +19,9 @@ def _effects(cmd):
         yield Effect.REVEALS_SECRETS, "`set env --resolve` prints the values it reads from secrets"
 
 
-_CHANGE = Sub(Risk.WRITE, "`set` changes the cluster")
+def _change(words, *own):
+    return Sub(Risk.WRITE, "`set` changes the cluster", flags=own, words=words)
+
 
 SPECS = [
     VerbSpec(
@@ -27,22 +29,24 @@ SPECS = [
         Risk.WRITE,
         open_subcommands=True,
         subcommands={
-            "env": _CHANGE,
-            "image": _CHANGE,
-            "resources": _CHANGE,
-            "selector": _CHANGE,
-            "serviceaccount": _CHANGE,
-            "sa": _CHANGE,
+            "env": _change(Words.ASSIGNMENTS),
+            "image": _change(Words.TYPED_ASSIGNMENTS),
+            "resources": _change(Words.TYPED_ASSIGNMENTS),
+            "selector": _change(Words.RESOURCE),
+            "serviceaccount": _change(Words.LAST_IS_VALUE),
+            "sa": _change(Words.LAST_IS_VALUE),
             # `set subject --user` names a subject: not the global connection flag
-            "subject": Sub(Risk.WRITE, "`set` changes the cluster", flags=flags("--user", "--group")),
+            "subject": _change(Words.RESOURCE, *flags("--user", "--group")),
         },
+        subcommand_aliases={"sa": "serviceaccount"},
         flags=(
             *OUTPUT,
             *SELECTOR,
             *FILES,
             *ALL_NAMESPACES,
             *CHANGE,
-            *flags("--env", "--from", "--keys", "--prefix", "--containers", "--limits", "--requests"),
+            Flag("--env", True, "e"),  # set env -e
+            *flags("--from", "--keys", "--prefix", "--containers", "--limits", "--requests"),
             *flags("--resource-version", "--serviceaccount", "--role", "--clusterrole"),
             *bools("--all", "--local", "--list", "--overwrite", "--resolve"),
         ),

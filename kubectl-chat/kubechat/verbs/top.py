@@ -1,6 +1,6 @@
 """kubectl top pod|node: metrics from metrics.k8s.io."""
 
-from ._spec import Flag, Need, Risk, VerbSpec, bools, flags
+from ._spec import Flag, Need, Risk, Sub, VerbSpec, Words, bools, flags
 
 
 def _access(cmd, resource, names):
@@ -23,5 +23,8 @@ SPECS = [
         shorthands=False,
         access=_access,
         manifest_reads=True,
+        # the argv reader takes `pod`/`node` as the type measured
+        object_subcommands={"pod": Sub(words=Words.TARGET), "node": Sub(words=Words.ANY_NODES)},
+        subcommand_aliases={"pods": "pod", "po": "pod", "nodes": "node", "no": "node"},
     )
 ]

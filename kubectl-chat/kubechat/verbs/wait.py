@@ -1,7 +1,7 @@
 """kubectl wait --for=CONDITION."""
 
 from ._common import ALL_NAMESPACES, FILES, OUTPUT, SELECTOR, objects_from_files, target_resources
-from ._spec import Effect, Risk, VerbSpec, bools, each, flags
+from ._spec import Effect, Risk, VerbSpec, Words, bools, each, flags
 
 
 def _effects(cmd):
@@ -17,6 +17,7 @@ SPECS = [
     VerbSpec(
         "wait",
         Risk.READ,
+        words=Words.RESOURCE,
         flags=(
             *OUTPUT,
             *SELECTOR,
