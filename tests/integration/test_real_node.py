@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import time
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
@@ -140,3 +141,33 @@ def test_sandbox_status_shows_the_real_node(sandbox, real_node, chat):
     assert any(ln.split()[:1] == ["kubelet"] and "running" in ln for ln in lines)
     assert any(ln.split()[:1] == ["containerd"] and "running" in ln for ln in lines)
     assert f"real node {real_node} ({node.NODE_LABEL}=true): running" in out.stdout
+
+
+def test_without_a_kubelet_the_sandbox_stays_up_with_a_one_line_note(sandbox, tmp_path, chat):
+    """A second view of the running sandbox (its control plane only) asked for a real node on a
+    machine without a kubelet: nothing starts, nothing of the sandbox stops, the note says why."""
+    from kubechat.sandbox import cluster
+
+    state = cluster.load_state(sandbox.dir)
+    view = tmp_path / "view"
+    view.mkdir()
+    control_plane = [c for c in state.components if c["name"] in cluster.START_ORDER]
+    (view / "state.json").write_text(
+        json.dumps({**asdict(state), "dir": str(view), "components": control_plane})
+    )
+    bins = tmp_path / "bin"
+    bins.mkdir()
+    for name, path in cluster.find_binaries().items():
+        (bins / name).symlink_to(path)
+    (bins / "sandbox-probe").write_bytes(b"")  # everything but the kubelet
+    after = cluster.add_real_node(view, bin_dir=bins)
+    assert after.real_node == ""
+    # On a machine without containerd the list is longer; the kubelet is always named, last.
+    assert after.real_node_note.startswith(
+        "real node not started: the real node cannot run here: not installed:"
+    )
+    assert after.real_node_note.endswith(" kubelet")
+    assert [c["name"] for c in after.components] == list(cluster.START_ORDER)
+    assert cluster.is_running(view) and cluster.is_running(sandbox.dir)
+    out = chat("sandbox", "status", "--dir", str(view))
+    assert out.returncode == 0 and out.stdout.splitlines()[-1].strip() == after.real_node_note

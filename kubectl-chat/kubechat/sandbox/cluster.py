@@ -513,16 +513,17 @@ def add_real_node(
         state.real_node, state.real_node_note = real_node.NODE_NAME, ""
     except (SandboxError, OSError) as exc:
         _stop_real_node(d, started, progress)
-        _kubectl(
-            bins["kubectl"],
-            state.admin_kubeconfig,
-            "delete",
-            "node",
-            real_node.NODE_NAME,
-            "--ignore-not-found",
-        )
+        if any(c.name == "kubelet" for c in started):  # it may have registered a node that is gone now
+            _kubectl(
+                bins["kubectl"],
+                state.admin_kubeconfig,
+                "delete",
+                "node",
+                real_node.NODE_NAME,
+                "--ignore-not-found",
+            )
         started = []
-        lines = str(exc).strip().splitlines() or [type(exc).__name__]
+        lines = str(getattr(exc, "message", exc)).strip().splitlines() or [type(exc).__name__]
         last = f" ({lines[-1].strip()})" if len(lines) > 1 else ""  # a log's last line says why
         state.real_node, state.real_node_note = "", f"real node not started: {lines[0].rstrip(':')}{last}"
     except BaseException:
