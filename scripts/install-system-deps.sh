@@ -11,6 +11,7 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v unshare >/dev/null || need+=(util-linux)
 [[ -x /usr/bin/chromium ]] || need+=(chromium)
 command -v npm >/dev/null || need+=(npm)  # fetches axe-core for the dashboard's accessibility test
+command -v pdftoppm >/dev/null || need+=(poppler-utils)  # the evidence report's PDF, read and rendered by its test
 command -v containerd >/dev/null || need+=(containerd)
 command -v runc >/dev/null || need+=(runc)
 [[ -x /usr/lib/cni/bridge ]] || need+=(containernetworking-plugins)

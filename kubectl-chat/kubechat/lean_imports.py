@@ -15,10 +15,10 @@ import sys
 import types
 
 # Top-level modules of the `collector` extra (pyproject.toml): the collector server and the PDF
-# report. The plugin never imports them, and the krew archive leaves them out.
+# report with its charts. The plugin never imports them, and the krew archive leaves them out.
 # jinja2 (the dashboard's templates) is not among them: llama-cpp-python needs it for chat
 # templates, so every install has it and the krew archive must keep it.
-COLLECTOR_EXTRA_MODULES = ("fastapi", "uvicorn", "psycopg", "prometheus_client", "reportlab")
+COLLECTOR_EXTRA_MODULES = ("fastapi", "uvicorn", "psycopg", "prometheus_client", "reportlab", "matplotlib")
 
 
 def require_collector_extra(*modules: str) -> None:

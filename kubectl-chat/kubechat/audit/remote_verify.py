@@ -108,6 +108,9 @@ def _checked_entries(pages: Iterator[list[str]], public: dict[str, str]) -> Iter
 class CollectorReport:
     ok: bool = True
     lines: list[str] = field(default_factory=list)
+    checkpoint: dict | None = None  # the signed checkpoint checked, once its signature verified
+    key: str | None = None  # the public key (base64) it verified with
+    trusted: bool = False  # that key was given, not the one the collector presented
 
     def fail(self, line: str) -> CollectorReport:
         self.ok = False
@@ -157,6 +160,7 @@ def verify_collector(
         if not verify_checkpoint(cp, key):
             return report.fail("checkpoint signature does not verify")
         how = "trusted key" if trusted_key else "key the collector presented (pass --collector-key to pin it)"
+        report.checkpoint, report.key, report.trusted = cp, key, bool(trusted_key)
         report.lines.append(
             f"ok   checkpoint: {cp['treeSize']} entries, root {cp['rootHash'][:16]}…, signed ({how})"
         )

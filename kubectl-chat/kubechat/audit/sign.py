@@ -20,6 +20,14 @@ def key_id(public_key: Ed25519PublicKey | bytes) -> str:
     return hashlib.sha256(raw).hexdigest()[:32]
 
 
+def fingerprint(key: Ed25519PublicKey | str) -> str:
+    """How a public key is shown to people: sha256 of its DER SubjectPublicKeyInfo, the figure
+    `openssl pkey -pubin -outform DER | sha256sum` prints. A str is the base64 raw key."""
+    public = decode_public(key) if isinstance(key, str) else key
+    der = public.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return "SHA256:" + hashlib.sha256(der).hexdigest()
+
+
 def encode_public(key: Ed25519PublicKey) -> str:
     return base64.b64encode(public_bytes(key)).decode()
 

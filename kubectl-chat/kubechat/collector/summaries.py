@@ -7,8 +7,7 @@ from __future__ import annotations
 from collections import Counter
 
 from ..audit.record import Record
-from ..audit.redact import redact_argv, redact_text
-from ..audit.report import is_denied
+from ..audit.report import denial_reasons, is_denied
 
 # One row of `activity` per combination of these; the overview filters on all but the day.
 KEYS = ("day", "cluster", "namespace", "username", "risk", "verb", "decision", "stage")
@@ -77,15 +76,7 @@ def facts(record: Record) -> tuple[tuple[str, ...], Counter, list[str]]:
         policy_denied=int(record.policy.decision == "deny"),
         rbac_denied=int(record.rbac.allowed is False),
     )
-    reasons = []
-    if denied:  # the same reasons the PDF report counts, redacted as the search column is
-        _, secrets = redact_argv(record.argv)  # a value the command hides is hidden in reasons too
-        if record.policy.decision == "deny":
-            reasons += [
-                f"policy: {redact_text(r, secrets)}" for r in record.policy.reasons or ["policy denied"]
-            ]
-        if record.rbac.allowed is False:
-            reasons.append(f"rbac: {redact_text(record.rbac.reason or 'not allowed', secrets)}")
+    reasons = denial_reasons(record) if denied else []  # the same reasons the PDF report counts
     return key, counts, reasons
 
 

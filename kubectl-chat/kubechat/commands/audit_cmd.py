@@ -332,13 +332,13 @@ def report_cmd(
         from ..audit.remote_verify import verify_collector
 
         token = _token(token_file, kubeconfig, kube_context)
-        integrity = verify_collector(
-            collector, token=token, ca_file=ca_file, trusted_key=collector_key
-        ).describe()
+        integrity = report.collector_integrity(
+            verify_collector(collector, token=token, ca_file=ca_file, trusted_key=collector_key)
+        )
     else:
         from ..audit.trail import AuditTrail
 
-        integrity = "local spool: " + AuditTrail().verify(collector_key).describe()
+        integrity = report.local_integrity(AuditTrail(), collector_key)
     data = report.build(records, since=since, until=until, integrity=integrity)
     if fmt == "pdf":
         report.write_pdf(data, out_file)

@@ -18,6 +18,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
 from ...audit import formats, report
+from ...audit.sign import fingerprint
 from ...errors import UsageError
 from ..crypto import verify_checkpoint
 from ..service import Refused
@@ -275,7 +276,13 @@ def mount(app: FastAPI, service, sessions: Sessions | None = None) -> None:
         filters, _ = read_filters(request)
         records = [row.record for row in data.walk(service, filters)]
         check = verifier.run()
-        integrity = "; ".join(check.lines if check.ok else check.problems)
+        integrity = report.Integrity(
+            ok=check.ok,
+            detail="Collector: " + "; ".join(check.lines if check.ok else check.problems),
+            checkpoint=service.checkpoint(),
+            checkpoint_key=fingerprint(service.signer.public_b64),
+            checkpoint_how="the collector's own checkpoint signing key",
+        )
         built = report.build(records, since=filters.since, until=filters.until, integrity=integrity)
         with tempfile.TemporaryDirectory() as d:
             path = Path(d) / "report.pdf"
