@@ -14,7 +14,8 @@ sys.path.insert(0, str(ROOT))
 
 from training.corpus import eval_overlap, generate  # noqa: E402
 
-SEEDS = generate.read_seeds(generate.seed_files())
+# every hand-written seed file, thinned to keep the test quick
+SEEDS = random.Random(0).sample(generate.read_seeds(generate.seed_files()), 150)
 
 
 def _expand(seed: int, variants: int = 6, grams=frozenset()) -> list[generate.Pair]:
@@ -30,10 +31,13 @@ def test_same_seed_same_bytes_other_seed_other_corpus() -> None:
 def test_every_emitted_label_passes_the_product_checks() -> None:
     pairs = _expand(11)
     assert len(pairs) > len(SEEDS) * 3
-    bad = [
-        (p.request, p.argv, generate.label_problems(p.argv)) for p in pairs if generate.label_problems(p.argv)
+    labelled = [p for p in pairs if p.argv is not None]
+    assert len(labelled) > len(pairs) * 0.8
+    assert not [
+        (p.request, p.argv, generate.label_problems(p.argv))
+        for p in labelled
+        if generate.label_problems(p.argv)
     ]
-    assert not bad
 
 
 def test_an_invalid_label_is_dropped_and_counted() -> None:
@@ -71,14 +75,14 @@ def test_the_committed_corpus_has_no_evaluation_wording_and_valid_labels() -> No
     assert len(rows) >= 1000
     grams = eval_overlap.eval_ngrams(generate.EVAL_PATTERNS)
     assert not [r["request"] for r in rows if grams and eval_overlap.shares_ngram(r["request"], grams)]
-    sample = random.Random(0).sample(rows, 300)
+    sample = [r for r in random.Random(0).sample(rows, 400) if r["argv"] is not None]
     assert not [r["argv"] for r in sample if generate.label_problems(r["argv"])]
 
 
 def test_swapped_values_are_consistent_in_request_and_command() -> None:
     rng = random.Random(5)
     swaps = 0
-    for s in SEEDS:
+    for s in (s for s in SEEDS if s.argv is not None):
         for _ in range(5):
             pair = generate.substitute(s, rng)
             for old, new in pair.swapped.items():
@@ -122,3 +126,28 @@ def test_noise_keeps_every_value_of_the_command_in_the_request() -> None:
 def test_seed_argv_may_be_a_string_with_or_without_kubectl() -> None:
     assert generate.normalise_argv("kubectl get pods -n 'team-a'") == ["get", "pods", "-n", "team-a"]
     assert generate.normalise_argv(["get", "pods"]) == ["get", "pods"]
+
+
+def test_a_request_no_single_command_answers_keeps_no_command_in_every_variant() -> None:
+    seed = generate.Seed("upgrade everything in the cluster tonight", None, "t:1")
+    pairs = generate.expand([seed], seed=4, variants=8, grams=set())
+    assert len(pairs) > 1
+    assert all(p.argv is None for p in pairs)
+    assert {generate.Pair.record(p)["argv"] for p in pairs} == {None}
+
+
+def test_the_command_word_is_never_swapped_even_when_a_value_repeats_it() -> None:
+    seed = generate.Seed("events of namespace events pls", ["events", "-n", "events"], "t:1")
+    for n in range(20):
+        assert generate.substitute(seed, random.Random(n)).argv[0] == "events"
+
+
+def test_a_name_inside_an_image_the_request_does_not_spell_out_is_kept() -> None:
+    seed = generate.Seed(
+        "run netshoot in dev for debugging",
+        ["run", "netshoot", "--image=nicolaka/netshoot", "-n", "dev"],
+        "t:1",
+    )
+    for n in range(20):
+        pair = generate.substitute(seed, random.Random(n))
+        assert pair.argv[1:3] == ["netshoot", "--image=nicolaka/netshoot"], pair

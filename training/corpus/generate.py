@@ -96,14 +96,14 @@ _PLAIN_WORD = re.compile(r"^[a-z]{4,}$")
 @dataclass
 class Seed:
     request: str
-    argv: list[str]
+    argv: list[str] | None  # None: no single command answers it (the translator must ask)
     origin: str  # "file:line"
 
 
 @dataclass
 class Pair:
     request: str
-    argv: list[str]
+    argv: list[str] | None
     origin: str
     swapped: dict[str, str] = field(default_factory=dict)  # old value → new value
 
@@ -112,7 +112,9 @@ class Pair:
 
 
 # ---- seeds ---------------------------------------------------------------------------------
-def normalise_argv(argv: list[str] | str) -> list[str]:
+def normalise_argv(argv: list[str] | str | None) -> list[str] | None:
+    if argv is None:
+        return None
     words = shlex.split(argv) if isinstance(argv, str) else [str(w) for w in argv]
     return words[1:] if words and words[0] == "kubectl" else words
 
@@ -160,14 +162,16 @@ def slots(argv: list[str]) -> dict[str, str]:
     may be swapped; what is not listed (verbs, types, flag words, formats) is never touched."""
     found: dict[str, str] = {}
 
-    def add(value: str | None, kind: str) -> None:
-        if value and value not in found and value != "-":
-            found[value] = kind
-
     try:
         cmd = parse(argv)
     except ParseError:
         return found
+    command_words = {cmd.verb, cmd.subcommand}  # `events -n events`: the verb stays
+
+    def add(value: str | None, kind: str) -> None:
+        if value and value not in found and value != "-" and value not in command_words:
+            found[value] = kind
+
     add(cmd.value("--image"), "image")
     if cmd.verb == "set" and cmd.subcommand == "image":
         for arg in cmd.objects:
@@ -231,7 +235,15 @@ def _new_value(kind: str, old: str, rng: random.Random, taken: set[str], olds: l
 
 def substitute(seed: Seed, rng: random.Random) -> Pair:
     """One variant of seed with every shared value swapped, in request and argv alike."""
-    shared = {v: k for v, k in slots(seed.argv).items() if occurs(v, seed.request)}
+    if seed.argv is None:  # no command to keep consistent with: the request is reworded only
+        return Pair(seed.request, None, seed.origin)
+    found = slots(seed.argv)
+    shared = {v: k for v, k in found.items() if occurs(v, seed.request)}
+    # an image the request does not spell out stays whole: `run netshoot` keeps nicolaka/netshoot
+    kept_images = [v for v, k in found.items() if k == "image" and v not in shared]
+    shared = {
+        v: k for v, k in shared.items() if not any(occurs(v, i, ignore_case=False) for i in kept_images)
+    }
     if not shared:
         return Pair(seed.request, list(seed.argv), seed.origin)
     taken = {w.lower() for w in re.findall(r"[\w.:/\-]+", seed.request)} | {a.lower() for a in seed.argv}
@@ -250,7 +262,9 @@ def substitute(seed: Seed, rng: random.Random) -> Pair:
     by_lower = {o.lower(): mapping[o] for o in olds}
     request = re.sub(pattern, lambda m: by_lower[m.group().lower()], seed.request, flags=re.IGNORECASE)
     argv = [re.sub(pattern, lambda m: mapping[m.group()], word) for word in seed.argv]
-    return Pair(request, argv, seed.origin, mapping)
+    # a value found only inside a longer one ("16" in "postgres:16") went with it
+    swapped = {old: new for old, new in mapping.items() if occurs(new, request)}
+    return Pair(request, argv, seed.origin, swapped)
 
 
 # ---- surface noise on the request ----------------------------------------------------------
@@ -291,9 +305,9 @@ def _move_namespace(request: str, namespace: str, rng: random.Random) -> str:
 def noisy(pair: Pair, rng: random.Random) -> Pair:
     """The same pair with the request said differently; the values it carries stay intact."""
     request = pair.request
-    protected = {w.lower() for w in pair.argv} | {v.lower() for v in pair.swapped.values()}
+    protected = {w.lower() for w in pair.argv or ()} | {v.lower() for v in pair.swapped.values()}
     try:
-        namespace = parse(pair.argv).value("--namespace")
+        namespace = parse(pair.argv).value("--namespace") if pair.argv else None
     except ParseError:
         namespace = None
     if namespace and rng.random() < 0.3:
@@ -326,10 +340,15 @@ class Tally:
     duplicates: int = 0
     reasons: Counter = field(default_factory=Counter)
 
+    def drop(self, stage: str, why: str) -> None:
+        """Count a pair left out: stage "seeds" or "variants", why "invalid" or "eval_overlap"."""
+        name = f"{stage}_{why}"
+        setattr(self, name, getattr(self, name) + 1)
+
 
 def _rejection(request: str, argv: list[str], grams: set[tuple[str, ...]], tally: Tally) -> str | None:
     """Why a pair stays out of the corpus ("invalid" label, "eval_overlap" wording), or None."""
-    problems = label_problems(argv)
+    problems = label_problems(argv) if argv is not None else []
     if problems:
         tally.reasons[problems[0][:60]] += 1
         return "invalid"
@@ -351,18 +370,17 @@ def expand(
         tally.seeds += 1
         why = _rejection(s.request, s.argv, grams, tally)
         if why:
-            tally.seeds_invalid += why == "invalid"
-            tally.seeds_eval_overlap += why == "eval_overlap"
+            tally.drop("seeds", why)
             continue
         rng = random.Random(f"{seed}:{s.origin}")
-        candidates = [Pair(s.request, list(s.argv), s.origin)]
+        candidates = [Pair(s.request, s.argv and list(s.argv), s.origin)]
         for _ in range(variants * 2):
             candidates.append(noisy(substitute(s, rng), rng))
         kept = 0
         for pair in candidates:
             if kept > variants:
                 break
-            key = " ".join(pair.request.lower().split()) + "\x00" + " ".join(pair.argv)
+            key = " ".join(pair.request.lower().split()) + "\x00" + " ".join(pair.argv or ["?"])
             if key in seen:
                 tally.duplicates += 1
                 continue
@@ -370,8 +388,7 @@ def expand(
             tally.variants += 1
             why = _rejection(pair.request, pair.argv, grams, tally)
             if why:
-                tally.variants_invalid += why == "invalid"
-                tally.variants_eval_overlap += why == "eval_overlap"
+                tally.drop("variants", why)
                 continue
             out.append(pair)
             kept += 1
@@ -403,6 +420,7 @@ def build(seed: int = DEFAULT_SEED, variants: int = DEFAULT_VARIANTS) -> tuple[b
         "file": CORPUS_NAME,
         "sha256": hashlib.sha256(blob).hexdigest(),
         "pairs": len(pairs),
+        "pairs_without_command": sum(p.argv is None for p in pairs),
         "generator_seed": seed,
         "variants_per_seed": variants,
         "seed_files": {f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in files},
