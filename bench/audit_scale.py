@@ -31,7 +31,8 @@ def make_chain(n: int, chain: int, start_ts: float):
     """(private key, canonical records) of one client chain."""
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    from kubechat.audit.record import (
+    from kubechat.audit.sign import key_id, sign
+    from kubechat.ledger.record import (
         GENESIS_HASH,
         Cluster,
         ObjectRef,
@@ -42,7 +43,6 @@ def make_chain(n: int, chain: int, start_ts: float):
         UserInfo,
         rfc3339,
     )
-    from kubechat.audit.sign import key_id, sign
 
     key = Ed25519PrivateKey.generate()
     kid, prev, out = key_id(key.public_key()), GENESIS_HASH, []
@@ -98,7 +98,7 @@ def serve(db: str, tls: str, conn) -> None:
 
 
 def ship(url: str, ca: str, key, records: list[str], counts: list[int]) -> None:
-    from kubechat.audit import http
+    from kubechat import https as http
     from kubechat.audit.ship import registration_payload
     from kubechat.audit.sign import encode_public, key_id
 
@@ -160,7 +160,7 @@ def main() -> None:
         rate10 = ingest(url, ca, chains[1:])
         print(f"ingest, {CHAINS - 1} clients at once: {rate10:,.0f} records/s")
 
-        from kubechat.audit import http
+        from kubechat import https as http
 
         total = per_chain * CHAINS
         mid = chains[0][1][per_chain // 2]

@@ -25,7 +25,7 @@ def main() -> None:
     os.environ["KUBECHAT_HOME"] = str(tmp / "home")
 
     from kubechat.audit import AuditTrail, RecordInput, UserInfo
-    from kubechat.collector import merkle
+    from kubechat.ledger import merkle
     from kubechat.collector.store import open_store
 
     trail = AuditTrail()

@@ -40,7 +40,7 @@ class BenchTokens:
     """tok-<user> is <user>, a reader (no cluster involved)."""
 
     def resolve(self, token):
-        from kubechat.audit.record import UserInfo
+        from kubechat.ledger.record import UserInfo
         from kubechat.collector.identity import IdentityError
 
         if not token.startswith("tok-"):
@@ -52,7 +52,7 @@ def chain_batches(user: int, n: int, start: float, step: float):
     """(token, registration, batches of canonical records) of one user's client chain."""
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    from kubechat.audit import record as r
+    from kubechat.ledger import record as r
     from kubechat.audit.ship import registration_payload
     from kubechat.audit.sign import encode_public, key_id, sign
 

@@ -99,7 +99,7 @@ def save(session, pending: Pending | None) -> None:
     if not getattr(session, "persist", False):
         session.pending_question = pending
         return
-    from .audit.redact import redact_text
+    from .ledger.redact import redact_text
 
     if pending is not None and redact_text(pending.request) != pending.request:
         session.pending_question = pending  # a secret in the request never lands on disk

@@ -579,7 +579,7 @@ class Conversation:
 
     def _record_input(self, out: Outcome, target, received: float, extra: dict[str, str] | None = None):
         """What the audit record says about this outcome (and, before a run, its reservation)."""
-        from .audit.record import (
+        from .ledger.record import (
             Cluster,
             PolicyBundle,
             PolicyResult,
@@ -655,7 +655,7 @@ def _structured_format(argv: list[str]) -> str | None:
 
 def _object_ref(p: Preview | None):
     """The object the command acts on, from its assessment (resource, one name, namespace)."""
-    from .audit.record import ObjectRef
+    from .ledger.record import ObjectRef
 
     if p is None:
         return ObjectRef()

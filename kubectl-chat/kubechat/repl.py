@@ -311,7 +311,7 @@ def _history(conv: Conversation, ui: TerminalUI, args: list[str]):
         ui.err.print(f"/history N: N is a number from /history's list (1-{len(ran)})", markup=False)
         return None
     turn = ran[int(args[0]) - 1]
-    from .audit.redact import MASK
+    from .ledger.redact import MASK
 
     if any(MASK in a for a in turn.argv):
         ui.err.print("that command held a secret, which is not kept; type the request again", markup=False)

@@ -11,13 +11,13 @@ from pathlib import Path
 import uvicorn
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from kubechat.audit.record import UserInfo
 from kubechat.collector.api import create_app
 from kubechat.collector.crypto import BodyCipher, CheckpointSigner
 from kubechat.collector.identity import IdentityError
 from kubechat.collector.server import make_config
 from kubechat.collector.service import CollectorService
 from kubechat.collector.tlscert import make_self_signed
+from kubechat.ledger.record import UserInfo
 from kubechat.ports import free_port
 
 AES_KEY = bytes(range(32))
@@ -76,7 +76,7 @@ def serve_process(d: Path, *extra: str):
     with fresh keys in `d` and the extra serve arguments given."""
     import httpx
 
-    from kubechat.audit import http
+    from kubechat import https as http
     from kubechat.collector.crypto import init_keys
 
     aes, signing = init_keys(d / "keys")

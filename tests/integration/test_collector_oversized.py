@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from collector_support import serve_process
 
-from kubechat.audit import http
+from kubechat import https as http
 
 LIMIT = 1024 * 1024
 

@@ -11,9 +11,9 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "unit"))
 from test_collector_ingest import _ingest, _raw, _register, _trail  # noqa: E402
 from test_dashboard_summaries import _all, _inputs, _reference, _seen  # noqa: E402
 
-from kubechat.audit.query import Filters  # noqa: E402
 from kubechat.collector.dashboard import data  # noqa: E402
 from kubechat.collector.store import open_store  # noqa: E402
+from kubechat.ledger.filters import Filters  # noqa: E402
 
 
 def test_summaries_on_postgres(fresh_db, tmp_path):  # noqa: F811

@@ -156,7 +156,7 @@ SECRET_IDS = [repr(" ".join(a))[:60] for a, _ in SECRET_CASES]
 @pytest.mark.parametrize("argv,secret", SECRET_CASES, ids=SECRET_IDS)
 def test_secrets_never_reach_the_record_search_or_session(argv, secret, tmp_path):
     from kubechat.audit import AuditTrail, RecordInput, UserInfo
-    from kubechat.audit.redact import search_text
+    from kubechat.ledger.redact import search_text
     from kubechat.translate import Translation
     from kubechat.translate.context import Session
 
@@ -175,7 +175,7 @@ def test_secrets_never_reach_the_record_search_or_session(argv, secret, tmp_path
 @settings(max_examples=300, deadline=None)
 @given(st.lists(WORDS, max_size=12))
 def test_redaction_keeps_the_command_line_shape(argv):
-    from kubechat.audit.redact import MASK, redact_argv
+    from kubechat.ledger.redact import MASK, redact_argv
 
     out, _found = redact_argv(argv)
     assert len(out) == len(argv)

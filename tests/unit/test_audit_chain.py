@@ -7,7 +7,7 @@ import pytest
 
 from kubechat.audit import AuditTrail, RecordInput, UserInfo
 from kubechat.audit.chain import verify_chain
-from kubechat.audit.record import GENESIS_HASH
+from kubechat.ledger.record import GENESIS_HASH
 
 USER = UserInfo(username="alice", groups=["dev"])
 

@@ -7,7 +7,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from kubechat.audit import AuditTrail, RecordInput, UserInfo
-from kubechat.audit.record import Record, canonical_bytes
+from kubechat.ledger.record import Record, canonical_bytes
 from kubechat.audit.sign import key_id, sign, verify
 
 

@@ -3,7 +3,7 @@
 import pytest
 
 from kubechat.audit import AuditTrail, RecordInput, UserInfo
-from kubechat.audit.redact import MASK, output_is_secret, redact_argv, redact_text, search_text
+from kubechat.ledger.redact import MASK, output_is_secret, redact_argv, redact_text, search_text
 
 
 @pytest.mark.parametrize(

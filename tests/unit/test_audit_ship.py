@@ -8,9 +8,9 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from kubechat.audit import AuditTrail, RecordInput, UserInfo
-from kubechat.collector import merkle
 from kubechat.collector.crypto import CheckpointSigner
 from kubechat.collector.limits import retry_after_header
+from kubechat.ledger import merkle
 
 
 class FakeCollector:
@@ -225,7 +225,7 @@ def test_plain_http_collectors_are_refused_before_the_token_is_sent(url, env, re
 
 
 def test_https_client_refuses_plain_http_requests_itself(monkeypatch):
-    from kubechat.audit import http
+    from kubechat import https as http
     from kubechat.errors import AuditError
 
     monkeypatch.setenv("KUBECHAT_INSECURE_LOOPBACK", "1")

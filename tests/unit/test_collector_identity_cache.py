@@ -3,7 +3,7 @@ answers (accepted and rejected), bounds what it keeps, and limits how many new t
 
 import pytest
 
-from kubechat.audit.record import UserInfo
+from kubechat.ledger.record import UserInfo
 from kubechat.collector.identity import IdentityError, IdentityThrottled, _ApiServerResolver
 from kubechat.collector.limits import CLIENT_ADDRESS
 from kubechat.collector.service import CollectorService, Refused

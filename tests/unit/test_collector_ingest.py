@@ -9,7 +9,7 @@ from kubechat.audit import AuditTrail, RecordInput, UserInfo
 from kubechat.audit.keys import KeyStore
 from kubechat.audit.ship import registration_payload
 from kubechat.audit.sign import encode_public
-from kubechat.collector import merkle
+from kubechat.ledger import merkle
 from kubechat.collector.crypto import BodyCipher, CheckpointSigner, verify_checkpoint
 from kubechat.collector.identity import IdentityError
 from kubechat.collector.service import CollectorService, Refused
@@ -423,8 +423,8 @@ def test_records_not_exactly_canonical_are_rejected(service, tmp_path):
 
 
 def test_signed_bytes_are_cut_from_the_canonical_bytes(tmp_path):
-    from kubechat.audit import wire
-    from kubechat.audit.record import Record
+    from kubechat.ledger import wire
+    from kubechat.ledger.record import Record
 
     alice = _trail(tmp_path, "alice")
     alice.record(

@@ -2,7 +2,7 @@
 
 import pytest
 
-from kubechat.collector.merkle import (
+from kubechat.ledger.merkle import (
     EMPTY_ROOT,
     SubtreeCache,
     consistency_proof,

@@ -8,7 +8,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from kubechat.audit import AuditTrail, RecordInput, UserInfo
 from kubechat.audit.keys import KeyStore
-from kubechat.audit.record import PolicyBundle, PolicyResult, Record
+from kubechat.ledger.record import PolicyBundle, PolicyResult, Record
 from kubechat.audit.ship import registration_payload
 from kubechat.audit.sign import encode_public, verify
 from kubechat.collector.bundles import AcceptedBundles

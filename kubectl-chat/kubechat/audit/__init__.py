@@ -1,6 +1,6 @@
 """Signed, hash-chained audit records: record → Ed25519 signature → chain → durable spool → collector."""
 
-from .record import Cluster, ObjectRef, PolicyResult, RbacResult, Record, RecordInput, UserInfo
+from ..ledger.record import Cluster, ObjectRef, PolicyResult, RbacResult, Record, RecordInput, UserInfo
 from .trail import AuditTrail
 
 __all__ = [

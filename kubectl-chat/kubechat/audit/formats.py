@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from .. import __version__
-from .record import Record
+from ..ledger.record import Record
 
 VENDOR = "kubectl-chat"
 PRODUCT = "kubectl chat"

@@ -7,7 +7,7 @@ import shutil
 import subprocess
 
 from ..errors import AuditError
-from .record import UserInfo
+from ..ledger.record import UserInfo
 
 
 def whoami(kubectl: str = "kubectl", kubeconfig: str | None = None, context: str | None = None) -> UserInfo:

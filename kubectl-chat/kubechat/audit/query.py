@@ -2,54 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
-from datetime import UTC, datetime, timedelta
 
 import httpx
 
-from ..errors import AuditError, UsageError
-from . import http
-from .record import Record, rfc3339
+from .. import https as http
+from ..errors import AuditError
+from ..ledger.filters import Filters, parse_time
+from ..ledger.record import Record
 from .spool import Spool
 
-_DURATION = re.compile(r"^(\d+)([smhdw])$")
-_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
-
-
-def parse_time(value: str | None, now: datetime | None = None) -> str | None:
-    """'30d' / '12h' (ago) or an ISO date/time → RFC 3339 UTC text comparable with record times."""
-    if not value:
-        return None
-    now = now or datetime.now(UTC)
-    m = _DURATION.match(value.strip())
-    if m:
-        when = now - timedelta(**{_UNITS[m.group(2)]: int(m.group(1))})
-    else:
-        try:
-            when = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError as exc:
-            raise UsageError(
-                f"cannot read time {value!r}", hint="use 30d, 12h, 2026-01-31 or 2026-01-31T12:00:00Z"
-            ) from exc
-    return rfc3339(when)
-
-
-@dataclass
-class Filters:
-    username: str | None = None
-    verb: str | None = None
-    namespace: str | None = None
-    risk: str | None = None
-    decision: str | None = None
-    stage: str | None = None
-    since: str | None = None  # RFC 3339 (already parsed)
-    until: str | None = None
-    text: str | None = None
-
-    def params(self) -> dict[str, str]:
-        return {k: v for k, v in asdict(self).items() if v}
+__all__ = ["Filters", "from_collector", "from_spool", "parse_time"]
 
 
 def from_spool(spool: Spool, filters: Filters, limit: int | None = None) -> Iterator[Record]:

@@ -13,10 +13,10 @@ import json
 import os
 from dataclasses import replace
 
-from ..collector import merkle
 from ..collector.crypto import verify_checkpoint
+from ..ledger import merkle
+from ..ledger.record import Record
 from .chain import VerifyResult, next_key, verify_chain
-from .record import Record
 
 COLLECTOR_KEY_ENV = "KUBECHAT_COLLECTOR_KEY"
 

@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from .. import https as http
 from ..errors import AuditError
-from . import http, receipts
-from .record import now_rfc3339
+from ..ledger.protocol import registration_message
+from ..ledger.record import now_rfc3339
+from . import receipts
 from .sign import encode_public, sign
-
-REGISTRATION_PURPOSE = "kubechat-audit-key-registration"
 
 
 @dataclass
@@ -51,7 +51,7 @@ class ShipResult:
 
 def registration_payload(private_key, kid: str, public_b64: str) -> dict:
     """Proof that the registrant holds the private key (the collector checks it)."""
-    message = f"{REGISTRATION_PURPOSE}:{kid}:{public_b64}".encode()
+    message = registration_message(kid, public_b64)
     return {"keyID": kid, "publicKey": public_b64, "proof": sign(private_key, message)}
 
 

@@ -14,9 +14,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from ..errors import AuditError
-from . import chain as chain_mod
-from .keys import KeyStore
-from .record import (
+from ..ledger.record import (
     GENESIS_HASH,
     PolicyResult,
     Record,
@@ -27,7 +25,9 @@ from .record import (
     output_digest,
     rfc3339,
 )
-from .redact import output_is_secret, redact_argv, redact_text
+from ..ledger.redact import output_is_secret, redact_argv, redact_text
+from . import chain as chain_mod
+from .keys import KeyStore
 from .sign import encode_public, sign
 from .spool import Spool
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..audit.record import Record
+from ..ledger.record import Record
 
 ACCEPTED = "accepted"
 UNACCEPTED = "unaccepted"

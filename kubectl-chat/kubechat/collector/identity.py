@@ -16,9 +16,9 @@ from typing import Protocol
 
 import httpx
 
-from ..audit import http
-from ..audit.record import UserInfo
+from .. import https as http
 from ..errors import KubechatError
+from ..ledger.record import UserInfo
 
 SA_DIR = Path("/var/run/secrets/kubernetes.io/serviceaccount")
 

@@ -8,14 +8,13 @@ import json
 import threading
 from dataclasses import asdict
 
-from ..audit import wire
 from ..audit.chain import next_key
-from ..audit.record import GENESIS_HASH, UNVERIFIED_USERS, Record, UserInfo, now_rfc3339
-from ..audit.redact import search_text
-from ..audit.ship import REGISTRATION_PURPOSE
 from ..audit.sign import decode_public, key_id, verify
 from ..errors import KubechatError
-from . import merkle
+from ..ledger import merkle, wire
+from ..ledger.protocol import registration_message
+from ..ledger.record import GENESIS_HASH, UNVERIFIED_USERS, Record, UserInfo, now_rfc3339
+from ..ledger.redact import search_text
 from .bundles import AcceptedBundles
 from .crypto import BodyCipher, CheckpointSigner
 from .identity import IdentityResolver
@@ -135,7 +134,7 @@ class CollectorService:
             raise Refused(400, "publicKey is not a base64 Ed25519 public key") from exc
         if key_id(public) != kid:
             raise Refused(400, "keyID does not match publicKey")
-        if not verify(public, f"{REGISTRATION_PURPOSE}:{kid}:{pub}".encode(), proof):
+        if not verify(public, registration_message(kid, pub), proof):
             raise Refused(400, "proof of possession does not verify")
         # Binding needs both the private key (proof) and the identity's own token, so a key only
         # ever speaks for identities its holder has proven; one person may prove several.

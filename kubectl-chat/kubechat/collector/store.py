@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
-from ..audit.filters import where
 from ..errors import KubechatError
+from ..ledger.filters import where
 from . import summaries
 from .summaries import COUNTERS, KEYS
 

@@ -173,7 +173,7 @@ class Session:
         if self.persist:
             # On disk, the request and argv are redacted the way the audit record is: a secret
             # typed into a request never lands in sessions.db.
-            from ..audit.redact import redact_argv, redact_text
+            from ..ledger.redact import redact_argv, redact_text
 
             argv, secrets_found = redact_argv(list(translation.argv))
             db = self._db()
@@ -189,7 +189,7 @@ class Session:
         in memory or on disk: the audit trail's definition decides which output that is."""
         if not self.turns:
             return
-        from ..audit.redact import output_is_secret, redact_argv, redact_text
+        from ..ledger.redact import output_is_secret, redact_argv, redact_text
 
         argv = self.turns[-1].argv or []
         # Secrets given on the command line are scrubbed from what it printed, as in the audit record.

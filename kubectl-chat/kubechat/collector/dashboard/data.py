@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from ...audit.query import Filters, parse_time
-from ...audit.record import Record
 from ...errors import UsageError
+from ...ledger.filters import Filters, parse_time
+from ...ledger.record import Record
 
 PAGE = 1000  # records per store read when walking a whole range
 SERIES = ("requests", "commands", "writes", "destructive", "denied")

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
-from ...audit.record import GENESIS_HASH, Record, now_rfc3339
 from ...audit.sign import decode_public, verify
-from .. import merkle
+from ...ledger import merkle
+from ...ledger.record import GENESIS_HASH, Record, now_rfc3339
 from ..crypto import CollectorKeyError, verify_checkpoint
 
 PAGE = 1000
