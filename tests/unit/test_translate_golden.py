@@ -399,7 +399,7 @@ GOLDEN: dict[str, list[tuple[str, str]]] = {
         ),
         (
             "can service account builder in foundry get pods",
-            "kubectl auth can-i get pods --as=system:serviceaccount:foundry:builder",
+            "kubectl auth can-i get pods -n foundry --as=system:serviceaccount:foundry:builder",
         ),
         ("what can i do in pebble", "kubectl auth can-i -n pebble --list"),
         ("am i allowed to patch nodes", "kubectl auth can-i patch nodes"),

@@ -54,6 +54,15 @@ _EVENT_AS_TIME = re.compile(
 )
 
 
+# who a permission question is about, with where an account lives ("the sa x in ns y"), and how
+# the question asks it ("can", "is able to", "has permission to")
+_SUBJECT = (
+    r"(?:(?:the )?(?:user|group|service ?account|sa) \S+|(?:the )?\S+ (?:service ?account|sa))"
+    r"(?: (?:in|from|of) (?:the )?(?:ns |namespace )?\S+)?"
+)
+_MAY = r"(?:can|could|may|(?:(?:is|are) )?(?:allowed|able|permitted) to|ha(?:s|ve) (?:the )?(?:permission|rights?) to)"
+
+
 def choose(req: Req):
     low = _EVENT_AS_TIME.sub(" ", req.low)
 
@@ -78,8 +87,9 @@ def choose(req: Req):
         ),
         (
             "auth can-i",
-            r"\bcan-i\b|\bcan i\b|\b(if|whether) i can\b|^can (the )?(user|group|service ?account) \S+|"
-            r"^can (the )?\S+ service ?account\b|^(is|are) (the )?(user|service ?account) \S+ (allowed|able)\b|\b(if|whether) (the )?(user|group|service ?account) \S+ can\b|\bam i allowed|\ballowed actions\b|\ballowed to\b|\bhave permission",
+            r"\bcan-i\b|\bcan i\b|\b(if|whether) i can\b|\ballowed actions\b|\ballowed to\b|\bhave permission|"
+            rf"^(?:can|could|may) {_SUBJECT} \S+|\b(?:is|are|if|whether|does|do) {_SUBJECT} {_MAY}\b|"
+            r"\b(?:am i|are we|is my (?:user|account)|i am|i'm|we are) (?:allowed|able|permitted) to\b",
             h_auth_can_i,
         ),
         (

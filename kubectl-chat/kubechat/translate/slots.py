@@ -136,7 +136,7 @@ _NOT_NS_AFTER = re.compile(
 # What may follow a place named by a weak cue: the end of the phrase or a function word.
 _PHRASE_END = re.compile(
     # a key=value or a flag after the place: "label web in shop tier=gold", "… in shop --watch"
-    r"^(?:\s*$|\s*[,.;:!?()]|\s*(?:→|->|=>)|\s+[\w./-]+=|\s+--?[a-z]|\s+(?:-|to|and|with|by|sorted|ordered|that|which|where|whose|please|now|down|up|"
+    r"^(?:\s*$|\s*[,.;:!?()]|\s*(?:→|->|=>)|\s+[-–—]+\s|\s+[\w./-]+=|\s+--?[a-z]|\s+(?:-|to|and|with|by|sorted|ordered|that|which|where|whose|please|now|down|up|"
     r"as|on|for|using|showing|but|then|so|including|except|without|only|too|also|quickly|immediately|asap|"
     r"right|if|labell?ed|having|matching|in|from|under|is|are|was|has|have|too|again|first|instead|while|"
     r"namespace|ns|cluster-wide|"
@@ -150,7 +150,12 @@ _PHRASE_END = re.compile(
     r"succeeds?|bound|been|being|getting|actually|really|currently|ever|all|any|properly|correctly|"
     r"fine|alive|stuck|pending|terminating|crash\w*|restarting|flapping|failing|working|serving|listening|[a-z]+ed|"
     # what a command goes on to say about the object: "web in shop between 2 and 5", "… back to"
-    r"between|min|max|back|after|until)\b)",
+    r"between|min|max|back|after|until|"
+    # a clause that says why, when or who next: "… in shop because …", "… in shop able to …",
+    # "the sa x in shop granting …"
+    r"since|because|cause|cuz|along|alongside|together|plus|or|nor|though|although|unless|when|whenever|"
+    r"once|till|before|via|through|at|like|able|allowed|permitted|can|could|should|must|will|would|may|"
+    r"might|do|does|did|i|we|you|they|it|[a-z]{3,}ing)\b)",
     re.I,
 )
 # Words that open a request before a colon without naming a place ("note: …", "urgent: …").
@@ -349,6 +354,8 @@ def _cues(
             v = m.group(1)
             if ":" in m.group(0) and is_type(v) and re.search(r"\w\s+$", low[: m.start()]):
                 continue  # "shop ns: statefulset db …": the word before the cue is the place
+            if _named_before(low[: m.start()], is_word):
+                continue  # "the shop namespace needs …": the place was named before the cue word
             if ok(m) and not _words_only(v, is_word) and not _is_object(low, m.start(1)):
                 yield NsMatch(v, m.start(1), m.end(1), True, m.start(), m.end())
     m = re.match(rf"\s*{_TOKEN}\s*:\s+\S", low)
@@ -441,6 +448,13 @@ def _cues(
         if not opening and not _PHRASE_END.match(after):
             continue  # "from literal values", "in ps output": X starts a longer noun phrase
         yield NsMatch(v, m.start(1), m.end(1), False, m.start(), m.end())
+
+
+def _named_before(before: str, is_word: Callable[[str], bool]) -> bool:
+    """'the shop namespace', 'in the shop ns': a name said right before the cue word is the place,
+    so the word after it ("… namespace needs a quota") is not a second one."""
+    m = re.search(rf"\b(?:the|in|from|within|under|inside)\s+(?:the\s+)?{_TOKEN}\s+$", before)
+    return m is not None and m.group(1) not in _LEADS and _valid(m.group(1)) and not is_word(m.group(1))
 
 
 def _next_to_type(low: str, start: int, end: int, is_type: Callable[[str], bool]) -> bool:

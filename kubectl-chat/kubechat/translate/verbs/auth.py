@@ -6,8 +6,15 @@ import re
 
 from ...intent import Intent
 from ..readers import common, resources
-from ..reading import Clarify, Req, V, is_name, namespace
+from ..reading import Clarify, Req, V, is_keyword, is_name, namespace
 from ..text import clean, mask_quotes
+
+# a service account, as said ("service account x", "sa x", "the x sa") and where it lives
+_SA = r"(?:service ?account|\bsa)"
+_CHECKED_VERB = (
+    r"get|list|watch|create|update|patch|delete|deletecollection|exec|read|view|see|edit|scale|use"
+)
+_SA_PLACE = rf"(?:of|in|from)\s+(?:the\s+)?(?:namespace\s+|ns\s+)?({V})"
 
 
 def h_auth_can_i(req: Req) -> Intent:
@@ -36,7 +43,7 @@ def h_auth_can_i(req: Req) -> Intent:
             # "can user kim delete nodes?", "can the robot service account … patch deployments": the
             # action after the subject
             m = re.search(
-                r"\b(?:user|group|service ?account)\b.*?\b(get|list|watch|create|update|patch|delete|exec|read|"
+                rf"\b(?:user|group|{_SA})\b.*?\b(get|list|watch|create|update|patch|delete|exec|read|"
                 r"view|see|edit|scale|impersonate|escalate|bind)\b",
                 req.low,
             )
@@ -63,14 +70,10 @@ def h_auth_can_i(req: Req) -> Intent:
                 raise Clarify("On which resource should I check that permission?")
             res = m2.group(1)
         it.args = [verb, res]
-    sa = req.find(
-        rf"service ?account\s+({V})\s+(?:of|in|from)\s+(?:the\s+)?(?:namespace\s+)?({V})"
-    ) or req.find(
-        rf"\b(?P<b>{V})\s+service ?account\s+(?:of|in|from)\s+(?:the\s+)?(?:namespace\s+)?(?P<a>{V})"
-    )
+    sa = req.find(rf"{_SA}\s+({V})\s+{_SA_PLACE}") or req.find(rf"\b(?P<b>{V})\s+{_SA}\s+{_SA_PLACE}")
     if sa:
         sa_name, sa_ns = (
-            (clean(sa.group("b")), clean(sa.group("a")))
+            (clean(sa.group("b")), clean(sa.group(2)))
             if "b" in sa.re.groupindex
             else (
                 clean(sa.group(1)),
@@ -82,13 +85,30 @@ def h_auth_can_i(req: Req) -> Intent:
         it.set_flag("as", f"system:serviceaccount:{sa_ns}:{sa_name}")
         rest = req.text[sa.end() :]
         sub = Req(req.raw, rest, mask_quotes(rest).lower(), req.table)
-        if re.search(r"\b(?:same|that|its own|its|their) namespace\b|\bthere\b", sub.low):
-            it.namespace = sa_ns  # "… get pods in its own namespace": the account's namespace
-        elif ns := namespace(sub):
-            it.namespace = ns
+        # the check runs where the account lives unless another place is named after it
+        it.namespace = sa_ns
+        if not re.search(r"\b(?:same|that|its own|its|their) namespace\b|\bthere\b", sub.low):
+            it.namespace = namespace(sub) or sa_ns
+        return it
+    named = [
+        clean(m.group(1))
+        for m in (req.find(rf"\b({V})\s+{_SA}\b"), req.find(rf"{_SA}\s+(?:named\s+|called\s+)?({V})"))
+        if m
+    ]
+    named = [n for n in named if is_name(n) and not is_keyword(n) and not re.fullmatch(_CHECKED_VERB, n)]
+    if named:
+        # an account named without its own place lives in the one the request names
+        ns = namespace(req)
+        if not ns:
+            raise Clarify("Which namespace is that service account in?")
+        it.set_flag("as", f"system:serviceaccount:{ns}:{named[0]}")
+        it.namespace = ns
         return it
     who = req.value(rf"\b(?:as|can)\s+(?:the\s+)?user\s+({V})") or req.value(rf"\buser\s+({V})\s+can\b")
     if who:
         it.set_flag("as", who)
     common(req, it, sel=False, out=False)
+    if it.args and (t := req.table.get(it.args[1].split("/")[0])) is not None and not t.namespaced:
+        # "list nodes cluster-wide": a cluster-scoped type has no namespace to check in
+        it.namespace, it.all_namespaces = None, False
     return it

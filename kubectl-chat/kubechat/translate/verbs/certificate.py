@@ -8,7 +8,7 @@ from ..reading import Clarify, Req, V
 
 def h_certificate(req: Req) -> Intent:
     sub = "deny" if req.has(r"\bdeny|reject") else "approve"
-    name = req.value(r"\b(csr-[\w-]+)") or req.value(
+    name = req.value(r"(?<![\w.-])(csr-[\w-]+)") or req.value(
         rf"(?:csr|certificate signing request|certificate)\s+({V})"
     )
     if not name:

@@ -7,7 +7,7 @@ import re
 
 from ...intent import Intent
 from ..readers import command_after, common, dry_run, image_of, images, kv_from_words, number_after, resources
-from ..reading import Clarify, Q, Req, V, is_keyword, is_name, namespace
+from ..reading import Clarify, Q, Req, V, is_keyword, is_name, namespace, ns_match
 from ..text import clean
 from .expose import h_expose
 from .run import h_run
@@ -39,17 +39,43 @@ def _create_kind(req: Req) -> str | None:
     job from it")."""
     if req.has(r"^bind\b|\bbind (?:the )?(?:cluster ?)?role\b"):
         return "clusterrolebinding" if req.has(r"cluster ?role ?binding|cluster[- ]wide") else "rolebinding"
-    after = re.search(r"\b(?:create|make|need|add|generate)\s+(?:(?:a|an|the|new|one)\s+)*(.*)", req.low)
-    if after:
+    for after in re.finditer(
+        rf"\b(?:create|make|add|generate|{_NEEDS})\s+(?:(?:a|an|the|new|one)\s+)*(?=(.*))", req.low
+    ):
         for k, p in CREATE_KINDS:
             if re.match(rf"(?:generic\s+)?(?:{p})", after.group(1)):
                 return k
+    place = ns_match(req)
     best = None
     for k, p in CREATE_KINDS:
-        m = re.search(p, req.low)
-        if m and (best is None or (m.start(), -(m.end() - m.start())) < (best[0], -best[1])):
-            best = (m.start(), m.end() - m.start(), k)
+        for m in re.finditer(p, req.low):
+            if place is not None and place.end <= m.start() < place.cue_end:
+                continue  # "the shop namespace needs …": the place, not the kind made
+            if best is None or (m.start(), -(m.end() - m.start())) < (best[0], -best[1]):
+                best = (m.start(), m.end() - m.start(), k)
+            break
     return best[2] if best else None
+
+
+# "needs a service account", "wants a quota": what a place or an object is to get
+_NEEDS = r"needs?|wants?|requires?|is missing|lacks?|should (?:have|get)|must (?:have|get)"
+_CLUSTER_KINDS = ("namespace", "clusterrole", "clusterrolebinding", "priorityclass")
+
+
+def _subject_place(req: Req, name: str) -> str | None:
+    """'shop needs a service account x, create it': the place a request opens with as the subject
+    that needs the new object (never the new object's own name, never a type)."""
+    m = re.match(
+        rf"(?:the\s+)?([a-z0-9][-a-z0-9]*)\s+(?:namespace\s+|ns\s+)?(?:{_NEEDS})\s+"
+        r"(?:a|an|another|its own|one|some|the)\b",
+        req.low,
+    )
+    if m is None:
+        return None
+    v = req.text[m.start(1) : m.end(1)]
+    if v != m.group(1) or v == name or not is_name(v) or req.table.get(v) or is_keyword(v):
+        return None
+    return v
 
 
 def _create_name(req: Req, words: str) -> str | None:
@@ -302,6 +328,8 @@ def h_create(req: Req) -> Intent:
         raise Clarify(f"What should the new {kind.split()[-1]} be called?")
     it.names = [name]
     common(req, it, allns=False, sel=False)
+    if not it.namespace and kind not in _CLUSTER_KINDS:
+        it.namespace = _subject_place(req, name)
     if it.output and not re.search(rf"(?<![\w./-]){it.output}\b", req.low):
         it.output = None  # "--from-file=app.yaml" names a file, it asks for no output format
     dry_run(req, it)

@@ -6,7 +6,7 @@ import re
 
 from ...intent import Intent
 from ..readers import common, container_name, number_after, resources, selector, target
-from ..reading import Clarify, Req, is_keyword
+from ..reading import Clarify, Req, is_keyword, namespace
 
 
 def h_logs(req: Req) -> Intent:
@@ -14,6 +14,8 @@ def h_logs(req: Req) -> Intent:
     it = Intent(verb="logs")
     kind, name = target(req, rms)
     sel = selector(req)
+    if sel and name is not None and name == namespace(req):
+        name = None  # "pods with app=x in shop": the pods are chosen by label; shop is the place
     if name and not (sel and name == sel):
         it.names = [name]
         if kind:

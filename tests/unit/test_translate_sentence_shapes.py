@@ -1,0 +1,118 @@
+"""Sentence shapes that must work for any name: a place followed by more words ("in X because …",
+"in X able to …"), a place that is the subject ("X needs a service account …"), pods chosen by
+label for their logs, ticket references opening the request, and permission questions asked as
+"am I able to …" or about a service account. Names, namespaces, numbers and labels are
+substituted with random valid values; the command must change exactly accordingly."""
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kubechat.translate import translate
+from kubechat.translate.compare import same_command
+from kubechat.translate.resources import BUILTIN_TABLE
+from kubechat.translate.rules import KEYWORDS, STOP
+
+# (request template, command template): {name} {ns} {n} {k} {v} {verb} {res} {ticket}
+SHAPES = {
+    "place then a clause": [
+        (
+            "restart deployment {name} in {ns} because the config changed",
+            "kubectl rollout restart deployment/{name} -n {ns}",
+        ),
+        (
+            "logs from deployment/{name} in {ns} since 15 minutes",
+            "kubectl logs deploy/{name} -n {ns} --since=15m",
+        ),
+        ("quotas in {ns} - people keep hitting them", "kubectl get resourcequotas -n {ns}"),
+        ("list the pods in {ns} along with their labels", "kubectl get pods -n {ns} --show-labels"),
+    ],
+    "service account in a place": [
+        (
+            "can the sa {name} in ns {ns} {verb} {res}",
+            "kubectl auth can-i {verb} {res} -n {ns} --as=system:serviceaccount:{ns}:{name}",
+        ),
+        (
+            "is the service account {name} in {ns} able to {verb} {res}",
+            "kubectl auth can-i {verb} {res} -n {ns} --as=system:serviceaccount:{ns}:{name}",
+        ),
+        (
+            "check if the {name} sa in {ns} is able to {verb} {res}",
+            "kubectl auth can-i {verb} {res} -n {ns} --as=system:serviceaccount:{ns}:{name}",
+        ),
+    ],
+    "place as the subject": [
+        (
+            "{ns} requires a service account named {name}, create it",
+            "kubectl create serviceaccount {name} -n {ns}",
+        ),
+        (
+            "the {ns} namespace needs a service account called {name}, create it",
+            "kubectl create serviceaccount {name} -n {ns}",
+        ),
+        (
+            "{ns} wants a configmap called {name} with {k}={v}, please create it",
+            "kubectl create configmap {name} -n {ns} --from-literal={k}={v}",
+        ),
+    ],
+    "pods chosen by label": [
+        ("logs for pods with {k}={v} in {ns}", "kubectl logs -n {ns} -l {k}={v}"),
+        ("follow the logs of every pod labelled {k}={v} in {ns}", "kubectl logs -n {ns} -l {k}={v} -f"),
+    ],
+    "ticket reference": [
+        ("{ticket}: scale {name} in {ns} to {n}", "kubectl scale deployment {name} -n {ns} --replicas={n}"),
+        ("[{ticket}] restart deployment {name} in {ns}", "kubectl rollout restart deployment/{name} -n {ns}"),
+        ("({ticket}) - delete pod {name} in {ns}", "kubectl delete pod {name} -n {ns}"),
+    ],
+    "am I able to": [
+        ("Am I able to {verb} {res} in {ns}?", "kubectl auth can-i {verb} {res} -n {ns}"),
+        ("are we allowed to {verb} {res} in {ns}", "kubectl auth can-i {verb} {res} -n {ns}"),
+    ],
+}
+CASES = [(shape, req, want) for shape, rows in SHAPES.items() for req, want in rows]
+
+_RESERVED = STOP | KEYWORDS | set(BUILTIN_TABLE.names()) | {"sa", "ns", "it", "able"}
+
+
+def _ok(word: str) -> bool:
+    return word not in _RESERVED and not word.isdigit()
+
+
+dns = st.from_regex(r"\A[a-z][a-z0-9]{1,7}(-[a-z0-9]{1,5}){0,2}\Z").filter(_ok)
+english = st.sampled_from(["orchard", "harbor", "meadow", "quarry", "lantern", "tundra", "anvil", "pebble"])
+values_st = st.fixed_dictionaries(
+    {
+        "name": dns,
+        "ns": st.one_of(dns, english),
+        "n": st.integers(min_value=0, max_value=300).map(str),
+        "k": st.from_regex(r"\A[a-z][a-z0-9]{1,6}\Z").filter(_ok),
+        "v": dns,
+        "verb": st.sampled_from(["get", "list", "create", "delete", "patch", "watch"]),
+        "res": st.sampled_from(["pods", "secrets", "configmaps", "deployments", "jobs", "services"]),
+        "ticket": st.from_regex(r"\A[A-Z]{2,5}-[1-9][0-9]{0,4}\Z"),
+    }
+).filter(lambda d: len({d["name"], d["ns"], d["v"], d["k"]}) == 4)
+
+
+@pytest.mark.parametrize("shape, request_text, want", CASES, ids=[f"{s}:{r}" for s, r, _ in CASES])
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(values=values_st)
+def test_shape_holds_for_any_names(shape, request_text, want, values):
+    request = request_text.format(**values)
+    got = translate(request, offline=True, use_model=False).command
+    assert got is not None and same_command(got, want.format(**values)), f"{request!r}: {got!r}"
+
+
+@pytest.mark.parametrize(
+    "request_text, want",
+    [
+        (
+            "check if the ci sa in builds is able to delete jobs",
+            "kubectl auth can-i delete jobs -n builds --as=system:serviceaccount:builds:ci",
+        ),
+        ("deny the certificate signing request node-csr-9", "kubectl certificate deny node-csr-9"),
+        ("can sa ci list secrets", None),  # whose account: its namespace is asked for, never guessed
+    ],
+)
+def test_a_question_or_another_name_never_becomes_a_different_command(request_text, want):
+    assert translate(request_text, offline=True, use_model=False).command == want
