@@ -31,7 +31,6 @@ def make_chain(n: int, chain: int, start_ts: float):
     """(private key, canonical records) of one client chain."""
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    from kubechat.audit.sign import key_id, sign
     from kubechat.ledger.record import (
         GENESIS_HASH,
         Cluster,
@@ -43,6 +42,7 @@ def make_chain(n: int, chain: int, start_ts: float):
         UserInfo,
         rfc3339,
     )
+    from kubechat.ledger.sign import key_id, sign
 
     key = Ed25519PrivateKey.generate()
     kid, prev, out = key_id(key.public_key()), GENESIS_HASH, []
@@ -100,7 +100,7 @@ def serve(db: str, tls: str, conn) -> None:
 def ship(url: str, ca: str, key, records: list[str], counts: list[int]) -> None:
     from kubechat import https as http
     from kubechat.audit.ship import registration_payload
-    from kubechat.audit.sign import encode_public, key_id
+    from kubechat.ledger.sign import encode_public, key_id
 
     headers = {"Authorization": "Bearer tok-alice"}
     with http.client(ca, 60, headers=headers) as client:
@@ -205,7 +205,7 @@ def main() -> None:
 
         script = (
             "import sys\n"
-            "from kubechat.audit import query, formats\n"
+            "from kubechat.audit import query\nfrom kubechat.ledger import formats\n"
             "recs = query.from_collector(sys.argv[1], query.Filters(), token='tok-auditor', ca_file=sys.argv[2])\n"
             "with open(sys.argv[3], 'w') as fh: n = formats.export(recs, 'json', fh)\n"
             "import resource\n"

@@ -40,8 +40,8 @@ class BenchTokens:
     """tok-<user> is <user>, a reader (no cluster involved)."""
 
     def resolve(self, token):
-        from kubechat.ledger.record import UserInfo
         from kubechat.collector.identity import IdentityError
+        from kubechat.ledger.record import UserInfo
 
         if not token.startswith("tok-"):
             raise IdentityError("token rejected")
@@ -52,9 +52,9 @@ def chain_batches(user: int, n: int, start: float, step: float):
     """(token, registration, batches of canonical records) of one user's client chain."""
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    from kubechat.ledger import record as r
     from kubechat.audit.ship import registration_payload
-    from kubechat.audit.sign import encode_public, key_id, sign
+    from kubechat.ledger import record as r
+    from kubechat.ledger.sign import encode_public, key_id, sign
 
     key = Ed25519PrivateKey.generate()
     kid, prev = key_id(key.public_key()), r.GENESIS_HASH

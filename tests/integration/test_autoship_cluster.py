@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from collector_support import run_cli, serve_for_cluster
 
+from kubechat import https as http
 from kubechat import paths
-from kubechat.audit import AuditTrail, RecordInput, UserInfo, autoship, http, locate
+from kubechat.audit import AuditTrail, RecordInput, UserInfo, autoship, locate
 from kubechat.ports import free_port
 
 pytestmark = pytest.mark.integration

@@ -8,7 +8,8 @@ import pytest
 import yaml
 from collector_support import serve_for_cluster
 
-from kubechat.audit import AuditTrail, RecordInput, UserInfo, http
+from kubechat import https as http
+from kubechat.audit import AuditTrail, RecordInput, UserInfo
 from kubechat.audit.kube import bearer_token, whoami
 
 pytestmark = pytest.mark.integration

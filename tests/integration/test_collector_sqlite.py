@@ -15,7 +15,8 @@ from collector_support import (
     ship_query_verify,
 )
 
-from kubechat.audit import AuditTrail, RecordInput, UserInfo, http
+from kubechat import https as http
+from kubechat.audit import AuditTrail, RecordInput, UserInfo
 from kubechat.collector.store import open_store
 
 

@@ -15,10 +15,11 @@ import pytest
 from collector_support import AuditorCli, fill, make_service, running, serve_for_cluster
 from cryptography.hazmat.primitives import serialization
 
+from kubechat import https as http
 from kubechat import paths
-from kubechat.audit import AuditTrail, http
-from kubechat.audit.sign import encode_public, fingerprint
+from kubechat.audit import AuditTrail
 from kubechat.collector.store import open_store
+from kubechat.ledger.sign import encode_public, fingerprint
 
 pytestmark = pytest.mark.integration
 

@@ -6,7 +6,7 @@ import sqlite3
 import pytest
 
 from kubechat.audit import AuditTrail, RecordInput, UserInfo
-from kubechat.audit.chain import verify_chain
+from kubechat.ledger.chain import verify_chain
 from kubechat.ledger.record import GENESIS_HASH
 
 USER = UserInfo(username="alice", groups=["dev"])
@@ -72,7 +72,7 @@ def test_resigned_record_with_other_key_detected(trail):
     kid = other.current_id()
     records = list(trail.spool.records())
     forged = records[1].model_copy(update={"keyID": kid, "signature": None})
-    from kubechat.audit.sign import sign
+    from kubechat.ledger.sign import sign
 
     forged.signature = sign(other.private_key(kid), forged.signing_bytes())
     keys = {**trail.keys.public_keys(), **other.public_keys()}
@@ -106,7 +106,7 @@ def test_record_after_rotation_signed_with_old_key_rejected(trail):
     old = trail.keys.current_id()
     trail.rotate_keys(USER)
     records = list(trail.spool.records())
-    from kubechat.audit.sign import sign
+    from kubechat.ledger.sign import sign
 
     last = records[-1]
     forged = last.model_copy(

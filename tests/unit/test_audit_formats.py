@@ -5,7 +5,7 @@ import io
 import json
 
 from kubechat.audit import AuditTrail, RecordInput, UserInfo
-from kubechat.audit.formats import cef_line, export, leef_line, to_cef, to_leef
+from kubechat.ledger.formats import cef_line, export, leef_line, to_cef, to_leef
 
 
 # Examples from the ArcSight Common Event Format specification.
@@ -109,7 +109,7 @@ def test_csv_and_json_exports_round_trip():
 
 
 def test_csv_formula_injection_neutralised():
-    from kubechat.audit.formats import csv_cell
+    from kubechat.ledger.formats import csv_cell
 
     assert csv_cell('=HYPERLINK("http://x","y")') == '\'=HYPERLINK("http://x","y")'
     assert csv_cell("@SUM(A1)") == "'@SUM(A1)" and csv_cell("+1") == "'+1"

@@ -9,13 +9,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi.testclient import TestClient
 
 from kubechat.audit import AuditTrail, RecordInput, UserInfo
-from kubechat.audit.sign import sign
 from kubechat.collector.api import create_app
 from kubechat.collector.crypto import BodyCipher, CheckpointSigner
 from kubechat.collector.identity import IdentityError
 from kubechat.collector.service import CollectorService
 from kubechat.collector.store import SqliteStore
 from kubechat.errors import AuditError
+from kubechat.ledger.sign import sign
 
 USER = UserInfo(username="alice")
 PAST = "2000-01-01T00:00:00.000000Z"

@@ -8,7 +8,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from kubechat.audit import AuditTrail, RecordInput, UserInfo
 from kubechat.ledger.record import Record, canonical_bytes
-from kubechat.audit.sign import key_id, sign, verify
+from kubechat.ledger.sign import key_id, sign, verify
 
 
 def test_canonical_bytes_sorted_compact_utf8():

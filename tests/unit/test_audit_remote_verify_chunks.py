@@ -5,8 +5,8 @@ import json
 from kubechat.audit import AuditTrail, RecordInput, UserInfo
 from kubechat.audit import remote_verify as rv
 from kubechat.audit.keys import KeyStore
-from kubechat.audit.sign import encode_public
 from kubechat.ledger import merkle
+from kubechat.ledger.sign import encode_public
 
 
 def test_chunk_checks_hash_sign_and_canonical_form(tmp_path):

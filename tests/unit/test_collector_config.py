@@ -11,11 +11,11 @@ from kubechat.collector.crypto import (
     CheckpointSigner,
     CollectorKeyError,
     init_keys,
-    verify_checkpoint,
 )
 from kubechat.collector.server import make_config, parse_listen
 from kubechat.collector.store import StoreError, open_store
 from kubechat.errors import UsageError
+from kubechat.ledger.protocol import verify_checkpoint
 
 
 def test_listen_parsing():

@@ -3,10 +3,10 @@ answers (accepted and rejected), bounds what it keeps, and limits how many new t
 
 import pytest
 
-from kubechat.ledger.record import UserInfo
 from kubechat.collector.identity import IdentityError, IdentityThrottled, _ApiServerResolver
 from kubechat.collector.limits import CLIENT_ADDRESS
 from kubechat.collector.service import CollectorService, Refused
+from kubechat.ledger.record import UserInfo
 
 
 class CountingResolver(_ApiServerResolver):

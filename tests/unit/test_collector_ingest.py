@@ -8,12 +8,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from kubechat.audit import AuditTrail, RecordInput, UserInfo
 from kubechat.audit.keys import KeyStore
 from kubechat.audit.ship import registration_payload
-from kubechat.audit.sign import encode_public
-from kubechat.ledger import merkle
-from kubechat.collector.crypto import BodyCipher, CheckpointSigner, verify_checkpoint
+from kubechat.collector.crypto import BodyCipher, CheckpointSigner
 from kubechat.collector.identity import IdentityError
 from kubechat.collector.service import CollectorService, Refused
 from kubechat.collector.store import SqliteStore
+from kubechat.ledger import merkle
+from kubechat.ledger.protocol import verify_checkpoint
+from kubechat.ledger.sign import encode_public
 
 
 class Tokens:
@@ -128,7 +129,7 @@ def test_another_users_key_cannot_extend_a_chain(service, tmp_path):
     _record(alice, "alice")
     _ingest(service, _raw(alice))
     first = next(alice.spool.records())
-    from kubechat.audit.sign import sign
+    from kubechat.ledger.sign import sign
 
     forged = first.model_copy(
         update={

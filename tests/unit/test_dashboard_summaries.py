@@ -8,10 +8,10 @@ import pytest
 from test_collector_ingest import _ingest, _raw, _register, _service, _trail
 
 from kubechat.audit import RecordInput, UserInfo
-from kubechat.audit.report import build, is_denied
 from kubechat.collector.dashboard import data
 from kubechat.errors import UsageError
 from kubechat.ledger.filters import Filters
+from kubechat.ledger.report import build, is_denied
 
 
 def _inputs(user: str) -> list[RecordInput]:

@@ -8,13 +8,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from kubechat.audit import AuditTrail, RecordInput, UserInfo
 from kubechat.audit.keys import KeyStore
-from kubechat.ledger.record import PolicyBundle, PolicyResult, Record
 from kubechat.audit.ship import registration_payload
-from kubechat.audit.sign import encode_public, verify
 from kubechat.collector.bundles import AcceptedBundles
 from kubechat.collector.crypto import BodyCipher, CheckpointSigner
 from kubechat.collector.service import CollectorService
 from kubechat.collector.store import SqliteStore
+from kubechat.ledger.record import PolicyBundle, PolicyResult, Record
+from kubechat.ledger.sign import encode_public, verify
 
 GOOD = "sha256:" + "a" * 64
 EVIL = "sha256:" + "e" * 64

@@ -3,8 +3,8 @@ unconfirmed, a destructive one confirmed only with yes, one without an RBAC pre-
 failed integrity check are each listed as exceptions, ahead of the controls, which say 'not met'."""
 
 from kubechat.audit import AuditTrail, RecordInput, UserInfo
-from kubechat.audit.record import PolicyResult, RbacResult
-from kubechat.audit.report import Integrity, build, render_md
+from kubechat.ledger.record import PolicyResult, RbacResult
+from kubechat.ledger.report import Integrity, build, render_md
 
 ALICE = UserInfo(username="alice")
 CHECKED = RbacResult(allowed=True)

@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from .. import paths
 from ..errors import AuditError
-from .sign import key_id
+from ..ledger.sign import key_id
 
 
 def keys_dir() -> Path:

@@ -13,10 +13,10 @@ import json
 import os
 from dataclasses import replace
 
-from ..collector.crypto import verify_checkpoint
 from ..ledger import merkle
+from ..ledger.chain import VerifyResult, next_key, verify_chain
+from ..ledger.protocol import verify_checkpoint
 from ..ledger.record import Record
-from .chain import VerifyResult, next_key, verify_chain
 
 COLLECTOR_KEY_ENV = "KUBECHAT_COLLECTOR_KEY"
 

@@ -15,14 +15,15 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from .. import https as http
 from .. import paths
-from ..collector import merkle
-from ..collector.crypto import verify_checkpoint
 from ..errors import AuditError
-from . import http, receipts, wire
-from .chain import ROTATION_NEW_PUBLIC, next_key
-from .record import GENESIS_HASH, UNVERIFIED_USERS, Record
-from .sign import decode_public, key_id, verify
+from ..ledger import merkle, wire
+from ..ledger.chain import ROTATION_NEW_PUBLIC, next_key
+from ..ledger.protocol import verify_checkpoint
+from ..ledger.record import GENESIS_HASH, UNVERIFIED_USERS, Record
+from ..ledger.sign import decode_public, key_id, verify
+from . import receipts
 
 PAGE = 10_000  # log entries per request
 CHUNK = 1_000  # records per task for the worker processes

@@ -21,8 +21,8 @@ from .. import https as http
 from ..errors import AuditError
 from ..ledger.protocol import registration_message
 from ..ledger.record import now_rfc3339
+from ..ledger.sign import encode_public, sign
 from . import receipts
-from .sign import encode_public, sign
 
 
 @dataclass

@@ -18,9 +18,9 @@ from pathlib import Path
 
 from .. import paths
 from ..errors import AuditError
+from ..ledger.chain import Anchor, next_key
 from ..ledger.filters import where
 from ..ledger.record import Record
-from .chain import Anchor, next_key
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

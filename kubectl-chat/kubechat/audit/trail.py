@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from ..errors import AuditError
+from ..ledger import chain as chain_mod
 from ..ledger.record import (
     GENESIS_HASH,
     PolicyResult,
@@ -26,9 +27,8 @@ from ..ledger.record import (
     rfc3339,
 )
 from ..ledger.redact import output_is_secret, redact_argv, redact_text
-from . import chain as chain_mod
+from ..ledger.sign import encode_public, sign
 from .keys import KeyStore
-from .sign import encode_public, sign
 from .spool import Spool
 
 # Bytes the finished record may need beyond its pending form: stage, exit code, output digest,

@@ -13,8 +13,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from ..audit.sign import encode_public, key_id, sign, verify
 from ..errors import KubechatError
+from ..ledger.protocol import checkpoint_message
+from ..ledger.sign import encode_public, key_id, sign
 
 KEY_FILE_ENV = "KUBECHAT_COLLECTOR_KEY_FILE"
 SIGNING_KEY_ENV = "KUBECHAT_COLLECTOR_SIGNING_KEY_FILE"
@@ -74,10 +75,6 @@ class BodyCipher:
             ) from exc
 
 
-def checkpoint_message(tree_size: int, root_hex: str, timestamp: str) -> bytes:
-    return f"kubectl-chat-checkpoint\n{tree_size}\n{root_hex}\n{timestamp}\n".encode()
-
-
 class CheckpointSigner:
     def __init__(self, private_key: Ed25519PrivateKey):
         self.key = private_key
@@ -107,17 +104,6 @@ class CheckpointSigner:
             "keyID": self.key_id,
             "signature": sign(self.key, checkpoint_message(tree_size, root_hex, timestamp)),
         }
-
-
-def verify_checkpoint(checkpoint: dict, public_b64: str) -> bool:
-    from ..audit.sign import decode_public
-
-    try:
-        public = decode_public(public_b64)
-    except ValueError:
-        return False
-    message = checkpoint_message(checkpoint["treeSize"], checkpoint["rootHash"], checkpoint["timestamp"])
-    return verify(public, message, checkpoint.get("signature"))
 
 
 def init_keys(directory: Path) -> tuple[Path, Path]:

@@ -8,13 +8,13 @@ import json
 import threading
 from dataclasses import asdict
 
-from ..audit.chain import next_key
-from ..audit.sign import decode_public, key_id, verify
 from ..errors import KubechatError
 from ..ledger import merkle, wire
+from ..ledger.chain import next_key
 from ..ledger.protocol import registration_message
 from ..ledger.record import GENESIS_HASH, UNVERIFIED_USERS, Record, UserInfo, now_rfc3339
 from ..ledger.redact import search_text
+from ..ledger.sign import decode_public, key_id, verify
 from .bundles import AcceptedBundles
 from .crypto import BodyCipher, CheckpointSigner
 from .identity import IdentityResolver

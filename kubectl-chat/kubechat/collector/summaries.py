@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..audit.record import Record
-from ..audit.report import denial_reasons, is_denied
+from ..ledger.record import Record
+from ..ledger.report import denial_reasons, is_denied
 
 # One row of `activity` per combination of these; the overview filters on all but the day.
 KEYS = ("day", "cluster", "namespace", "username", "risk", "verb", "decision", "stage")

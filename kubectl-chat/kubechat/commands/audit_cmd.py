@@ -21,7 +21,7 @@ def _tls_url(_ctx, _param, value):
     """Refuse a collector URL that would carry a token in clear, before anything is sent."""
     if value is None:
         return None
-    from ..audit.http import require_tls
+    from ..https import require_tls
 
     return require_tls(value)
 
@@ -130,14 +130,14 @@ def audit() -> None:
 def query_cmd(fmt, limit, collector, ca_file, token_file, kubeconfig, kube_context, **filters):
     records = _records(filters, limit, collector, ca_file, token_file, kubeconfig, kube_context)
     if fmt != "table":
-        from ..audit.formats import export
+        from ..ledger.formats import export
 
         export(records, fmt, sys.stdout)
         return
     from rich.console import Console
     from rich.table import Table
 
-    from ..audit.formats import flat
+    from ..ledger.formats import flat
 
     table = Table(box=None)
     for col in ("time", "user", "ns", "risk", "policy", "stage", "exit"):
@@ -171,7 +171,7 @@ def query_cmd(fmt, limit, collector, ca_file, token_file, kubeconfig, kube_conte
     "-f", "--file", "out_file", type=click.Path(dir_okay=False), help="Write here instead of stdout."
 )
 def export_cmd(fmt, out_file, limit, collector, ca_file, token_file, kubeconfig, kube_context, **filters):
-    from ..audit.formats import export
+    from ..ledger.formats import export
 
     records = _records(filters, limit, collector, ca_file, token_file, kubeconfig, kube_context)
     if out_file:
@@ -241,7 +241,7 @@ def proof_cmd(audit_id, collector, ca_file, collector_key):
 @_source_options
 @_collector_key_option("Check the collector's receipts against this checkpoint public key (base64)")
 def ship_cmd(collector, ca_file, token_file, kubeconfig, kube_context, collector_key):
-    from ..audit.http import require_tls as http_url
+    from ..https import require_tls as http_url
 
     if not collector:
         from ..audit import locate
@@ -316,7 +316,8 @@ def autoship_cmd(args):
 def report_cmd(
     collector, ca_file, token_file, kubeconfig, kube_context, since, until, fmt, out_file, collector_key
 ):
-    from ..audit import report
+    from ..audit import evidence
+    from ..ledger import report
 
     if fmt is None:
         suffix = Path(out_file).suffix.lower() if out_file else ""
@@ -332,13 +333,13 @@ def report_cmd(
         from ..audit.remote_verify import verify_collector
 
         token = _token(token_file, kubeconfig, kube_context)
-        integrity = report.collector_integrity(
+        integrity = evidence.collector_integrity(
             verify_collector(collector, token=token, ca_file=ca_file, trusted_key=collector_key)
         )
     else:
         from ..audit.trail import AuditTrail
 
-        integrity = report.local_integrity(AuditTrail(), collector_key)
+        integrity = evidence.local_integrity(AuditTrail(), collector_key)
     data = report.build(records, since=since, until=until, integrity=integrity)
     if fmt == "pdf":
         report.write_pdf(data, out_file)
@@ -392,8 +393,8 @@ def keys_list():
 @click.option("--user", "username", help="Name to record when the cluster cannot be asked (offline).")
 def keys_rotate(kubeconfig, kube_context, username):
     from ..audit.kube import whoami
-    from ..audit.record import UserInfo
     from ..audit.trail import AuditTrail
+    from ..ledger.record import UserInfo
 
     user = UserInfo(username=username) if username else whoami(kubeconfig=kubeconfig, context=kube_context)
     trail = AuditTrail()

@@ -17,10 +17,10 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
-from ...audit import formats, report
-from ...audit.sign import fingerprint
 from ...errors import UsageError
-from ..crypto import verify_checkpoint
+from ...ledger import formats, report
+from ...ledger.protocol import verify_checkpoint
+from ...ledger.sign import fingerprint
 from ..service import Refused
 from . import data
 from .sessions import COOKIE, LOGIN_COOKIE, Session, Sessions, same

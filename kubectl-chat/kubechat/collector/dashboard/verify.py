@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
-from ...audit.sign import decode_public, verify
 from ...ledger import merkle
+from ...ledger.protocol import verify_checkpoint
 from ...ledger.record import GENESIS_HASH, Record, now_rfc3339
-from ..crypto import CollectorKeyError, verify_checkpoint
+from ...ledger.sign import decode_public, verify
+from ..crypto import CollectorKeyError
 
 PAGE = 1000
 

@@ -8,13 +8,12 @@ The PDF (report_pdf.py) and the HTML and Markdown renderings all read the same R
 from __future__ import annotations
 
 import html
-import json
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from .query import parse_time
+from .filters import parse_time
 from .record import Record, now_rfc3339
 
 CHANGE_RISKS = ("write", "destructive")
@@ -223,43 +222,6 @@ def _controls(records: list[Record], data: ReportData) -> list[Control]:
         ),
         Control("The audit trail is intact and signed", "met" if integ.ok else "not met", evidence),
     ]
-
-
-def local_integrity(trail, collector_key: str | None) -> Integrity:
-    """Verify the local trail: chain, signatures and, with the collector's key, every receipt;
-    the newest receipt's checkpoint is the signed checkpoint the report shows."""
-    from . import receipts
-    from .sign import fingerprint
-
-    result = trail.verify(collector_key)
-    key = receipts.collector_key(collector_key)
-    newest = None
-    for _seq, _body, receipt in trail.spool.receipts():
-        newest = receipt
-    checkpoint = json.loads(newest)["checkpoint"] if newest else None
-    checked = bool(checkpoint and key and result.ok)  # verify_spool checked every receipt with the key
-    return Integrity(
-        ok=result.ok,
-        detail="Local trail: " + result.describe(),
-        signing_keys=[(kid, fingerprint(k)) for kid, k in trail.keys.public_keys().items()],
-        checkpoint=checkpoint,
-        checkpoint_key=fingerprint(key) if checked else None,
-        checkpoint_how="the collector key given out of band" if checked else None,
-    )
-
-
-def collector_integrity(check) -> Integrity:
-    """From verify_collector's report: the collector's checkpoint and the key that verified it."""
-    from .sign import fingerprint
-
-    how = "the collector key given out of band" if check.trusted else "the key the collector presented"
-    return Integrity(
-        ok=check.ok,
-        detail="Collector: " + check.describe().replace("\n", "; "),
-        checkpoint=check.checkpoint,
-        checkpoint_key=fingerprint(check.key) if check.key else None,
-        checkpoint_how=how if check.key else None,
-    )
 
 
 def _exceptions(records: list[Record], integrity: Integrity) -> list[Exception_]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pydantic import ValidationError
 
-from ..ledger.record import GENESIS_HASH, Record
+from .record import GENESIS_HASH, Record
 from .sign import decode_public, key_id, verify
 
 ROTATION_NEW_KEY = "kubechat.io/new-key-id"

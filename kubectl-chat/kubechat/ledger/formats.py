@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from .. import __version__
-from ..ledger.record import Record
+from .record import Record
 
 VENDOR = "kubectl-chat"
 PRODUCT = "kubectl chat"
