@@ -1,6 +1,7 @@
 """OCI archives written without a registry: the layout a runtime reads, digests that match their
 blobs, every parent directory in the layer, and the same bytes for the same files."""
 
+import gzip
 import hashlib
 import io
 import json
@@ -69,3 +70,20 @@ def test_the_same_files_give_the_same_bytes(tmp_path):
     a, b = tmp_path / "a.tar", tmp_path / "b.tar"
     assert oci_image.write_archive(_image(tmp_path), a) == oci_image.write_archive(_image(tmp_path), b)
     assert a.read_bytes() == b.read_bytes()
+
+
+def test_a_compressed_layer_keeps_the_uncompressed_diff_id(tmp_path):
+    image = _image(tmp_path)
+    plain, packed = tmp_path / "plain.tar", tmp_path / "packed.tar"
+    oci_image.write_archive(image, plain)
+    digest = oci_image.write_archive(image, packed, compress=True)
+    files = _members(packed)
+    manifest = json.loads(files["blobs/sha256/" + digest.split(":")[1]])
+    (layer,) = manifest["layers"]
+    assert layer["mediaType"] == "application/vnd.oci.image.layer.v1.tar+gzip"
+    blob = files["blobs/sha256/" + layer["digest"].split(":")[1]]
+    config = json.loads(files["blobs/sha256/" + manifest["config"]["digest"].split(":")[1]])
+    uncompressed = gzip.decompress(blob)
+    assert config["rootfs"]["diff_ids"] == ["sha256:" + hashlib.sha256(uncompressed).hexdigest()]
+    assert uncompressed == oci_image.layer_bytes(image.entries)
+    assert oci_image.write_archive(image, tmp_path / "again.tar", compress=True) == digest  # reproducible

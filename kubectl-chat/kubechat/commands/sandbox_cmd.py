@@ -63,6 +63,17 @@ def env(directory: Path | None, user: str) -> None:
     click.echo(f"export KUBECONFIG={path}")
 
 
+@sandbox.command(
+    name="load-image",
+    help="Load an OCI or docker image archive (e.g. from `make image`) into the real node's containerd.",
+)
+@_dir_option
+@click.argument("archive", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+def load_image(directory: Path | None, archive: Path) -> None:
+    for name in cluster.load_image(directory, archive):
+        click.echo(f"loaded {name} into {real_node.NODE_NAME}")
+
+
 @sandbox.command(help="Show whether each sandbox process is running.")
 @_dir_option
 def status(directory: Path | None) -> None:

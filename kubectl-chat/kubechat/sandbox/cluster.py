@@ -535,6 +535,17 @@ def add_real_node(
     return state
 
 
+def load_image(directory: Path | None, archive: Path) -> list[str]:
+    """Import an image archive into the running real node; returns the image names."""
+    d = Path(directory or default_dir())
+    state = load_state(d)
+    if state is None or not real_node_running(state):
+        raise SandboxError(
+            f"no real node is running in {d}", hint="start it with `kubectl chat sandbox up --real-node`"
+        )
+    return real_node.import_image(d, archive)
+
+
 def env_lines(state: SandboxState) -> list[str]:
     return [
         f"export KUBECONFIG={state.admin_kubeconfig}   # admin (system:masters)",

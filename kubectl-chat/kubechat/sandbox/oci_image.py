@@ -2,18 +2,22 @@
 
 An archive holds an OCI image layout (oci-layout, index.json, blobs/sha256/…) plus the
 docker-style manifest.json, so `ctr images import`, `docker load` and `skopeo copy oci-archive:`
-all read it and name the image from it. Layers are uncompressed and reproducible (fixed times and
-owners, sorted entries): the same files always give the same digests.
+all read it and name the image from it. The one layer is reproducible (fixed times and owners,
+sorted entries, no gzip timestamp): the same files always give the same digests. It is streamed
+to disk, so an image of a few hundred megabytes never sits in memory.
 """
 
+import gzip
 import hashlib
 import io
 import json
 import tarfile
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 LAYER_MEDIA_TYPE = "application/vnd.oci.image.layer.v1.tar"
+GZIP_LAYER_MEDIA_TYPE = LAYER_MEDIA_TYPE + "+gzip"
 CONFIG_MEDIA_TYPE = "application/vnd.oci.image.config.v1+json"
 MANIFEST_MEDIA_TYPE = "application/vnd.oci.image.manifest.v1+json"
 INDEX_MEDIA_TYPE = "application/vnd.oci.image.index.v1+json"
@@ -58,15 +62,39 @@ def _parents(path: str) -> list[str]:
     return ["/".join(parts[: i + 1]) for i in range(len(parts))]
 
 
-def layer_bytes(entries: tuple[Entry, ...]) -> bytes:
-    """One uncompressed layer with every parent directory present (runtimes need them)."""
+class _Digesting:
+    """A write-only stream that hashes and counts what passes through to `out`."""
+
+    def __init__(self, out):
+        self.out, self.sha, self.size = out, hashlib.sha256(), 0
+
+    def write(self, data) -> int:
+        self.sha.update(data)
+        self.size += len(data)
+        self.out.write(data)
+        return len(data)
+
+    def tell(self) -> int:
+        return self.size
+
+    def flush(self) -> None:
+        self.out.flush()
+
+    @property
+    def digest(self) -> str:
+        return "sha256:" + self.sha.hexdigest()
+
+
+def write_layer(entries: tuple[Entry, ...], out) -> str:
+    """Write one uncompressed layer to `out` with every parent directory present (runtimes need
+    them); returns its digest, which is also its diff id."""
     by_path: dict[str, Entry] = {}
     for entry in entries:
         for parent in _parents(entry.path):
             by_path.setdefault(parent, Entry(parent, directory=True))
         by_path[entry.path.strip("/")] = entry
-    buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as tar:
+    digesting = _Digesting(out)
+    with tarfile.open(fileobj=digesting, mode="w", format=tarfile.PAX_FORMAT) as tar:
         for name in sorted(by_path):
             entry = by_path[name]
             info = _tar_info(name, entry)
@@ -76,10 +104,19 @@ def layer_bytes(entries: tuple[Entry, ...]) -> bytes:
             elif entry.symlink_to is not None:
                 info.type, info.linkname, info.mode = tarfile.SYMTYPE, entry.symlink_to, 0o777
                 tar.addfile(info)
+            elif entry.data is not None:
+                info.size = len(entry.data)
+                tar.addfile(info, io.BytesIO(entry.data))
             else:
-                data = entry.data if entry.data is not None else Path(entry.source).read_bytes()
-                info.size = len(data)
-                tar.addfile(info, io.BytesIO(data))
+                info.size = Path(entry.source).stat().st_size
+                with open(entry.source, "rb") as f:
+                    tar.addfile(info, f)
+    return digesting.digest
+
+
+def layer_bytes(entries: tuple[Entry, ...]) -> bytes:
+    buf = io.BytesIO()
+    write_layer(entries, buf)
     return buf.getvalue()
 
 
@@ -113,17 +150,42 @@ def _config(image: Image, diff_id: str) -> dict:
     }
 
 
-def write_archive(image: Image, target: Path) -> str:
-    """Write `image` as an OCI archive at `target`; returns the manifest digest."""
-    layer_digest, layer = _blob(layer_bytes(image.entries))
-    config_digest, config = _blob(_json(_config(image, layer_digest)))
+def write_archive(image: Image, target: Path, compress: bool = False) -> str:
+    """Write `image` as an OCI archive at `target` (its layer gzipped when `compress`); returns the
+    manifest digest."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryFile(dir=target.parent) as layer_file:
+        stored = _Digesting(layer_file)
+        if compress:
+            with gzip.GzipFile(fileobj=stored, mode="wb", compresslevel=6, mtime=0, filename="") as gz:
+                diff_id = write_layer(image.entries, gz)
+        else:
+            diff_id = write_layer(image.entries, stored)
+        layer_file.flush()
+        layer_file.seek(0)
+        media_type = GZIP_LAYER_MEDIA_TYPE if compress else LAYER_MEDIA_TYPE
+        layer = _StoredLayer(diff_id, stored.digest, stored.size, media_type)
+        return _write_archive(image, target, layer, layer_file)
+
+
+@dataclass(frozen=True)
+class _StoredLayer:
+    diff_id: str  # of the uncompressed tar
+    digest: str  # of the blob as stored
+    size: int
+    media_type: str
+
+
+def _write_archive(image: Image, target: Path, layer: _StoredLayer, layer_file) -> str:
+    layer_digest = layer.digest
+    config_digest, config = _blob(_json(_config(image, layer.diff_id)))
     manifest_digest, manifest = _blob(
         _json(
             {
                 "schemaVersion": 2,
                 "mediaType": MANIFEST_MEDIA_TYPE,
                 "config": {"mediaType": CONFIG_MEDIA_TYPE, "digest": config_digest, "size": len(config)},
-                "layers": [{"mediaType": LAYER_MEDIA_TYPE, "digest": layer_digest, "size": len(layer)}],
+                "layers": [{"mediaType": layer.media_type, "digest": layer_digest, "size": layer.size}],
             }
         )
     )
@@ -155,17 +217,18 @@ def write_archive(image: Image, target: Path) -> str:
         ("oci-layout", _json({"imageLayoutVersion": "1.0.0"})),
         ("index.json", _json(index)),
         ("manifest.json", _json(docker_manifest)),
-        (blob_path(layer_digest), layer),
         (blob_path(config_digest), config),
         (blob_path(manifest_digest), manifest),
     ]
-    target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".tmp")
     with tarfile.open(tmp, mode="w", format=tarfile.PAX_FORMAT) as tar:
         for directory in ("blobs", "blobs/sha256"):
             info = tarfile.TarInfo(directory)
             info.type, info.mode, info.mtime = tarfile.DIRTYPE, 0o755, 0
             tar.addfile(info)
+        info = tarfile.TarInfo(blob_path(layer_digest))
+        info.size, info.mode, info.mtime = layer.size, 0o644, 0
+        tar.addfile(info, layer_file)
         for name, data in members:
             info = tarfile.TarInfo(name)
             info.size, info.mode, info.mtime = len(data), 0o644, 0

@@ -388,7 +388,7 @@ def start(
     for image in _images(bin_dir / "sandbox-probe"):
         archive = lay.images / (image.ref.rsplit("/", 1)[1].replace(":", "_") + ".tar")
         oci_image.write_archive(image, archive)
-        _run(_ctr(lay, "images", "import", str(archive)), f"importing {image.ref}")
+        import_image(sandbox_dir, archive)
     client = pki.issue(ca, pki_dir, "real-node", f"system:node:{NODE_NAME}", ("system:nodes",))
     write_kubeconfig(
         lay.kubeconfig, server=server, ca=ca.cert, context="real-node", user=NODE_NAME, client=client
@@ -415,6 +415,18 @@ def start(
     processes.wait_until(
         f"node {NODE_NAME} to be Ready", lambda: _node_ready(kubectl, admin_kubeconfig), 90, components
     )
+
+
+def import_image(sandbox_dir: Path, archive: Path) -> list[str]:
+    """Load an OCI or docker archive into the node's containerd, where the kubelet finds it (pods
+    use imagePullPolicy Never or IfNotPresent: there is no registry). Returns the image names."""
+    if not Path(archive).is_file():
+        raise SandboxError(f"no image archive at {archive}")
+    out = _run(
+        _ctr(layout(sandbox_dir), "images", "import", str(archive)), f"importing {archive}", timeout=300
+    )
+    # ctr prints "unpacking NAME (sha256:…)...done" for each image it imports.
+    return [ln.split()[1] for ln in out.splitlines() if ln.startswith("unpacking ")]
 
 
 def _mounts_under(path: Path) -> list[str]:
