@@ -66,12 +66,17 @@ bench: setup
 clean-sandbox:
 	-$(BIN)/kubectl-chat sandbox down
 
-.PHONY: dist airgap
+.PHONY: dist airgap image
 
 # The krew release: dist/kubectl-chat_v<version>_linux_amd64.tar.gz (PyInstaller one-dir build,
 # rebuilt only when sources or dependencies changed) and dist/chat.yaml with its sha256.
 dist: venv
 	@PY=$(BIN)/python scripts/build-dist.sh
+
+# The collector's container image as an OCI archive (no registry, no daemon), named as the Helm
+# chart expects: dist/kubectl-chat-collector_v<version>_linux_amd64.oci.tar.
+image: venv
+	@$(BIN)/python packaging/collector_image.py
 
 # The signed offline bundle in dist/airgap/ and its tarball; SPLIT=700M also cuts it into parts.
 airgap: dist model testbin
