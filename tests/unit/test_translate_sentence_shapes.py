@@ -13,7 +13,7 @@ from kubechat.translate.compare import same_command
 from kubechat.translate.resources import BUILTIN_TABLE
 from kubechat.translate.rules import KEYWORDS, STOP
 
-# (request template, command template): {name} {ns} {n} {k} {v} {verb} {res} {ticket}
+# (request template, command template): {name} {ns} {bare} {n} {k} {v} {verb} {res} {ticket}
 SHAPES = {
     "place then a clause": [
         (
@@ -64,6 +64,30 @@ SHAPES = {
         ("[{ticket}] restart deployment {name} in {ns}", "kubectl rollout restart deployment/{name} -n {ns}"),
         ("({ticket}) - delete pod {name} in {ns}", "kubectl delete pod {name} -n {ns}"),
     ],
+    "a clause after a list of names": [
+        ("delete the namespace {name}, project finished", "kubectl delete namespace {name}"),
+        ("drain node {name}, ignore daemonsets", "kubectl drain {name} --ignore-daemonsets"),
+        ("delete pods {name}, {v} in {ns}", "kubectl delete pods {name} {v} -n {ns}"),
+    ],
+    "a bare place after the name": [
+        ("pause rollout deploy {name} {bare}", "kubectl rollout pause deployment/{name} -n {bare}"),
+        ("describe hpa {name} {bare}", "kubectl describe hpa {name} -n {bare}"),
+    ],
+    "a bare place after a plural type": [
+        ("svcs {bare}", "kubectl get services -n {bare}"),
+        ("top pods {bare} with per-container numbers", "kubectl top pods -n {bare} --containers"),
+    ],
+    "who a binding is for": [
+        (
+            "create a rolebinding for service account {ns}:{name} using the viewer role",
+            "kubectl create rolebinding viewer --role=viewer --serviceaccount={ns}:{name}",
+        ),
+        (
+            "create a rolebinding for {name} and group {v} using the viewer role",
+            "kubectl create rolebinding viewer --role=viewer --user={name} --group={v}",
+        ),
+        ("create a token for service account {name} in {ns}", "kubectl create token {name} -n {ns}"),
+    ],
     "am I able to": [
         ("Am I able to {verb} {res} in {ns}?", "kubectl auth can-i {verb} {res} -n {ns}"),
         ("are we allowed to {verb} {res} in {ns}", "kubectl auth can-i {verb} {res} -n {ns}"),
@@ -80,10 +104,15 @@ def _ok(word: str) -> bool:
 
 dns = st.from_regex(r"\A[a-z][a-z0-9]{1,7}(-[a-z0-9]{1,5}){0,2}\Z").filter(_ok)
 english = st.sampled_from(["orchard", "harbor", "meadow", "quarry", "lantern", "tundra", "anvil", "pebble"])
+# a place said bare (no cue word) is a plain word; object names of one kind usually carry digits
+bare_place = st.from_regex(r"\A[a-z]{3,9}(-[a-z]{2,6})?\Z").filter(
+    lambda w: _ok(w) and not w.endswith(("ed", "ly", "ing"))
+)
 values_st = st.fixed_dictionaries(
     {
         "name": dns,
         "ns": st.one_of(dns, english),
+        "bare": st.one_of(bare_place, english),
         "n": st.integers(min_value=0, max_value=300).map(str),
         "k": st.from_regex(r"\A[a-z][a-z0-9]{1,6}\Z").filter(_ok),
         "v": dns,
@@ -91,7 +120,7 @@ values_st = st.fixed_dictionaries(
         "res": st.sampled_from(["pods", "secrets", "configmaps", "deployments", "jobs", "services"]),
         "ticket": st.from_regex(r"\A[A-Z]{2,5}-[1-9][0-9]{0,4}\Z"),
     }
-).filter(lambda d: len({d["name"], d["ns"], d["v"], d["k"]}) == 4)
+).filter(lambda d: len({d["name"], d["ns"], d["v"], d["k"], d["bare"]}) == 5)
 
 
 @pytest.mark.parametrize("shape, request_text, want", CASES, ids=[f"{s}:{r}" for s, r, _ in CASES])

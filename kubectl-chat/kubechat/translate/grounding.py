@@ -20,7 +20,7 @@ from collections.abc import Iterable
 
 from ..intent import Intent
 from .resources import ResourceTable
-from .text import NUMBER_WORDS
+from .text import NUMBER_WORDS, drop_ticket
 
 # A clause that asks something rather than asks for something.
 _QUESTION = re.compile(
@@ -187,7 +187,7 @@ def atoms(text: str) -> set[str]:
 
 
 def clauses(text: str) -> list[str]:
-    return [c.strip() for c in _CLAUSE.split(text) if c and c.strip()]
+    return [c.strip() for c in _CLAUSE.split(drop_ticket(text)) if c and c.strip()]
 
 
 def is_question(clause: str) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from ..intent import Intent
+from .coverage import REASON_WORDS
 from .reading import (
     ENV_NAMESPACES,
     KEYWORDS,
@@ -213,7 +214,10 @@ def names_for(req: Req, rms: list[RMatch], *, allow_quoted: bool = True, named: 
         after = req.text[rm.end :]
         m = re.match(rf"\s+({V}(?:\s*(?:,|\band\b)\s*{V})*)", after, re.I)
         if m:
-            for part in re.split(r"\s*(?:,\s*(?:and\s+)?|\band\b)\s*", m.group(1)):
+            parts = re.split(r"\s*(?:,\s*(?:and\s+)?|\band\b)\s*", m.group(1))
+            if len(parts) > 1 and _opens_clause(parts[-1], after[m.end() :]):
+                parts.pop()  # "sandbox-3, student left": the words after the comma say something else
+            for part in parts:
                 v = clean(part)
                 if "=" in v or not is_name(v) or req.table.get(v) or _describes(v, part, after, rm):
                     break
@@ -240,6 +244,22 @@ def names_for(req: Req, rms: list[RMatch], *, allow_quoted: bool = True, named: 
             if is_name(v) and v != ns:
                 return [v]
     return names
+
+
+def _opens_clause(part: str, rest: str) -> bool:
+    """The last item of a list of names that is a plain word with more words after it ("node n1,
+    ignore daemonsets", "namespace x, student graduated") opens a new clause; a last name is
+    followed by the end, a place, or a function word ("pods a, b in shop", "a, b please")."""
+    word = re.match(r"\s+([A-Za-z][\w-]*)", rest)
+    return plain_word(clean(part), part) and word is not None and word.group(1).lower() not in _AFTER_A_NAME
+
+
+# Words that may follow the last name of a list: a place, a flag, politeness, a joined clause.
+_AFTER_A_NAME = {
+    *("in", "from", "on", "under", "within", "inside", "at", "of", "for", "to", "into", "across"),
+    *("namespace", "ns", "please", "pls", "now", "too", "also", "as", "with", "and", "then", "right"),
+    *("quickly", "immediately", "asap", "together", "both", "all", "if", "but", "so", "using", "sorted"),
+}
 
 
 def said_in_plural(rm: RMatch) -> bool:
@@ -297,6 +317,8 @@ def common(req: Req, it: Intent, *, allns: bool = True, sel: bool = True, out: b
     claimed = {*it.names, *it.args, *(f.value for f in it.flags if f.value)}
     if nm is not None and not nm.strong and ns in claimed:
         ns = None  # "a shell in web-1", "output from app-ctr": the weak cue named a part, not a place
+    if not ns and not (allns and all_namespaces(req)):
+        ns = _word_after_the_name(req, it, claimed)
     if ns:
         it.namespace = ns
     if allns and not ns and all_namespaces(req):
@@ -306,6 +328,51 @@ def common(req: Req, it: Intent, *, allns: bool = True, sel: bool = True, out: b
     if out and it.output is None:
         it.output = output(req)
     return it
+
+
+def _word_after_the_name(req: Req, it: Intent, claimed: set) -> str | None:
+    """'pause rollout deploy web shop', 'describe hpa web shop': one lower-case word right after
+    the one object's name, closing the request or its clause, is where that object lives."""
+    if len(it.names) != 1:
+        return None
+    m = re.search(rf"(?<![\w./-]){re.escape(it.names[0])}\s+([a-z0-9][-a-z0-9]*)\s*(?:$|[,.;:!?)])", req.text)
+    if m is None:
+        return None
+    v = m.group(1)
+    if (
+        v in claimed
+        or not is_name(v)
+        or is_keyword(v)
+        or req.table.get(v)
+        or v in NOT_A_PLACE
+        or v in REASON_WORDS
+        or re.search(r"(?:ly|ed|ing)$", v)
+        or re.fullmatch(r"\d+[a-z]{0,3}", v)
+    ):
+        return None
+    return v
+
+
+def place_after_plural(req: Req, rms: list[RMatch], it: Intent) -> None:
+    """'svcs shop', 'top pods shop with containers': in a listing, one plain word (no digits, as
+    object names of one kind usually have) right after a type said in the plural is the place
+    the objects are listed in, not the name of one of them."""
+    if len(it.names) != 1 or it.namespace or it.all_namespaces or req.has(r"\b(?:named|called)\b"):
+        return
+    name = it.names[0]
+    if re.search(r"\d", name) or not re.fullmatch(r"[a-z][-a-z]*", name):
+        return
+    for rm in rms:
+        if (
+            said_in_plural(rm)
+            and rm.type.namespaced
+            and re.match(
+                rf"\s+{re.escape(name)}\s*(?:$|[,.;:!?()]|(?:with|sorted|ordered|as|and|pls|please)\b)",
+                req.low[rm.end :],
+            )
+        ):
+            it.namespace, it.names = name, []
+            return
 
 
 def require_name(it: Intent, what: str, action: str) -> None:

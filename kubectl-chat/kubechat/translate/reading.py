@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from .coverage import FILLER
 from .resources import ResourceTable, ResourceType, close_type
 from .slots import NsMatch, find_namespace
-from .text import NUMBER_WORDS, clean, mask_quotes, repair
+from .text import NUMBER_WORDS, clean, drop_ticket, mask_quotes, repair
 
 Q = r"""(?:(?<!\w)'[^']*'(?!\w)|"[^"]*"|“[^”]*”|‘[^’]*’|<[^<>\s]+>)"""
 
@@ -325,16 +325,9 @@ class RMatch:
     word: str
 
 
-# Ticket references opening a request ("ABC-123:", "[ops-77]", "(SEC-9) -"): a tracker's label,
-# nothing kubectl acts on. A bare one must be upper case: "web-1: …" opens with a name.
-_TICKET = re.compile(
-    r"^(?:\s*(?:[\[(]\s*[A-Za-z][A-Za-z0-9_]*-\d+\s*[\])]|[A-Z][A-Z0-9_]*-\d+\b)\s*(?:[:|,–—-]+(?=\s)|:)?\s*)+"
-)
-
-
 def read_text(request: str, table: ResourceTable) -> str:
     """The request as the parser reads it: typos repaired, lead-ins dropped, corrections applied."""
-    text = repair(_TICKET.sub("", " ".join(request.split())))
+    text = repair(drop_ticket(" ".join(request.split())))
     text = re.sub(
         r"^(?:please|pls|can you|could you|would you|i want to|i'd like to|i need to|help me)\s+",
         "",

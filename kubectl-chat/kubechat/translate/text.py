@@ -228,3 +228,15 @@ def clean(value: str) -> str:
     if v and v[0] in "'\"“‘<" and v[-1] in "'\"”’>":
         return unquote(v)
     return unquote(v.rstrip(".,;:!?)"))
+
+
+# Ticket references opening a request ("ABC-123:", "[ops-77]", "(SEC-9) -"): a tracker's label,
+# nothing kubectl acts on. A bare one must be upper case: "web-1: …" opens with a name.
+_TICKET = re.compile(
+    r"^(?:\s*(?:[\[(]\s*[A-Za-z][A-Za-z0-9_]*-\d+\s*[\])]|[A-Z][A-Z0-9_]*-\d+\b)\s*(?:[:|,–—-]+(?=\s)|:)?\s*)+"
+)
+
+
+def drop_ticket(text: str) -> str:
+    """The request without the ticket references it opens with."""
+    return _TICKET.sub("", text)

@@ -78,12 +78,41 @@ def _subject_place(req: Req, name: str) -> str | None:
     return v
 
 
+def _participle_of(req: Req, m: re.Match) -> bool:
+    """'a token bound to …', 'a secret used by …': a participle after the kind describes the new
+    object; it does not name it."""
+    v = m.group(1)
+    return (
+        v.isalpha()
+        and (v.lower().endswith("ed") or v.lower() in ("bound", "built", "made", "held", "kept", "meant"))
+        and re.match(r"\s+(?:to|by|for|with|from|on|in|of|at)\b", req.text[m.end(1) :], re.I) is not None
+    )
+
+
+def _listed_subject(req: Req, it: Intent, said: str) -> None:
+    """One subject of a binding's list ("ann", "group ops", "service account tools:robot")."""
+    m = re.match(r"(?:the\s+)?(group|user|service ?account|sa)\s+(\S+)$", said, re.I)
+    # a bare name that says what it is ("group1") is that kind of subject
+    kind, value = (
+        (m.group(1).lower(), m.group(2)) if m else ("group" if said.startswith("group") else "user", said)
+    )
+    if kind == "group" or kind == "user":
+        it.set_flag(kind, value, append=True)
+        return
+    if ":" not in value:
+        place = namespace(req)
+        if not place:
+            raise Clarify("Which namespace is that service account in?")
+        value = f"{place}:{value}"
+    it.set_flag("serviceaccount", value, append=True)
+
+
 def _create_name(req: Req, words: str) -> str | None:
     m = req.find(rf"\b(?:named|called|name)\s+({V})")
     if m and is_name(clean(m.group(1))):
         return clean(m.group(1))
     m = req.find(rf"(?:{words})s?:?\s+(?:tls\s+|generic\s+|docker-registry\s+)?({V})")
-    if m and is_name(clean(m.group(1))) and not is_keyword(clean(m.group(1))):
+    if m and is_name(clean(m.group(1))) and not is_keyword(clean(m.group(1))) and not _participle_of(req, m):
         return clean(m.group(1))
     m = req.find(rf"(?:for|as)\s+(?:the\s+)?(?:service account\s+)?({Q})")
     if m and is_name(clean(m.group(1))):
@@ -267,8 +296,7 @@ def h_create(req: Req) -> Intent:
             # "… for ann, bob and group ops using role x": the old, listed form
             name = name if name and name != role else role
             for s in subjects:
-                s = clean(s)
-                it.set_flag("group" if s.startswith("group") else "user", s, append=True)
+                _listed_subject(req, it, clean(s))
         else:
             name = _binding_subjects(req, it, name if name != role else None) or role
     elif kind == "quota":
@@ -322,8 +350,13 @@ def h_create(req: Req) -> Intent:
         if not n:
             raise Clarify("What priority value should the class have (e.g. 1000)?")
         it.set_flag("value", n)
-    if kind != "token" and kind != "namespace" and kind != "serviceaccount" and not name:
-        raise Clarify(f"What should the new {kind.split()[-1]} be called?")
+    if kind == "token" and not name:
+        # a token is made for a service account: that account is the command's argument
+        m = req.find(rf"\b(?:service ?account|sa)\s+(?:named\s+|called\s+)?({V})") or req.find(
+            rf"\b({V})\s+(?:service ?account|sa)\b"
+        )
+        if m and is_name(clean(m.group(1))) and not is_keyword(clean(m.group(1))):
+            name = clean(m.group(1))
     if not name:
         raise Clarify(f"What should the new {kind.split()[-1]} be called?")
     it.names = [name]

@@ -12,6 +12,7 @@ from ..readers import (
     name_like_token,
     names_for,
     phase_selector,
+    place_after_plural,
     resources,
     selector,
     unknown_type,
@@ -102,6 +103,7 @@ def h_get(req: Req) -> Intent:
         it.selector = None
     if it.resource == "namespaces":
         it.all_namespaces = False
+    place_after_plural(req, rms, it)
     if it.resource == "events" and len(it.names) == 1 and not it.namespace and not it.all_namespaces:
         # events are not fetched by name: "shop events" names the place they happened in
         it.namespace, it.names = it.names[0], []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ...intent import Intent
-from ..readers import common, names_for, resources
+from ..readers import common, names_for, place_after_plural, resources
 from ..reading import Req
 
 
@@ -21,4 +21,6 @@ def h_top(req: Req) -> Intent:
     elif req.has(r"most (memory|ram)|by memory|highest memory"):
         it.set_flag("sort-by", "memory")
     common(req, it, allns=kind == "pod", out=False)
+    if kind == "pod":
+        place_after_plural(req, rms, it)
     return it
