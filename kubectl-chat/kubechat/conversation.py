@@ -9,7 +9,6 @@ that would change the cluster is not run (fail closed).
 
 from __future__ import annotations
 
-import time
 import uuid
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING, Literal, Protocol
 
 from .errors import AuditError, ClusterUnreachableError, KubechatError
 from .kubectl_options import KubectlOptions
+from .turn import Turn
 
 if TYPE_CHECKING:
     from .safety.assess import Assessment
@@ -115,7 +115,6 @@ class Conversation:
         self._identity = None
         self._identity_error: KubechatError | None = None
         self._model = None
-        self._turn_notes: dict[str, str] = {}  # annotations of this turn's record (an answered question)
         self.session_id = getattr(session, "name", None) or uuid.uuid4().hex[:12]
 
     # --- lazily built parts (keep start-up fast: nothing heavy until needed) -------------------
@@ -167,28 +166,25 @@ class Conversation:
     # --- the turn ---------------------------------------------------------------------------------
 
     def handle(self, request: str) -> Outcome:
-        received = time.monotonic()
-        target = self.target()
+        turn = Turn(request, self.target())
         from . import clarify
 
         # The previous turn's question, if any: this input answers it or replaces it.
         asked = clarify.load(self.session)
-        self._turn_notes = {}
         if asked is not None:
             clarify.save(self.session, None)
             reply = clarify.answer(asked, request)
             if reply.dropped:
                 self.ui.info("OK, I dropped that request; nothing was run.")
-                self._turn_notes = {"kubechat.io/answers": asked.question}
-                return self._audit(
-                    Outcome("cancelled", request, message="dropped after a question"), target, received
-                )
+                turn.notes = {"kubechat.io/answers": asked.question}
+                return self._audit(turn, Outcome("cancelled", request, message="dropped after a question"))
             if reply.request is not None:
-                self._turn_notes = {"kubechat.io/answers": asked.question, "kubechat.io/answer": request}
-                request = reply.request
-        return self._turn(request, target, received)
+                turn.notes = {"kubechat.io/answers": asked.question, "kubechat.io/answer": request}
+                turn.request = reply.request
+        return self._turn(turn)
 
-    def _turn(self, request: str, target, received: float) -> Outcome:
+    def _turn(self, turn: Turn) -> Outcome:
+        request = turn.request
         if not self.settings.offline:
             from .diagnose import parse_request
 
@@ -203,10 +199,10 @@ class Conversation:
             if asked is not None:
                 unconfirmed = self._unconfirmed_identity()
                 if unconfirmed is not None:
-                    return self._refuse(request, None, unconfirmed, target, received)
-                return self._diagnose(request, asked, target, received)
+                    return self._refuse(turn, unconfirmed)
+                return self._diagnose(turn, asked)
         with self.ui.thinking():
-            t = self._translate(request)
+            t = turn.translation = self._translate(request)
         from . import clarify
 
         if t.argv is None:
@@ -215,12 +211,11 @@ class Conversation:
             )
             self.ui.clarify(question)
             clarify.save(self.session, clarify.Pending(request, question))
-            out = Outcome("clarify", request, clarification=question)
-            return self._audit(out, target, received)
+            return self._audit(turn, Outcome("clarify", request, clarification=question))
         from .safety.evaluate import scoped_argv
 
         argv = self._with_output(scoped_argv(list(t.argv), self.options))
-        return self._checked(request, argv, t.source, target, received)
+        return self._checked(turn, argv, t.source)
 
     def _with_output(self, argv: list[str]) -> list[str]:
         """The translated command with the user's `-o FORMAT` as one of its own flags, so that
@@ -248,39 +243,32 @@ class Conversation:
     def rerun(self, argv: list[str], request: str) -> Outcome:
         """Run again a command this session ran (the prompt's `/history N`): not translated
         again, but checked, previewed, confirmed and recorded like any request."""
-        received = time.monotonic()
-        target = self.target()
+        turn = Turn(request, self.target(), notes={"kubechat.io/rerun": "history"})
         from . import clarify
 
         clarify.save(self.session, None)  # a new request replaces an open question
-        self._turn_notes = {"kubechat.io/rerun": "history"}
         if self.session is not None:  # its output is what the next follow-up refers to
             from .translate import Translation
 
             self.session.record(Translation(request=request, argv=list(argv)))
-        return self._checked(request, list(argv), "history", target, received)
+        return self._checked(turn, list(argv), "history")
 
-    def _checked(self, request: str, argv: list[str], source: str | None, target, received: float) -> Outcome:
-        preview = self._assess(request, argv, source, target)
+    def _checked(self, turn: Turn, argv: list[str], source: str | None) -> Outcome:
+        request = turn.request
+        preview = turn.preview = self._assess(request, argv, source, turn.target)
         if not preview.policy_allow and self._forbidden_in_write_mode(preview):
             # Write mode would not help: RBAC forbids the change too, so that is what is said.
             self.ui.denied(preview, "rbac", preview.rbac_request_yaml)
-            return self._audit(
-                Outcome("rbac-denied", request, preview, message=preview.rbac_message), target, received
-            )
+            return self._audit(turn, Outcome("rbac-denied", request, preview, message=preview.rbac_message))
         if not preview.policy_allow:
             self.ui.denied(preview, "policy", "; ".join(preview.reasons))
-            return self._audit(
-                Outcome("denied", request, preview, message="denied by policy"), target, received
-            )
+            return self._audit(turn, Outcome("denied", request, preview, message="denied by policy"))
         if preview.unreachable is not None:
             # Nothing would work: say so once, clearly, instead of letting kubectl retry and fail.
-            return self._refuse(request, preview, preview.unreachable, target, received)
+            return self._refuse(turn, preview.unreachable)
         if preview.rbac_allowed is False:
             self.ui.denied(preview, "rbac", preview.rbac_request_yaml)
-            return self._audit(
-                Outcome("rbac-denied", request, preview, message=preview.rbac_message), target, received
-            )
+            return self._audit(turn, Outcome("rbac-denied", request, preview, message=preview.rbac_message))
         if preview.risk != "read" and self.settings.server_dry_run and not self.settings.offline:
             preview.dry_run_output, preview.dry_run_failed = self._server_dry_run(argv)
         self.ui.preview(preview)
@@ -295,86 +283,85 @@ class Conversation:
                 stderr=preview.dry_run_output or "",
                 message=f"the server dry run failed, so nothing was run: {preview.dry_run_output or ''}".strip(),
             )
-            return self._audit(out, target, received)
+            return self._audit(turn, out)
         if self.settings.dry_run:  # shown, not run: nothing to confirm
-            return self._audit(Outcome("dry-run", request, preview), target, received)
+            return self._audit(turn, Outcome("dry-run", request, preview))
         unconfirmed = self._unconfirmed_identity()
         if unconfirmed is not None:
             if self.settings.offline:  # asked for: show and stop, like --dry-run
                 self.ui.info(f"{unconfirmed.message} ({unconfirmed.hint})")
-                return self._audit(
-                    Outcome("dry-run", request, preview, message=unconfirmed.message), target, received
-                )
-            return self._refuse(request, preview, unconfirmed, target, received)
+                return self._audit(turn, Outcome("dry-run", request, preview, message=unconfirmed.message))
+            return self._refuse(turn, unconfirmed)
         confirmation = self._confirm(preview)
         if confirmation is None:
             return self._audit(
-                Outcome("cancelled", request, preview, message="cancelled; nothing was changed"),
-                target,
-                received,
+                turn, Outcome("cancelled", request, preview, message="cancelled; nothing was changed")
             )
-        with self._check_spool(request, preview, confirmation, target, received):
-            return self._execute(request, preview, confirmation, target, received)
+        turn.confirmation = confirmation
+        with self._check_spool(turn):
+            return self._execute(turn)
 
-    def _refuse(
-        self, request: str, preview: Preview | None, exc: KubechatError, target, received: float
-    ) -> Outcome:
+    def _refuse(self, turn: Turn, exc: KubechatError) -> Outcome:
         self.ui.info(f"error: {exc.message}" + (f"\n  hint: {exc.hint}" if exc.hint else ""))
-        return self._audit(Outcome("error", request, preview, message=exc.message), target, received)
+        return self._audit(turn, Outcome("error", turn.request, turn.preview, message=exc.message))
 
-    def _diagnose(self, request: str, asked, target, received: float) -> Outcome:
-        """Read-only troubleshooting: each read still passes policy before it runs."""
+    def _diagnose(self, turn: Turn, asked) -> Outcome:
+        """Read-only troubleshooting. Every read is a command of its own: checked like any other
+        (the shared policy path and the RBAC pre-check), reserved in the audit spool before it
+        runs and recorded after it, each record naming its command and object; the records of
+        one diagnosis share the turn's id (`kubechat.io/turn`). A read that is refused is not
+        run: the diagnosis says so and goes on with what it may read."""
         from .diagnose import diagnose
-        from .safety.policy import decide
 
         kind, name, ns = asked
-        ns = ns or self.options.namespace or target.namespace
+        ns = ns or self.options.namespace or turn.target.namespace
+        steps: list[Turn] = []
 
-        def allowed(argv: list[str]) -> bool:
-            d = decide(self._policy_input(argv, target, ns))
-            return d.allow and d.confirm == "none"
+        def read(argv: list[str]):
+            step = turn.step(len(steps) + 1)
+            steps.append(step)
+            return self._diagnosis_read(step, argv)
 
+        with self.ui.thinking():
+            finding = diagnose(kind, name, ns, read)
+        return self._diagnosed(turn, finding, steps)
+
+    def _diagnosis_read(self, step: Turn, argv: list[str]):
+        """One read of a diagnosis: its kubectl result, or why it was not run."""
+        from . import execute
         from .render import command_text
 
-        # Reads are commands too: their record is reserved before the first one runs.
-        first_read = ["get", "deployment" if kind == "deployment" else "pod", name, "-n", ns]
-        planned = Preview(
-            request,
-            first_read,
-            command_text(first_read),
-            "read",
-            source="diagnose",
-            policy_allow=True,  # each read is checked by policy before it runs
-            confirm="none",
-            namespace=ns,
-        )
-        with self._check_spool(request, planned, "none", target, received):
-            with self.ui.thinking():
-                finding = diagnose(kind, name, ns, self.options, allowed)
-            return self._diagnosed(request, finding, name, ns, target, received)
+        p = step.preview = self._assess(step.request, argv, "diagnose", step.target)
+        refused = _read_refusal(p)
+        if refused is not None:
+            status, why = refused
+            self._record(step, Outcome(status, step.request, p, message=why))
+            return f"skipped `{command_text(argv)}`: {why}"
+        step.outcome = Outcome("executed", step.request, p)  # what the reservation holds
+        with self._check_spool(step):
+            res = execute.run(argv, self.options)
+            status: Status = "executed" if res.exit_code == 0 else "failed"
+            out = Outcome(
+                status, step.request, p, exit_code=res.exit_code, stdout=res.stdout, stderr=res.stderr
+            )
+            self._record(step, out)
+        return res
 
-    def _diagnosed(self, request: str, finding, name: str, ns: str, target, received: float) -> Outcome:
+    def _diagnosed(self, turn: Turn, finding, steps: list[Turn]) -> Outcome:
         from .render import command_text
 
-        steps = [command_text(s) for s in finding.steps]
-        text = "checked:\n" + "\n".join(f"  {c}" for c in steps) + "\nfound:\n"
+        ran = [command_text(s) for s in finding.steps]
+        text = "checked:\n" + "\n".join(f"  {c}" for c in ran) + "\nfound:\n"
         text += "\n".join(f"  - {f}" for f in finding.facts) or "  (nothing)"
         text += f"\nsummary: {finding.summary}\n"
         self.ui.stdout(text)
-        first = finding.steps[0] if finding.steps else ["get", "pod", name, "-n", ns]
-        p = Preview(
-            request,
-            first,
-            command_text(first),
-            "read",
-            source="diagnose",
-            policy_allow=True,
-            confirm="none",
-            namespace=ns,
-        )
-        out = Outcome("executed", request, p, exit_code=0, stdout=text)
-        out.message = finding.summary
-        return self._audit(out, target, received, extra={"kubechat.io/steps": " ; ".join(steps)})
+        first = steps[0].preview if steps else None
+        out = Outcome("executed", turn.request, first, exit_code=0, stdout=text, message=finding.summary)
+        # Each read has its own record; the diagnosis as a whole points at the last one.
+        out.record_id = next((s.outcome.record_id for s in reversed(steps) if s.outcome), None)
+        turn.preview, turn.outcome = first, out
+        self.ui.finished(out)
+        return out
 
     def _translate(self, request: str):
         from .translate import translate
@@ -388,22 +375,6 @@ class Conversation:
             context=self.options.context,
             namespace=self.options.namespace,
             use_model=self.settings.use_model,
-        )
-
-    def _policy_input(self, argv: list[str], target, namespace: str, **extra):
-        """What OPA sees: the argv, who asks (from the cluster), where, and in which mode."""
-        from .safety.policy import build_input
-
-        ident = self.identity()
-        return build_input(
-            argv,
-            user=getattr(ident, "user", "") or "",
-            groups=list(getattr(ident, "groups", []) or []),
-            cluster=target.cluster or "",
-            context=target.context or "",
-            mode=self.settings.mode,
-            default_namespace=namespace,
-            **extra,
         )
 
     def _evaluate(self, argv: list[str], target, mode: str):
@@ -521,21 +492,22 @@ class Conversation:
         p.confirm_phrase = phrase
         return "typed" if self.ui.confirm_typed(p, phrase) else None
 
-    def _check_spool(self, request: str, p: Preview, confirmation: str, target, received: float):
+    def _check_spool(self, turn: Turn):
         """No record, no command: reserve the command's record in the spool (durably, with room
         for its outcome) before anything runs; AuditError here means nothing runs. Used as a
         context manager around the run: the run's record finishes the reservation, and a run that
         ends without one leaves it recorded as "outcome unknown"."""
-        pending = self._record_input(
-            Outcome("executed", request, p, confirmation=confirmation), target, received
-        )
+        if turn.outcome is None:
+            turn.outcome = Outcome("executed", turn.request, turn.preview)
         try:
-            return self.trail.reserve(pending)
+            return self.trail.reserve(turn.record_input(self.identity(), self.session_id))
         except OSError as exc:
             raise AuditError(f"the audit spool is not writable: {exc}", hint="nothing was run") from exc
 
-    def _execute(self, request: str, p: Preview, confirmation: str, target, received: float) -> Outcome:
+    def _execute(self, turn: Turn) -> Outcome:
         from . import execute, verbs
+
+        p = turn.preview
 
         cmd = p.assessment.command if p.assessment is not None else None
         interactive = cmd is not None and cmd.has("--stdin") and "--stdin" in verbs.own_flags(cmd.verb)
@@ -552,15 +524,7 @@ class Conversation:
         if highlight:
             self.ui.structured(res.stdout, fmt)
         status: Status = "executed" if res.exit_code == 0 else "failed"
-        out = Outcome(
-            status,
-            request,
-            p,
-            exit_code=res.exit_code,
-            stdout=res.stdout,
-            stderr=res.stderr,
-            confirmation=confirmation,
-        )
+        out = Outcome(status, turn.request, p, exit_code=res.exit_code, stdout=res.stdout, stderr=res.stderr)
         if res.exit_code != 0 and not res.interrupted:
             from .failures import explain
 
@@ -569,75 +533,33 @@ class Conversation:
                 out.message = f"{ex.message}. Likely cause: {ex.cause}. Next: {ex.next_step}"
         if self.session is not None:
             self.session.attach_output(res.stdout)
-        return self._audit(out, target, received)
+        return self._audit(turn, out)
 
-    def _audit(self, out: Outcome, target, received: float, extra: dict[str, str] | None = None) -> Outcome:
-        record = self.trail.record(self._record_input(out, target, received, extra))
-        out.record_id = getattr(record, "auditID", None) or getattr(record, "id", None)
+    def _audit(self, turn: Turn, out: Outcome) -> Outcome:
+        """Record the turn's outcome, then report it."""
+        self._record(turn, out)
         self.ui.finished(out)
         return out
 
-    def _record_input(self, out: Outcome, target, received: float, extra: dict[str, str] | None = None):
-        """What the audit record says about this outcome (and, before a run, its reservation)."""
-        from .ledger.record import (
-            Cluster,
-            PolicyBundle,
-            PolicyResult,
-            RbacResult,
-            RecordInput,
-            UserInfo,
-        )
-
-        ident = self.identity()
-        p = out.preview
-        decision = "none"
-        if p is not None:
-            decision = ("allow" if p.policy_allow else "deny") if p.policy_available else "error"
-        return RecordInput(
-            user=UserInfo(
-                username=getattr(ident, "user", None) or "unknown",
-                groups=list(getattr(ident, "groups", []) or []),
-            ),
-            cluster=Cluster(name=target.cluster, server=target.server),
-            context=target.context,
-            session_id=self.session_id,
-            request=out.request,
-            argv=p.argv if p else [],
-            verb=p.argv[0] if p else None,
-            object_ref=_object_ref(p),
-            risk=p.risk if p else "unknown",
-            policy=PolicyResult(
-                decision=decision, confirm=p.confirm if p else "none", reasons=p.reasons if p else []
-            ),
-            policy_bundle=PolicyBundle(revision=p.policy_bundle[0], digest=p.policy_bundle[1])
-            if p and p.policy_bundle
-            else None,
-            rbac=RbacResult(allowed=p.rbac_allowed if p else None, reason=p.rbac_message if p else None),
-            confirmation=out.confirmation,
-            stage=_STAGE[out.status],
-            exit_code=out.exit_code,
-            output=out.stdout or None,
-            duration_ms=int((time.monotonic() - received) * 1000),
-            annotations={
-                "kubechat.io/status": out.status,
-                **({"kubechat.io/source": p.source} if p and p.source else {}),
-                **self._turn_notes,
-                **(extra or {}),
-            },
-        )
+    def _record(self, turn: Turn, out: Outcome) -> None:
+        turn.outcome = out
+        out.confirmation = turn.confirmation
+        record = self.trail.record(turn.record_input(self.identity(), self.session_id))
+        out.record_id = getattr(record, "auditID", None) or getattr(record, "id", None)
 
 
-_STAGE = {
-    "clarify": "Clarification",
-    "dry-run": "DryRun",  # shown, not run: an auditor must never read it as a completed command
-    "dry-run-failed": "DryRun",
-    "executed": "ResponseComplete",
-    "denied": "Denied",
-    "rbac-denied": "Denied",
-    "cancelled": "Cancelled",
-    "failed": "Failed",
-    "error": "Failed",
-}
+def _read_refusal(p: Preview) -> tuple[Status, str] | None:
+    """Why a read of a diagnosis may not run, as (status, reason); None when it may. A diagnosis
+    never asks: a read the policy wants confirmed is not run either."""
+    if not p.policy_allow:
+        return "denied", "denied by policy" + (f" ({'; '.join(p.reasons)})" if p.reasons else "")
+    if p.confirm != "none":
+        return "cancelled", f"the policy asks to confirm it ({p.confirm}), and a diagnosis never asks"
+    if p.unreachable is not None:
+        return "error", p.unreachable.message
+    if p.rbac_allowed is False:
+        return "rbac-denied", f"RBAC: {p.rbac_message}"
+    return None
 
 
 def _structured_format(argv: list[str]) -> str | None:
@@ -651,17 +573,6 @@ def _structured_format(argv: list[str]) -> str | None:
         if value in ("yaml", "json") and not any(w in argv for w in ("-w", "--watch")):
             return value
     return None
-
-
-def _object_ref(p: Preview | None):
-    """The object the command acts on, from its assessment (resource, one name, namespace)."""
-    from .ledger.record import ObjectRef
-
-    if p is None:
-        return ObjectRef()
-    if p.assessment is None:
-        return ObjectRef(namespace=p.namespace)
-    return ObjectRef(**p.assessment.object_ref())
 
 
 def _scope(argv: list[str], context: str | None, namespace: str | None) -> str:

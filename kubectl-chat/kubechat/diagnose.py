@@ -1,15 +1,22 @@
 """ "Why is X failing?": the read-only checks a person would run — get the object, its pods,
 recent events, the previous container's logs — and a short summary of what they show.
-Only `get`/`logs` reads run, each still subject to policy."""
+Only `get`/`logs` reads are asked for, one at a time (each depends on what the last one showed),
+through the caller's `read`: it checks the read like any command (policy, RBAC), runs it,
+records it, and answers with kubectl's result or with why it was not run."""
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from . import execute
-from .kubectl_options import KubectlOptions
+if TYPE_CHECKING:
+    from .execute import ExecResult
+
+# A read: kubectl's result when it ran, else one line saying why it did not.
+Read = Callable[[list[str]], "ExecResult | str"]
 
 _WHY = re.compile(
     r"^\s*(?:why\s+(?:is|are|does|do)|what(?:'s| is)\s+wrong\s+with|diagnose|troubleshoot|debug)\s+"
@@ -37,10 +44,19 @@ def parse_request(text: str) -> tuple[str, str, str | None] | None:
     return ("deployment" if kind.startswith("deploy") else kind or "auto", m.group("name"), m.group("ns"))
 
 
-def _get_json(argv: list[str], options: KubectlOptions, finding: Finding) -> dict | None:
+def _run(argv: list[str], read: Read, finding: Finding):
+    """kubectl's result of one read, or None when it was not run (the reason becomes a fact)."""
+    res = read(argv)
+    if isinstance(res, str):
+        finding.facts.append(res)
+        return None
     finding.steps.append(argv)
-    res = execute.run(argv, options)
-    if res.exit_code != 0:
+    return res
+
+
+def _get_json(argv: list[str], read: Read, finding: Finding) -> dict | None:
+    res = _run(argv, read, finding)
+    if res is None or res.exit_code != 0:
         return None
     try:
         return json.loads(res.stdout)
@@ -79,32 +95,27 @@ def _pod_facts(pod: dict) -> list[str]:
     return facts
 
 
-def diagnose(
-    kind: str, name: str, namespace: str | None, options: KubectlOptions, allowed=lambda argv: True
-) -> Finding:
-    """Run the reads (those `allowed` permits) and summarise. `allowed` is the policy check."""
+def diagnose(kind: str, name: str, namespace: str | None, read: Read) -> Finding:
+    """Ask for the reads one at a time (each depends on what the last one showed) and summarise."""
     finding = Finding()
     ns = ["-n", namespace] if namespace else []
 
-    def read(argv):
-        if not allowed(argv):
-            finding.facts.append(f"policy did not allow `kubectl {' '.join(argv)}`; skipped")
-            return None
-        return _get_json(argv, options, finding)
+    def get(argv):
+        return _get_json(argv, read, finding)
 
     pods: list[dict] = []
     if kind in ("pod", "auto"):
-        pod = read(["get", "pod", name, *ns, "-o", "json"])
+        pod = get(["get", "pod", name, *ns, "-o", "json"])
         if pod:
             pods = [pod]
     if not pods and kind in ("deployment", "auto"):
-        dep = read(["get", "deployment", name, *ns, "-o", "json"])
+        dep = get(["get", "deployment", name, *ns, "-o", "json"])
         if dep:
             want, ready = dep["spec"].get("replicas", 1), dep.get("status", {}).get("readyReplicas", 0) or 0
             finding.facts.append(f"deployment {name} has {ready}/{want} replicas ready")
             labels = dep["spec"]["selector"].get("matchLabels", {})
             selector = ",".join(f"{k}={v}" for k, v in sorted(labels.items()))
-            listed = read(["get", "pods", *ns, "-l", selector, "-o", "json"]) if selector else None
+            listed = get(["get", "pods", *ns, "-l", selector, "-o", "json"]) if selector else None
             pods = (listed or {}).get("items", [])
     if not pods and not finding.facts:
         finding.summary = f"found no pod or deployment named {name}" + (
@@ -114,7 +125,7 @@ def diagnose(
     for pod in pods:
         finding.facts += _pod_facts(pod)
         pod_name = pod["metadata"]["name"]
-        events = read(
+        events = get(
             ["get", "events", *ns, "--field-selector", f"involvedObject.name={pod_name}", "-o", "json"]
         )
         for ev in (events or {}).get("items", [])[-5:]:
@@ -124,14 +135,11 @@ def diagnose(
             cs.get("restartCount", 0) for cs in pod.get("status", {}).get("containerStatuses", []) or []
         )
         if restarted:
-            argv = ["logs", pod_name, *ns, "--previous", "--tail=20"]
-            if allowed(argv):
-                finding.steps.append(argv)
-                res = execute.run(argv, options)
-                if res.exit_code == 0 and res.stdout.strip():
-                    finding.facts.append("previous logs end with: " + res.stdout.strip().splitlines()[-1])
-                else:
-                    finding.facts.append("previous container logs are not available")
+            res = _run(["logs", pod_name, *ns, "--previous", "--tail=20"], read, finding)
+            if res is not None and res.exit_code == 0 and res.stdout.strip():
+                finding.facts.append("previous logs end with: " + res.stdout.strip().splitlines()[-1])
+            elif res is not None:
+                finding.facts.append("previous container logs are not available")
     problems = [f for f in finding.facts if "ready" not in f or "0/" in f]
     finding.summary = (
         "; ".join(problems[:3])

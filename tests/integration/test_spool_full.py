@@ -214,14 +214,12 @@ def test_write_whose_disk_fills_while_it_runs_is_still_recorded(conversation, sa
 
 
 def test_diagnosis_reserves_before_its_first_read(conversation, small_fs, monkeypatch):
-    from types import SimpleNamespace
-
-    from kubechat import diagnose
+    from kubechat import execute
 
     conv, _ui = conversation
     conv.trail.record(command("an earlier command", exit_code=0))
     ran = []
-    monkeypatch.setattr(diagnose, "execute", SimpleNamespace(run=lambda argv, *a, **kw: ran.append(argv)))
+    monkeypatch.setattr(execute, "run", lambda argv, *a, **kw: ran.append(argv))
     fill(small_fs)
     with pytest.raises(AuditError):
         conv.handle("why is payments-worker failing in prod?")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from kubechat.diagnose import _pod_facts, parse_request
+from kubechat.diagnose import _pod_facts, diagnose, parse_request
 
 
 @pytest.mark.parametrize(
@@ -60,3 +60,24 @@ def test_unscheduled_pod_facts():
         },
     }
     assert _pod_facts(pod) == ["pod r is not scheduled: Unschedulable: 0/2 nodes match"]
+
+
+def test_a_refused_read_is_reported_and_the_diagnosis_goes_on():
+    import json
+
+    from kubechat.execute import ExecResult
+
+    pod = {"metadata": {"name": "w"}, "status": {"phase": "Running", "containerStatuses": []}}
+    asked = []
+
+    def read(argv):
+        asked.append(argv)
+        if argv[:2] == ["get", "events"]:
+            return "skipped `kubectl get events …`: RBAC: you need `list` on `events` in `prod`"
+        return ExecResult(argv=argv, exit_code=0, stdout=json.dumps(pod), stderr="", duration_ms=1)
+
+    finding = diagnose("pod", "w", "prod", read)
+    assert [a[:2] for a in asked] == [["get", "pod"], ["get", "events"]]
+    assert finding.steps == [asked[0]]  # only what ran
+    assert finding.facts == ["skipped `kubectl get events …`: RBAC: you need `list` on `events` in `prod`"]
+    assert finding.summary.startswith("skipped `kubectl get events")
