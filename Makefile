@@ -78,6 +78,7 @@ dist: venv
 image: venv
 	@$(BIN)/python packaging/collector_image.py
 
-# The signed offline bundle in dist/airgap/ and its tarball; SPLIT=700M also cuts it into parts.
-airgap: dist model testbin
+# The signed offline bundle in dist/airgap/ and its tarball (with the collector image); SPLIT=700M
+# also cuts it into parts.
+airgap: dist image model testbin
 	@$(BIN)/python airgap-bundle/build.py $(if $(SPLIT),--split $(SPLIT))

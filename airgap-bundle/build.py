@@ -7,6 +7,7 @@ Layout (see airgap-bundle/README.md):
   models/   the default GGUF model and the model registry
   policies/ policies.tar.gz (an OPA bundle built with `opa build -b policies/`)
   helm/     the collector chart, packaged
+  images/   the collector's container image as an OCI archive (`make image`), when built
 
 SHA256SUMS lists every other file; SHA256SUMS.sig is a raw Ed25519 signature over it, which
 `openssl pkeyutl -verify -rawin` checks on a machine with nothing else installed.
@@ -115,7 +116,9 @@ def copy(src: Path, dst: Path, mode: int = 0o644) -> None:
     os.chmod(dst, mode)
 
 
-def render_readme(version: str, fp: str, sums: bytes, model_file: str, chart: str | None) -> str:
+def render_readme(
+    version: str, fp: str, sums: bytes, model_file: str, chart: str | None, image: str | None
+) -> str:
     text = (HERE / "README.bundle.md").read_text()
     listing = "\n".join("    " + line for line in sums.decode().splitlines())
     for key, value in {
@@ -123,6 +126,7 @@ def render_readme(version: str, fp: str, sums: bytes, model_file: str, chart: st
         "@FINGERPRINT@": fp,
         "@MODEL@": model_file,
         "@CHART@": chart or "(not included)",
+        "@IMAGE@": image or "(not included: build it with `make image` before `make airgap`)",
         "@FILES@": listing,
     }.items():
         text = text.replace(key, value)
@@ -168,13 +172,18 @@ def build(args: argparse.Namespace) -> Path:
     if (chart_dir / "Chart.yaml").is_file():
         (out / "helm").mkdir()
         chart = package_chart(chart_dir, out / "helm").name
+    image = None
+    image_archive = dist / f"kubectl-chat-collector_v{version}_linux_amd64.oci.tar"
+    if image_archive.is_file():  # signed with the rest through SHA256SUMS
+        copy(image_archive, out / "images" / image_archive.name)
+        image = f"images/{image_archive.name}"
     copy(HERE / "install.sh", out / "install.sh", 0o755)
 
     key, key_source = signing_key()
     fp = fingerprint(key)
     (out / PUBKEY).write_bytes(public_pem(key))
     # The README lists the files it ships with, so it is written before the final sums.
-    (out / "README.md").write_text(render_readme(version, fp, checksums(out), entry.file, chart))
+    (out / "README.md").write_text(render_readme(version, fp, checksums(out), entry.file, chart, image))
     sums = checksums(out)
     (out / "SHA256SUMS").write_bytes(sums)
     (out / "SHA256SUMS.sig").write_bytes(key.sign(sums))

@@ -149,6 +149,11 @@ for chart in helm/*.tgz; do
     say "chart      $BUNDLE/$chart  (for the cluster: helm install collector $BUNDLE/$chart)"
   fi
 done
+for image in images/*.oci.tar; do
+  if [ -f "$image" ]; then
+    say "image      $BUNDLE/$image  (the chart's image: skopeo copy oci-archive:$BUNDLE/$image docker://REGISTRY/kubectl-chat:TAG, or ctr -n k8s.io images import on each node; see README.md)"
+  fi
+done
 
 say ""
 say "kubectl chat is installed ($MODE)."

@@ -3,8 +3,10 @@ node it serves HTTPS as the chart runs it: as user 65532, on a read-only root fi
 shell in the image."""
 
 import gzip
+import hashlib
 import io
 import json
+import os
 import subprocess
 import sys
 import tarfile
@@ -13,10 +15,13 @@ from pathlib import Path
 
 import pytest
 import requests
+from cryptography.hazmat.primitives import serialization
 
 from kubechat import __version__
 from kubechat.ports import free_port
 from kubechat.sandbox import real_node as node
+
+from .dist_support import build_dist
 
 pytestmark = pytest.mark.e2e
 
@@ -196,3 +201,34 @@ def test_the_image_serves_https_on_the_real_node(
     finally:
         _kubectl(sandbox, "delete", "pod", "collector-image", "-n", NAMESPACE, "--wait=false", check=False)
         _kubectl(sandbox, "delete", "secret", "collector-image-keys", "-n", NAMESPACE, check=False)
+
+
+def test_the_air_gap_bundle_carries_the_image_signed_with_the_rest(tmp_path, image_archive):
+    dist = build_dist()
+    staged = tmp_path / "dist"
+    staged.mkdir()
+    for f in (dist.archive, dist.manifest):
+        (staged / f.name).symlink_to(f)
+    name = f"kubectl-chat-collector_v{__version__}_linux_amd64.oci.tar"
+    (staged / name).symlink_to(image_archive)
+    env = {**os.environ, "KUBECHAT_HOME": str(tmp_path / "signer-home")}
+    env.pop("KUBECHAT_BUNDLE_SIGNING_KEY", None)
+    out = tmp_path / "airgap"
+    built = subprocess.run(
+        [sys.executable, "airgap-bundle/build.py", "--dist", str(staged), "--out", str(out)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+    assert built.returncode == 0, built.stderr
+    carried = out / "images" / name
+    assert carried.read_bytes() == image_archive.read_bytes()
+    sums = (out / "SHA256SUMS").read_text()
+    assert f"{hashlib.sha256(carried.read_bytes()).hexdigest()}  images/{name}\n" in sums
+    public = serialization.load_pem_public_key((out / "signing-key.pub.pem").read_bytes())
+    public.verify((out / "SHA256SUMS.sig").read_bytes(), sums.encode())  # raises when it does not match
+    readme = (out / "README.md").read_text()
+    assert f"images/{name}" in readme and "skopeo copy oci-archive:" in readme
+    assert "ctr -n k8s.io images import" in (out / "install.sh").read_text()
