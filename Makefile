@@ -82,3 +82,10 @@ image: venv
 # also cuts it into parts.
 airgap: dist image model testbin
 	@$(BIN)/python airgap-bundle/build.py $(if $(SPLIT),--split $(SPLIT))
+
+.PHONY: train-model
+
+# Maintainer step, not CI: train the kubectl LoRA adapter on the embedded model (.venv-train, CPU
+# or GPU; TRAIN_MINUTES bounds it) and record it in models/registry.yaml.
+train-model: venv model
+	@training/train-model.sh
