@@ -1,9 +1,13 @@
 """Run a real collector (uvicorn, TLS 1.3, self-signed cert) on loopback for integration tests."""
 
 import contextlib
+import glob
 import os
+import pwd
+import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -212,3 +216,63 @@ def forge(sealed: bytes, audit_id: str) -> bytes:
     body["confirmation"] = "typed"
     forged = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
     return BodyCipher(AES_KEY).seal(audit_id, forged)
+
+
+def pg_bin() -> Path | None:
+    """The directory of PostgreSQL's server binaries (initdb, pg_ctl), if installed."""
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    if found:
+        return Path(found[-1]).parent
+    initdb = shutil.which("initdb")
+    return Path(initdb).parent if initdb else None
+
+
+@contextlib.contextmanager
+def throwaway_postgres():
+    """Yield the URL of a PostgreSQL cluster made for the occasion (initdb + pg_ctl in a temp dir,
+    as an unprivileged user when run as root; fsync off), removed afterwards."""
+    bindir = pg_bin()
+    if bindir is None:
+        raise RuntimeError("PostgreSQL server binaries not installed (run scripts/install-postgres.sh)")
+    run_as: list[str] = []
+    owner = None
+    if os.geteuid() == 0:  # initdb refuses to run as root
+        name = "postgres" if _has_user("postgres") else "nobody"
+        run_as, owner = ["runuser", "-u", name, "--"], pwd.getpwnam(name)
+    base = Path(tempfile.mkdtemp(prefix="kubechat-pg-"))
+    if owner:
+        os.chown(base, owner.pw_uid, owner.pw_gid)
+    data, port = base / "data", free_port()
+
+    def pg(*argv):
+        subprocess.run([*run_as, *argv], check=True, capture_output=True, timeout=120)
+
+    pg(str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
+    pg(
+        str(bindir / "pg_ctl"),
+        "-D",
+        str(data),
+        "-l",
+        str(base / "log"),
+        "-w",
+        "-o",
+        f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off",
+        "start",
+    )
+    try:
+        yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run(
+            [*run_as, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+            capture_output=True,
+            timeout=60,
+        )
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def _has_user(name: str) -> bool:
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        return False
+    return True

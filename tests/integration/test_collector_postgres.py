@@ -4,78 +4,30 @@ PostgreSQL runs as a throwaway cluster (initdb + pg_ctl in a temp dir, as an unp
 the tests run as root). Install the binaries with scripts/install-postgres.sh.
 """
 
-import glob
-import os
-import pwd
-import shutil
-import subprocess
-import tempfile
 import threading
-from pathlib import Path
 
 import pytest
-from collector_support import fill, forge, free_port, make_service, running, ship_query_verify
+from collector_support import (
+    fill,
+    forge,
+    make_service,
+    pg_bin,
+    running,
+    ship_query_verify,
+    throwaway_postgres,
+)
 
 from kubechat.audit import AuditTrail
 from kubechat.audit.keys import KeyStore
 from kubechat.collector.store import open_store
 
 
-def _pg_bin() -> Path | None:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-    if found:
-        return Path(found[-1]).parent
-    initdb = shutil.which("initdb")
-    return Path(initdb).parent if initdb else None
-
-
 @pytest.fixture(scope="module")
 def postgres_url():
-    bindir = _pg_bin()
-    if bindir is None:
+    if pg_bin() is None:
         pytest.skip("PostgreSQL server binaries not installed (run scripts/install-postgres.sh)")
-    run_as: list[str] = []
-    owner = None
-    if os.geteuid() == 0:  # initdb refuses to run as root
-        name = "postgres" if _has_user("postgres") else "nobody"
-        run_as, owner = ["runuser", "-u", name, "--"], pwd.getpwnam(name)
-    base = Path(tempfile.mkdtemp(prefix="kubechat-pg-"))
-    if owner:
-        os.chown(base, owner.pw_uid, owner.pw_gid)
-    data, port = base / "data", free_port()
-
-    def pg(*argv):
-        subprocess.run([*run_as, *argv], check=True, capture_output=True, timeout=120)
-
-    pg(str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
-    pg(
-        str(bindir / "pg_ctl"),
-        "-D",
-        str(data),
-        "-l",
-        str(base / "log"),
-        "-w",
-        "-o",
-        f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off",
-        "start",
-    )
-    try:
-        yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
-    finally:
-        subprocess.run(
-            [*run_as, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-            capture_output=True,
-            timeout=60,
-        )
-        shutil.rmtree(base, ignore_errors=True)
-
-
-def _has_user(name: str) -> bool:
-    try:
-        pwd.getpwnam(name)
-    except KeyError:
-        return False
-    return True
+    with throwaway_postgres() as url:
+        yield url
 
 
 @pytest.fixture

@@ -32,13 +32,14 @@ class Tokens:
         return self.USERS[token]
 
 
-def _service(tmp_path, limits=None):
+def _service(tmp_path, limits=None, **options):
     return CollectorService(
         SqliteStore(str(tmp_path / "c.db")),
         BodyCipher(b"k" * 32),
         CheckpointSigner(Ed25519PrivateKey.generate()),
         Tokens(),
         limits=limits,
+        **options,
     )
 
 
@@ -442,13 +443,7 @@ def test_signed_bytes_are_cut_from_the_canonical_bytes(tmp_path):
 
 
 def test_a_busy_collector_answers_503_with_retry_after(tmp_path):
-    busy = CollectorService(
-        SqliteStore(str(tmp_path / "c.db")),
-        BodyCipher(b"k" * 32),
-        CheckpointSigner(Ed25519PrivateKey.generate()),
-        Tokens(),
-        ingest_wait=0.05,
-    )
+    busy = _service(tmp_path, ingest_wait=0.05)
     alice = _trail(tmp_path, "alice")
     _register(busy, alice, "tok-alice")
     _record(alice, "alice")
@@ -457,3 +452,19 @@ def test_a_busy_collector_answers_503_with_retry_after(tmp_path):
             busy.ingest("tok-alice", _raw(alice))
     assert exc.value.status == 503 and int(exc.value.headers["Retry-After"]) >= 1
     assert _ingest(busy, _raw(alice))[0]["status"] == "accepted"  # and nothing was half-stored
+
+
+def test_a_batch_that_waited_for_a_thread_past_its_turn_is_refused_not_stored(tmp_path):
+    import time
+
+    busy = _service(tmp_path, ingest_wait=2.0)
+    alice = _trail(tmp_path, "alice")
+    _register(busy, alice, "tok-alice")
+    _record(alice, "alice")
+    # The request came in 3 s ago and only now got a worker thread: nobody holds the slot, but
+    # the client is about to give up, so the batch is answered at once and nothing is stored.
+    with pytest.raises(Refused) as exc:
+        busy.ingest("tok-alice", _raw(alice), arrived=time.monotonic() - 3.0)
+    assert exc.value.status == 503 and "Retry-After" in exc.value.headers
+    assert busy.checkpoint()["treeSize"] == 0
+    assert _ingest(busy, _raw(alice))[0]["status"] == "accepted"

@@ -108,7 +108,7 @@ def _many_matches(store: SqliteStore, n: int) -> dict[int, dict]:
                 "search": f"scale api to {leaf}" if leaf % 5 == 0 else f"scale web-{leaf} to {leaf}",
                 "body": b"{}",
             }
-            tx.insert_record(row)
+            tx.insert_records([row])
             rows[leaf] = row
     return rows
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import json
 import threading
+import time
 from dataclasses import asdict
 
 from ..errors import KubechatError
@@ -39,7 +40,8 @@ class _Batch:
     """What one batch learns as it goes, so records of a chain sent together do not ask the
     store again for what the batch itself just wrote."""
 
-    def __init__(self):
+    def __init__(self, stored: dict[str, tuple[str, int]]):
+        self.stored = stored  # auditID → (hash, leaf index): in the log, or accepted by this batch
         self._bindings: dict[str, list[KeyBinding]] = {}
         self.links: dict[
             tuple[str, int, str], tuple[str, str]
@@ -148,19 +150,26 @@ class CollectorService:
         return 201, binding
 
     # -- ingest -----------------------------------------------------------------------------------
-    def ingest(self, token: str | None, raw_records: list[str]) -> dict:
+    def ingest(self, token: str | None, raw_records: list[str], arrived: float | None = None) -> dict:
         """Verify and store a batch sent by the identity behind `token`. Every stored record (new or
         already there) comes back with a receipt: its leaf index and an inclusion proof to the
-        signed checkpoint returned with the batch, which the client keeps before it prunes."""
+        signed checkpoint returned with the batch, which the client keeps before it prunes.
+        `arrived` (time.monotonic()) is when the request came in: time it spent waiting for a
+        worker thread counts against the batch's wait for its turn."""
+        deadline = (time.monotonic() if arrived is None else arrived) + self.ingest_wait
         submitter = self.authenticate(token)
         if len(raw_records) > MAX_BATCH:
             raise Refused(413, f"at most {MAX_BATCH} records per batch")
         self._throttle(submitter, len(raw_records))
         results = []
         checkpoint = None
+        # Each record's own checks (parse, canonical form, hash) need nothing from the store: done
+        # before waiting for the batch's turn, so they overlap another batch's writes.
+        parsed = [self._parse(raw) for raw in raw_records]
         # Backpressure: a batch that cannot start soon is answered now, while the client still
         # waits, instead of being worked on after it gave up (and then sent again).
-        if not self._ingest_slot.acquire(timeout=self.ingest_wait):
+        left = deadline - time.monotonic()
+        if left <= 0 or not self._ingest_slot.acquire(timeout=left):
             self._count("records", "busy")
             raise Refused(
                 503,
@@ -170,17 +179,17 @@ class CollectorService:
         try:
             with self.store.write() as tx:
                 size = tx.size()
-                start = size
-                batch = _Batch()
-                for raw in raw_records:
-                    result, row = self._check(tx, raw, size, submitter, batch)
+                batch = _Batch(tx.stored([c.record.auditID for c in parsed if isinstance(c, wire.Checked)]))
+                rows = []
+                for checked in parsed:
+                    result, row = self._check(tx, checked, size + len(rows), submitter, batch)
                     results.append(result)
                     if row is not None:
-                        tx.insert_record(row)  # now: later records of the batch look it up
-                        size += 1
-                if size > start:  # one checkpoint (and one root computation) per batch
+                        rows.append(row)
+                if rows:  # one insert, one checkpoint (and one root computation) per batch
+                    tx.insert_records(rows)
                     tx.add_rollup(batch.rollup)  # the dashboard's summaries, in the same transaction
-                    checkpoint = self._checkpoint(tx, size)
+                    checkpoint = self._checkpoint(tx, size + len(rows))
                 receipt_cp = checkpoint or tx.latest_checkpoint()
                 self._add_proofs(tx, results, receipt_cp)
         except BaseException:
@@ -204,13 +213,10 @@ class CollectorService:
         leaves = self._leaf_hashes(tx, checkpoint["treeSize"])
         batch_subtrees = merkle.BatchCache(self._subtrees)  # the batch's proofs share small subtrees
         for r in stored:
-            if "leafIndex" not in r:
-                r["leafIndex"] = tx.leaf_index(r["auditID"])
             r["proof"] = [p.hex() for p in merkle.inclusion_proof(r["leafIndex"], leaves, batch_subtrees)]
 
-    def _check(
-        self, tx, raw: str, leaf_index: int, submitter: UserInfo, batch: _Batch
-    ) -> tuple[dict, dict | None]:
+    def _parse(self, raw: str | bytes) -> wire.Checked | dict:
+        """A record checked on its own (size, canonical form, hash), or the rejection."""
         data = raw.encode("utf-8") if isinstance(raw, str) else bytes(raw)
         if len(data) > self.limits.max_record_bytes:
             return {
@@ -218,21 +224,27 @@ class CollectorService:
                 "status": "rejected",
                 "reason": f"record is {len(data)} bytes, more than the collector's limit of "
                 f"{self.limits.max_record_bytes}",
-            }, None
+            }
         try:
-            checked = wire.check(data)
+            return wire.check(data)
         except wire.WireError as exc:
-            return {"auditID": _guess_id(data), "status": "rejected", "reason": str(exc)}, None
-        record = checked.record
+            return {"auditID": _guess_id(data), "status": "rejected", "reason": str(exc)}
+
+    def _check(
+        self, tx, checked: wire.Checked | dict, leaf_index: int, submitter: UserInfo, batch: _Batch
+    ) -> tuple[dict, dict | None]:
+        if isinstance(checked, dict):
+            return checked, None
+        record, data = checked.record, checked.data
 
         def reject(reason: str):
             return {"auditID": record.auditID, "status": "rejected", "reason": reason}, None
 
         digest = checked.hash
-        stored = tx.record_hash(record.auditID)
+        stored = batch.stored.get(record.auditID)
         if stored is not None:
-            if stored == digest:
-                return {"auditID": record.auditID, "status": "duplicate"}, None
+            if stored[0] == digest:
+                return {"auditID": record.auditID, "status": "duplicate", "leafIndex": stored[1]}, None
             return reject("auditID already used by a different record")
         bindings = batch.bindings(tx, record.keyID)
         if not bindings:
@@ -301,6 +313,7 @@ class CollectorService:
             "search": search,
             "body": self.cipher.seal(record.auditID, data),
         }
+        batch.stored[record.auditID] = (digest, leaf_index)
         batch.links[(record.clientID, record.seq, digest)] = (chain, following)
         batch.positions.add((chain, record.seq))
         batch.rollup.add(record)
