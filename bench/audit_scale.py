@@ -29,29 +29,25 @@ RISKS = ("read", "write", "destructive", "write", "read")
 
 def make_chain(n: int, chain: int, start_ts: float):
     """(private key, canonical records) of one client chain."""
+    from datetime import UTC, datetime
+
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from signed_chain import signed_chain
 
     from kubechat.ledger.record import (
-        GENESIS_HASH,
         Cluster,
         ObjectRef,
         PolicyResult,
         RbacResult,
-        Record,
         ResponseStatus,
         UserInfo,
         rfc3339,
     )
-    from kubechat.ledger.sign import key_id, sign
 
-    key = Ed25519PrivateKey.generate()
-    kid, prev, out = key_id(key.public_key()), GENESIS_HASH, []
-    from datetime import UTC, datetime
-
-    for seq in range(1, n + 1):
+    def record(seq: int) -> dict:
         i = seq * CHAINS + chain
         ts = rfc3339(datetime.fromtimestamp(start_ts + i, UTC))
-        record = Record(
+        return dict(
             stage="ResponseComplete",
             requestReceivedTimestamp=ts,
             stageTimestamp=ts,
@@ -72,15 +68,10 @@ def make_chain(n: int, chain: int, start_ts: float):
             durationMs=120,
             annotations={"kubechat.io/model": "rules", "kubechat.io/trace": "x" * 200},
             clientID=f"client-{chain}",
-            seq=seq,
-            prevHash=prev,
-            keyID=kid,
         )
-        record.signature = sign(key, record.signing_bytes())
-        data = record.canonical()
-        prev = hashlib.sha256(data).hexdigest()
-        out.append(data.decode())
-    return key, out
+
+    key = Ed25519PrivateKey.generate()
+    return key, list(signed_chain(key, n, record))
 
 
 def serve(db: str, tls: str, conn) -> None:

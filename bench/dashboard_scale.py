@@ -51,59 +51,54 @@ class BenchTokens:
 def chain_batches(user: int, n: int, start: float, step: float):
     """(token, registration, batches of canonical records) of one user's client chain."""
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from signed_chain import signed_chain
 
     from kubechat.audit.ship import registration_payload
     from kubechat.ledger import record as r
-    from kubechat.ledger.sign import encode_public, key_id, sign
+    from kubechat.ledger.sign import encode_public, key_id
 
     key = Ed25519PrivateKey.generate()
-    kid, prev = key_id(key.public_key()), r.GENESIS_HASH
     name = f"user-{user:02d}"
     cluster = CLUSTERS[user % len(CLUSTERS)]
-    registration = registration_payload(key, kid, encode_public(key.public_key()))
+    registration = registration_payload(key, key_id(key.public_key()), encode_public(key.public_key()))
+
+    def record(seq: int) -> dict:
+        i = seq * USERS + user
+        ts = r.rfc3339(datetime.fromtimestamp(start + i * step, UTC))
+        ns = f"team-{(user + seq % 3) % 15}"  # each user works in three namespaces
+        verb, risk = VERBS[i % len(VERBS)], RISKS[i % len(RISKS)]
+        policy_deny, rbac_deny = i % 50 == 0, i % 97 == 0
+        return dict(
+            stage="Denied" if policy_deny or rbac_deny else "ResponseComplete",
+            requestReceivedTimestamp=ts,
+            stageTimestamp=ts,
+            user=r.UserInfo(username=name, groups=["kubechat:operators"]),
+            cluster=r.Cluster(name=cluster, server="https://10.0.0.1:6443"),
+            context=cluster,
+            sessionID=f"session-{user}-{seq // 50}",
+            request=f"{verb} web-{i % 997} in {ns}",
+            argv=["kubectl", verb, f"deployment/web-{i % 997}", "-n", ns],
+            verb=verb,
+            objectRef=r.ObjectRef(resource="deployments", namespace=ns, name=f"web-{i % 997}"),
+            risk=risk,
+            policy=r.PolicyResult(
+                decision="deny" if policy_deny else "allow",
+                reasons=[REASONS[i % len(REASONS)]] if policy_deny else [],
+            ),
+            rbac=r.RbacResult(
+                allowed=False if rbac_deny else True, reason="cannot patch" if rbac_deny else None
+            ),
+            confirmation="yes" if risk != "read" and not (policy_deny or rbac_deny) else "none",
+            responseStatus=r.ResponseStatus(code=None if policy_deny or rbac_deny else 0),
+            outputDigest=hashlib.sha256(str(i).encode()).hexdigest(),
+            durationMs=120,
+            clientID=f"client-{user}",
+        )
 
     def batches():
-        nonlocal prev
         out = []
-        for seq in range(1, n + 1):
-            i = seq * USERS + user
-            ts = r.rfc3339(datetime.fromtimestamp(start + i * step, UTC))
-            ns = f"team-{(user + seq % 3) % 15}"  # each user works in three namespaces
-            verb, risk = VERBS[i % len(VERBS)], RISKS[i % len(RISKS)]
-            policy_deny, rbac_deny = i % 50 == 0, i % 97 == 0
-            record = r.Record(
-                stage="Denied" if policy_deny or rbac_deny else "ResponseComplete",
-                requestReceivedTimestamp=ts,
-                stageTimestamp=ts,
-                user=r.UserInfo(username=name, groups=["kubechat:operators"]),
-                cluster=r.Cluster(name=cluster, server="https://10.0.0.1:6443"),
-                context=cluster,
-                sessionID=f"session-{user}-{seq // 50}",
-                request=f"{verb} web-{i % 997} in {ns}",
-                argv=["kubectl", verb, f"deployment/web-{i % 997}", "-n", ns],
-                verb=verb,
-                objectRef=r.ObjectRef(resource="deployments", namespace=ns, name=f"web-{i % 997}"),
-                risk=risk,
-                policy=r.PolicyResult(
-                    decision="deny" if policy_deny else "allow",
-                    reasons=[REASONS[i % len(REASONS)]] if policy_deny else [],
-                ),
-                rbac=r.RbacResult(
-                    allowed=False if rbac_deny else True, reason="cannot patch" if rbac_deny else None
-                ),
-                confirmation="yes" if risk != "read" and not (policy_deny or rbac_deny) else "none",
-                responseStatus=r.ResponseStatus(code=None if policy_deny or rbac_deny else 0),
-                outputDigest=hashlib.sha256(str(i).encode()).hexdigest(),
-                durationMs=120,
-                clientID=f"client-{user}",
-                seq=seq,
-                prevHash=prev,
-                keyID=kid,
-            )
-            record.signature = sign(key, record.signing_bytes())
-            data = record.canonical()
-            prev = hashlib.sha256(data).hexdigest()
-            out.append(data.decode())
+        for data in signed_chain(key, n, record):
+            out.append(data)
             if len(out) == BATCH:
                 yield out
                 out = []
