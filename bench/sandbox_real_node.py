@@ -14,6 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from kubechat import paths
 from kubechat.sandbox import cluster, real_node
 
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -73,7 +74,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--idle-seconds", type=float, default=10.0)
     args = parser.parse_args()
-    if reason := real_node.missing(Path(cluster.paths.testbin_dir())):
+    if reason := real_node.missing(paths.testbin_dir()):
         raise SystemExit(f"the real node cannot run here: {reason}")
     runs = [one_run(args.idle_seconds) for _ in range(args.runs)]
     print(f"sandbox real node, {args.runs} run(s) on {os.cpu_count()} CPU(s): median (min-max)")

@@ -40,6 +40,9 @@ SYSTEM_BINARIES = ("containerd", "containerd-shim-runc-v2", "runc", "ctr")
 TESTBIN_BINARIES = ("kubelet", "sandbox-probe")
 CNI_DIRS = (Path("/usr/lib/cni"), Path("/opt/cni/bin"))
 CNI_PLUGINS = ("bridge", "host-local", "loopback")
+# Fixed places the kubelet and libcni write to whatever their configuration says.
+CONTAINER_LOG_LINKS = Path("/var/log/containers")
+CNI_RESULTS = Path("/var/lib/cni/results")
 SUBNET_PREFIX = "10.234"  # one /24 of it per running real node, chosen free at start
 INSTALL_HINT = (
     "install containerd, runc and the CNI plugins (scripts/install-system-deps.sh) and build the "
@@ -195,30 +198,49 @@ def _ctr(lay: Layout, *args: str) -> list[str]:
     return ["ctr", "--address", str(lay.socket), "--namespace", "k8s.io", *args]
 
 
-def _free_subnet() -> int:
-    """A /24 of SUBNET_PREFIX that no address or route on this machine uses yet."""
+def _free_thirds() -> list[int]:
+    """The /24s of SUBNET_PREFIX that no address or route on this machine uses yet."""
     routes = subprocess.run(
         ["ip", "-o", "-4", "route", "show", "table", "all"], capture_output=True, text=True
     )
     addrs = subprocess.run(["ip", "-o", "-4", "addr", "show"], capture_output=True, text=True)
     used = routes.stdout + addrs.stdout
-    for third in range(1, 255):
-        if f" {SUBNET_PREFIX}.{third}." not in used and f"{SUBNET_PREFIX}.{third}.0/24" not in used:
-            return third
-    raise SandboxError(f"no free /24 left in {SUBNET_PREFIX}.0.0/16 for the real node's pods")
+    return [
+        t
+        for t in range(1, 255)
+        if f" {SUBNET_PREFIX}.{t}." not in used and f"{SUBNET_PREFIX}.{t}.0/" not in used
+    ]
 
 
 def bridge_name(third: int) -> str:
     return f"kcsbx{third}"
 
 
-def _make_bridge(third: int) -> str:
-    """The node's own bridge with the node address, made before the kubelet needs that address."""
-    bridge, node_ip = bridge_name(third), f"{SUBNET_PREFIX}.{third}.1"
-    _run(["ip", "link", "add", bridge, "type", "bridge"], "creating the real node's bridge")
-    _run(["ip", "addr", "add", f"{node_ip}/24", "dev", bridge], "addressing the real node's bridge")
-    _run(["ip", "link", "set", bridge, "up"], "bringing up the real node's bridge")
-    return node_ip
+def network_name(third: int) -> str:
+    return f"kubechat-sandbox-{third}"
+
+
+def _claim_subnet(lay: Layout) -> tuple[int, str]:
+    """Claim a free /24 by creating its bridge, which carries the node address (made before the
+    kubelet needs it). The bridge's name is the claim: two sandboxes starting at once never share
+    a subnet, the second one's `ip link add` fails and it takes the next."""
+    for third in _free_thirds():
+        made = subprocess.run(
+            ["ip", "link", "add", bridge_name(third), "type", "bridge"], capture_output=True, text=True
+        )
+        if made.returncode != 0:
+            if "exists" in made.stderr:
+                continue
+            raise SandboxError(f"creating the real node's bridge failed: {made.stderr.strip()}")
+        (lay.base / "subnet").write_text(str(third))  # teardown finds the bridge by it
+        node_ip = f"{SUBNET_PREFIX}.{third}.1"
+        _run(
+            ["ip", "addr", "add", f"{node_ip}/24", "dev", bridge_name(third)],
+            "addressing the real node's bridge",
+        )
+        _run(["ip", "link", "set", bridge_name(third), "up"], "bringing up the real node's bridge")
+        return third, node_ip
+    raise SandboxError(f"no free /24 left in {SUBNET_PREFIX}.0.0/16 for the real node's pods")
 
 
 def _write_containerd_config(lay: Layout, cni: Path) -> None:
@@ -260,6 +282,7 @@ def _write_containerd_config(lay: Layout, cni: Path) -> None:
         f'  base_runtime_spec = "{lay.base_spec}"',
         f"[{cri}.containerd.runtimes.runc.options]",
         "  SystemdCgroup = false",
+        f'  Root = "{lay.containerd_state / "runc"}"',  # runc's own state, not /run/containerd/runc
         f"[{cri}.cni]",
         f'  bin_dir = "{cni}"',
         f'  conf_dir = "{lay.cni_conf_dir}"',
@@ -270,7 +293,7 @@ def _write_containerd_config(lay: Layout, cni: Path) -> None:
 def _write_cni_config(lay: Layout, third: int) -> None:
     conf = {
         "cniVersion": "0.4.0",
-        "name": "kubechat-sandbox",
+        "name": network_name(third),
         "plugins": [
             {
                 "type": "bridge",
@@ -373,9 +396,7 @@ def start(
     logs = Path(sandbox_dir) / "logs"
     pki_dir = Path(sandbox_dir) / "pki"
     ca = pki.CertPair(pki_dir / "ca.crt", pki_dir / "ca.key")
-    third = _free_subnet()
-    (lay.base / "subnet").write_text(str(third))  # teardown finds the bridge by it
-    node_ip = _make_bridge(third)
+    third, node_ip = _claim_subnet(lay)
     _write_containerd_config(lay, cni_dir())
     _write_cni_config(lay, third)
     progress("starting containerd")
@@ -454,16 +475,25 @@ def stop_containers(sandbox_dir: Path) -> None:
         )
     for task in tasks.stdout.split():
         subprocess.run(_ctr(lay, "tasks", "delete", "--force", task), capture_output=True, timeout=20)
+        (CNI_RESULTS / f"cni-loopback-{task}-lo").unlink(missing_ok=True)  # a pod's loopback, cached
 
 
 def teardown(sandbox_dir: Path) -> None:
-    """Undo what outlives the processes: mounts under the node's directory and its bridge."""
+    """Undo what outlives the processes: mounts under the node's directory, its bridge, and what
+    the kubelet and the CNI plugins keep in fixed system places for containers killed without
+    their help (log links, cached network results)."""
     lay = layout(sandbox_dir)
     if not lay.base.exists():
         return
     for point in _mounts_under(lay.base):
         subprocess.run(["umount", "--lazy", point], capture_output=True, timeout=10)
+    for link in CONTAINER_LOG_LINKS.glob("*.log"):
+        if link.is_symlink() and str(link.readlink()).startswith(str(lay.pod_logs) + "/"):
+            link.unlink(missing_ok=True)
     subnet = lay.base / "subnet"
     if subnet.is_file():
-        subprocess.run(["ip", "link", "del", bridge_name(int(subnet.read_text()))], capture_output=True)
+        third = int(subnet.read_text())
+        subprocess.run(["ip", "link", "del", bridge_name(third)], capture_output=True)
+        for cached in CNI_RESULTS.glob(f"{network_name(third)}-*"):
+            cached.unlink(missing_ok=True)
         subnet.unlink()
