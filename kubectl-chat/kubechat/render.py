@@ -62,7 +62,10 @@ def preview(
     plain: bool = False,
     scope: str | None = None,
     compact: bool = False,
+    caveats: list[str] = (),
 ) -> None:
+    """`caveats`: what of the request the command does not express, one line each, said before
+    anything runs in every form of the preview."""
     cmd = command_text(argv)
     verdict, needs = policy_verdict(policy_allow, confirm)
     if compact:  # an allowed read: one line, the command and where it runs
@@ -76,9 +79,13 @@ def preview(
             line.append(cmd, style="bold")
             line.append(f"   {facts}", style="dim")
             console.print(line, soft_wrap=True)  # one line: the terminal wraps it, not us
+        for c in caveats:
+            console.print(f"  note: {c}", style="yellow", markup=False, highlight=False, soft_wrap=True)
         return
     if plain or console.no_color:
         console.print(f"command: {cmd}", markup=False, highlight=False)
+        for c in caveats:
+            console.print(f"note: {c}", markup=False, highlight=False)
         if scope:
             console.print(f"scope: {scope}", markup=False, highlight=False)
         console.print(f"risk: {risk}", markup=False, highlight=False)
@@ -99,6 +106,9 @@ def preview(
     body = Text()
     body.append_text(Syntax(cmd, "bash", theme="ansi_dark", background_color="default").highlight(cmd))
     body.rstrip()
+    for c in caveats:
+        body.append("\nnote    ", style="bold")
+        body.append(c, style="yellow")
     if scope:
         body.append("\nscope   ", style="bold")
         body.append(scope)

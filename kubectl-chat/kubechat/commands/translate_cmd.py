@@ -45,6 +45,7 @@ def translate_lines(lines, *, offline: bool, model_path: str | None, use_model: 
                 "input": request,
                 "command": t.command,
                 "argv": t.argv,
+                "caveats": t.caveats,
                 "risk": _risk(t.argv),
                 "source": t.source,
                 "clarification": t.clarification,
@@ -79,7 +80,8 @@ def translate(
       kubectl chat translate "scale web in prod to 3"
       kubectl chat translate --offline --jsonl < requests.txt
 
-    Each JSON line has: input, command, argv, risk, source, clarification, confidence, latency_ms.
+    Each JSON line has: input, command, argv, caveats (what kubectl cannot express of the request),
+    risk, source, clarification, confidence, latency_ms.
     """
     if jsonl:
         lines = sys.stdin
@@ -94,6 +96,8 @@ def translate(
         if jsonl:
             click.echo(json.dumps(r, ensure_ascii=False))
         elif r["command"]:
+            for c in r["caveats"]:  # before the command, on stderr: a pipe still gets the command alone
+                click.echo(f"note: {c}", err=True)
             click.echo(r["command"])
         else:
             click.echo(f"? {r['clarification']}")

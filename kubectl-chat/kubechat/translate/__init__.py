@@ -65,6 +65,10 @@ class Translation(BaseModel):
     confidence: float = 0.0
     latency_ms: float = 0.0
     notes: list[str] = Field(default_factory=list)
+    caveats: list[str] = Field(
+        default_factory=list,
+        description="what of the request the command does not express, one line each: shown before it runs",
+    )
 
 
 def translate(
@@ -174,6 +178,17 @@ def translate(
                 ),
                 notes=[f"unexplained words: {' '.join(rr.unexplained)}"],
             )
+        if ruled.argv is not None and rr.caveats and not _read_only(ruled.argv):
+            # a change acts on what the command selects: a restriction kubectl cannot select
+            # would be widened to every object, so the user names them instead
+            ruled = Translation(
+                request=request,
+                confidence=rr.confidence,
+                clarification=f"{rr.caveats[0].split(':')[0]}. Which ones do you mean? Name them or give a label selector.",
+                notes=[f"not expressed: {c}" for c in rr.caveats],
+            )
+        elif ruled.argv is not None:
+            ruled.caveats = list(rr.caveats)
         if ruled.argv is not None:
             # a grounded rule answer stands, however unsure: the model replacing unsure but
             # grounded answers lowered accuracy on requests it had never seen

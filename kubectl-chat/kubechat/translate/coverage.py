@@ -54,6 +54,7 @@ REASON_WORDS = frozenset(
     issue issues problem problems bug incident outage slow hanging hung purpose on-purpose test
     testing debug debugging investigate investigation troubleshoot weird odd again seems seem
     looks apparently probably maybe bad dead unhealthy healthy
+    crashloop crashlooping crashloopbackoff oomkilled evicted terminating unready flapping pending
     """.split()
 )
 # Words a flag in the command accounts for ("even if" for --force, "exits" for --restart=Never).

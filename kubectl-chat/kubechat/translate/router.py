@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from .constraints import without_states
 from .readers import name_like_token, resources
 from .reading import Req
 from .verbs.api_resources import h_api_resources
@@ -64,7 +65,8 @@ _MAY = r"(?:can|could|may|(?:(?:is|are) )?(?:allowed|able|permitted) to|ha(?:s|v
 
 
 def choose(req: Req):
-    low = _EVENT_AS_TIME.sub(" ", req.low)
+    # "list unhealthy pods": a state said of the objects listed says which ones, never the verb
+    low = _EVENT_AS_TIME.sub(" ", without_states(req))
 
     def has(pattern: str) -> bool:
         return re.search(pattern, low) is not None
@@ -254,6 +256,8 @@ def choose(req: Req):
             r"why is",
             h_describe,
         ),
+        # "any warnings in shop?", "errors in qa today": the namespace's Warning events
+        ("events", r"(?<!with )(?<!having )(?<!have )(?<!has )\b(?:warnings|errors)\b", h_events),
         (
             "get",
             r"\b(get|list|show|display|print|view|see|fetch|find|which|what|check|watch|are there|how many|"
@@ -292,7 +296,10 @@ def choose(req: Req):
             continue
         if name == "scale" and re.search(r"^(create|make|run|start|launch|deploy|new|generate)\b", low):
             continue
-        if name == "rollout" and re.search(r"sort(ed)? by restart|\bby restart|restart count", low):
+        if name == "rollout" and re.search(
+            r"sort(ed)? by restart|\bby restart|restart count|\brestarts? (?:the )?most\b|\bmost restarts\b",
+            low,
+        ):
             continue
         if (
             name == "rollout"

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..intent import Intent
+from . import constraints
 from .coverage import unexplained
 from .readers import resources, said_in_plural
 from .reading import (
@@ -63,6 +64,7 @@ class RuleResult:
     clarification: str | None = None
     notes: list[str] = field(default_factory=list)
     unexplained: list[str] = field(default_factory=list)  # content words the command does not use
+    caveats: list[str] = field(default_factory=list)  # restrictions kubectl cannot select, in words
 
 
 def place_cues(request: str, table: ResourceTable = BUILTIN_TABLE) -> list[str]:
@@ -113,9 +115,13 @@ def parse(request: str, table: ResourceTable = BUILTIN_TABLE) -> RuleResult:
     if place:
         intent.namespace = place
         left = unexplained(req.text, intent, table, req.cues)
+    before = intent.to_argv()
+    caveats = constraints.apply(req, intent, left)
+    if intent.to_argv() != before:  # a restriction the handler left out is now in the command
+        left = unexplained(req.text, intent, table, req.cues)
     # each word the command leaves unused makes the reading less certain
     conf = max(0.0, conf - 0.1 * len(left))
-    return RuleResult(intent, conf, None, [verb], left)
+    return RuleResult(intent, conf, None, [verb], left, caveats)
 
 
 def _describing(word: str) -> bool:

@@ -151,6 +151,8 @@ _PHRASE_END = re.compile(
     r"fine|alive|stuck|pending|terminating|crash\w*|restarting|flapping|failing|working|serving|listening|[a-z]+ed|"
     # what a command goes on to say about the object: "web in shop between 2 and 5", "… back to"
     r"between|min|max|back|after|until|"
+    # when: "warnings in shop recently", "… in shop over the last hour"
+    r"recently|lately|today|yesterday|overnight|tonight|earlier|this|last|past|over|during|within|"
     # a clause that says why, when or who next: "… in shop because …", "… in shop able to …",
     # "the sa x in shop granting …"
     r"since|because|cause|cuz|along|alongside|together|plus|or|nor|though|although|unless|when|whenever|"
@@ -405,6 +407,8 @@ def _cues(
         v = m.group(1)
         after = low[m.end() :]
         cue = m.group(0).split()[0]
+        if v in REASON_WORDS:
+            continue  # "pods in crashloopbackoff", "stuck in pending": a state, not a place
         if cue == "for" and (
             is_type(v)
             or is_word(v)

@@ -14,7 +14,9 @@ def h_events(req: Req) -> Intent:
     if sort_by(req) or req.has(r"field[- ]selector"):  # `kubectl events` has neither
         return h_get(req)
     it = Intent(verb="events")
-    types = [t.capitalize() for t in re.findall(r"\b(warning|normal)s?\b", req.text.lower())]
+    # errors are what a Warning event reports
+    said = re.findall(r"(?<![\w-])(warning|normal|error)s?(?![\w-])", req.text.lower())
+    types = ["Warning" if t == "error" else t.capitalize() for t in said]
     if types:
         it.set_flag("types", ",".join(dict.fromkeys(types)))
     rms = [r for r in resources(req) if r.type.plural != "events"]
