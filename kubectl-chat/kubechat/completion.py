@@ -15,7 +15,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 
-from .kubeconfig_info import _load
+from .kubeconfig_info import document
 from .kubectl_options import KubectlOptions, find_kubectl
 
 NO_FILE_COMP = 4
@@ -244,7 +244,7 @@ def candidates(words: list[str]) -> list[str]:
 
 
 def contexts(options: KubectlOptions) -> list[str]:
-    return [c.get("name", "") for c in _load(options.kubeconfig_paths())["contexts"]]
+    return [c.get("name", "") for c in document(options)["contexts"]]
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -151,7 +151,7 @@ def run_repl(
 ) -> int:
     """The interactive loop. `open_session`, when given, opens the conversation's session behind
     the first prompt; it is ready before the first line is handled."""
-    ui = TerminalUI(plain=plain, spinner=True, interactive=True)
+    ui = TerminalUI(plain=plain, spinner=True, interactive=True, compact_reads=settings.preview == "compact")
     conv = Conversation(options, ui, settings, session=session)
     opening = _Opening(open_session) if open_session is not None else None
     try:

@@ -12,15 +12,6 @@ import click
 from . import render
 from .conversation import Outcome, Preview
 
-
-def preview_style() -> str:
-    """`preview: full|compact` in config.yaml: compact shows an allowed read as one line."""
-    from .config import read_config
-
-    style = read_config().get("preview", "compact")
-    return style if style in ("full", "compact") else "compact"
-
-
 # How the policy (policies/decision.rego) tells a read-only user to turn on write mode.
 WRITE_MODE_HINT = "turn on write mode with --write or `mode: write` in config.yaml"
 
@@ -33,14 +24,21 @@ class TerminalUI:
         quiet: bool = False,
         spinner: bool = False,
         interactive: bool = False,
+        compact_reads: bool | None = None,
     ):
+        """`compact_reads`: an allowed read's preview on one line (the settings' `preview`); unset,
+        as config.yaml says."""
         self.interactive = interactive  # the interactive prompt, where /mode steers, not flags
         self.spinner = spinner and not plain
         self.plain = plain or json_output
         self.json_output = json_output
         self.quiet = quiet
         self.quit_requested = False  # Ctrl-D at a confirmation prompt
-        self.compact_reads = preview_style() == "compact"
+        if compact_reads is None:
+            from .config import preview_style
+
+            compact_reads = preview_style() == "compact"
+        self.compact_reads = compact_reads
         self.console = render.make_console(plain=self.plain)
         self.err = render.make_console(plain=self.plain, stderr=True)
 
@@ -73,7 +71,6 @@ class TerminalUI:
             dry_run_output=p.dry_run_output,
             plain=self.plain,
             scope=p.scope,
-            caveats=p.caveats,
             compact=self.compact_reads
             and p.risk == "read"
             and p.policy_allow
@@ -179,7 +176,6 @@ def outcome_dict(o: Outcome) -> dict:
         "request": o.request,
         "command": p.command if p else None,
         "argv": p.argv if p else None,
-        "caveats": p.caveats if p else [],
         "risk": p.risk if p else None,
         "policy": {"allow": p.policy_allow, "confirm": p.confirm, "reasons": p.reasons} if p else None,
         "rbac": {"allowed": p.rbac_allowed, "message": p.rbac_message} if p else None,

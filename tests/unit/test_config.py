@@ -3,8 +3,7 @@
 import pytest
 
 from kubechat import paths
-from kubechat.commands.ask_cmd import _mode
-from kubechat.config import read_config
+from kubechat.config import read_config, resolve_mode
 from kubechat.errors import UsageError
 
 
@@ -17,22 +16,22 @@ def write(text):
 def test_no_file_means_defaults(monkeypatch):
     monkeypatch.delenv("KUBECHAT_MODE", raising=False)
     assert read_config() == {}
-    assert _mode(False) == "read-only"
+    assert resolve_mode(False) == "read-only"
 
 
 def test_mode_from_file_flag_and_env(monkeypatch):
     monkeypatch.delenv("KUBECHAT_MODE", raising=False)
     write("mode: write\n")
-    assert _mode(False) == "write"
+    assert resolve_mode(False) == "write"
     monkeypatch.setenv("KUBECHAT_MODE", "read-only")
-    assert _mode(False) == "read-only"
-    assert _mode(True) == "write"
+    assert resolve_mode(False) == "read-only"
+    assert resolve_mode(True) == "write"
 
 
 def test_unknown_mode_falls_back_to_read_only(monkeypatch):
     monkeypatch.delenv("KUBECHAT_MODE", raising=False)
     write("mode: yolo\n")
-    assert _mode(False) == "read-only"
+    assert resolve_mode(False) == "read-only"
 
 
 @pytest.mark.parametrize("text", ["mode: [unclosed\n", "- just\n- a list\n"])

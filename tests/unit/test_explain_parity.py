@@ -48,9 +48,9 @@ def online(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("argv", CASES, ids=[repr(" ".join(a))[:60] for a in CASES])
 def test_explain_and_a_real_run_decide_alike(online, argv):
-    from kubechat.commands.ask_cmd import _mode
+    from kubechat.config import resolve_mode
 
-    conv = Conversation(online, ui=None, settings=Settings(mode=_mode(False), rbac_precheck=False))
+    conv = Conversation(online, ui=None, settings=Settings(mode=resolve_mode(False), rbac_precheck=False))
     from kubechat.safety.evaluate import scoped_argv
 
     target = conv.target()

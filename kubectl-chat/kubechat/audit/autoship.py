@@ -308,11 +308,8 @@ def ship_once(spool: Path, options) -> tuple[bool, bool]:
     _write_state(
         spool, collector={"url": collector.url, "source": collector.source, "server": collector.server}
     )
-    kubeconfig = options.kubeconfig
-    if kubeconfig and os.pathsep in kubeconfig:  # a path list travels in KUBECONFIG
-        os.environ["KUBECONFIG"], kubeconfig = kubeconfig, None
     try:
-        token = bearer_token(kubeconfig, options.context)
+        token = bearer_token(options.kubeconfig, options.context)
     except Exception as exc:  # noqa: BLE001 - any kubeconfig problem: say it, retry later
         _write_state(spool, last_error=f"cannot read your credentials: {exc}")
         return False, True

@@ -29,16 +29,25 @@ def whoami(kubectl: str = "kubectl", kubeconfig: str | None = None, context: str
 
 
 def bearer_token(kubeconfig: str | None = None, context: str | None = None) -> str | None:
-    """The bearer token the kubeconfig authenticates with (static or exec/OIDC), if any."""
+    """The bearer token the kubeconfig authenticates with (static or exec/OIDC), if any.
+    `kubeconfig` is a path or a KUBECONFIG-style list; the files are read by kubeconfig_info."""
     from kubernetes import client as kclient
     from kubernetes import config as kconfig
 
+    from ..kubeconfig_info import document
+    from ..kubectl_options import KubectlOptions
+
     cfg = kclient.Configuration()
+    doc = document(KubectlOptions(kubeconfig=kubeconfig, context=context))
     try:
-        kconfig.load_kube_config(config_file=kubeconfig, context=context, client_configuration=cfg)
+        # Nothing is written back: a refreshed token stays in this process.
+        kconfig.load_kube_config_from_dict(
+            doc, context=context, client_configuration=cfg, persist_config=False
+        )
     except Exception as exc:  # the kubernetes client raises many kinds for a bad kubeconfig
         raise AuditError(f"cannot read kubeconfig: {exc}") from exc
-    value = cfg.api_key.get("authorization") or cfg.api_key.get("BearerToken")
+    value = (cfg.api_key.get("authorization") or cfg.api_key.get("BearerToken") or "").strip()
     if not value:
         return None
-    return value.split(" ", 1)[1] if value.lower().startswith("bearer ") else value
+    # A tokenFile's trailing newline is no part of the token (kubectl trims it too).
+    return value.split(" ", 1)[1].strip() if value.lower().startswith("bearer ") else value

@@ -95,19 +95,7 @@ def ask(request: tuple[str, ...], **kw) -> int:
         from ..kubectl_api import WHOAMI, start_early
 
         start_early(options, WHOAMI)
-    from ..conversation import Settings
-
-    settings = Settings(
-        mode=_mode(kw["write"]),
-        assume_yes=kw["yes"],
-        dry_run=kw["dry_run"],
-        offline=kw["offline"],
-        model_path=kw["model_path"],
-        use_model=not kw["no_model"],
-        # Some clusters forbid SelfSubjectAccessReview; the API server still has the last word.
-        rbac_precheck=os.environ.get("KUBECHAT_RBAC_PRECHECK", "on") != "off",
-        output=kw["kubectl_output"],
-    )
+    settings = settings_from(kw)
     plain = kw["plain"] or bool(os.environ.get("NO_COLOR")) or not sys.stdout.isatty()
     if not request:
         from ..repl import run_repl
@@ -123,7 +111,9 @@ def ask(request: tuple[str, ...], **kw) -> int:
     from ..conversation import Conversation
     from ..ui import TerminalUI
 
-    ui = TerminalUI(plain=plain, json_output=kw["out_format"] == "chat-json")
+    ui = TerminalUI(
+        plain=plain, json_output=kw["out_format"] == "chat-json", compact_reads=settings.preview == "compact"
+    )
     conv = Conversation(options, ui, settings, session=session)
     outcome = conv.handle(" ".join(request))
     from ..audit import autoship
@@ -149,16 +139,24 @@ def _check_paths(options: KubectlOptions, model_path: str | None) -> None:
         )
 
 
-def _mode(write_flag: bool) -> str:
-    """--write, then KUBECHAT_MODE, then `mode:` in config.yaml; read-only by default."""
-    if write_flag:
-        return "write"
-    if os.environ.get("KUBECHAT_MODE") in ("write", "read-only"):
-        return os.environ["KUBECHAT_MODE"]
-    from ..config import read_config
+def settings_from(kw: dict, env=None):
+    """The run's settings, resolved once here and passed down: each from its flag, then the
+    environment, then config.yaml, then the default (kubechat.config.pick)."""
+    from .. import config
+    from ..conversation import Settings
 
-    mode = read_config().get("mode", "read-only")
-    return mode if mode in ("write", "read-only") else "read-only"
+    return Settings(
+        mode=config.resolve_mode(kw["write"], env),
+        assume_yes=kw["yes"],
+        dry_run=kw["dry_run"],
+        offline=kw["offline"],
+        model_path=kw["model_path"],
+        use_model=not kw["no_model"],
+        # Some clusters forbid SelfSubjectAccessReview; the API server still has the last word.
+        rbac_precheck=config.pick(None, "KUBECHAT_RBAC_PRECHECK", None, "on", env=env) != "off",
+        output=kw["kubectl_output"],
+        preview=config.preview_style(),
+    )
 
 
 def exit_code(outcome) -> int:

@@ -4,7 +4,6 @@ explain can never show a decision a real run would not make."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 from .. import verbs
@@ -19,18 +18,6 @@ class Evaluation:
     assessment: Assessment
     input: PolicyInput
     decision: Decision
-
-
-def resolve_mode(write_flag: bool = False) -> Mode:
-    """--write, then KUBECHAT_MODE, then `mode:` in config.yaml; read-only by default."""
-    if write_flag:
-        return "write"
-    if os.environ.get("KUBECHAT_MODE") in ("write", "read-only"):
-        return os.environ["KUBECHAT_MODE"]  # type: ignore[return-value]
-    from ..config import read_config
-
-    mode = read_config().get("mode", "read-only")
-    return mode if mode in ("write", "read-only") else "read-only"
 
 
 def scoped_argv(argv: list[str], options: KubectlOptions) -> list[str]:

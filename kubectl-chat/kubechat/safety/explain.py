@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
+from ..config import resolve_mode
 from ..errors import KubechatError, TranslationError
 from ..kubectl_options import KubectlOptions
 from . import rbac
-from .evaluate import evaluate, resolve_mode, scoped_argv
+from .evaluate import evaluate, scoped_argv
 from .policy import Decision, Mode, PolicyInput, PolicySettings
 
 
@@ -81,7 +82,7 @@ def explain(
         namespace=ctx.namespace,
         cluster=ctx.cluster,
         context=ctx.context,
-        mode=mode or resolve_mode(),
+        mode=mode or resolve_mode(),  # type: ignore[arg-type]
         user=user,
         groups=groups or [],
         offline=not ctx.context,

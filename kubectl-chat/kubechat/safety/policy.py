@@ -16,11 +16,11 @@ import os
 from typing import Literal
 from urllib.parse import urlsplit
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
 
-from .. import paths, system_config
-from ..errors import KubechatError, PolicyError
+from .. import system_config
+from ..config import config_path, read_config
+from ..errors import KubechatError, PolicyError, UsageError
 from ..lean_imports import opa_client_class
 from . import local_opa, replicas, sidecar
 from .assess import Assessment, assess
@@ -62,8 +62,8 @@ def load_settings() -> PolicySettings:
     """The administrator's `policy:` from the system config when it has one (then nothing the user
     sets changes policy; only `mode:` is still the user's, within `max_mode`). Otherwise
     `policy:` and `mode:` from the user's config.yaml, then the environment on top."""
-    user_cfg = paths.config_dir() / "config.yaml"
-    user_doc = _user_config(user_cfg)
+    user_cfg = config_path()
+    user_doc = _user_config()
     system_path, admin = system_config.policy_section()
     if admin is not None:
         raw = {k: v for k, v in admin.items() if k != "enforced_by"}
@@ -89,17 +89,15 @@ def load_settings() -> PolicySettings:
     return settings
 
 
-def _user_config(cfg) -> dict:
-    if not cfg.is_file():
-        return {}
+def _user_config() -> dict:
+    """The user's config.yaml (kubechat.config reads it); a broken one is a policy error here,
+    as no decision can be made without knowing the policy settings."""
     try:
-        doc = yaml.safe_load(cfg.read_text()) or {}
-    except yaml.YAMLError as exc:
-        raise PolicyError(f"{cfg} is not valid YAML: {exc}") from exc
-    if not isinstance(doc, dict):
-        return {}
+        doc = read_config()
+    except UsageError as exc:
+        raise PolicyError(exc.message, hint=exc.hint) from exc
     if not isinstance(doc.get("policy") or {}, dict):
-        raise PolicyError(f"`policy` in {cfg} must be a mapping")
+        raise PolicyError(f"`policy` in {config_path()} must be a mapping")
     return doc
 
 

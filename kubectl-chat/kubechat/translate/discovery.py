@@ -73,13 +73,14 @@ def resource_table(
 ) -> ResourceTable:
     """Resource types for the given kubeconfig/context (built-ins when it cannot be read)."""
     kubectl = kubectl_binary()
-    # KUBECONFIG may list several files; kubectl reads it itself, so only an explicit path is passed
-    env_config = os.environ.get("KUBECONFIG")
-    if kubectl is None or (
-        kubeconfig is None and not env_config and not (Path.home() / ".kube" / "config").exists()
-    ):
+    from ..kubectl_options import KubectlOptions
+
+    # $KUBECONFIG may list several files; kubectl reads it itself, so only an explicit path is passed
+    files = KubectlOptions(kubeconfig=kubeconfig).kubeconfig_paths()
+    if kubectl is None or not any(os.path.exists(os.path.expanduser(f)) for f in files):
         return BUILTIN_TABLE
-    key = f"{kubeconfig or env_config}|{context}"
+    where = os.pathsep.join(files)
+    key = f"{where}|{context}"
     now = time.time()
     if not refresh and key in _memo and now - _memo[key][0] < CACHE_TTL_S:
         return _memo[key][1]
@@ -88,10 +89,9 @@ def resource_table(
     if ctx is None:
         # Read the kubeconfig ourselves: asking `kubectl config current-context` costs ~100 ms.
         from ..kubeconfig_info import resolve
-        from ..kubectl_options import KubectlOptions
 
         ctx = resolve(KubectlOptions(kubeconfig=kubeconfig)).context or ""
-    cache = _cache_file(f"{kubeconfig or env_config}|{ctx}")
+    cache = _cache_file(f"{where}|{ctx}")
     types: list[ResourceType] = []
     if not refresh and cache.exists() and now - cache.stat().st_mtime < CACHE_TTL_S:
         try:
