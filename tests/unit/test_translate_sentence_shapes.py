@@ -12,6 +12,7 @@ from kubechat.translate import translate
 from kubechat.translate.compare import same_command
 from kubechat.translate.resources import BUILTIN_TABLE
 from kubechat.translate.rules import KEYWORDS, STOP
+from kubechat.translate.text import repair
 
 # (request template, command template): {name} {ns} {bare} {n} {k} {v} {verb} {res} {ticket}
 SHAPES = {
@@ -88,6 +89,30 @@ SHAPES = {
         ),
         ("create a token for service account {name} in {ns}", "kubectl create token {name} -n {ns}"),
     ],
+    "values said in either order": [
+        (
+            "set cpu limit {n}m and memory limit {n}Mi on deployment {name} in {ns}",
+            "kubectl set resources deployment/{name} -n {ns} --limits=cpu={n}m,memory={n}Mi",
+        ),
+        (
+            "set resources of deploy {name} in {ns}: cpu request {n}m, memory request {n}Mi",
+            "kubectl set resources deployment/{name} -n {ns} --requests=cpu={n}m,memory={n}Mi",
+        ),
+    ],
+    "a taint removed by its key": [
+        ("remove the {k} taint (NoExecute) from {name}", "kubectl taint nodes {name} {k}:NoExecute-"),
+        ("remove taint {k} from {name} (every effect)", "kubectl taint nodes {name} {k}-"),
+    ],
+    "a container named after its kind": [
+        (
+            "show logs of the sidecar container {v} in pod {name} in {ns}",
+            "kubectl logs {name} -n {ns} -c {v}",
+        ),
+    ],
+    "a bare place after a selector or a dash": [
+        ("pods with label {k}={v} {bare}", "kubectl get pods -n {bare} -l {k}={v}"),
+        ("statefulset {name}, {bare} - show the ready count", "kubectl get statefulset {name} -n {bare}"),
+    ],
     "am I able to": [
         ("Am I able to {verb} {res} in {ns}?", "kubectl auth can-i {verb} {res} -n {ns}"),
         ("are we allowed to {verb} {res} in {ns}", "kubectl auth can-i {verb} {res} -n {ns}"),
@@ -106,7 +131,7 @@ dns = st.from_regex(r"\A[a-z][a-z0-9]{1,7}(-[a-z0-9]{1,5}){0,2}\Z").filter(_ok)
 english = st.sampled_from(["orchard", "harbor", "meadow", "quarry", "lantern", "tundra", "anvil", "pebble"])
 # a place said bare (no cue word) is a plain word; object names of one kind usually carry digits
 bare_place = st.from_regex(r"\A[a-z]{3,9}(-[a-z]{2,6})?\Z").filter(
-    lambda w: _ok(w) and not w.endswith(("ed", "ly", "ing"))
+    lambda w: _ok(w) and not w.endswith(("ed", "ly", "ing")) and repair(w) == w  # no slip of a word
 )
 values_st = st.fixed_dictionaries(
     {

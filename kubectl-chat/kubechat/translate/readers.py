@@ -163,11 +163,12 @@ def output(req: Req) -> str | None:
         return "json"
     if req.has(
         r"(?<!cluster-)(?<!cluster )\bwide\b|more (info|information|detail|details)\b|additional (info|information|details)|"
-        r"extra (info|details|columns)|with (the )?node names?|expanded|(with|and) (their )?(ip|ips|nodes)\b"
+        r"extra (info|details|columns)|with (the )?node names?|expanded|(with|and) (their |the )?(ip|ips|nodes?)\b|"
+        r"\bip (columns?|addresses)\b"
     ):
         return "wide"
     if req.has(
-        r"\b(only|just)( need| want)?( the)?( resource)? names?\b|\bnames? only\b|simple output|"
+        r"\b(only|just)( need| want)?( the)?( resource| [a-z]+)? names?\b|\bnames? only\b|simple output|"
         r"\bnothing (else )?but the names?\b"
     ):
         return "name"
@@ -221,6 +222,8 @@ def names_for(req: Req, rms: list[RMatch], *, allow_quoted: bool = True, named: 
                 v = clean(part)
                 if "=" in v or not is_name(v) or req.table.get(v) or _describes(v, part, after, rm):
                     break
+                if re.search(r"[a-z][A-Z]", v) and not part.lstrip().startswith(("'", '"')):
+                    break  # "NotReady", "CrashLoopBackOff": a state; names are lower case
                 names.append(v)
             # "billing-api deployment needs …": a plain word after the type loses to a name before it
             nm = ns_match(req)
@@ -250,6 +253,8 @@ def _opens_clause(part: str, rest: str) -> bool:
     """The last item of a list of names that is a plain word with more words after it ("node n1,
     ignore daemonsets", "namespace x, student graduated") opens a new clause; a last name is
     followed by the end, a place, or a function word ("pods a, b in shop", "a, b please")."""
+    if re.fullmatch(r"[a-z][-a-z]*", clean(part)) and re.match(r"\s+[-–—]+\s", rest):
+        return True  # "sts db, shop - show the ready count": a dash goes on to something else
     word = re.match(r"\s+([A-Za-z][\w-]*)", rest)
     return plain_word(clean(part), part) and word is not None and word.group(1).lower() not in _AFTER_A_NAME
 
@@ -275,7 +280,7 @@ def said_in_plural(rm: RMatch) -> bool:
 # around", "crds installed in the cluster", "statefulsets wise", "nodes available".
 _QUALIFIER = re.compile(
     r"(?:wise|around|about|available|present|left|remaining|total|overall|exist|exists|existing|"
-    r"lying|sitting|floating|hanging|living|kicking|whatsoever|altogether|anymore)$"
+    r"lying|sitting|floating|hanging|living|kicking|whatsoever|altogether|anymore|right)$"
 )
 
 
@@ -331,11 +336,15 @@ def common(req: Req, it: Intent, *, allns: bool = True, sel: bool = True, out: b
 
 
 def _word_after_the_name(req: Req, it: Intent, claimed: set) -> str | None:
-    """'pause rollout deploy web shop', 'describe hpa web shop': one lower-case word right after
-    the one object's name, closing the request or its clause, is where that object lives."""
-    if len(it.names) != 1:
+    """'pause rollout deploy web shop', 'describe hpa web shop', 'pods with app=x shop': one
+    lower-case word right after the one object's name (or the selector that chooses the objects),
+    closing the request or its clause, is where they live."""
+    said = it.names[0] if len(it.names) == 1 else None if it.names else it.selector or selector(req)
+    if not said:
         return None
-    m = re.search(rf"(?<![\w./-]){re.escape(it.names[0])}\s+([a-z0-9][-a-z0-9]*)\s*(?:$|[,.;:!?)])", req.text)
+    m = re.search(
+        rf"(?<![\w./-]){re.escape(said)}\s*,?\s+([a-z0-9][-a-z0-9]*)\s*(?:$|[,.;:!?)]|\s[-–—]+\s)", req.text
+    )
     if m is None:
         return None
     v = m.group(1)
@@ -487,9 +496,15 @@ def name_like_token(req: Req) -> str | None:
     return None
 
 
+_CONTAINER_KINDS = r"sidecar|init|main|app|application|ephemeral|debug|helper|primary|proxy|agent"
+
+
 def container_name(req: Req, exclude: str | None = None) -> str | None:
     for pat in (
         rf"(?:^|\s)(?:-c|--container)(?:=|\s+)({V})",
+        # "the sidecar container vector-1", "the init container fetch": the kind of container, then
+        # its name
+        rf"\b(?:{_CONTAINER_KINDS})\s+container\s+(?:named\s+|called\s+)?({V})",
         rf"({V})\s+container\b",
         rf"\bcontainer\s+(?:named\s+|called\s+)?({V})",
         r"(?<![\w/.-])([\w-]+-container)\b",
@@ -513,6 +528,7 @@ def container_name(req: Req, exclude: str | None = None) -> str | None:
                     "old",
                     "other",
                     "same",
+                    "plus",
                 )
                 and v != exclude
             ):

@@ -83,7 +83,7 @@ def h_get(req: Req) -> Intent:
         kvs = [kv for kv in kv_pairs(req) if not kv.startswith(("status.", "metadata.", "spec."))]
         if kvs:
             it.selector = ",".join(kvs)
-    if req.has(r"\bwatch\b|\bkeep watching\b|live updates"):
+    if req.has(r"(?<![\w-])watch(?![\w-])|\bkeep watching\b|live updates"):  # not "log-watch-0"
         it.set_flag("watch")
     _get_idioms(req, it)
     sort = sort_by(req)
@@ -159,6 +159,8 @@ def sort_by(req: Req) -> str | None:
         return clean(m.group(1))
     if re.fullmatch(r"[a-z]+[A-Z][A-Za-z]*", clean(m.group(1))):
         return "." + clean(m.group(1))  # a field by its own name: "sorted by lastTimestamp"
+    if re.search(r"\blast (?:timestamp|seen)\b", what):
+        return ".lastTimestamp"  # an event's latest occurrence, not when its object was made
     table = {
         "name": ".metadata.name",
         "restart": ".status.containerStatuses[0].restartCount",

@@ -34,7 +34,7 @@ def h_label(req: Req, kind: str = "label") -> Intent:
     sub = Req(req.raw, text_wo_sel, mask_quotes(text_wo_sel).lower(), req.table)
     removing = req.has(REMOVING)
     if removing:
-        key = _removed_key(req, kind)
+        key = removed_key(req, kind)
         if not key:
             raise Clarify(f"Which {kind} should I remove?")
         args = [key.rstrip("-") + "-"]
@@ -88,7 +88,7 @@ def h_label(req: Req, kind: str = "label") -> Intent:
 _NOT_A_KEY = {"from", "off", "on", "of", "for", "in", "to", "key", "value", "named", "called", "it", "them"}
 
 
-def _removed_key(req: Req, kind: str) -> str | None:
+def removed_key(req: Req, kind: str) -> str | None:
     """The key to remove: quoted ('the "x" label'), before the kind word ('the x label'), or
     after it ('label x', 'label named x'); never a function word ('the label from web')."""
 

@@ -123,7 +123,12 @@ def h_set_env(req: Req) -> Intent:
 _RES_KIND = r"\b(limits?|requests?)\b"
 
 
-_RES_VALUE = r"\b(cpu|mem(?:ory)?)\s*(?:limits?|requests?)?\s*(?:to|=|of|:|at)?\s*['\"]?(\d+(?:\.\d+)?(?:m|[KMGTPE]i?)?)(?![\w.])"
+_QUANTITY = r"\d+(?:\.\d+)?(?:m|[KMGTPE]i?)?"
+# "cpu limit 500m", "memory=1Gi", or the value first: "250m cpu", "512Mi of memory"
+_RES_SAID = (
+    rf"\b(cpu|mem(?:ory)?)\s*(limits?|requests?)?\s*(?:to|=|of|:|at)?\s*['\"]?({_QUANTITY})(?![\w.])"
+    rf"|(?<![\w.])({_QUANTITY})\s+(?:of\s+)?(cpu|mem(?:ory)?)\b"
+)
 
 
 def h_set_resources(req: Req) -> Intent:
@@ -145,15 +150,18 @@ def h_set_resources(req: Req) -> Intent:
         it.names = [c]
     kinds = list(re.finditer(_RES_KIND, req.text, re.I))
     found: dict[str, list[str]] = {}
-    for k, km in enumerate(kinds or [None]):
-        start = 0 if km is None or k == 0 else km.start()
-        end = kinds[k + 1].start() if km is not None and k + 1 < len(kinds) else len(req.text)
-        kind = "requests" if km is not None and km.group(1).lower().startswith("request") else "limits"
-        for m in re.finditer(_RES_VALUE, req.text[start:end], re.I):
-            what = "cpu" if m.group(1).lower() == "cpu" else "memory"
-            vals = found.setdefault(kind, [])
-            if not any(v.startswith(what + "=") for v in vals):
-                vals.append(f"{what}={m.group(2)}")
+    for m in re.finditer(_RES_SAID, req.text, re.I):
+        what, own, value = (
+            (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(5), None, m.group(4))
+        )
+        # the kind said with the value ("cpu limit 2"), else the last said before it, else the first
+        said = own or next((k.group(1) for k in reversed(kinds) if k.start() < m.start()), None)
+        said = said or (kinds[0].group(1) if kinds else "limits")
+        kind = "requests" if said.lower().startswith("request") else "limits"
+        what = "cpu" if what.lower() == "cpu" else "memory"
+        vals = found.setdefault(kind, [])
+        if not any(v.startswith(what + "=") for v in vals):
+            vals.append(f"{what}={value}")
     if not found:
         raise Clarify("Which CPU/memory values should I set?")
     for kind in ("limits", "requests"):

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from ...intent import Intent
 from ..readers import REMOVING, selector
-from ..reading import Clarify, Q, Req, V
+from ..reading import Clarify, Q, Req, V, is_name
+from ..text import clean
+from .label import removed_key
 from .node import node_names
 
 
@@ -26,6 +28,12 @@ def h_taint(req: Req) -> Intent:
         arg = literal.group(1)
         if req.has(REMOVING) and not arg.endswith("-"):
             arg += "-"  # "remove the k=v:NoSchedule taint": without the dash kubectl would add it
+    elif not key and req.has(REMOVING) and (said := removed_key(req, "taint")) is not None:
+        # "drop the gpu taint (NoExecute) off n1", "remove taint gpu from n1"
+        arg = f"{said}:{effect}-" if effect else f"{said}-"
+        if not it.names or said in it.names:  # the node is the one it comes off
+            off = req.find(rf"\b(?:from|off|on)\s+(?:the\s+)?(?:node\s+)?({V})")
+            it.names = [clean(off.group(1))] if off and is_name(clean(off.group(1))) else []
     elif not key:
         raise Clarify("Which taint (key=value:Effect) should I apply?")
     elif req.has(REMOVING):

@@ -20,7 +20,11 @@ def h_wait(req: Req) -> Intent:
         or req.value(r"\bto be\s+(ready|available|complete)\b")
         or req.value(r"\b(?:is|are|becomes?|gets?|turns?)\s+(?:fully\s+)?(ready|available|complete)d?\b")
     )
-    if not cond and it.resource == "job" and req.has(r"\b(?:completes|finishes|is (?:done|finished))\b"):
+    if (
+        not cond
+        and it.resource == "job"
+        and req.has(r"\b(?:completes|finishes|is (?:done|finished)|to (?:complete|finish))\b")
+    ):
         cond = "complete"
     if cond and cond.lower() == "complete":
         cond = "complete"  # the Job condition is spelled in lower case
