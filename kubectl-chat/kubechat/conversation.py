@@ -86,6 +86,7 @@ class Preview:
     unreachable: KubechatError | None = None  # the API server did not answer the pre-check
     policy_bundle: tuple[str | None, str | None] | None = None  # (revision, digest) that decided
     assessment: Assessment | None = None  # the command as the safety layer read it, once
+    caveats: list[str] = field(default_factory=list)  # what of the request the command cannot express
 
 
 @dataclass
@@ -216,7 +217,7 @@ class Conversation:
         from .safety.evaluate import scoped_argv
 
         argv = self._with_output(scoped_argv(list(t.argv), self.options))
-        return self._checked(turn, argv, t.source)
+        return self._checked(turn, argv, t.source, caveats=t.caveats)
 
     def _with_output(self, argv: list[str]) -> list[str]:
         """The translated command with the user's `-o FORMAT` as one of its own flags, so that
@@ -254,9 +255,10 @@ class Conversation:
             self.session.record(Translation(request=request, argv=list(argv)))
         return self._checked(turn, list(argv), "history")
 
-    def _checked(self, turn: Turn, argv: list[str], source: str | None) -> Outcome:
+    def _checked(self, turn: Turn, argv: list[str], source: str | None, caveats=()) -> Outcome:
         request = turn.request
         preview = turn.preview = self._assess(request, argv, source, turn.target)
+        preview.caveats = list(caveats)
         if not preview.policy_allow and self._forbidden_in_write_mode(preview):
             # Write mode would not help: RBAC forbids the change too, so that is what is said.
             self.ui.denied(preview, "rbac", preview.rbac_request_yaml)

@@ -71,6 +71,7 @@ class TerminalUI:
             dry_run_output=p.dry_run_output,
             plain=self.plain,
             scope=p.scope,
+            caveats=p.caveats,
             compact=self.compact_reads
             and p.risk == "read"
             and p.policy_allow
@@ -176,6 +177,7 @@ def outcome_dict(o: Outcome) -> dict:
         "request": o.request,
         "command": p.command if p else None,
         "argv": p.argv if p else None,
+        "caveats": p.caveats if p else [],
         "risk": p.risk if p else None,
         "policy": {"allow": p.policy_allow, "confirm": p.confirm, "reasons": p.reasons} if p else None,
         "rbac": {"allowed": p.rbac_allowed, "message": p.rbac_message} if p else None,
