@@ -60,9 +60,14 @@ class KubectlOptions:
         return args
 
 
+def kubectl_path() -> str | None:
+    """kubectl from KUBECHAT_KUBECTL, PATH, or the project's built binaries; None when none is."""
+    return paths.find_binary("kubectl", "KUBECHAT_KUBECTL")
+
+
 def find_kubectl() -> str:
-    """kubectl from KUBECHAT_KUBECTL, PATH, or the project's built binaries."""
-    found = paths.find_binary("kubectl", "KUBECHAT_KUBECTL")
+    """kubectl_path(), or a clear error when there is no kubectl."""
+    found = kubectl_path()
     if found:
         return found
     raise MissingBinaryError(

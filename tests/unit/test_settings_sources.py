@@ -147,6 +147,31 @@ def test_only_the_readers_read_the_config_file_and_the_kubeconfig():
     assert "config.yaml" in uses["config.py"] and "KUBECONFIG" in uses["kubectl_options.py"]
 
 
+# Variables named in two modules on purpose, with why; any other variable has one reader.
+SHARED_ENV = {
+    # a click option shows it in --help; the library falls back to it when called without the option
+    "KUBECHAT_COLLECTOR_KEY": {"audit/receipts.py", "commands/audit_cmd.py"},
+    "KUBECHAT_COLLECTOR_KEY_FILE": {"collector/crypto.py", "commands/collector_cmd.py"},
+    "KUBECHAT_COLLECTOR_SIGNING_KEY_FILE": {"collector/crypto.py", "commands/collector_cmd.py"},
+    # tracebacks: the CLI's --debug, and the translator that turns a parser bug into a question
+    "KUBECHAT_DEBUG": {"cli.py", "translate/__init__.py"},
+}
+
+
+def test_each_environment_variable_has_one_reader():
+    named: dict[str, set[str]] = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        tree = ast.parse(path.read_text())
+        docs = _docstrings(tree)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and id(node) not in docs and isinstance(node.value, str):
+                if node.value.startswith("KUBECHAT_") and node.value.isupper():
+                    named.setdefault(node.value, set()).add(path.relative_to(PACKAGE).as_posix())
+    assert named["KUBECHAT_MODE"] == {"config.py"}
+    shared = {var: modules for var, modules in named.items() if len(modules) > 1}
+    assert shared == SHARED_ENV
+
+
 def test_the_scan_sees_a_new_reader():
     assert _uses('import yaml\nyaml.safe_load(open(str(d / "config.yaml")))') == {"config.yaml"}
     assert _uses('p = os.environ.get("KUBECONFIG")') == {"KUBECONFIG"}

@@ -19,8 +19,10 @@ _memo: dict[str, tuple[float, ResourceTable]] = {}
 
 
 def kubectl_binary() -> str | None:
-    """KUBECHAT_KUBECTL, else kubectl on PATH, else the one built into testbin_dir()."""
-    return paths.find_binary("kubectl", "KUBECHAT_KUBECTL")
+    """The kubectl commands run with (KubectlOptions' choice), or None when there is none."""
+    from ..kubectl_options import kubectl_path
+
+    return kubectl_path()
 
 
 def _base_cmd(kubectl: str, kubeconfig: str | None, context: str | None) -> list[str]:
