@@ -105,10 +105,11 @@ def save(session, pending: Pending | None) -> None:
         session.pending_question = pending  # a secret in the request never lands on disk
         return
     db = _db(session)
-    if pending is None:
-        db.execute("delete from pending where session = ?", [session.name])
-    else:
-        db.execute(
-            "insert or replace into pending (session, request, question, ts) values (?, ?, ?, ?)",
-            [session.name, pending.request, pending.question, time.time()],
-        )
+    with db:
+        if pending is None:
+            db.execute("delete from pending where session = ?", [session.name])
+        else:
+            db.execute(
+                "insert or replace into pending (session, request, question, ts) values (?, ?, ?, ?)",
+                [session.name, pending.request, pending.question, time.time()],
+            )

@@ -181,6 +181,29 @@ def test_a_store_written_by_earlier_versions_resumes_and_gains_the_ran_column():
     assert Session.open("earlier").turns[0].ran
 
 
+def test_each_turn_is_committed_for_the_next_run_without_a_flush_per_write():
+    import sqlite3
+
+    from kubechat import paths
+    from kubechat.clarify import Pending, save
+    from kubechat.translate import Translation
+
+    s = Session.open("committed")
+    s.record(Translation(request="list pods", argv=["get", "pods"]))
+    s.attach_output("NAME\nweb-1\n")
+    save(s, Pending("describe the pod", "which pod?"))
+    # Another connection, as the next run would open: it sees only what was committed.
+    other = sqlite3.connect(paths.state_dir() / "sessions.db")
+    assert other.execute("select request, output, ran from turns").fetchall() == [
+        ("list pods", "NAME\nweb-1\n", 1)
+    ]
+    assert other.execute("select question from pending").fetchall() == [("which pod?",)]
+    # A write-ahead log synced at checkpoints: a turn does not wait on a disk flush.
+    db = Session._db()
+    assert db.execute("pragma journal_mode").fetchone()[0] == "wal"
+    assert db.execute("pragma synchronous").fetchone()[0] == 1  # NORMAL
+
+
 def test_ordinals_ignore_a_table_printed_as_a_value():
     from kubechat.translate import Translation
 

@@ -112,7 +112,13 @@ class Session:
         conn = _connections.get(path)
         if conn is None:
             paths.ensure_private_dir(path.parent)
-            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            # The Python default (a transaction opened before each write, committed explicitly)
+            # with a write-ahead log synced at checkpoints only: sessions are a convenience, and a
+            # run should not wait on a disk flush for every turn (the audit spool is the durable
+            # record of what ran).
+            conn = sqlite3.connect(path, check_same_thread=False)
+            conn.execute("pragma journal_mode=wal")
+            conn.execute("pragma synchronous=normal")
             conn.row_factory = sqlite3.Row
             conn.executescript(_SCHEMA)
             if "ran" not in {r["name"] for r in conn.execute("pragma table_info(turns)")}:
@@ -146,7 +152,8 @@ class Session:
                 )
         elif row:
             db.execute("delete from turns where session = ?", [name])
-        _touch(db, name)
+        with db:
+            _touch(db, name)
         return session
 
     @classmethod
@@ -159,9 +166,10 @@ class Session:
         db = cls._db()
         cutoff = time.time() - idle_timeout_s
         old = [r["name"] for r in db.execute("select name from sessions where updated_at < ?", [cutoff])]
-        for n in old:
-            db.execute("delete from turns where session = ?", [n])
-            db.execute("delete from sessions where name = ?", [n])
+        with db:
+            for n in old:
+                db.execute("delete from turns where session = ?", [n])
+                db.execute("delete from sessions where name = ?", [n])
         return len(old)
 
     # -- turns -------------------------------------------------------------------------------
@@ -177,11 +185,17 @@ class Session:
 
             argv, secrets_found = redact_argv(list(translation.argv))
             db = self._db()
-            db.execute(
-                "insert into turns (session, ts, request, argv, output) values (?, ?, ?, ?, null)",
-                [self.name, time.time(), redact_text(translation.request, secrets_found), json.dumps(argv)],
-            )
-            _touch(db, self.name)
+            with db:  # one transaction
+                db.execute(
+                    "insert into turns (session, ts, request, argv, output) values (?, ?, ?, ?, null)",
+                    [
+                        self.name,
+                        time.time(),
+                        redact_text(translation.request, secrets_found),
+                        json.dumps(argv),
+                    ],
+                )
+                _touch(db, self.name)
 
     def attach_output(self, output: str) -> None:
         """Store what kubectl printed for the last command (the CLI calls this after running it).
@@ -198,11 +212,12 @@ class Session:
         self.turns[-1].ran = True
         if self.persist:
             db = self._db()
-            db.execute(
-                "update turns set output = ?, ran = 1"
-                " where id = (select max(id) from turns where session = ?)",
-                [output, self.name],
-            )
+            with db:
+                db.execute(
+                    "update turns set output = ?, ran = 1"
+                    " where id = (select max(id) from turns where session = ?)",
+                    [output, self.name],
+                )
 
     def last(self) -> Turn | None:
         return self.turns[-1] if self.turns else None
