@@ -16,9 +16,9 @@ SETS = Path(__file__).parents[1] / "data" / "regression"
 # change to translation); their remaining wrong writes are known defects and may only go down.
 FLOORS = {
     "requests-2026-11-a.jsonl": (0.95, 0),
-    "requests-2026-11-b.jsonl": (0.89, 0),
+    "requests-2026-11-b.jsonl": (0.92, 0),
     "requests-2026-11-c.jsonl": (0.79, 0),
-    "requests-2026-11-d.jsonl": (0.85, 0),
+    "requests-2026-11-d.jsonl": (0.86, 0),
 }
 
 

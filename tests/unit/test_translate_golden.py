@@ -328,6 +328,34 @@ GOLDEN: dict[str, list[tuple[str, str]]] = {
             "run a pod named scratch with image busybox:1.36 in tundra",
             "kubectl run scratch -n tundra --image=busybox:1.36",
         ),
+        (
+            "run a pod scratch with image busybox:1.36 in tundra",
+            "kubectl run scratch -n tundra --image=busybox:1.36",
+        ),
+        (
+            "launch pod curl-probe using image curlimages/curl:8.5.0 that sleeps 3600",
+            "kubectl run curl-probe --image=curlimages/curl:8.5.0 -- sleep 3600",
+        ),
+        (
+            "run a pod named echo-1 with image busybox:1.36 that echoes hello, never restart it",
+            "kubectl run echo-1 --image=busybox:1.36 --restart=Never -- echo hello",
+        ),
+        (
+            "start pod dbg with image busybox:1.36 interactively and remove it after",
+            "kubectl run dbg --image=busybox:1.36 --stdin --tty --rm",
+        ),
+        (
+            "run pod web-test with image httpd:2.4 on port 8080 in pebble",
+            "kubectl run web-test -n pebble --image=httpd:2.4 --port=8080",
+        ),
+        (
+            "run a pod tmp-env with image alpine:3.19 and env MODE=dry",
+            "kubectl run tmp-env --image=alpine:3.19 --env=MODE=dry",
+        ),
+        (
+            "run pod lbl with image httpd:2.4 and labels tier=web",
+            "kubectl run lbl --image=httpd:2.4 --labels=tier=web",
+        ),
     ],
     "expose": [
         (

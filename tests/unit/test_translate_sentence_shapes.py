@@ -113,6 +113,20 @@ SHAPES = {
         ("pods with label {k}={v} {bare}", "kubectl get pods -n {bare} -l {k}={v}"),
         ("statefulset {name}, {bare} - show the ready count", "kubectl get statefulset {name} -n {bare}"),
     ],
+    "the type, then its name": [
+        (
+            "run a pod {name} with image busybox:1.36 in {ns}",
+            "kubectl run {name} -n {ns} --image=busybox:1.36",
+        ),
+        (
+            "create rolebinding {name} in {ns} giving role {v} to user {k}",
+            "kubectl create rolebinding {name} -n {ns} --role={v} --user={k}",
+        ),
+    ],
+    "a verb between the objects and their place": [
+        ("which configmaps live in {ns}?", "kubectl get configmaps -n {ns}"),
+        ("what secrets sit in the {ns} namespace", "kubectl get secrets -n {ns}"),
+    ],
     "am I able to": [
         ("Am I able to {verb} {res} in {ns}?", "kubectl auth can-i {verb} {res} -n {ns}"),
         ("are we allowed to {verb} {res} in {ns}", "kubectl auth can-i {verb} {res} -n {ns}"),

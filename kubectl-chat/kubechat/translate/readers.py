@@ -213,6 +213,7 @@ def names_for(req: Req, rms: list[RMatch], *, allow_quoted: bool = True, named: 
             ):
                 before_name = v
         after = req.text[rm.end :]
+        asked_which = re.search(r"\b(?:what|which)\s+(?:of\s+the\s+|the\s+|all\s+)?$", req.low[: rm.start])
         m = re.match(rf"\s+({V}(?:\s*(?:,|\band\b)\s*{V})*)", after, re.I)
         if m:
             parts = re.split(r"\s*(?:,\s*(?:and\s+)?|\band\b)\s*", m.group(1))
@@ -220,7 +221,12 @@ def names_for(req: Req, rms: list[RMatch], *, allow_quoted: bool = True, named: 
                 parts.pop()  # "sandbox-3, student left": the words after the comma say something else
             for part in parts:
                 v = clean(part)
-                if "=" in v or not is_name(v) or req.table.get(v) or _describes(v, part, after, rm):
+                if (
+                    "=" in v
+                    or not is_name(v)
+                    or req.table.get(v)
+                    or _describes(v, part, after, rm, asked_which is not None)
+                ):
                     break
                 if re.search(r"[a-z][A-Z]", v) and not part.lstrip().startswith(("'", '"')):
                     break  # "NotReady", "CrashLoopBackOff": a state; names are lower case
@@ -284,7 +290,7 @@ _QUALIFIER = re.compile(
 )
 
 
-def _describes(v: str, typed: str, after: str, rm: RMatch) -> bool:
+def _describes(v: str, typed: str, after: str, rm: RMatch, asked_which: bool = False) -> bool:
     """A plain word right after a plural type that describes the objects: a participle
     ("installed", "registered", "defined") or a qualifier ("wise", "lying around")."""
     if not plain_word(v, typed) or not said_in_plural(rm):
@@ -294,7 +300,11 @@ def _describes(v: str, typed: str, after: str, rm: RMatch) -> bool:
         return True
     # "-ing" followed by where or how it is ("lying around", "sitting in x"): a description
     rest = after.strip()[len(typed.strip()) :].strip().lower()
-    return low.endswith("ing") and re.match(r"(?:around|about|there|here|idle|unused)\b", rest) is not None
+    if low.endswith("ing") and re.match(r"(?:around|about|there|here|idle|unused)\b", rest):
+        return True
+    # "what configmaps live in x", "which secrets sit in y": asked which objects, the plain word
+    # between them and their place is a verb
+    return asked_which and re.match(r"(?:in|inside|within|under)\b", rest) is not None
 
 
 def _participle(v: str, typed: str) -> bool:

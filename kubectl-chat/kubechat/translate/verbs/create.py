@@ -283,7 +283,7 @@ def h_create(req: Req) -> Intent:
         m = req.find(rf"(?:using|with|to|bind)\s+(?:the\s+)?({V})\s+(cluster ?role|role)\b(?!\s*binding)")
         role, rkind = (clean(m.group(1)), m.group(2)) if m else (None, "")
         m = req.find(
-            rf"\b(?:binds?|grants?|using|with|to)\s+(?:the\s+)?(cluster ?role|role)\s+({V})"
+            rf"\b(?:binds?|binding|grants?|granting|giving|gives|using|with|to)\s+(?:the\s+)?(cluster ?role|role)\s+({V})"
         ) or req.find(r"--(cluster ?role|role)=(\S+)")
         if m and not role:
             role, rkind = clean(m.group(2)), m.group(1)

@@ -6,7 +6,7 @@ import re
 
 from ...intent import Intent
 from ..readers import command_after, common, dry_run, image_of, images, kv_pairs, number_after
-from ..reading import Clarify, Req, V, is_name
+from ..reading import Clarify, Req, V, is_keyword, is_name
 from ..text import clean
 
 
@@ -20,6 +20,9 @@ def h_run(req: Req) -> Intent:
     m2 = req.find(rf"\b(?:named|called|name)\s+({V})")
     if m2 and is_name(clean(m2.group(1))):
         name = clean(m2.group(1))
+    m3 = req.find(rf"\bpod\s+({V})")
+    if not name and m3 and is_name(clean(m3.group(1))) and not is_keyword(clean(m3.group(1))):
+        name = clean(m3.group(1))  # "run a pod scratch with image …": the type, then its name
     if not imgs:
         # "start a redis pod" names the pod; which image (and registry) it runs is not said
         raise Clarify("Which container image should the pod run?")
