@@ -9,6 +9,7 @@ that would change the cluster is not run (fail closed).
 
 from __future__ import annotations
 
+import time
 import uuid
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -168,7 +169,8 @@ class Conversation:
     # --- the turn ---------------------------------------------------------------------------------
 
     def handle(self, request: str) -> Outcome:
-        turn = Turn(request, self.target())
+        received = time.monotonic()  # the record's duration counts from here
+        turn = Turn(request, self.target(), received)
         from . import clarify
 
         # The previous turn's question, if any: this input answers it or replaces it.
@@ -245,7 +247,8 @@ class Conversation:
     def rerun(self, argv: list[str], request: str) -> Outcome:
         """Run again a command this session ran (the prompt's `/history N`): not translated
         again, but checked, previewed, confirmed and recorded like any request."""
-        turn = Turn(request, self.target(), notes={"kubechat.io/rerun": "history"})
+        received = time.monotonic()
+        turn = Turn(request, self.target(), received, notes={"kubechat.io/rerun": "history"})
         from . import clarify
 
         clarify.save(self.session, None)  # a new request replaces an open question
