@@ -418,6 +418,19 @@ class Conversation:
         return not p.write_mode_helps
 
     def _assess(self, request: str, argv: list[str], source: str | None, target) -> Preview:
+        precheck = self.settings.rbac_precheck and not self.settings.offline
+        if not precheck or target.namespace is None:
+            return self._assess_now(request, argv, source, target, precheck)
+        from .kubectl_api import ahead
+        from .safety.rbac import review_calls
+
+        # The pre-check's reviews run while the policy decides (its answer is not needed first).
+        with ahead(self.options, review_calls(argv, target.namespace)):
+            return self._assess_now(request, argv, source, target, precheck)
+
+    def _assess_now(
+        self, request: str, argv: list[str], source: str | None, target, precheck: bool
+    ) -> Preview:
         from .render import command_text
 
         ev = self._evaluate(argv, target, self.settings.mode)
@@ -440,7 +453,7 @@ class Conversation:
             scope=_scope(argv, target.context, inp.namespace or None),
             assessment=ev.assessment,
         )
-        if decision.allow and self.settings.rbac_precheck and not self.settings.offline:
+        if decision.allow and precheck:
             self._precheck(p, target)
         return p
 

@@ -12,9 +12,11 @@ about one kubectl run, not N.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import os
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .errors import ClusterUnreachableError, KubechatError
@@ -87,9 +89,10 @@ def _key(base: list[str], c: Call, env: dict[str, str]) -> tuple:
     return (tuple(base), c.path, json.dumps(c.body, sort_keys=True), tuple(sorted(env.items())))
 
 
-def start_early(options: KubectlOptions, c: Call) -> None:
+def start_early(options: KubectlOptions, c: Call) -> tuple | None:
     """Start a call now, so that it overlaps the rest of start-up; call() or call_all() with the
-    same options and call later take its answer. Failures wait for that later call to report."""
+    same options and call later take its answer. Failures wait for that later call to report.
+    The call's key (for ahead()), or None when it could not start."""
     try:
         check_kubeconfig(options)
         base, env = _base(options), options.env()
@@ -98,17 +101,36 @@ def start_early(options: KubectlOptions, c: Call) -> None:
             if not _early:
                 atexit.register(_stop_unused)
             _early[key] = _start(base, c, env)
+        return key
     except (KubechatError, OSError):
-        pass
+        return None
+
+
+@contextlib.contextmanager
+def ahead(options: KubectlOptions, calls: list[Call]) -> Iterator[None]:
+    """Start the calls now, so that they overlap what the block does; call() and call_all() in the
+    block take their answers. Those the block did not take are ended when it ends: an answer
+    never waits for a later question (in the interactive prompt, permissions may change)."""
+    keys = [start_early(options, c) for c in calls]
+    try:
+        yield
+    finally:
+        for key in keys:
+            p = _early.pop(key, None) if key is not None else None
+            if p is not None:
+                _end(p)
 
 
 def _stop_unused() -> None:
     """A run that never needed its early call (a request that was not understood) ends it."""
     while _early:
-        p = _early.popitem()[1]
-        if p.poll() is None:
-            p.kill()
-        p.communicate()
+        _end(_early.popitem()[1])
+
+
+def _end(p: subprocess.Popen) -> None:
+    if p.poll() is None:
+        p.kill()
+    p.communicate()
 
 
 def call(options: KubectlOptions, c: Call) -> dict:

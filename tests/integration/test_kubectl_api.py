@@ -1,5 +1,6 @@
 """API calls through the user's kubectl against the sandbox: an identity review started early is
-the one answered, only for the same settings, and one never used is ended."""
+the one answered, only for the same settings, and one never used is ended; the RBAC pre-check's
+reviews started ahead of it are the ones it reads, and those it did not read end with the block."""
 
 import pytest
 
@@ -41,3 +42,16 @@ def test_an_early_review_that_is_never_used_is_ended(sandbox):
     (started,) = kubectl_api._early.values()
     kubectl_api._stop_unused()
     assert not kubectl_api._early and started.returncode is not None
+
+
+def test_reviews_started_ahead_answer_the_pre_check_and_the_rest_end_with_the_block(sandbox):
+    admin = KubectlOptions(kubeconfig=str(sandbox.admin_kubeconfig))
+    read = ["get", "pods", "-n", "prod"]
+    used, unused = rbac.review_calls(read, "default"), rbac.review_calls(["delete", "pod", "web"], "default")
+    assert used and unused
+    with kubectl_api.ahead(admin, used + unused):
+        assert len(kubectl_api._early) == len(used) + len(unused)  # started before anything asks
+        assert rbac.check(read, admin, default_namespace="default").allowed
+        assert len(kubectl_api._early) == len(unused)  # the check read the early answers
+        left = list(kubectl_api._early.values())
+    assert not kubectl_api._early and all(p.returncode is not None for p in left)

@@ -195,7 +195,7 @@ def check(
         if chk.group == "*":
             result.notes.append(f"`{chk.resource}` is not known to the cluster; not pre-checked")
     asked = [chk for chk in needed if chk.group != "*"]
-    answers = call_all(options, [Call(SSAR_PATH, "access review", _review_body(chk)) for chk in asked])
+    answers = call_all(options, [_review_call(chk) for chk in asked])
     for chk, answer in zip(asked, answers, strict=True):
         status = answer.get("status") or {}
         allowed = bool(status.get("allowed")) and not status.get("denied")
@@ -211,6 +211,16 @@ def check(
                 identity = Identity(user="<your-user>")
         result.request_yaml = role_request_yaml(result.missing, identity)
     return result
+
+
+def review_calls(argv: list[str], default_namespace: str) -> list[Call]:
+    """The access reviews check() will ask for `argv`, as far as built-in resource types tell
+    (a resource known only through discovery is left for check() to ask)."""
+    return [_review_call(chk) for chk in required_access(argv, default_namespace) if chk.group != "*"]
+
+
+def _review_call(chk: AccessCheck) -> Call:
+    return Call(SSAR_PATH, "access review", _review_body(chk))
 
 
 def _review_body(chk: AccessCheck) -> dict:
