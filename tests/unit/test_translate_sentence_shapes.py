@@ -127,6 +127,35 @@ SHAPES = {
         ("which configmaps live in {ns}?", "kubectl get configmaps -n {ns}"),
         ("what secrets sit in the {ns} namespace", "kubectl get secrets -n {ns}"),
     ],
+    "a place after 'on' or in brackets after a question": [
+        ("statefulsets on {bare}", "kubectl get statefulsets -n {bare}"),
+        ("did the {name} rollout complete? ({bare})", "kubectl rollout status deployment/{name} -n {bare}"),
+    ],
+    "a shell command, then the pod": [
+        ("ls /srv inside pod {name} ({bare})", "kubectl exec {name} -n {bare} -- ls /srv"),
+        (
+            "run cat /etc/app.conf in pod {name} in {ns}",
+            "kubectl exec {name} -n {ns} -- cat /etc/app.conf",
+        ),
+    ],
+    "the verb said another way": [
+        (
+            "kick off a job {name} from the cronjob {v} in {ns}",
+            "kubectl create job {name} -n {ns} --from=cronjob/{v}",
+        ),
+        (
+            "set the service account of deployment {name} to {v} in {ns}",
+            "kubectl set serviceaccount deployment {name} {v} -n {ns}",
+        ),
+        (
+            "run pod {name} with image alpine:3.19 --restart=Never in {ns}",
+            "kubectl run {name} -n {ns} --image=alpine:3.19 --restart=Never",
+        ),
+        (
+            "give the {name} deployment in {ns} requests of {n}m cpu and {n}Mi memory",
+            "kubectl set resources deployment/{name} -n {ns} --requests=cpu={n}m,memory={n}Mi",
+        ),
+    ],
     "am I able to": [
         ("Am I able to {verb} {res} in {ns}?", "kubectl auth can-i {verb} {res} -n {ns}"),
         ("are we allowed to {verb} {res} in {ns}", "kubectl auth can-i {verb} {res} -n {ns}"),
@@ -134,7 +163,7 @@ SHAPES = {
 }
 CASES = [(shape, req, want) for shape, rows in SHAPES.items() for req, want in rows]
 
-_RESERVED = STOP | KEYWORDS | set(BUILTIN_TABLE.names()) | {"sa", "ns", "it", "able"}
+_RESERVED = STOP | KEYWORDS | set(BUILTIN_TABLE.names()) | {"sa", "ns", "it", "able", "sh", "bash", "shell"}
 
 
 def _ok(word: str) -> bool:

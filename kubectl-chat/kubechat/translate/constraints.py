@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from ..intent import Intent
 from .readers import resources, said_in_plural
 from .reading import Req, RMatch, is_name
+from .slots import NODE_SHAPED
 
 _ROLLOUT = "READY, UP-TO-DATE and AVAILABLE"
 # Where a listing shows the state kubectl cannot select on, by type.
@@ -124,7 +125,6 @@ _ON = re.compile(
     r"\b(?:pods?|running|runs|scheduled|placed|sitting|living|located|hosted|deployed|landed)\s+on\s+"
     r"(?:the\s+)?(?:node\s+)?([a-z0-9][a-z0-9.-]*[a-z0-9])(?![\w/=-])"
 )
-_NODE_SHAPED = re.compile(r"\d|node|worker|master|control-?plane|minion|agent")
 # a name, key=value or type/name (not a time, a ratio, a quantity or a pair of words: "03:12",
 # "2/3", "500s", "cpu/mem"): a value the request gave that the command should have used
 _NAME_SHAPED = re.compile(
@@ -180,7 +180,7 @@ def _describes(req: Req, name: str, rms: list[RMatch]) -> bool:
     if any(low in m.group(0).split() for m in _MOST_RESTARTS.finditer(req.low)):
         return True
     # "pods sitting on node n-4": the verb that places them
-    return any(low == m.group(0).split()[0] for m in _ON.finditer(req.low) if _NODE_SHAPED.search(m.group(1)))
+    return any(low == m.group(0).split()[0] for m in _ON.finditer(req.low) if NODE_SHAPED.search(m.group(1)))
 
 
 def _states(req: Req, intent: Intent, kind: str, rms: list[RMatch]) -> list[str]:
@@ -348,7 +348,7 @@ def _node(req: Req, intent: Intent) -> None:
         return
     for m in _ON.finditer(req.low):
         name = req.text[m.start(1) : m.end(1)]
-        if name != m.group(1) or not is_name(name) or not _NODE_SHAPED.search(name):
+        if name != m.group(1) or not is_name(name) or not NODE_SHAPED.search(name):
             continue
         if name == intent.namespace or req.table.get(name) is not None:
             continue

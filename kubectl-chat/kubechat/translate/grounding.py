@@ -93,7 +93,7 @@ WRITE_WORDS: dict[str, str] = {
     "autoscale": r"auto|hpa|between|min|max",
     "expose": r"expos|service|publish",
     "edit": r"edit|modif",
-    "create": r"creat|make|add|new|generat|set up|spin|deploy|provision|request|issue|mint|build|start|run|launch|bind|grant|give"
+    "create": r"creat|make|add|new|generat|set up|spin|deploy|provision|request|issue|mint|build|start|run|launch|bind|grant|give|kick|trigger|fire"
     r"|\b(?:i|we) (?:need|want)\b|^(?:need|want)\b|\bfrom[- ](?:the |an? )?(?:env[- ])?file\b|\bquota\b.*[a-z]=\d",
     "run": r"run|start|launch|spin|creat|deploy|make",
     "certificate": r"approv|deny|reject",

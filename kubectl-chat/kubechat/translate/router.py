@@ -22,7 +22,7 @@ from .verbs.delete import h_delete
 from .verbs.describe import h_describe
 from .verbs.edit import h_edit
 from .verbs.events import h_events
-from .verbs.exec import h_exec
+from .verbs.exec import SHELL_COMMANDS, h_exec
 from .verbs.explain import h_explain
 from .verbs.expose import h_expose
 from .verbs.get import POD_STATE, h_get, h_pod_state
@@ -78,7 +78,7 @@ def choose(req: Req):
         (
             "run",
             r"^(start|run|launch|spin up|create) (a |an |one )?(single instance of )?(an? )?[\w./:-]+ pod\b(?!-)|"
-            r"^(create|start|run|launch) a pod\b",
+            r"^(create|start|run|launch) (a |an )?pod\b(?!-)",
             h_run,
         ),
         ("edit", r"^edit\b", h_edit),
@@ -151,7 +151,8 @@ def choose(req: Req):
         (
             "set resources",
             r"\b(cpu|memory) (limits?|requests?)\b|\b(limits?|requests?) (for|on|of) (cpu|memory)|"
-            r"\b(limits?|requests?)\b[^.]*?\b(cpu|mem(ory)?)\s*(=|of|to|:)?\s*\d",
+            r"\b(limits?|requests?)\b[^.]*?\b(cpu|mem(ory)?)\s*(=|of|to|:)?\s*\d|"
+            r"\b(limits?|requests?)\b[^.]*?\b\d+(\.\d+)?(m|[kmgtpe]i?)?\s+(of\s+)?(cpu|mem(ory)?)\b",  # "250m cpu"
             h_set_resources,
         ),
         (
@@ -171,7 +172,9 @@ def choose(req: Req):
             r"\bopen (a )?(bash|sh)\b|\b(bash|sh) (in|into|on)\b|"
             r"\b(running|run) (the )?'q+' (command )?(in|on|inside)|\bcommand\b.*\b(in|on|inside) (the )?pod\b|"
             r"\boutput (of|from) (running )?(the )?\S+ command\b|"
-            r"^(run|execute)\s+[^.]+?\s+(in|inside)\s+(the\s+)?(container|pod)\s",
+            r"^(run|execute)\s+(?:[^.]|\.(?=\S))+?\s+(in|inside)\s+(the\s+)?(container|pod)\s|"
+            # "ls /data inside pod x", "cat /etc/hosts in pod y": a shell command, then where it runs
+            rf"^(?:{SHELL_COMMANDS})\s(?:[^.]|\.(?=\S))*?\b(?:in|inside|on)\s+(?:the\s+)?(?:pod|container)\b",
             h_exec,
         ),
         (
@@ -180,11 +183,16 @@ def choose(req: Req):
             r"\boutput (of|from) (the )?(running )?(pod|container)\b",
             h_attach,
         ),
-        ("set serviceaccount", r"service ?account to\b", h_set_sa),
+        (
+            "set serviceaccount",
+            r"service ?account to\b|\b(?:set|change|switch|update)\b[^.]*\bservice ?account\b[^.]*\bto\b",
+            h_set_sa,
+        ),
         # an object asked for by its kind and how it is made: "need a service account x",
         # "bind role x to …", "quota for x: pods=…", "configmap x from file f"
         (
             "create",
+            r"\b(?:kick off|trigger|fire off) (?:a |an |one )?(?:new )?job\b|"
             r"\b(?:i|we) (?:need|want) (?:a|an|a new) (?:service ?account|role|role ?binding|cluster ?role|"
             r"(?:resource )?quota|config ?map|secret|namespace|cron ?job)\b|^(?:need|want) (?:a|an|a new) "
             r"(?:service ?account|role ?binding|role|(?:resource )?quota|config ?map|secret|namespace)\b|"
@@ -294,6 +302,8 @@ def choose(req: Req):
             r"\b(view|show|list|display|existing|see|get|print)\b[^.]*\btaints\b", low
         ):
             continue
+        if name == "set resources" and re.search(r"\bquota|\b(?:create|new|make)\b", low):
+            continue  # "a new quota with limits of 1 cpu": the hard limits of a quota being made
         if name == "scale" and re.search(r"^(create|make|run|start|launch|deploy|new|generate)\b", low):
             continue
         if name == "rollout" and re.search(
@@ -304,7 +314,7 @@ def choose(req: Req):
         if (
             name == "rollout"
             and re.search(r"^(create|make|run|start)\b", low)
-            and not re.search(r"\brestart\b", low)
+            and not re.search(r"(?<![-=])\brestart\b(?!=)", low)  # "--restart=Never" is a flag
         ):
             continue
         if name == "create" and re.search(r"\bservice for\b", low):

@@ -14,6 +14,9 @@ from dataclasses import dataclass
 
 from .coverage import REASON_WORDS
 
+# What node names look like ("worker-3", "gpu-node-a", "cp-1"): "pods on X" with such an X is
+# where they run, not where they are.
+NODE_SHAPED = re.compile(r"\d|node|worker|master|control-?plane|minion|agent")
 # Kubernetes namespace names are DNS labels: lower case, digits and dashes.
 NS_NAME = re.compile(r"^[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?$")
 _TOKEN = r"""['"]?([a-z0-9][-a-z0-9]*)['"]?"""
@@ -150,7 +153,7 @@ _PHRASE_END = re.compile(
     r"succeeds?|bound|been|being|getting|actually|really|currently|ever|all|any|properly|correctly|"
     r"fine|alive|stuck|pending|terminating|crash\w*|restarting|flapping|failing|working|serving|listening|[a-z]+ed|"
     # what a command goes on to say about the object: "web in shop between 2 and 5", "… back to"
-    r"between|min|max|back|after|until|"
+    r"between|min|max|back|after|until|limits?|requests?|"
     # when: "warnings in shop recently", "… in shop over the last hour"
     r"recently|lately|today|yesterday|overnight|tonight|earlier|this|last|past|over|during|within|"
     # a clause that says why, when or who next: "… in shop because …", "… in shop able to …",
@@ -395,9 +398,9 @@ def _cues(
     if m and ok(m) and not is_type(m.group(1)) and not is_filler(m.group(1)):
         # "shop → pods → wide": a path that opens with the place
         yield NsMatch(m.group(1), m.start(1), m.end(1), True, m.start(1), m.end(1))
-    for m in re.finditer(rf"(?<=[\w.-])\s*\(\s*{_TOKEN}\s*\)", low):
-        # "deployment web (shop)", "web-1 (shop) is stuck": one lower-case word in brackets
-        # right after the object's name is its namespace
+    for m in re.finditer(rf"(?<=[\w.?!-])\s*\(\s*{_TOKEN}\s*\)", low):
+        # "deployment web (shop)", "web-1 (shop) is stuck", "did web roll out? (shop)": one
+        # lower-case word in brackets right after the object's name or the question is its namespace
         v = m.group(1)
         if ok(m) and not is_type(v) and not is_filler(v) and v not in _NOT_A_LEAD_NS and v not in NOT_A_PLACE:
             yield NsMatch(v, m.start(1), m.end(1), True, m.start(), m.end())
@@ -452,6 +455,31 @@ def _cues(
         if not opening and not _PHRASE_END.match(after):
             continue  # "from literal values", "in ps output": X starts a longer noun phrase
         yield NsMatch(v, m.start(1), m.end(1), False, m.start(), m.end())
+    yield from _on_place(low, is_type, is_word)
+
+
+def _on_place(low: str, is_type: Callable[[str], bool], is_word: Callable[[str], bool]) -> Iterator[NsMatch]:
+    """'sts on shop', 'which pods on shop are pending', 'deploy web on shop': after the objects
+    (a type, or a type and a name), 'on' and a plain name that is not node-shaped is their place."""
+    for m in re.finditer(rf"\bon\s+{_TOKEN}(?=[\s,.;:!?)]|$)", low):
+        v = m.group(1)
+        before = re.findall(r"[a-z0-9][-a-z0-9]*", low[: m.start()])
+        after_objects = bool(before) and (
+            is_type(before[-1]) or (len(before) > 1 and is_type(before[-2]) and not is_word(before[-1]))
+        )
+        after = low[m.end() :]
+        if (
+            after_objects
+            and _valid(v)
+            and not NODE_SHAPED.search(v)
+            and not is_type(v)
+            and not is_word(v)
+            and v not in NOT_A_PLACE
+            and v not in REASON_WORDS
+            and _PHRASE_END.match(after)
+            and not _NOT_NS_AFTER.match(after)
+        ):
+            yield NsMatch(v, m.start(1), m.end(1), False, m.start(), m.end())
 
 
 def _named_before(before: str, is_word: Callable[[str], bool]) -> bool:

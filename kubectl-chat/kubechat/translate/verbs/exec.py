@@ -7,6 +7,13 @@ from ..readers import common, container_name, resources, target
 from ..reading import Clarify, Q, Req
 from ..text import clean
 
+# Commands people run inside a container by name ("ls /data inside pod x"): a request that opens
+# with one of them and says the pod is an exec.
+SHELL_COMMANDS = (
+    r"ls|cat|env|printenv|ps|df|du|curl|wget|nslookup|dig|ping|whoami|id|date|hostname|uname|echo|"
+    r"head|tail|grep|find|mount|netstat|ss|free|nc|telnet|java|python3?|node|psql|mysql|redis-cli"
+)
+
 
 def _command_words(req: Req) -> list[str] | None:
     m = (
@@ -17,6 +24,7 @@ def _command_words(req: Req) -> list[str] | None:
         or req.find(r"\b(?:and|then)\s+(?:run|execute)\s+(.+)$")
         or req.find(r"\bthe\s+([\w./-]+)\s+command\b")
         or req.find(r"^(?:run|execute)\s+(.+?)\s+(?:in|inside)\s+(?:the\s+)?(?:container|pod)\s")
+        or req.find(rf"^((?:{SHELL_COMMANDS})\s.*?)\s+(?:in|inside|on)\s+(?:the\s+)?(?:pod|container)\b")
     )
     if m:
         import shlex

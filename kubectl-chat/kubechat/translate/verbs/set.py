@@ -180,7 +180,9 @@ def h_set_sa(req: Req) -> Intent:
     rms = [r for r in resources(req) if r.type.plural != "serviceaccounts"]
     it = Intent(verb="set serviceaccount", resource=first_type(rms, "deployment"))
     it.names = names_for(req, rms, allow_quoted=False)
-    m = req.find(rf"service ?account\s+(?:to\s+)?({V})\s*$") or req.find(rf"\bto\s+({V})\s*$")
+    # the account closes the request, or its clause before the place ("… to robot in shop")
+    end = r"(?=\s*$|\s+(?:in|-n|--namespace)\s+\S+\s*$)"
+    m = req.find(rf"service ?account\s+(?:to\s+)?({V}){end}") or req.find(rf"\bto\s+({V}){end}")
     if not m:
         raise Clarify("Which service account should it use?")
     it.args = [clean(m.group(1))]
