@@ -85,3 +85,42 @@ def test_two_replicas_share_one_log(fresh_db, tmp_path):
     assert cp_a["treeSize"] == cp_b["treeSize"] == 120 and cp_a["rootHash"] == cp_b["rootHash"]
     page = a.query({}, limit=1000)
     assert [i["leafIndex"] for i in page["items"]] == list(range(120))
+
+
+def test_a_batch_sent_again_comes_back_as_duplicates_with_the_same_receipts(fresh_db, tmp_path):
+    # The batch is looked up in one query and stored in one pipelined statement: a client that
+    # gave up and sends it again, with a record repeated inside it, gets no second copy of any.
+    from kubechat.audit.ship import registration_payload
+    from kubechat.ledger import merkle
+    from kubechat.ledger.sign import encode_public
+
+    service = make_service(open_store(fresh_db))
+    trail = AuditTrail(spool_path=tmp_path / "spool.db", keys=KeyStore(tmp_path / "keys"))
+    kid = trail.keys.current_id()
+    payload = registration_payload(
+        trail.keys.private_key(kid), kid, encode_public(trail.keys.public_key(kid))
+    )
+    service.register_key("tok-alice", payload)
+    fill(trail, 5)
+    raw = [b.decode() for b in trail.spool.raw_records()]
+    first = service.ingest("tok-alice", raw[:3])["results"]
+    again = service.ingest("tok-alice", [*raw, raw[4]])
+    assert [r["status"] for r in first] == ["accepted"] * 3
+    assert [r["status"] for r in again["results"]] == ["duplicate"] * 3 + [
+        "accepted",
+        "accepted",
+        "duplicate",
+    ]
+    leaves = [r["leafIndex"] for r in again["results"]]
+    assert leaves == [0, 1, 2, 3, 4, 4]
+    root, size = bytes.fromhex(again["checkpoint"]["rootHash"]), again["checkpoint"]["treeSize"]
+    assert size == 5
+    for body, result in zip([*raw, raw[4]], again["results"], strict=True):
+        proof = [bytes.fromhex(p) for p in result["proof"]]
+        assert merkle.verify_inclusion(
+            merkle.leaf_hash(body.encode()), result["leafIndex"], size, proof, root
+        )
+    import psycopg
+
+    with psycopg.connect(fresh_db) as conn:
+        assert conn.execute("SELECT COUNT(*), COUNT(DISTINCT audit_id) FROM records").fetchone() == (5, 5)
