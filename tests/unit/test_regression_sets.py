@@ -18,7 +18,7 @@ FLOORS = {
     "requests-2026-11-a.jsonl": (0.95, 0),
     "requests-2026-11-b.jsonl": (0.92, 0),
     "requests-2026-11-c.jsonl": (0.79, 0),
-    "requests-2026-11-d.jsonl": (0.90, 0),
+    "requests-2026-11-d.jsonl": (0.94, 0),
 }
 
 

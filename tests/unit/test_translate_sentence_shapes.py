@@ -156,6 +156,34 @@ SHAPES = {
             "kubectl set resources deployment/{name} -n {ns} --requests=cpu={n}m,memory={n}Mi",
         ),
     ],
+    "an apology or a second clause that is no correction": [
+        ("which jobs exist in {ns}? sorry, I only started here.", "kubectl get jobs -n {ns}"),
+        (
+            "can i patch rolebindings in {ns}, or should i ask somebody from {bare}?",
+            "kubectl auth can-i patch rolebindings -n {ns}",
+        ),
+    ],
+    "terse, in kubectl's order": [
+        ("scale {name} 0 {bare}", "kubectl scale deployment {name} --replicas=0 -n {bare}"),
+        (
+            "rollout history for {name}, {bare} namespace",
+            "kubectl rollout history deployment/{name} -n {bare}",
+        ),
+        (
+            "bump {name} to ghcr.io/acme/{name}:2.1 - container name {name}, ns {ns}",
+            "kubectl set image deployment/{name} {name}=ghcr.io/acme/{name}:2.1 -n {ns}",
+        ),
+    ],
+    "a yes/no question about one object": [
+        ("is {node} still cordoned?", "kubectl get node {node}"),
+        ("is {name}-watch-0 running in {ns}?", "kubectl get pod {name}-watch-0 -n {ns}"),
+    ],
+    "a label said by its key": [
+        (
+            "change the {k} label on namespace {bare} to {v} (overwrite it)",
+            "kubectl label namespace {bare} {k}={v} --overwrite",
+        ),
+    ],
     "am I able to": [
         ("Am I able to {verb} {res} in {ns}?", "kubectl auth can-i {verb} {res} -n {ns}"),
         ("are we allowed to {verb} {res} in {ns}", "kubectl auth can-i {verb} {res} -n {ns}"),
@@ -181,6 +209,7 @@ values_st = st.fixed_dictionaries(
         "name": dns,
         "ns": st.one_of(dns, english),
         "bare": st.one_of(bare_place, english),
+        "node": st.from_regex(r"\A[a-z]{2,6}-[0-9]{1,3}\Z"),
         "n": st.integers(min_value=0, max_value=300).map(str),
         "k": st.from_regex(r"\A[a-z][a-z0-9]{1,6}\Z").filter(_ok),
         "v": dns,

@@ -61,7 +61,9 @@ def resources(req: Req) -> list[RMatch]:
                 req.low[: m.start()],
             )
             and not re.search(
-                r"\b(create|delete|remove|describe|make|new|drop|destroy|label|annotate)\s+(the\s+|a\s+)?([a-z0-9][-a-z0-9]*\s+)?$",
+                r"\b(create|delete|remove|describe|make|new|drop|destroy|label|annotate)\s+(the\s+|a\s+)?([a-z0-9][-a-z0-9]*\s+)?$"
+                # "a team label on ns x": the object a label or annotation is on
+                r"|\b(?:labels?|annotations?)\s+(?:on|of|for)\s+(?:the\s+)?$",
                 req.low[: m.start()],
             )
         ):
@@ -512,7 +514,7 @@ _CONTAINER_KINDS = r"sidecar|init|main|app|application|ephemeral|debug|helper|pr
 def container_name(req: Req, exclude: str | None = None) -> str | None:
     for pat in (
         rf"(?:^|\s)(?:-c|--container)(?:=|\s+)({V})",
-        # "the sidecar container vector-1", "the init container fetch": the kind of container, then
+        # "the sidecar container x-1", "an init container boot": the kind of container, then
         # its name
         rf"\b(?:{_CONTAINER_KINDS})\s+container\s+(?:named\s+|called\s+)?({V})",
         rf"({V})\s+container\b",
@@ -564,6 +566,11 @@ def kv_from_words(req: Req, kind: str) -> list[str]:
         return [f"{k.strip()}={v.strip()}"]
     for m in req.findall(r"""(?<![\w-])['"]?([A-Za-z_][\w./-]*)=('[^']*'|"[^"]*"|[^\s,'"]*)['"]?"""):
         out.append(f"{m.group(1)}={clean(m.group(2))}")
+    if not out:
+        # "change the tier label on namespace x to gold": the key before the kind, the value after "to"
+        m = req.find(rf"\bthe\s+({V})\s+{kind}\b(?:[^.]|\.(?=\S))*?\bto\s+({V})")
+        if m and is_name(clean(m.group(1))) and not is_keyword(clean(m.group(1))):
+            out.append(f"{clean(m.group(1))}={clean(m.group(2))}")
     return out
 
 

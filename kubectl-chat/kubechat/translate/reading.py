@@ -409,6 +409,11 @@ def apply_corrections(text: str) -> str:
             text = (before + " " + after).strip()
             continue
         new = words[0].rstrip(".!,;")
+        if re.match(r"(?:i|i'm|im|we|we're|this|that|it|it's|for)\b", after, re.I) and not re.search(
+            _STRONG_FIX, m.group(0), re.I
+        ):
+            text = before  # "…? sorry, I only started here": an apology, not a correction
+            continue
         if len(words) > 1 and not _VALUE_WORD.match(new):
             text = after  # a new request
             continue

@@ -25,7 +25,7 @@ from .verbs.events import h_events
 from .verbs.exec import SHELL_COMMANDS, h_exec
 from .verbs.explain import h_explain
 from .verbs.expose import h_expose
-from .verbs.get import POD_STATE, h_get, h_pod_state
+from .verbs.get import NODE_STATE, POD_STATE, h_get, h_node_state, h_pod_state
 from .verbs.label import h_annotate, h_label
 from .verbs.logs import h_logs
 from .verbs.node import h_node
@@ -173,7 +173,7 @@ def choose(req: Req):
             r"\b(running|run) (the )?'q+' (command )?(in|on|inside)|\bcommand\b.*\b(in|on|inside) (the )?pod\b|"
             r"\boutput (of|from) (running )?(the )?\S+ command\b|"
             r"^(run|execute)\s+(?:[^.]|\.(?=\S))+?\s+(in|inside)\s+(the\s+)?(container|pod)\s|"
-            # "ls /data inside pod x", "cat /etc/hosts in pod y": a shell command, then where it runs
+            # "ls /srv inside pod x", "cat /etc/hosts in pod y": a shell command, then where it runs
             rf"^(?:{SHELL_COMMANDS})\s(?:[^.]|\.(?=\S))*?\b(?:in|inside|on)\s+(?:the\s+)?(?:pod|container)\b",
             h_exec,
         ),
@@ -225,7 +225,7 @@ def choose(req: Req):
         ("taint", r"\btaint|\buntaint", h_taint),
         (
             "set env",
-            r"environment variables?|\benv(ironment)? var(iable)?s?\b|\bset env\b|(?<![.\w])env\b(?![=-]|\s+file)",
+            r"environment variables?|\benv(ironment)? var(iable)?s?\b|\bset env\b|(?<![.\w])env\b(?![=-]|\s+file|\s+labels?\b)",
             h_set_env,
         ),
         (
@@ -233,7 +233,9 @@ def choose(req: Req):
             r"\b(set|update|change|upgrade|bump|switch)\b[^.]*\bimages?\b|\bimages? of all containers|"
             r"\bwrong image|\bnew image|"
             # "update web container app to app:1.2": an image reference given to a container
-            r"\b(set|update|change|upgrade|bump|switch|move)\b[^.]*\bcontainer\s+\S+\s+to\s+[\w./-]+[:@]\S+",
+            r"\b(set|update|change|upgrade|bump|switch|move)\b[^.]*\bcontainer\s+\S+\s+to\s+[\w./-]+[:@]\S+|"
+            # "bump web to ghcr.io/acme/web:2.1": a registry path with a tag is an image
+            r"^(update|upgrade|bump|switch|move|roll)\s+(the\s+)?\S+\s+to\s+[\w.-]+(/[\w.-]+)+[:@]\S+",
             h_set_image,
         ),
         ("annotate", r"annotat", h_annotate),
@@ -268,8 +270,9 @@ def choose(req: Req):
         ("events", r"(?<!with )(?<!having )(?<!have )(?<!has )\b(?:warnings|errors)\b", h_events),
         (
             "get",
-            r"\b(get|list|show|display|print|view|see|fetch|find|which|what|check|watch|are there|how many|"
-            r"give me|all|ls|enumerate|output)\b|\bimages running\b",
+            # (a verb inside a name is no verb: "log-watch-0")
+            r"(?<![\w-])(get|list|show|display|print|view|see|fetch|find|which|what|check|watch|are there|how many|"
+            r"give me|all|ls|enumerate|output)(?![\w-])|\bimages running\b",
             h_get,
         ),
     ]
@@ -303,7 +306,7 @@ def choose(req: Req):
         ):
             continue
         if name == "set resources" and re.search(r"\bquota|\b(?:create|new|make)\b", low):
-            continue  # "a new quota with limits of 1 cpu": the hard limits of a quota being made
+            continue  # "a new quota with hard limits: 2 cpu": the hard limits of a quota being made
         if name == "scale" and re.search(r"^(create|make|run|start|launch|deploy|new|generate)\b", low):
             continue
         if name == "rollout" and re.search(
@@ -326,4 +329,6 @@ def choose(req: Req):
         return "get", h_get, 0.6
     if re.match(r"(?:is|are|was|has|did|does)\b", low) and re.search(POD_STATE, low) and name_like_token(req):
         return "get", h_pod_state, 0.8
+    if re.match(r"(?:is|are|was|has)\b", low) and re.search(NODE_STATE, low) and name_like_token(req):
+        return "get", h_node_state, 0.8
     return "none", None, 0.0

@@ -412,6 +412,10 @@ def _cues(
         cue = m.group(0).split()[0]
         if v in REASON_WORDS:
             continue  # "pods in crashloopbackoff", "stuck in pending": a state, not a place
+        if cue == "from" and re.search(
+            r"\b(?:someone|somebody|anyone|anybody|people|folks|person|team)\s+$", low[: m.start()]
+        ):
+            continue  # "or should I ask somebody from ops": who, not where
         if cue == "for" and (
             is_type(v)
             or is_word(v)
@@ -524,6 +528,8 @@ _ACT_ON = (
 def _is_object(low: str, start: int, word_after: bool = False) -> bool:
     """'create namespace x', 'delete the x namespace': the namespace is the object itself."""
     before = low[:start]
+    if re.search(r"\b(?:labels?|annotations?)\s+(?:on|of|for)\s+(?:the\s+)?(?:namespace|ns)\s+$", before):
+        return True  # "a team label on ns x": the namespace carries the label
     if word_after:
         return bool(re.search(_ACT_ON + r"(?:a\s+|an\s+|the\s+|new\s+)*$", before))
     return bool(

@@ -109,6 +109,6 @@ def h_auth_can_i(req: Req) -> Intent:
         it.set_flag("as", who)
     common(req, it, sel=False, out=False)
     if it.args and (t := req.table.get(it.args[1].split("/")[0])) is not None and not t.namespaced:
-        # "list nodes cluster-wide": a cluster-scoped type has no namespace to check in
+        # "may I read nodes across the cluster": a cluster-scoped type has no namespace to check in
         it.namespace, it.all_namespaces = None, False
     return it

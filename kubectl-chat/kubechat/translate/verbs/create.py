@@ -57,13 +57,13 @@ def _create_kind(req: Req) -> str | None:
     return best[2] if best else None
 
 
-# "needs a service account", "wants a quota": what a place or an object is to get
+# "wants a quota", "requires a role": what a place or an object is to get
 _NEEDS = r"needs?|wants?|requires?|is missing|lacks?|should (?:have|get)|must (?:have|get)"
 _CLUSTER_KINDS = ("namespace", "clusterrole", "clusterrolebinding", "priorityclass")
 
 
 def _subject_place(req: Req, name: str) -> str | None:
-    """'shop needs a service account x, create it': the place a request opens with as the subject
+    """'shop wants an account x, make it': the place a request opens with as the subject
     that needs the new object (never the new object's own name, never a type)."""
     m = re.match(
         rf"(?:the\s+)?([a-z0-9][-a-z0-9]*)\s+(?:namespace\s+|ns\s+)?(?:{_NEEDS})\s+"
@@ -79,7 +79,7 @@ def _subject_place(req: Req, name: str) -> str | None:
 
 
 def _participle_of(req: Req, m: re.Match) -> bool:
-    """'a token bound to …', 'a secret used by …': a participle after the kind describes the new
+    """'a token made for …', 'a secret used by …': a participle after the kind describes the new
     object; it does not name it."""
     v = m.group(1)
     return (
@@ -351,7 +351,7 @@ def h_create(req: Req) -> Intent:
             raise Clarify("What priority value should the class have (e.g. 1000)?")
         it.set_flag("value", n)
     if kind == "token" and not name:
-        # a token is made for a service account: that account is the command's argument
+        # a token is made for one account: that account is the command's argument
         m = req.find(rf"\b(?:service ?account|sa)\s+(?:named\s+|called\s+)?({V})") or req.find(
             rf"\b({V})\s+(?:service ?account|sa)\b"
         )

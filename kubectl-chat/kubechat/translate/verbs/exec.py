@@ -7,7 +7,7 @@ from ..readers import common, container_name, resources, target
 from ..reading import Clarify, Q, Req
 from ..text import clean
 
-# Commands people run inside a container by name ("ls /data inside pod x"): a request that opens
+# Commands people run inside a container by name ("ls /srv inside pod x"): a request that opens
 # with one of them and says the pod is an exec.
 SHELL_COMMANDS = (
     r"ls|cat|env|printenv|ps|df|du|curl|wget|nslookup|dig|ping|whoami|id|date|hostname|uname|echo|"

@@ -191,3 +191,12 @@ def h_pod_state(req: Req) -> Intent:
     it = Intent(verb="get", resource="pods", names=[name_like_token(req)])
     common(req, it, sel=False, out=False)
     return it
+
+
+# A state only a node has: "is edge-4 still cordoned?"
+NODE_STATE = r"\b(?:cordoned|uncordoned|schedulable|unschedulable|drained|tainted)\b"
+
+
+def h_node_state(req: Req) -> Intent:
+    """A yes/no question about a named node's state is a read of that node."""
+    return Intent(verb="get", resource="nodes", names=[name_like_token(req)])

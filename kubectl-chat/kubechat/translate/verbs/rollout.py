@@ -36,7 +36,7 @@ def h_rollout(req: Req) -> Intent:
     it.names = names_for(req, rms)
     if not it.names and not rms:
         for pat in (
-            rf"\b(?:restart|undo|pause|resume|status of|history of|roll ?back|revert)\s+(?:the\s+)?({V})",
+            rf"\b(?:restart|undo|pause|resume|status (?:of|for)|history (?:of|for)|roll ?back|revert)\s+(?:the\s+)?({V})",
             rf"\broll\s+(?:the\s+)?({V})\s+back\b",
             rf"\brollout\s+(?:of|for)\s+(?:the\s+)?({V})",
             rf"\bthe\s+({V})\s+rollout\b",

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from ...intent import Intent
 from ..readers import common, first_type, names_for, number_after, require_name, resources
-from ..reading import Clarify, Req, V, is_name
+from ..reading import Clarify, Req, V, is_keyword, is_name
 from ..text import clean
+
+_KINDS = r"deploy\S*|sts|statefulsets?|rs|replicasets?"
 
 
 def h_scale(req: Req) -> Intent:
@@ -21,6 +23,8 @@ def h_scale(req: Req) -> Intent:
         or req.find(r"\b(\d+)\s+(?:replicas|pods|instances|copies)\b")
         or req.find(r"replicas\s*(?:to|=|of)?\s*(\d+)")
         or req.find(r"\bto\s+(\d+)\b")
+        # kubectl's own order, terse: "scale web 0", "scale deploy web 3 shop"
+        or req.find(rf"\bscale\s+(?:(?:{_KINDS})\s+)?{V}\s+(\d+)(?:\s+([a-z][-a-z0-9]*))?\s*$")
     )
     if not m:
         raise Clarify("Scale to how many replicas?")
@@ -32,5 +36,8 @@ def h_scale(req: Req) -> Intent:
     if it.names and is_name(it.names[0]) and it.names[0] == n:
         it.names = []
     common(req, it, allns=False, out=False)
+    place = m.group(2) if m.re.groups > 1 else None
+    if place and not it.namespace and is_name(place) and not is_keyword(place) and not req.table.get(place):
+        it.namespace = place  # the word after the count in kubectl's order is the namespace
     require_name(it, it.resource or "deployment", "scale")
     return it
