@@ -19,6 +19,8 @@ from kubechat import __version__, paths
 REPO = Path(__file__).resolve().parents[2]
 PY = Path(sys.executable)
 ARCHIVE_NAME = f"kubectl-chat_v{__version__}_linux_amd64.tar.gz"
+IMAGE_ARCHIVE = REPO / "dist" / f"kubectl-chat-collector_v{__version__}_linux_amd64.oci.tar"
+IMAGE_REF = f"registry.local/kubectl-chat:{__version__}"  # what the chart's values name
 
 
 def tool(name: str) -> Path:
@@ -54,6 +56,18 @@ def build_dist() -> Dist:
     """`make dist` without the venv step: PyInstaller runs only when sources changed."""
     _run(["scripts/build-dist.sh"], env={**os.environ, "PY": str(PY)})
     return Dist(REPO / "dist" / ARCHIVE_NAME, REPO / "dist" / "chat.yaml")
+
+
+@functools.cache
+def build_image() -> Path:
+    """dist/'s collector image archive (`make image`), built again only when the package or the
+    build script is newer than it (the build takes minutes)."""
+    inputs = [*(REPO / "kubectl-chat" / "kubechat").rglob("*.py"), REPO / "packaging" / "collector_image.py"]
+    if IMAGE_ARCHIVE.exists() and IMAGE_ARCHIVE.stat().st_mtime > max(p.stat().st_mtime for p in inputs):
+        return IMAGE_ARCHIVE
+    out = _run([str(PY), "packaging/collector_image.py", "--out", str(IMAGE_ARCHIVE)])
+    assert IMAGE_REF in out, out
+    return IMAGE_ARCHIVE
 
 
 @functools.cache

@@ -21,29 +21,19 @@ from kubechat import __version__
 from kubechat.ports import free_port
 from kubechat.sandbox import real_node as node
 
-from .dist_support import build_dist
+from .dist_support import IMAGE_REF as REF
+from .dist_support import build_dist, build_image
 
 pytestmark = pytest.mark.e2e
 
 REPO = Path(__file__).resolve().parents[2]
 EXE = Path(sys.executable).parent / "kubectl-chat"
-REF = f"registry.local/kubectl-chat:{__version__}"  # what the chart's values name
 NAMESPACE = "dev"
 
 
 @pytest.fixture(scope="module")
-def image_archive(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("image") / "collector.oci.tar"
-    built = subprocess.run(
-        [sys.executable, "packaging/collector_image.py", "--out", str(out)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert built.returncode == 0, built.stderr
-    assert REF in built.stdout
-    return out
+def image_archive() -> Path:
+    return build_image()
 
 
 def _image_parts(archive: Path) -> tuple[dict, list[tarfile.TarInfo]]:

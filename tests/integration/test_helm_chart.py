@@ -1,5 +1,7 @@
 """The collector's Helm chart passes `helm lint` and renders the objects the collector needs."""
 
+import base64
+import json
 import subprocess
 from pathlib import Path
 
@@ -31,23 +33,134 @@ def test_helm_lint_passes(helm):
     assert "0 chart(s) failed" in out
 
 
+def _render(helm, *args) -> dict[tuple[str, str], dict]:
+    out = _helm(helm, "template", "audit", str(CHART), "--namespace", "kubechat-system", *args)
+    return {(d["kind"], d["metadata"]["name"]): d for d in yaml.safe_load_all(out) if d}
+
+
+def _pod(docs) -> dict:
+    return docs[("Deployment", "audit-kubectl-chat-collector")]["spec"]["template"]["spec"]
+
+
 def test_rendered_chart_runs_the_collector_with_its_keys_and_storage(helm):
-    docs = [d for d in yaml.safe_load_all(_helm(helm, "template", "audit", str(CHART))) if d]
-    by_kind = {d["kind"]: d for d in docs}
-    assert {"Deployment", "Service", "PersistentVolumeClaim", "ServiceAccount"} <= set(by_kind)
-    pod = by_kind["Deployment"]["spec"]["template"]["spec"]
+    docs = _render(helm)
+    kinds = {kind for kind, _ in docs}
+    assert {"Deployment", "Service", "PersistentVolumeClaim", "ServiceAccount", "Secret"} <= kinds
+    pod = _pod(docs)
     (container,) = pod["containers"]
     assert container["args"][:2] == ["collector", "serve"]
     assert "--key-file=/etc/collector/keys/records.key" in container["args"]
+    assert "--tls-cert=/etc/collector/tls/tls.crt" in container["args"]
+    assert not any(a.startswith("--api-server") for a in container["args"])  # in-cluster by default
+    for probe in (container["readinessProbe"], container["livenessProbe"]):
+        assert probe["httpGet"] == {"path": "/healthz", "port": "https", "scheme": "HTTPS"}
     volumes = {v["name"]: v for v in pod["volumes"]}
-    assert volumes["keys"]["secret"]["secretName"] == "kubectl-chat-collector-keys"
-    assert (
-        volumes["data"]["persistentVolumeClaim"]["claimName"]
-        == by_kind["PersistentVolumeClaim"]["metadata"]["name"]
+    assert volumes["keys"]["secret"]["secretName"] == "audit-kubectl-chat-collector-keys"
+    assert volumes["tls"]["secret"]["secretName"] == "audit-kubectl-chat-collector-tls"
+    assert volumes["data"]["persistentVolumeClaim"]["claimName"] == "audit-kubectl-chat-collector"
+    assert ("PersistentVolumeClaim", "audit-kubectl-chat-collector") in docs
+    assert pod["serviceAccountName"] == "audit-kubectl-chat-collector"
+    assert not {"nodeSelector", "tolerations", "hostNetwork"} & set(pod)  # generic defaults
+    service = docs[("Service", "audit-kubectl-chat-collector")]
+    assert service["metadata"]["annotations"]["prometheus.io/path"] == "/metrics"
+    assert service["spec"]["ports"] == [{"name": "https", "port": 8443, "targetPort": "https"}]
+    assert "ClusterRole" not in kinds  # selfsubjectreview needs no extra permissions
+    assert "ServiceMonitor" not in kinds  # only when the Prometheus Operator is there
+
+
+def test_keys_and_a_certificate_are_generated_when_none_are_given(helm, tmp_path):
+    from cryptography import x509
+    from cryptography.x509.oid import ExtensionOID
+
+    from kubechat.collector.crypto import BodyCipher, CheckpointSigner
+
+    docs = _render(helm, "--set", "tls.extraHosts={10.1.2.3,audit.example.com}")
+    keys = docs[("Secret", "audit-kubectl-chat-collector-keys")]
+    tls = docs[("Secret", "audit-kubectl-chat-collector-tls")]
+    for secret in (keys, tls):  # uninstalling must not orphan the records they seal
+        assert secret["metadata"]["annotations"]["helm.sh/resource-policy"] == "keep"
+    files = {k: base64.b64decode(v) for k, v in keys["data"].items()}
+    assert set(files) == {"records.key", "checkpoint-signing.pem"}
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    BodyCipher.from_file(tmp_path / "records.key")  # AES-256, base64, as init-keys writes it
+    CheckpointSigner.from_file(tmp_path / "checkpoint-signing.pem")  # raises unless Ed25519
+    assert tls["type"] == "kubernetes.io/tls" and set(tls["data"]) == {"tls.crt", "tls.key", "ca.crt"}
+    ca_pem = base64.b64decode(tls["data"]["ca.crt"])
+    cert = x509.load_pem_x509_certificate(base64.b64decode(tls["data"]["tls.crt"]))
+    cert.verify_directly_issued_by(x509.load_pem_x509_certificate(ca_pem))
+    names = cert.extensions.get_extension_for_oid(ExtensionOID.SUBJECT_ALTERNATIVE_NAME).value
+    assert "audit-kubectl-chat-collector.kubechat-system.svc" in names.get_values_for_type(x509.DNSName)
+    assert "audit.example.com" in names.get_values_for_type(x509.DNSName)
+    assert [str(ip) for ip in names.get_values_for_type(x509.IPAddress)] == ["10.1.2.3"]
+    # Users and `helm test` are given the same CA as the one that signed the certificate.
+    assert docs[("ConfigMap", "kubechat-collector")]["data"]["ca.crt"] == ca_pem.decode()
+    assert docs[("ConfigMap", "audit-kubectl-chat-collector-ca")]["data"]["ca.crt"] == ca_pem.decode()
+
+
+def test_existing_secrets_are_used_and_nothing_is_generated(helm):
+    docs = _render(helm, "--set", "keys.existingSecret=my-keys", "--set", "tls.existingSecret=my-tls")
+    assert not [name for kind, name in docs if kind == "Secret"]
+    volumes = {v["name"]: v for v in _pod(docs)["volumes"]}
+    assert volumes["keys"]["secret"]["secretName"] == "my-keys"
+    assert volumes["tls"]["secret"]["secretName"] == "my-tls"
+
+
+def test_placement_network_and_storage_values_reach_the_pods(helm):
+    toleration = {"key": "dedicated", "operator": "Exists", "effect": "NoSchedule"}
+    docs = _render(
+        helm,
+        *("--set", "nodeSelector.dedicated=audit", "--set-json", f"tolerations=[{json.dumps(toleration)}]"),
+        *("--set", "hostNetwork=true", "--set", "port=9443", "--set", "apiServer=https://10.0.0.1:6443"),
+        *("--set", "persistence.type=hostPath", "--set", "persistence.hostPath=/srv/audit"),
+        *("--set", "discovery.url=https://10.1.2.3:9443"),
     )
-    assert pod["serviceAccountName"] == by_kind["ServiceAccount"]["metadata"]["name"]
-    assert by_kind["Service"]["metadata"]["annotations"]["prometheus.io/path"] == "/metrics"
-    assert "ClusterRole" not in by_kind  # selfsubjectreview needs no extra permissions
+    pod = _pod(docs)
+    test_pod = docs[("Pod", "audit-kubectl-chat-collector-test-healthz")]["spec"]
+    for spec in (pod, test_pod):  # the test pod runs the same image, so it goes where the image is
+        assert spec["nodeSelector"] == {"dedicated": "audit"} and spec["tolerations"] == [toleration]
+    assert pod["hostNetwork"] is True and pod["dnsPolicy"] == "ClusterFirstWithHostNet"
+    (container,) = pod["containers"]
+    assert "--listen=0.0.0.0:9443" in container["args"] and container["ports"][0]["containerPort"] == 9443
+    assert "--api-server=https://10.0.0.1:6443" in container["args"]
+    volumes = {v["name"]: v for v in pod["volumes"]}
+    assert volumes["data"]["hostPath"] == {"path": "/srv/audit", "type": "Directory"}
+    assert not [name for kind, name in docs if kind == "PersistentVolumeClaim"]
+    (check,) = test_pod["containers"]
+    assert check["args"] == [
+        "collector",
+        "healthz",
+        "https://10.1.2.3:9443",
+        "--ca-file=/etc/collector/ca/ca.crt",
+    ]
+    empty = _pod(_render(helm, "--set", "persistence.type=emptyDir"))
+    assert {v["name"]: v for v in empty["volumes"]}["data"] == {"name": "data", "emptyDir": {}}
+
+
+def test_bad_storage_values_fail_with_one_clear_line(helm):
+    bad = subprocess.run(
+        [str(helm), "template", "audit", str(CHART), "--set", "persistence.type=nfs"],
+        capture_output=True,
+        text=True,
+    )
+    assert bad.returncode != 0 and "persistence.type must be pvc, hostPath or emptyDir" in bad.stderr
+    bad = subprocess.run(
+        [str(helm), "template", "audit", str(CHART), "--set", "persistence.type=hostPath"],
+        capture_output=True,
+        text=True,
+    )
+    assert bad.returncode != 0 and "needs persistence.hostPath" in bad.stderr
+
+
+def test_service_monitor_scrapes_metrics_over_tls_with_the_collector_ca(helm):
+    docs = _render(helm, "--set", "metrics.serviceMonitor.enabled=true")
+    (endpoint,) = docs[("ServiceMonitor", "audit-kubectl-chat-collector")]["spec"]["endpoints"]
+    assert endpoint["port"] == "https" and endpoint["scheme"] == "https" and endpoint["path"] == "/metrics"
+    assert endpoint["tlsConfig"]["ca"]["secret"] == {
+        "name": "audit-kubectl-chat-collector-tls",
+        "key": "ca.crt",
+    }
+    assert endpoint["tlsConfig"]["serverName"] == "audit-kubectl-chat-collector.kubechat-system.svc"
 
 
 def test_tokenreview_identity_adds_exactly_the_permission_it_needs(helm):

@@ -170,3 +170,28 @@ def init_keys_cmd(directory, tls_host):
     if tls_host:
         make_self_signed(list(tls_host), Path(directory) / "tls.crt", Path(directory) / "tls.key")
         click.echo(f"tls certificate:  {Path(directory) / 'tls.crt'}")
+
+
+@collector.command(
+    "healthz",
+    help="Exit 0 when a collector answers /healthz over verified TLS (the chart's `helm test` runs "
+    "it; the image has no shell or curl).\n\nExample: kubectl chat collector healthz "
+    "https://audit.kubechat-system.svc:8443 --ca-file ca.crt",
+)
+@click.argument("url")
+@click.option("--ca-file", type=click.Path(exists=True, dir_okay=False), help="CA bundle of the collector.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True)
+def healthz_cmd(url, ca_file, timeout):
+    import httpx
+
+    from .. import https as http
+
+    target = http.require_tls(url).rstrip("/") + "/healthz"
+    try:
+        with http.client(ca_file, timeout=timeout) as client:
+            answer = client.get(target)
+    except httpx.HTTPError as exc:
+        raise click.ClickException(f"{target}: {exc.__class__.__name__}: {exc}") from exc
+    if answer.status_code != 200:
+        raise click.ClickException(f"{target}: HTTP {answer.status_code} {answer.text.strip()[:200]}")
+    click.echo(f"{target}: {answer.text.strip()}")
