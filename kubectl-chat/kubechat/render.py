@@ -2,22 +2,71 @@
 text, kubectl output (tables as they come, YAML/JSON highlighted). `plain` mode (--plain,
 NO_COLOR, or not a terminal) prints the same facts as plain lines for scripts and screen readers."""
 
+from __future__ import annotations
+
+import contextlib
 import json
 import os
 import shlex
+import shutil
 import sys
+from typing import TYPE_CHECKING
 
-from rich.console import Console
+if TYPE_CHECKING:
+    from rich.console import Console
 
-# Panel, Syntax (which loads pygments) and Text are imported where the colour preview and
-# highlighted output need them: plain runs and scripts never pay for them.
+# rich loads only for colour output (about 40 ms a run); Panel, Syntax (which loads pygments) and
+# Text only where the colour preview and highlighted output need them.
 
 RISK_STYLE = {"read": "green", "write": "yellow", "destructive": "red"}
 RISK_LABEL = {"read": "read (safe)", "write": "write (changes the cluster)", "destructive": "DESTRUCTIVE"}
 
 
-def make_console(plain: bool = False, stderr: bool = False) -> Console:
-    no_color = plain or bool(os.environ.get("NO_COLOR"))
+class PlainConsole:
+    """What plain output asks of rich's Console, without loading rich: text printed as it is, a
+    line at a time, never wrapped, with no colour, no highlighting and no emoji codes."""
+
+    no_color = True
+
+    def __init__(self, stderr: bool = False):
+        self.stderr = stderr
+        self.file = None  # None: the current sys.stdout or sys.stderr
+
+    def _out(self):
+        return self.file or (sys.stderr if self.stderr else sys.stdout)
+
+    @property
+    def is_terminal(self) -> bool:
+        try:
+            return self._out().isatty()
+        except (AttributeError, ValueError):
+            return False
+
+    @property
+    def width(self) -> int:
+        return shutil.get_terminal_size().columns if self.is_terminal else 100
+
+    def print(self, *objects, sep: str = " ", end: str = "\n", markup: bool | None = None, **_style) -> None:
+        text = sep.join(str(o) for o in objects)
+        if markup is not False and "[" in text:
+            from rich.markup import render  # `[bold]x[/bold]`: the plain text of the markup
+
+            text = render(text).plain
+        self._out().write(text + end)
+
+    def out(self, text: str, **_style) -> None:
+        self.print(text, markup=False)
+
+    def status(self, *_args, **_kwargs):
+        return contextlib.nullcontext()
+
+
+def make_console(plain: bool = False, stderr: bool = False) -> Console | PlainConsole:
+    if plain:
+        return PlainConsole(stderr=stderr)
+    from rich.console import Console
+
+    no_color = bool(os.environ.get("NO_COLOR"))
     return Console(
         stderr=stderr,
         no_color=no_color,

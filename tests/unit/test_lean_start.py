@@ -13,13 +13,14 @@ from kubechat import __version__
 from kubechat.lean_imports import COLLECTOR_EXTRA_MODULES
 
 ROOT = Path(__file__).resolve().parents[2]
-# The server side; the Kubernetes client; pygments (highlighting only); the HTTP stack under
-# opa-python-client (the local sidecar is asked over http.client); sqlite-utils (sessions use
-# sqlite3); llama.cpp (the model, not the rules).
+# The server side; the Kubernetes client; rich and pygments (colour output only: this read is
+# plain); the HTTP stack under opa-python-client (the local sidecar is asked over http.client);
+# sqlite-utils (sessions use sqlite3); llama.cpp (the model, not the rules).
 NOT_ON_THE_READ_PATH = (
     *COLLECTOR_EXTRA_MODULES,
     "starlette",
     "kubernetes",
+    "rich",
     "pygments",
     "requests",
     "urllib3",
