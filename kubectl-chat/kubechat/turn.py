@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 # The annotation that carries the id shared by the records of one multi-command turn.
 TURN_ID = "kubechat.io/turn"
+# The annotation that carries the notes shown before the command ran (what it cannot express).
+CAVEATS = "kubechat.io/caveats"
 
 # Outcome status → the record's stage.
 STAGE = {
@@ -99,6 +101,9 @@ class Turn:
             annotations={
                 "kubechat.io/status": out.status,
                 **({"kubechat.io/source": p.source} if p and p.source else {}),
+                # What the user was told the command leaves out of the request: an auditor reads
+                # "get pods" for "failing pods" together with the note that was shown.
+                **({CAVEATS: " | ".join(p.caveats)} if p and p.caveats else {}),
                 **self.notes,
             },
         )

@@ -71,3 +71,13 @@ def test_a_change_never_widens_an_unselectable_state(chat, sandbox_chat_env):
         timeout=60,
     )
     assert still.stdout.strip() == "pod/payments-worker"
+
+
+def test_the_record_keeps_the_caveat_the_user_was_shown(chat):
+    shown = json.loads(chat("--output-format", "chat-json", "list the unhealthy pods in prod").stdout)
+    out = chat("audit", "query", "--limit", "1", "-o", "json")
+    assert out.returncode == 0, out.stdout
+    (record,) = [json.loads(line) for line in out.stdout.splitlines() if line.strip()]
+    assert record["argv"] == ["get", "pods", "-n", "prod"]
+    assert record["annotations"]["kubechat.io/caveats"] == " | ".join(shown["caveats"])
+    assert shown["caveats"]
