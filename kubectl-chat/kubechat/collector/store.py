@@ -112,6 +112,10 @@ class Tx:
         self.cur.execute(sql.replace("?", self.ph), args)
         return self.cur
 
+    def _many(self, sql: str, rows: list[tuple]) -> None:
+        if rows:
+            self.cur.executemany(sql.replace("?", self.ph), rows)
+
     def size(self) -> int:
         return self._q("SELECT COALESCE(MAX(leaf_index) + 1, 0) FROM records").fetchone()[0]
 
@@ -166,8 +170,8 @@ class Tx:
         round trip a record)."""
         cols = ", ".join(COLUMNS)
         marks = ", ".join("?" for _ in COLUMNS)
-        self.cur.executemany(
-            f"INSERT INTO records ({cols}) VALUES ({marks})".replace("?", self.ph),  # noqa: S608
+        self._many(
+            f"INSERT INTO records ({cols}) VALUES ({marks})",  # noqa: S608
             [tuple(row[c] for c in COLUMNS) for row in rows],
         )
 
@@ -284,27 +288,27 @@ class Tx:
             f"INSERT INTO activity ({keys}, {', '.join(COUNTERS)}) VALUES ({marks})"  # noqa: S608
             f" ON CONFLICT ({keys}) DO UPDATE SET {add}"
         )
-        for key, counts in rollup.activity.items():
-            self._q(sql, (*key, *(counts[c] for c in COUNTERS)))
-        for key, n in rollup.reasons.items():
-            self._q(
-                f"INSERT INTO denial_reasons ({keys}, reason, n) VALUES ({', '.join('?' for _ in key)}, ?)"  # noqa: S608
-                f" ON CONFLICT ({keys}, reason) DO UPDATE SET n = denial_reasons.n + excluded.n",
-                (*key, n),
-            )
-        for chain, c in rollup.chains.items():
-            self._q(
-                "INSERT INTO chains (chain, client_id, records, last_seq, last_hash, last_time)"
-                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (chain) DO UPDATE SET"
-                " records = chains.records + excluded.records, last_seq = excluded.last_seq,"
-                " last_hash = excluded.last_hash, last_time = excluded.last_time",
-                (chain, c["client_id"], c["records"], c["last_seq"], c["last_hash"], c["last_time"]),
-            )
-        for chain, username in rollup.users:
-            self._q(
-                "INSERT INTO chain_users (chain, username) VALUES (?, ?) ON CONFLICT (chain, username) DO NOTHING",
-                (chain, username),
-            )
+        # Each table's rows in one statement run over them all (pipelined on PostgreSQL).
+        self._many(sql, [(*key, *(counts[c] for c in COUNTERS)) for key, counts in rollup.activity.items()])
+        self._many(
+            f"INSERT INTO denial_reasons ({keys}, reason, n) VALUES ({', '.join('?' for _ in KEYS)}, ?, ?)"  # noqa: S608
+            f" ON CONFLICT ({keys}, reason) DO UPDATE SET n = denial_reasons.n + excluded.n",
+            [(*key, n) for key, n in rollup.reasons.items()],
+        )
+        self._many(
+            "INSERT INTO chains (chain, client_id, records, last_seq, last_hash, last_time)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (chain) DO UPDATE SET"
+            " records = chains.records + excluded.records, last_seq = excluded.last_seq,"
+            " last_hash = excluded.last_hash, last_time = excluded.last_time",
+            [
+                (chain, c["client_id"], c["records"], c["last_seq"], c["last_hash"], c["last_time"])
+                for chain, c in rollup.chains.items()
+            ],
+        )
+        self._many(
+            "INSERT INTO chain_users (chain, username) VALUES (?, ?) ON CONFLICT (chain, username) DO NOTHING",
+            list(rollup.users),
+        )
 
     def rebuild_chains(self) -> None:
         """Chain summaries from the clear columns (no decryption): for stores made before them."""
