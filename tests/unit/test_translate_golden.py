@@ -39,6 +39,7 @@ GOLDEN: dict[str, list[tuple[str, str]]] = {
         ("whats running on node gpu-a1", "kubectl get pods --field-selector=spec.nodeName=gpu-a1"),
         ("is rotor-5 running?", "kubectl get pods rotor-5"),
         ("has relay-7 crashed in tundra?", "kubectl get pods relay-7 -n tundra"),
+        ("list pods [namespace=orchard]", "kubectl get pods -n orchard"),
     ],
     "describe": [
         ("describe pod rotor-5 in quarry", "kubectl describe pods rotor-5 -n quarry"),
@@ -87,6 +88,7 @@ GOLDEN: dict[str, list[tuple[str, str]]] = {
         ),
         ("delete pvc data-vault-0 in cellar", "kubectl delete persistentvolumeclaims data-vault-0 -n cellar"),
         ("remove every pod in scratchpad", "kubectl delete pods -n scratchpad --all"),
+        ("delte service beacon in tundra", "kubectl delete services beacon -n tundra"),
     ],
     "logs": [
         ("logs of pod rotor-5 in quarry", "kubectl logs rotor-5 -n quarry"),
@@ -124,6 +126,16 @@ GOLDEN: dict[str, list[tuple[str, str]]] = {
         ("attach to pod rotor-5 in quarry", "kubectl attach rotor-5 -n quarry"),
         ("attach to pod rotor-5 container app", "kubectl attach rotor-5 --container=app"),
         ("attach to relay-7 container sidecar", "kubectl attach relay-7 --container=sidecar"),
+        ("attach to the pod beacon-2 in lantern", "kubectl attach beacon-2 -n lantern"),
+        (
+            "attach to pod relay-7 in tundra with stdin and a tty",
+            "kubectl attach relay-7 -n tundra --stdin --tty",
+        ),
+        ("attach to deployment/gateway in meadow", "kubectl attach deploy/gateway -n meadow"),
+        (
+            "attach to rotor-5's sidecar container -n quarry",
+            "kubectl attach rotor-5 -n quarry --container=sidecar",
+        ),
     ],
     "port_forward": [
         (
@@ -139,6 +151,11 @@ GOLDEN: dict[str, list[tuple[str, str]]] = {
             "kubectl port-forward deploy/ledger-api 9000:9000 -n harbor",
         ),
         ("tunnel 3000 to the beacon service", "kubectl port-forward svc/beacon 3000"),
+        ("port-forward pod rotor-5 6379:6379 in quarry", "kubectl port-forward rotor-5 6379:6379 -n quarry"),
+        ("forward port 9090 to service prom in lantern", "kubectl port-forward svc/prom 9090 -n lantern"),
+        ("port forward svc/ledger 8443:443 -n harbor", "kubectl port-forward svc/ledger 8443:443 -n harbor"),
+        ("pls port forward deployment/relay 7000:7000", "kubectl port-forward deploy/relay 7000:7000"),
+        ("tunnel local 15432 to pod vault-db-0 port 5432", "kubectl port-forward vault-db-0 15432:5432"),
     ],
     "scale": [
         ("scale ledger-api in harbor to 4", "kubectl scale deployment ledger-api -n harbor --replicas=4"),
@@ -171,6 +188,22 @@ GOLDEN: dict[str, list[tuple[str, str]]] = {
         (
             "set up autoscaling for the beacon deployment, min 3 max 9, cpu 60 percent",
             "kubectl autoscale deployments beacon --min=3 --max=9 --cpu=60%",
+        ),
+        (
+            "autoscale statefulset vault-db min 2 max 4 in cellar",
+            "kubectl autoscale statefulsets vault-db -n cellar --min=2 --max=4",
+        ),
+        (
+            "hpa for relay between 3 and 11, cpu at 45%",
+            "kubectl autoscale deployment relay --min=3 --max=11 --cpu=45%",
+        ),
+        (
+            "autoscale the kiln-worker deployment up to 20 replicas in anvil",
+            "kubectl autoscale deployments kiln-worker -n anvil --max=20",
+        ),
+        (
+            "autoscale deployment beacon max 6 with 80% cpu in lantern",
+            "kubectl autoscale deployments beacon -n lantern --max=6 --cpu=80%",
         ),
     ],
     "rollout": [
@@ -264,6 +297,13 @@ GOLDEN: dict[str, list[tuple[str, str]]] = {
             "taint worker-4 with key maintenance and effect NoExecute",
             "kubectl taint nodes worker-4 maintenance:NoExecute",
         ),
+        ("taint nodes worker-5 spot=yes:NoExecute", "kubectl taint nodes worker-5 spot=yes:NoExecute"),
+        ("untaint node worker-9 dedicated", "kubectl taint nodes worker-9 dedicated-"),
+        (
+            "taint worker-2 gpu=true:NoSchedule --overwrite",
+            "kubectl taint nodes worker-2 gpu=true:NoSchedule --overwrite",
+        ),
+        ("take the maintenance taint off worker-4", "kubectl taint nodes worker-4 maintenance-"),
     ],
     "node": [
         ("cordon worker-9", "kubectl cordon worker-9"),
@@ -371,12 +411,26 @@ GOLDEN: dict[str, list[tuple[str, str]]] = {
             "expose pod pebble-1 port 8000 with the name pebble-svc",
             "kubectl expose pod pebble-1 --port=8000 --name=pebble-svc",
         ),
+        ("expose rs pebble-7f port 8080", "kubectl expose rs pebble-7f --port=8080"),
+        (
+            "expose the relay deployment on port 9000 with target port 9090 in tundra",
+            "kubectl expose deployment relay -n tundra --port=9000 --target-port=9090",
+        ),
+        (
+            "expose service gateway as a node port on 8080 in meadow",
+            "kubectl expose services gateway -n meadow --port=8080 --type=NodePort",
+        ),
+        ("expose pod rotor-5 on port 6379 in quarry", "kubectl expose pod rotor-5 -n quarry --port=6379"),
     ],
     "events": [
         ("events in harbor", "kubectl events -n harbor"),
         ("show warning events in meadow", "kubectl events -n meadow --types=Warning"),
         ("watch events in lantern", "kubectl events -n lantern --watch"),
         ("events for deployment gateway in meadow", "kubectl events -n meadow --for=deployment/gateway"),
+        ("events for pod rotor-5 in quarry", "kubectl events -n quarry --for=pod/rotor-5"),
+        ("normal events in anvil", "kubectl events -n anvil --types=Normal"),
+        ("warning events across all namespaces", "kubectl events --all-namespaces --types=Warning"),
+        ("show me events in tundra, watch them", "kubectl events -n tundra --watch"),
     ],
     "top": [
         ("top pods in harbor", "kubectl top pod -n harbor"),
@@ -395,12 +449,21 @@ GOLDEN: dict[str, list[tuple[str, str]]] = {
         ("explain ingress spec", "kubectl explain ingress.spec"),
         ("docs for poddisruptionbudgets", "kubectl explain poddisruptionbudgets"),
         ("explain cronjob.spec.jobTemplate", "kubectl explain cronjob.spec.jobTemplate"),
+        ("explain the spec of statefulsets", "kubectl explain statefulsets.spec"),
+        ("explain services.spec.ports", "kubectl explain services.spec.ports"),
+        ("explain pods in plaintext", "kubectl explain pods -o plaintext"),
     ],
     "api_resources": [
         ("list the api resources which are namespaced", "kubectl api-resources --namespaced=true"),
         ("list api resources that are not namespaced", "kubectl api-resources --namespaced=false"),
         ("show api resources from the batch api group", "kubectl api-resources --api-group=batch"),
         ("api resources sorted by name", "kubectl api-resources --sort-by=name"),
+        ("api resources in json", "kubectl api-resources -o json"),
+        ("which api resources are cluster scoped", "kubectl api-resources --namespaced=false"),
+        (
+            "api resources for the storage.k8s.io group",
+            "kubectl api-resources --api-group=storage.k8s.io",
+        ),
     ],
     "simple": [
         ("api versions", "kubectl api-versions"),
@@ -417,6 +480,7 @@ GOLDEN: dict[str, list[tuple[str, str]]] = {
             "kubectl cluster-info dump --output-directory=/tmp/snapshot",
         ),
         ("cluster-info dump for all namespaces", "kubectl cluster-info dump --all-namespaces"),
+        ("cluster-info please", "kubectl cluster-info"),
     ],
     "auth": [
         ("can i delete replicasets in harbor", "kubectl auth can-i delete replicasets -n harbor"),
@@ -446,6 +510,9 @@ GOLDEN: dict[str, list[tuple[str, str]]] = {
         ("approve the csr named csr-node-4", "kubectl certificate approve csr-node-4"),
         ("reject csr-rogue-1", "kubectl certificate deny csr-rogue-1"),
         ("force approve csr-pending-2", "kubectl certificate approve csr-pending-2 --force"),
+        ("deny csr-node-7", "kubectl certificate deny csr-node-7"),
+        ("approve certificate signing request csr-abc12", "kubectl certificate approve csr-abc12"),
+        ("deny the certificate signing request node-csr-9", "kubectl certificate deny node-csr-9"),
     ],
     "wait": [
         (
@@ -465,6 +532,22 @@ GOLDEN: dict[str, list[tuple[str, str]]] = {
             "wait for pods with app=relay to be ready in tundra",
             "kubectl wait pod -n tundra -l app=relay --for=condition=Ready",
         ),
+        (
+            "wait for deployment relay to be available in tundra",
+            "kubectl wait deployment/relay -n tundra --for=condition=Available",
+        ),
+        (
+            "wait for pod rotor-5 to be deleted in quarry, up to 60s",
+            "kubectl wait pod/rotor-5 -n quarry --for=delete --timeout=60s",
+        ),
+        (
+            "wait until job nightly-sync completes in kiln",
+            "kubectl wait job/nightly-sync -n kiln --for=condition=complete",
+        ),
+        (
+            "wait for job nightly-sync in kiln to complete",
+            "kubectl wait job/nightly-sync -n kiln --for=condition=complete",
+        ),
     ],
     "cp": [
         (
@@ -480,10 +563,28 @@ GOLDEN: dict[str, list[tuple[str, str]]] = {
             "kubectl cp relay-7:/etc/app.conf ./app.conf -n tundra",
         ),
         ("upload ./fix.sh into pod pebble-1 at /tmp/fix.sh", "kubectl cp ./fix.sh pebble-1:/tmp/fix.sh"),
+        (
+            "copy ./cfg.yaml into pod relay-7 at /etc/relay/cfg.yaml in tundra",
+            "kubectl cp ./cfg.yaml relay-7:/etc/relay/cfg.yaml -n tundra",
+        ),
+        (
+            "download /data/dump.gz out of pod vault-db-0 in cellar into ./dump.gz",
+            "kubectl cp vault-db-0:/data/dump.gz ./dump.gz -n cellar",
+        ),
+        (
+            "cp /tmp/trace.out from pod beacon-2 to ./trace.out -n lantern",
+            "kubectl cp beacon-2:/tmp/trace.out ./trace.out -n lantern",
+        ),
+        (
+            "copy ./a.txt into the pod pebble-1 at /tmp/a.txt container sidecar",
+            "kubectl cp ./a.txt pebble-1:/tmp/a.txt --container=sidecar",
+        ),
     ],
     "proxy": [
         ("proxy the api on port 8099", "kubectl proxy --port=8099"),
         ("run kubectl proxy with port 9001", "kubectl proxy --port=9001"),
+        ("start a proxy on port 8011", "kubectl proxy --port=8011"),
+        ("proxy on port 8090 serving static files from ./www", "kubectl proxy --port=8090 --www=./www"),
     ],
     "edit": [
         ("edit deployment ledger-api in harbor", "kubectl edit deployments ledger-api -n harbor"),
@@ -494,6 +595,9 @@ GOLDEN: dict[str, list[tuple[str, str]]] = {
             "edit deploy relay in tundra and save config",
             "kubectl edit deployments relay -n tundra --save-config",
         ),
+        ("edit daemonset log-agent in lantern", "kubectl edit daemonsets log-agent -n lantern"),
+        ("edit cm feature-flags -n meadow", "kubectl edit configmaps feature-flags -n meadow"),
+        ("edit statefulset vault-db", "kubectl edit statefulsets vault-db"),
     ],
 }
 

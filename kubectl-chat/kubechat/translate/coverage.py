@@ -149,7 +149,7 @@ READ_WORDS: dict[str, str] = {
     # changes whose words are not a kubectl verb
     "create token": r"token|authenticat|apiserver|api|server|login|credential|access",
     "autoscale": r"auto|scal|hpa|between|min|max",
-    "proxy": r"prox|api|server|only|entire|whole|expos|access|serv|local|run",
+    "proxy": r"prox|api|server|only|entire|whole|expos|access|serv|local|run|start|open|launch",
     "attach": r"attach|output|send|stdout|stderr|client|running|switch|raw|terminal|mode|connect|select",
     "wait": r"wait|until|ready|condition|timeout|complet|deleted|available",
 }

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 
 from ..intent import Intent
 from .resources import ResourceTable
-from .text import NUMBER_WORDS, drop_ticket
+from .text import NUMBER_WORDS, drop_ticket, repair
 
 # A clause that asks something rather than asks for something.
 _QUESTION = re.compile(
@@ -202,7 +202,8 @@ def asks_for(text: str, verb: str) -> bool:
     if words is None:
         return any(not is_question(c) for c in clauses(text))
     rx = re.compile(words, re.I)
-    return any(not is_question(c) and rx.search(c) for c in clauses(text))
+    # as the parser reads it: "delte pod x" asks for the delete its parse found
+    return any(not is_question(c) and rx.search(c) for c in clauses(repair(text)))
 
 
 def _write_words(verb: str) -> str | None:

@@ -145,7 +145,7 @@ def choose(req: Req):
         (
             "autoscale",
             # "hpa" alone is the type (get/describe/delete hpa); an autoscaler is made with limits
-            r"auto[- ]?scal|\b(create|add|make|set up|configure)\b[^.]*\bhpa\b|\bhpa\b[^.]*\b(min|max)\b",
+            r"auto[- ]?scal|\b(create|add|make|set up|configure)\b[^.]*\bhpa\b|\bhpa\b[^.]*\b(min|max|between)\b",
             h_autoscale,
         ),
         (

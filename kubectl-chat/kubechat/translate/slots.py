@@ -153,7 +153,7 @@ _PHRASE_END = re.compile(
     r"succeeds?|bound|been|being|getting|actually|really|currently|ever|all|any|properly|correctly|"
     r"fine|alive|stuck|pending|terminating|crash\w*|restarting|flapping|failing|working|serving|listening|[a-z]+ed|"
     # what a command goes on to say about the object: "web in shop between 2 and 5", "… back to"
-    r"between|min|max|back|after|until|limits?|requests?|"
+    r"between|min|max|back|after|until|limits?|requests?|into|onto|"
     # when: "warnings in shop recently", "… in shop over the last hour"
     r"recently|lately|today|yesterday|overnight|tonight|earlier|this|last|past|over|during|within|"
     # a clause that says why, when or who next: "… in shop because …", "… in shop able to …",
@@ -351,7 +351,7 @@ def _cues(
             yield NsMatch(v, m.start(1), m.end(1), True, m.start(), m.end())
     for pat in (
         rf"(?:^|\s|\()(?:-n|--namespace)(?:=|\s+){_TOKEN}",
-        rf"[(\[]\s*(?:ns|namespace)\s*[:=]?\s*{_TOKEN}\s*[)\]]",
+        rf"[(\[]\s*(?:ns|namespace)(?:\s*[:=]\s*|\s+){_TOKEN}\s*[)\]]",  # "(ns: x)", never "(nsb)"
         rf"\b(?:namespace|ns)\s*[:=]\s*{_TOKEN}",
         rf"\b(?:namespace|ns)\s+(?:called\s+|named\s+|of\s+)?{_TOKEN}",
     ):

@@ -20,7 +20,9 @@ def h_api_resources(req: Req) -> Intent:
     )
     if verbs and req.has(r"verbs?"):
         it.set_flag("verbs", ",".join(v.lower() for v in verbs))
-    g = req.value(rf"(?:in|from)\s+the\s+({V})\s+(?:api\s*)?group") or req.value(rf"api[- ]?group\s+({V})")
+    g = req.value(rf"(?:in|from|for|of)\s+the\s+({V})\s+(?:api\s*)?group") or req.value(
+        rf"api[- ]?group\s+({V})"
+    )
     if g:
         it.set_flag("api-group", g)
     if req.has(r"\bsort"):

@@ -25,6 +25,7 @@ def h_autoscale(req: Req) -> Intent:
         if m
         else (number_after(req, r"\bmin(?:imum)?(?: of)?"), number_after(req, r"\bmax(?:imum)?(?: of)?"))
     )
+    hi = hi or number_after(req, r"\bup to")  # "up to 20 replicas"
     if lo and lo != "1":
         it.set_flag("min", lo)
     elif lo == "1" and not m:

@@ -20,7 +20,9 @@ def h_explain(req: Req) -> Intent:
     if m and req.table.get(m.group(1).split(".")[0]):
         res = m.group(1)
     else:
-        part = re.match(r"\s+(spec|status|metadata)\b", req.low[rms[0].end :])
+        part = re.match(r"\s+(spec|status|metadata)\b", req.low[rms[0].end :]) or re.search(
+            r"\b(spec|status|metadata)\s+(?:of|for)\s+(?:the\s+|an?\s+)?$", req.low[: rms[0].start]
+        )  # "the spec of statefulsets"
         if part:
             res = f"{res}.{part.group(1)}"
     it = Intent(verb="explain", resource=res)

@@ -35,7 +35,7 @@ def h_expose(req: Req) -> Intent:
     it.names = [name]
     p = number_after(req, r"(?:serves on|on|listens on|expose|service)\s+port")
     if not p:
-        p = number_after(req, r"\bport")
+        p = number_after(req, r"\bport") or number_after(req, r"\bport\s+on")  # "a node port on 8080"
     if p:
         it.set_flag("port", p)
     t = number_after(req, r"(?:containers on|target) port") or number_after(req, r"to port")

@@ -80,7 +80,13 @@ def h_get(req: Req) -> Intent:
         it.flags = [f for f in it.flags if f.name != "show-labels"]
         it.names = [n for n in it.names if n != clean(m.group(1))]
     if not it.names and selector(req) is None:
-        kvs = [kv for kv in kv_pairs(req) if not kv.startswith(("status.", "metadata.", "spec."))]
+        kvs = [
+            kv
+            for kv in kv_pairs(req)
+            if not kv.startswith(
+                ("status.", "metadata.", "spec.", "namespace=", "ns=")
+            )  # "[ns=x]" is the place
+        ]
         if kvs:
             it.selector = ",".join(kvs)
     if req.has(r"(?<![\w-])watch(?![\w-])|\bkeep watching\b|live updates"):  # not "log-watch-0"

@@ -16,7 +16,12 @@ def node_names(req: Req) -> list[str]:
     if names:
         return names
     m = req.find(rf"\b(?:cordon|uncordon|drain|taint|mark|untaint)\s+(?:the\s+)?({V})")
-    if m and is_name(clean(m.group(1))) and not is_keyword(clean(m.group(1))) and clean(m.group(1)) != "it":
+    if (
+        m
+        and is_name(clean(m.group(1)))
+        and not is_keyword(clean(m.group(1)))
+        and clean(m.group(1)) not in ("it", "off", "out")  # "take the taint off n1"
+    ):
         return [clean(m.group(1))]
     for m in re.finditer(Q, req.text):
         v = clean(m.group(0))

@@ -44,7 +44,11 @@ def h_port_forward(req: Req) -> Intent:
         r"\bport\s+(?:number\s+)?(\d+)|\b(\d+):(\d+)\b|port with name\s+<?([\w-]+)>?", req.text, re.I
     )
     flat: list[str] = []
-    pair = req.find(r"\blocal(?:ly)?\s+(?:port\s+)?(\d+)\s+to\s+(?:the\s+)?(?:remote\s+)?(?:port\s+)?(\d+)\b")
+    pair = req.find(
+        r"\blocal(?:ly)?\s+(?:port\s+)?(\d+)\s+to\s+(?:the\s+)?(?:remote\s+)?(?:port\s+)?(\d+)\b"
+    ) or req.find(
+        r"\blocal(?:ly)?\s+(?:port\s+)?(\d+)\s+to\s+(?:\S+\s+){1,3}?port\s+(\d+)\b"
+    )  # "local 15432 to pod db-0 port 5432"
     if pair:  # "local 8000 to port 80 of …": local first, whatever order the words take
         ports = [("", pair.group(1), pair.group(2), "")]
     for a, b, c, d in ports:

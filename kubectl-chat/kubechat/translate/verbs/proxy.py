@@ -13,7 +13,7 @@ def h_proxy(req: Req) -> Intent:
     p = number_after(req, r"\bport")
     if p:
         it.set_flag("port", p)
-    m = req.find(r"static content from\s+(\S+)")
+    m = req.find(r"static (?:content|files) from\s+(\S+)")
     if m:
         it.set_flag("www", clean(m.group(1)))
     m = req.find(r"api prefix to\s+(\S+)")

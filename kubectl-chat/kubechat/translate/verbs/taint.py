@@ -21,7 +21,12 @@ def h_taint(req: Req) -> Intent:
             "prefernoschedule": "PreferNoSchedule",
             "noexecute": "NoExecute",
         }[m.group(1).lower()]
-    key = req.value(rf"\bkey\s+({V})") or req.value(rf"\btaint\s+({Q})")
+    key = (
+        req.value(rf"\bkey\s+({V})")
+        or req.value(rf"\btaint\s+({Q})")
+        # kubectl's order: "untaint node n1 gpu" takes gpu off n1
+        or req.value(rf"\buntaint\s+(?:the\s+)?(?:nodes?\s+)?{V}\s+({V})\s*$")
+    )
     value = req.value(rf"\bvalue\s+({V})")
     literal = req.find(r"([\w./-]+=[\w./-]*:(?:NoSchedule|PreferNoSchedule|NoExecute)-?)")
     if literal:
