@@ -184,6 +184,20 @@ SHAPES = {
             "kubectl label namespace {bare} {k}={v} --overwrite",
         ),
     ],
+    "a name that ends in a word for a part": [
+        (
+            "make a secret named {name}-key in {ns} with {k}={v}",
+            "kubectl create secret generic {name}-key -n {ns} --from-literal={k}={v}",
+        ),
+        ("delete configmap {name}-file in {ns}", "kubectl delete configmap {name}-file -n {ns}"),
+        ("restart deployment {name}-port in {ns}", "kubectl rollout restart deployment/{name}-port -n {ns}"),
+    ],
+    "a range of replicas": [
+        (
+            "autoscale deploy {name} in {ns} from 2 to {n} pods at 75% cpu",
+            "kubectl autoscale deployment {name} -n {ns} --min=2 --max={n} --cpu=75%",
+        ),
+    ],
     "am I able to": [
         ("Am I able to {verb} {res} in {ns}?", "kubectl auth can-i {verb} {res} -n {ns}"),
         ("are we allowed to {verb} {res} in {ns}", "kubectl auth can-i {verb} {res} -n {ns}"),

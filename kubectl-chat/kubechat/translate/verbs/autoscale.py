@@ -19,7 +19,7 @@ def h_autoscale(req: Req) -> Intent:
         m = req.find(rf"\b(?:auto[- ]?scal\w*|hpa)\s+(?:for\s+|of\s+|on\s+)?(?:the\s+)?({V})")
         if m and is_name(clean(m.group(1))) and not is_keyword(clean(m.group(1))):
             it.names = [clean(m.group(1))]
-    m = req.find(r"between\s+(\d+)\s+and\s+(\d+)")
+    m = req.find(r"between\s+(\d+)\s+and\s+(\d+)") or req.find(r"\bfrom\s+(\d+)\s+to\s+(\d+)\b")
     lo, hi = (
         (m.group(1), m.group(2))
         if m
