@@ -16,8 +16,8 @@ SETS = Path(__file__).parents[1] / "data" / "regression"
 # change to translation); their remaining wrong writes are known defects and may only go down.
 FLOORS = {
     "requests-2026-11-a.jsonl": (0.95, 0),
-    "requests-2026-11-b.jsonl": (0.92, 0),
-    "requests-2026-11-c.jsonl": (0.795, 0),
+    "requests-2026-11-b.jsonl": (0.925, 0),
+    "requests-2026-11-c.jsonl": (0.805, 0),
     "requests-2026-11-d.jsonl": (0.94, 0),
 }
 

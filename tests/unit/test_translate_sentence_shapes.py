@@ -192,6 +192,29 @@ SHAPES = {
         ("delete configmap {name}-file in {ns}", "kubectl delete configmap {name}-file -n {ns}"),
         ("restart deployment {name}-port in {ns}", "kubectl rollout restart deployment/{name}-port -n {ns}"),
     ],
+    "a place after files and lists": [
+        (
+            "create secret tls {name} with cert ./tls.crt and key ./tls.key in {ns}",
+            "kubectl create secret tls {name} -n {ns} --cert=./tls.crt --key=./tls.key",
+        ),
+        (
+            "roll out a restart of daemonset {name}, {bare} ns",
+            "kubectl rollout restart daemonset/{name} -n {bare}",
+        ),
+    ],
+    "counts, images and limits said in words": [
+        ("scale deploy {name} to zero in {ns}", "kubectl scale deployment {name} -n {ns} --replicas=0"),
+        ("bring {name} down to 0 replicas in {ns}", "kubectl scale deployment {name} -n {ns} --replicas=0"),
+        (
+            "change memory limit of deploy {name} to {n}Mi in {ns}",
+            "kubectl set resources deployment/{name} -n {ns} --limits=memory={n}Mi",
+        ),
+        (
+            "create a cronjob {name} running busybox:1.36 every day in {ns}",
+            "kubectl create cronjob {name} -n {ns} --image=busybox:1.36 '--schedule=0 0 * * *'",
+        ),
+        ("run busybox:1.36 as pod {name} in {ns}", "kubectl run {name} -n {ns} --image=busybox:1.36"),
+    ],
     "a range of replicas": [
         (
             "autoscale deploy {name} in {ns} from 2 to {n} pods at 75% cpu",

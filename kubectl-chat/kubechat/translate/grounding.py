@@ -75,7 +75,7 @@ _CLAUSE = re.compile(r"[.;!?]+|,\s+|\s+-+\s+|\s+(?:then|and then)\s+")
 # The words that ask for each change. A write verb the request does not ask for is never emitted.
 WRITE_WORDS: dict[str, str] = {
     "delete": r"delet|remov|\brm\b|kill|destroy|eras|terminat|get rid|evict|wipe|nuke|purg|clean|drop|tear",
-    "scale": r"scal|replica|instance|cop(?:y|ies)|resiz|grow|shrink|bump|\b(?:up|down) to\b|\bto \d+",
+    "scale": r"scal|replica|instance|cop(?:y|ies)|resiz|grow|shrink|bump|bring|take|\b(?:up|down) to\b|\bto \d+",
     "rollout restart": r"restart|bounce|redeploy|recycl|reload|roll|kick|cycle|reboot",
     "rollout undo": r"undo|roll ?back|roll \S+ back|revert|go back|previous|restore|back to (?:rev|revision)",
     "rollout pause": r"pause|halt|freeze|hold",

@@ -232,6 +232,8 @@ def names_for(req: Req, rms: list[RMatch], *, allow_quoted: bool = True, named: 
                     break
                 if re.search(r"[a-z][A-Z]", v) and not part.lstrip().startswith(("'", '"')):
                     break  # "NotReady", "CrashLoopBackOff": a state; names are lower case
+                if names and (place := ns_match(req)) is not None and place.strong and v == place.value:
+                    break  # "ds log-agent, shop ns": the list ends where the place is named
                 names.append(v)
             # "billing-api deployment needs …": a plain word after the type loses to a name before it
             nm = ns_match(req)
@@ -598,6 +600,8 @@ def images(req: Req) -> list[str]:
         rf"\bimages?\s+(?:of\s+)?(?!named\b|called\b|to\b)({V}(?:\s*(?:,|and)\s*{V})*)",
         rf"(?:runs?|running|using|with|from)\s+(?:the\s+|an?\s+)?({V})\s+image\b",
         rf"\b({V})\s+image\b",
+        # an image reference with its tag needs no "image" word: "running busybox:1.36"
+        r"\b(?:runs?|running|using|with|from)\s+(?:the\s+|an?\s+)?([a-z0-9][\w./-]*:[\w][\w.-]*)(?![\w:/])",
     ):
         for m in req.findall(pat):
             for part in re.split(r"\s*(?:,|\band\b)\s*", m.group(1)):

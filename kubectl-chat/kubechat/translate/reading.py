@@ -376,7 +376,8 @@ _VALUE_WORD = re.compile(r"^(?:\d+|[A-Za-z_][\w./-]*=\S*|[A-Za-z0-9][-\w.:/]*[\d
 
 _NUMBER_WORD = re.compile(
     rf"\b(?:(?<=to )|(?<=min )|(?<=max )|(?<=between )|(?<=and ))?({'|'.join(NUMBER_WORDS)})\b"
-    r"(?=\s+(?:replicas?|pods?|instances?|copies|revisions?)\b|\s*(?:$|[,.;:!?)]))",
+    # … or before a place: "scale web to zero in shop"
+    r"(?=\s+(?:replicas?|pods?|instances?|copies|revisions?)\b|\s*(?:$|[,.;:!?)])|\s+(?:in|on|for|-n)\s)",
     re.I,
 )
 

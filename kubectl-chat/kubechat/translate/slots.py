@@ -450,7 +450,7 @@ def _cues(
         elif _words_only(v, is_word):
             continue
         if re.search(
-            r"(?<![\w-])(?:image|container|env|variable|port|file|command|value|key|line|field)s?\s*$",  # not "leaf-key"
+            r"(?<![\w.-])(?:image|container|env|variable|port|file|command|value|key|line|field)s?\s*$",  # "leaf-key", "tls.key"
             low[: m.start()],
         ):
             continue  # "the image in web": a part of an object, not a place

@@ -76,7 +76,7 @@ def h_label(req: Req, kind: str = "label") -> Intent:
         it.set_flag("overwrite")  # a removal has nothing to overwrite; "change-id" is a key
     if sel:
         it.selector = sel
-    elif not names and req.has(r"\ball\b"):
+    elif not names and req.has(r"\b(?:all|every)\b"):
         it.set_flag("all")
     common(req, it, allns=False, sel=False, out=False)
     if it.resource == "nodes" and not names:

@@ -15,7 +15,7 @@ def h_scale(req: Req) -> Intent:
     it = Intent(verb="scale", resource=first_type(rms, "deployment"))
     it.names = names_for(req, rms) if rms else []
     if not it.names:
-        m = req.find(rf"\b(?:scale|bump|resize|grow|shrink)\s+(?:up\s+|down\s+)?(?:the\s+)?({V})")
+        m = req.find(rf"\b(?:scale|bump|resize|grow|shrink|bring|take)\s+(?:up\s+|down\s+)?(?:the\s+)?({V})")
         if m and is_name(clean(m.group(1))) and not req.table.get(clean(m.group(1)).lower()):
             it.names = [clean(m.group(1))]
     m = (

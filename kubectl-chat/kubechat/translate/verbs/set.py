@@ -162,6 +162,12 @@ def h_set_resources(req: Req) -> Intent:
         vals = found.setdefault(kind, [])
         if not any(v.startswith(what + "=") for v in vals):
             vals.append(f"{what}={value}")
+    m = not found and req.find(
+        rf"\b(cpu|mem(?:ory)?)\s+(limits?|requests?)\b[^.,;]*?\bto\s+({_QUANTITY})(?![\w.])"
+    )
+    if m:  # "change the memory limit of deploy web to 1Gi"
+        kind = "requests" if m.group(2).lower().startswith("request") else "limits"
+        found[kind] = [f"{'cpu' if m.group(1).lower() == 'cpu' else 'memory'}={m.group(3)}"]
     if not found:
         raise Clarify("Which CPU/memory values should I set?")
     for kind in ("limits", "requests"):
