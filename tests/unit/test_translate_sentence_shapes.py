@@ -215,6 +215,20 @@ SHAPES = {
         ),
         ("run busybox:1.36 as pod {name} in {ns}", "kubectl run {name} -n {ns} --image=busybox:1.36"),
     ],
+    "the verb said late or another way": [
+        (
+            "i'd like deployment {name} in {ns} scaled to {n}",
+            "kubectl scale deployment {name} -n {ns} --replicas={n}",
+        ),
+        ("drop the pdb {name} in {ns}", "kubectl delete pdb {name} -n {ns}"),
+        ("{name} in {ns} is stuck, restart it", "kubectl rollout restart deployment/{name} -n {ns}"),
+        ("set env MODE={v} on {name} in {ns}", "kubectl set env deployment {name} MODE={v} -n {ns}"),
+        ("label the {bare} namespace with {k}={v}", "kubectl label namespace {bare} {k}={v}"),
+        (
+            "give user {k} the view clusterrole in {ns}, call the binding {name}",
+            "kubectl create rolebinding {name} -n {ns} --clusterrole=view --user={k}",
+        ),
+    ],
     "a range of replicas": [
         (
             "autoscale deploy {name} in {ns} from 2 to {n} pods at 75% cpu",

@@ -196,7 +196,7 @@ def choose(req: Req):
             r"\b(?:i|we) (?:need|want) (?:a|an|a new) (?:service ?account|role|role ?binding|cluster ?role|"
             r"(?:resource )?quota|config ?map|secret|namespace|cron ?job)\b|^(?:need|want) (?:a|an|a new) "
             r"(?:service ?account|role ?binding|role|(?:resource )?quota|config ?map|secret|namespace)\b|"
-            r"^bind\b|\bbind (?:the )?(?:cluster ?)?role\b|"
+            r"^bind\b|\bbind (?:the )?(?:cluster ?)?role\b|^(?:give|grant) (?:the )?(?:user|group|service ?account|sa) \S+ (?:the )?\S+ (?:cluster ?)?role\b|"
             r"^(?:a |new )?(?:resource ?)?quota\b[^.]*\b[a-z.]+\s*=\s*\d|"
             r"^(?:a |new )?(?:generic )?(?:config ?map|secret)\b[^.]*\bfrom[- ](?:the |an? )?(?:env[- ])?file\b",
             h_create,
@@ -242,7 +242,7 @@ def choose(req: Req):
         ("label", _LABEL_VERB, h_label),
         (
             "scale",
-            r"\bscale\b|\bresize\b|\b\d+ (replicas|instances|copies)\b|\breplicas? (of|for)\b.*\bto \d+",
+            r"\bscale\b|\bscaled (?:up |down )?to \d|\bresize\b|\b\d+ (replicas|instances|copies)\b|\breplicas? (of|for)\b.*\bto \d+",
             h_scale,
         ),
         ("expose", r"\bexpose\b(?! (port|traffic))|(create|make) a service for", h_expose),
@@ -257,7 +257,7 @@ def choose(req: Req):
         ("run", r"^(run|start|launch|spin up)\b|\b(run|start|launch) (a|an|one) ", h_run),
         (
             "delete",
-            r"\b(delete|remove|rm|kill|destroy|erase|terminate|get rid of|evict|wipe|nuke|purge|clean ?up)\b",
+            r"\b(delete|remove|rm|kill|destroy|erase|terminate|get rid of|evict|wipe|nuke|purge|clean ?up|drop)\b",
             h_delete,
         ),
         (

@@ -37,7 +37,7 @@ def _create_kind(req: Req) -> str | None:
     """The kind named first after the verb ('create a deployment … in namespace x' is a deployment);
     the kind right after "create"/"need" wins over a source named before it ("… cronjob x, create a
     job from it")."""
-    if req.has(r"^bind\b|\bbind (?:the )?(?:cluster ?)?role\b"):
+    if req.has(r"^bind\b|\bbind (?:the )?(?:cluster ?)?role\b|^(?:give|grant)\b[^.]*\b(?:cluster ?)?role\b"):
         return "clusterrolebinding" if req.has(r"cluster ?role ?binding|cluster[- ]wide") else "rolebinding"
     for after in re.finditer(
         rf"\b(?:create|make|add|generate|{_NEEDS})\s+(?:(?:a|an|the|new|one)\s+)*(?=(.*))", req.low
@@ -128,8 +128,8 @@ def _binding_subjects(req: Req, it: Intent, name: str | None) -> str | None:
     """Who a binding is for ("to user ann", "to service account robot in tools", --user=…) and its
     own name ("call the binding x"); a missing one is asked for, never taken from the role."""
     sa = req.find(rf"\bservice ?account\s+({V})") or req.find(rf"\b({V})\s+service ?account\b")
-    user = req.find(rf"\b(?:to|for)\s+(?:the\s+)?user\s+({V})") or req.find(r"--user=(\S+)")
-    group = req.find(rf"\b(?:to|for)\s+(?:the\s+)?group\s+({V})") or req.find(r"--group=(\S+)")
+    user = req.find(rf"\b(?:to|for|give|grant)\s+(?:the\s+)?user\s+({V})") or req.find(r"--user=(\S+)")
+    group = req.find(rf"\b(?:to|for|give|grant)\s+(?:the\s+)?group\s+({V})") or req.find(r"--group=(\S+)")
     flag_sa = req.value(r"--serviceaccount=(\S+:\S+)")
     if flag_sa:
         it.set_flag("serviceaccount", flag_sa)
@@ -280,7 +280,11 @@ def h_create(req: Req) -> Intent:
             it.set_flag("verb", ",".join(dict.fromkeys(verbs)))
             it.set_flag("resource", ",".join(r.type.plural for r in rms))
     elif kind in ("rolebinding", "clusterrolebinding"):
-        m = req.find(rf"(?:using|with|to|bind)\s+(?:the\s+)?({V})\s+(cluster ?role|role)\b(?!\s*binding)")
+        m = req.find(
+            rf"(?:using|with|to|bind)\s+(?:the\s+)?({V})\s+(cluster ?role|role)\b(?!\s*binding)"
+        ) or req.find(
+            rf"^(?:give|grant)\b.*?\bthe\s+({V})\s+(cluster ?role|role)\b(?!\s*binding)"
+        )  # "give user ann the view clusterrole"
         role, rkind = (clean(m.group(1)), m.group(2)) if m else (None, "")
         m = req.find(
             rf"\b(?:binds?|binding|grants?|granting|giving|gives|using|with|to)\s+(?:the\s+)?(cluster ?role|role)\s+({V})"

@@ -5,7 +5,16 @@ from __future__ import annotations
 import re
 
 from ...intent import Intent
-from ..readers import REMOVING, common, first_type, kv_from_words, kv_pairs, require_name, resources
+from ..readers import (
+    REMOVING,
+    common,
+    first_type,
+    kv_from_words,
+    kv_pairs,
+    names_for,
+    require_name,
+    resources,
+)
 from ..reading import KV, Clarify, Q, Req, V, is_keyword, is_name
 from ..text import clean, mask_quotes
 
@@ -65,6 +74,9 @@ def h_label(req: Req, kind: str = "label") -> Intent:
             if is_name(v) and not any(v == a.split("=")[0].rstrip("-") or a.endswith("=" + v) for a in args):
                 names = [v]
                 break
+    if not names and not removing:
+        # "label the shop namespace with k=v": the object named before its type
+        names = [n for n in names_for(req, rms, allow_quoted=False, named=False) if "=" not in n][:1]
     it.names = names
     it.args = args
     if req.has(r"\b(check|list|show|display|what are)\b.*\b(annotations|labels)\b") and not args:

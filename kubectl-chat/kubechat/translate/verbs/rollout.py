@@ -48,7 +48,7 @@ def h_rollout(req: Req) -> Intent:
     if not it.names and req.has(r"\b(its|it)\b"):
         # "api went bad after the upgrade, roll it back": the object of the earlier clause
         m = req.find(
-            rf"^(?:[a-z0-9-]+:\s+)?({V})\s+(?:broke|is|was|has|keeps|went|started|looks|seems|failed)\b"
+            rf"^(?:[a-z0-9-]+:\s+)?({V})(?:\s+(?:in|from|on)\s+\S+)?\s+(?:broke|is|was|has|keeps|went|started|looks|seems|failed)\b"
         )
         if m and is_name(clean(m.group(1))) and not is_keyword(clean(m.group(1))):
             it.names = [clean(m.group(1))]

@@ -86,6 +86,9 @@ def h_set_env(req: Req) -> Intent:
     if it.resource == "replicationcontrollers":
         it.resource = "rc"
     it.names = [n for n in names_for(req, rms) if "=" not in n]
+    on = not it.names and req.find(rf"\b(?:on|for|of)\s+(?:the\s+)?({V})")
+    if on and is_name(clean(on.group(1))) and not is_keyword(clean(on.group(1))) and "=" not in on.group(1):
+        it.names = [clean(on.group(1))]  # "set env A=b on web in shop": the object after 'on'
     m = req.find(rf"containers?\s+({Q})")
     if m:
         it.set_flag("containers", clean(m.group(1)))
