@@ -121,6 +121,7 @@ GOLDEN: dict[str, list[tuple[str, str]]] = {
         ),
         ("execute date inside the pod kiln-worker-3 in anvil", "kubectl exec kiln-worker-3 -n anvil -- date"),
         ("exec -it pebble-1 -- sh", "kubectl exec pebble-1 --stdin --tty -- sh"),
+        ("exec into web-sh in quarry and run ls", "kubectl exec web-sh -n quarry -- ls"),
     ],
     "attach": [
         ("attach to pod rotor-5 in quarry", "kubectl attach rotor-5 -n quarry"),

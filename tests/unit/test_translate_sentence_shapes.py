@@ -229,6 +229,12 @@ SHAPES = {
             "kubectl create rolebinding {name} -n {ns} --clusterrole=view --user={k}",
         ),
     ],
+    "a question about objects is a read": [
+        ("was the {name} deployment restarted recently in {ns}", "kubectl get deployment {name} -n {ns}"),
+        ("what does the {name} service in {ns} point to", "kubectl get service {name} -n {ns}"),
+        ("is node {node} tainted?", "kubectl get node {node}"),
+        ("is there a quota in {ns}", "kubectl get resourcequotas -n {ns}"),
+    ],
     "a range of replicas": [
         (
             "autoscale deploy {name} in {ns} from 2 to {n} pods at 75% cpu",

@@ -79,7 +79,8 @@ def resources(req: Req) -> list[RMatch]:
     if not any(r.type.plural == "resourcequotas" for r in out):
         # "describe quota q1", "get quotas in x": the English word is the type after a read verb
         for m in re.finditer(
-            r"\b(?:get|list|show|describe|delete|remove|edit)\s+(?:the\s+|all\s+)?(quotas?)\b", req.low
+            r"\b(?:get|list|show|describe|delete|remove|edit|is there|are there)\s+(?:the\s+|all\s+|an?\s+|any\s+)?(quotas?)\b",
+            req.low,
         ):
             t = req.table.get("resourcequotas")
             if t is not None:
@@ -243,7 +244,7 @@ def names_for(req: Req, rms: list[RMatch], *, allow_quoted: bool = True, named: 
                 and before_name
                 and len(names) == 1
                 and plain_word(names[0], m.group(1))
-                and (not before_name.isalpha() or slashed)
+                and (not before_name.isalpha() or slashed or _participle(names[0], m.group(1)))
             ):
                 return [before_name]
             if names:

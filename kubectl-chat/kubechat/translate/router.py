@@ -302,9 +302,10 @@ def choose(req: Req):
         ):
             continue
         if name == "taint" and re.search(
-            r"\b(view|show|list|display|existing|see|get|print)\b[^.]*\btaints\b", low
+            r"\b(view|show|list|display|existing|see|get|print)\b[^.]*\btaints\b|^(?:is|are|was|were)\b[^.]*\btainted\b",
+            low,
         ):
-            continue
+            continue  # "is node n1 tainted?" asks about the node
         if name == "set resources" and re.search(r"\bquota|\b(?:create|new|make)\b", low):
             continue  # "a new quota with hard limits: 2 cpu": the hard limits of a quota being made
         if name == "scale" and re.search(r"^(create|make|run|start|launch|deploy|new|generate)\b", low):

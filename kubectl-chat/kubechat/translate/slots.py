@@ -456,7 +456,9 @@ def _cues(
             continue  # "the image in web": a part of an object, not a place
         if re.match(r"\w+\s+the\s", low[m.start() :]) and v.isalpha():
             continue  # "in the project", "in the pod": a noun phrase; places are "in the X namespace"
-        if not opening and not _PHRASE_END.match(after):
+        prev = re.findall(r"[a-z0-9][-a-z0-9]*", low[: m.start()])[-1:]
+        after_type = bool(prev) and is_type(prev[0]) and cue == "in"  # "the web service in shop point …"
+        if not opening and not after_type and not _PHRASE_END.match(after):
             continue  # "from literal values", "in ps output": X starts a longer noun phrase
         yield NsMatch(v, m.start(1), m.end(1), False, m.start(), m.end())
     yield from _on_place(low, is_type, is_word)

@@ -49,14 +49,14 @@ def h_exec(req: Req) -> Intent:
     if c and c != name:
         it.set_flag("container", c)
     cmd = _command_words(req)
-    shell = req.has(r"\b(shell|bash|sh|terminal|interactive|ssh)\b")
+    shell = req.has(r"(?<![\w-])(shell|bash|sh|terminal|interactive|ssh)(?![\w-])")  # not "web-sh"
     if shell:
         it.set_flag("stdin")
         it.set_flag("tty")
     if not cmd:
         if not shell:
             raise Clarify("Which command should I run in the pod?")
-        cmd = ["/bin/bash"] if req.has(r"\bbash\b") else ["sh"]
+        cmd = ["/bin/bash"] if req.has(r"(?<![\w-])bash(?![\w-])") else ["sh"]
     it.command = cmd
     common(req, it, allns=False, sel=False, out=False)
     return it
