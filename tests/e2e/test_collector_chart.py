@@ -1,6 +1,7 @@
 """The collector's Helm chart installed for real: `helm install --wait` starts the collector on the
 sandbox's real node, `kubectl chat` finds it through the chart's discovery ConfigMap and ships
-every record there by itself, `helm upgrade` keeps the data and the keys, and `helm test` passes.
+every record there by itself, `helm upgrade` keeps the data and the keys, `helm test` passes, and
+the collector's pod deleted while 200 commands run loses and duplicates no record.
 
 How users reach it here: the sandbox has no kube-proxy and no cluster DNS, so neither a Service's
 ClusterIP nor a NodePort is routed, and its API server listens on loopback only. The chart's
@@ -22,7 +23,7 @@ import pytest
 import yaml
 
 from kubechat import paths
-from kubechat.audit import AuditTrail, locate
+from kubechat.audit import AuditTrail, autoship, locate
 from kubechat.ports import free_port
 from kubechat.sandbox import real_node as node
 
@@ -222,3 +223,56 @@ def test_upgrade_keeps_the_data_and_the_keys_and_helm_test_passes(sandbox, insta
     assert tested.returncode == 0, tested.stdout + tested.stderr
     assert "Phase:          Succeeded" in tested.stdout and f"{url}/healthz: ok" in tested.stdout
     print(f"helm upgrade --wait {upgrade_s:.1f}s; helm test {test_s:.1f}s")
+
+
+COMMANDS = 200
+# The collector's own pods: not the helm test pod, which carries the release's labels too.
+COLLECTOR_PODS = f"app.kubernetes.io/instance={RELEASE},!app.kubernetes.io/component"
+
+
+def _collector_pods(sandbox) -> list[dict]:
+    got = _kubectl(sandbox, "-n", NAMESPACE, "get", "pods", "-l", COLLECTOR_PODS, "-o", "json")
+    return json.loads(got.stdout)["items"]
+
+
+def _ready(pod: dict) -> bool:
+    conditions = pod.get("status", {}).get("conditions") or []
+    return any(c["type"] == "Ready" and c["status"] == "True" for c in conditions)
+
+
+def test_deleting_the_collector_pod_while_commands_run_loses_and_duplicates_nothing(sandbox, installed, user):
+    url, _, _ = installed
+    env, ca = user
+    (old,) = _collector_pods(sandbox)
+    deleted_at = back_at = None
+    most_pending = 0  # records waiting in the spool while the collector was away
+    start = time.monotonic()
+    for n in range(COMMANDS):
+        if n == COMMANDS // 4:
+            _kubectl(sandbox, "-n", NAMESPACE, "delete", "pod", old["metadata"]["name"], "--wait=false")
+            deleted_at = time.monotonic()
+        if deleted_at and not back_at and n % 5 == 0:
+            pods = _collector_pods(sandbox)
+            if any(p["metadata"]["uid"] != old["metadata"]["uid"] and _ready(p) for p in pods):
+                back_at = time.monotonic()
+        _chat(env, ["list pods in staging", "list deployments in staging", "get services in staging"][n % 3])
+        if deleted_at and not back_at:
+            most_pending = max(most_pending, autoship.backlog()[0])
+    commands_s = time.monotonic() - start
+    assert back_at, "the collector did not come back while the commands ran"
+    assert most_pending > 0, "no record waited for the collector: the outage was not exercised"
+    ours = [json.loads(r)["auditID"] for r in AuditTrail().spool.raw_records()]
+    assert len(ours) >= COMMANDS and len(set(ours)) == len(ours)
+    catch_up = _wait_collected(env, url, ca, set(ours), 60.0)
+    mine = [r["auditID"] for r in _collected(env, url, ca) if r["auditID"] in set(ours)]
+    assert sorted(mine) == sorted(ours)  # every record once: none lost, none stored twice
+    verified = _run(
+        [EXE, "audit", "verify", "--collector", url, "--ca-file", ca], env=env, check=False, timeout=120
+    )
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert f"{len(ours)} local records match the collector's entries and receipts" in verified.stdout
+    print(
+        f"{COMMANDS} commands in {commands_s:.0f}s; collector pod gone {back_at - deleted_at:.0f}s"
+        f" ({most_pending} records pending at most);"
+        f" all {len(ours)} records at the collector {catch_up:.1f}s after the last command"
+    )

@@ -133,6 +133,9 @@ def test_placement_network_and_storage_values_reach_the_pods(helm):
         "https://10.1.2.3:9443",
         "--ca-file=/etc/collector/ca/ca.crt",
     ]
+    numeric = _render(helm, "--set", "podAnnotations.restarted-at=1795994201")  # a number in --set
+    annotations = numeric[("Deployment", "audit-kubectl-chat-collector")]["spec"]["template"]["metadata"]
+    assert annotations["annotations"]["restarted-at"] == "1795994201"  # the API takes strings only
     empty = _pod(_render(helm, "--set", "persistence.type=emptyDir"))
     assert {v["name"]: v for v in empty["volumes"]}["data"] == {"name": "data", "emptyDir": {}}
 
