@@ -95,6 +95,32 @@ def test_signing_key_is_private_and_a_readable_one_is_refused():
     assert "readable by others" in exc.value.message
 
 
+def test_signing_key_read_from_its_file_is_the_key_that_was_written(tmp_path):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    from kubechat.audit.keys import KeyStore
+    from kubechat.errors import AuditError
+
+    store = KeyStore(tmp_path)
+    kid = store.generate()
+    pem = (tmp_path / f"{kid}.key").read_bytes()
+    raw = serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+    expected = serialization.load_pem_private_key(pem, password=None).private_bytes(*raw)
+    assert store.private_key(kid).private_bytes(*raw) == expected
+    assert key_id(store.private_key(kid).public_key()) == kid
+    # Any other key goes through cryptography's reader and is refused as before.
+    other = ec.generate_private_key(ec.SECP256R1()).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    (tmp_path / f"{kid}.key").write_bytes(other)
+    with pytest.raises(AuditError, match="not an Ed25519 key"):
+        store.private_key(kid)
+    (tmp_path / f"{kid}.key").write_bytes(pem.replace(b"MC4C", b"MC4!"))
+    with pytest.raises(ValueError):
+        store.private_key(kid)
+
+
 def test_received_time_normalised_to_one_form():
     _, record = _record(received_at="2026-03-01T10:00:00+02:00")
     assert record.requestReceivedTimestamp == "2026-03-01T08:00:00.000000Z"

@@ -3,6 +3,7 @@ extra) nor the Python Kubernetes client, whose import alone would cost a read a 
 Speed itself is measured by bench/cli_overhead.py, not here."""
 
 import json
+import os
 import runpy
 import subprocess
 import sys
@@ -152,3 +153,24 @@ def test_the_interactive_prompt_does_not_wait_for_the_translator():
     assert not [
         m for m in loaded if m == "pydantic" or m.startswith(("kubechat.translate", "kubechat.verbs"))
     ]
+
+
+# Records an audit entry of a read, as every run does, and lists what is loaded.
+RECORD_A_READ = """
+import json, sys
+from kubechat.audit import AuditTrail, RecordInput, UserInfo
+AuditTrail().record(RecordInput(user=UserInfo(username="alice"), request="list pods",
+                                argv=["kubectl", "get", "pods"], verb="get", risk="read", exit_code=0))
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+def test_signing_a_record_does_not_load_the_key_file_formats(tmp_path):
+    # The first run makes the key (that needs the PEM writer); every later run only signs.
+    env = {**os.environ, "KUBECHAT_HOME": str(tmp_path)}
+    run = [sys.executable, "-c", RECORD_A_READ]
+    subprocess.run(run, env=env, capture_output=True, text=True, timeout=60, check=True)
+    out = subprocess.run(run, env=env, capture_output=True, text=True, timeout=60, check=True)
+    loaded = set(json.loads(out.stdout.strip().splitlines()[-1]))
+    assert "kubechat.ledger.sign" in loaded
+    assert "cryptography.hazmat.primitives.serialization" not in loaded

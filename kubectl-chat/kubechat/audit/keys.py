@@ -7,15 +7,40 @@ new one) so the chain itself says when the signer changed.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 from pathlib import Path
 
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from .. import paths
 from ..errors import AuditError
 from ..ledger.sign import key_id
+
+# Every record is signed, so loading the private key is on every run's path; cryptography's
+# serialization package (which brings the SSH key formats) is not. The keys this store writes are
+# PKCS #8 without a password, which for Ed25519 is always this 16-byte DER header and the 32-byte
+# key (RFC 8410): read directly, anything else goes to cryptography's PEM reader.
+_PKCS8_ED25519_HEADER = bytes.fromhex("302e020100300506032b657004220420")
+_PEM_PRIVATE = (b"-----BEGIN PRIVATE KEY-----", b"-----END PRIVATE KEY-----")
+
+
+def load_private_pem(pem: bytes):
+    """The private key of a PEM file: an Ed25519 key as this store writes it without loading
+    cryptography's serialization package, any other key through it."""
+    text = pem.strip()
+    if text.startswith(_PEM_PRIVATE[0]) and text.endswith(_PEM_PRIVATE[1]):
+        body = text[len(_PEM_PRIVATE[0]) : -len(_PEM_PRIVATE[1])]
+        try:
+            der = base64.b64decode(b"".join(body.split()), validate=True)
+        except binascii.Error:
+            der = b""
+        if len(der) == 48 and der.startswith(_PKCS8_ED25519_HEADER):
+            return Ed25519PrivateKey.from_private_bytes(der[16:])
+    from cryptography.hazmat.primitives import serialization
+
+    return serialization.load_pem_private_key(pem, password=None)
 
 
 def keys_dir() -> Path:
@@ -41,6 +66,8 @@ class KeyStore:
     def generate(self) -> str:
         """Make a new key pair (not yet current); returns its id."""
         self._ensure_dir()
+        from cryptography.hazmat.primitives import serialization
+
         private = Ed25519PrivateKey.generate()
         kid = key_id(private.public_key())
         pem = private.private_bytes(
@@ -78,7 +105,7 @@ class KeyStore:
                     f"audit signing key {path} is readable by others (mode {mode:o})",
                     hint=f"chmod 600 {path}",
                 )
-            key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+            key = load_private_pem(path.read_bytes())
         except FileNotFoundError as exc:
             raise AuditError(f"audit signing key {path} is missing") from exc
         if not isinstance(key, Ed25519PrivateKey):
@@ -86,6 +113,8 @@ class KeyStore:
         return key
 
     def public_key(self, kid: str) -> Ed25519PublicKey:
+        from cryptography.hazmat.primitives import serialization
+
         key = serialization.load_pem_public_key((self.dir / f"{kid}.pub").read_bytes())
         if not isinstance(key, Ed25519PublicKey):
             raise AuditError(f"{kid}.pub is not an Ed25519 key")

@@ -6,11 +6,15 @@ import base64
 import hashlib
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+# cryptography's serialization package (it brings the SSH key formats) is imported by the
+# functions that write or read key files, not here: signing a record never needs it.
 
 
 def public_bytes(key: Ed25519PublicKey) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+
     return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
 
@@ -23,6 +27,8 @@ def key_id(public_key: Ed25519PublicKey | bytes) -> str:
 def fingerprint(key: Ed25519PublicKey | str) -> str:
     """How a public key is shown to people: sha256 of its DER SubjectPublicKeyInfo, the figure
     `openssl pkey -pubin -outform DER | sha256sum` prints. A str is the base64 raw key."""
+    from cryptography.hazmat.primitives import serialization
+
     public = decode_public(key) if isinstance(key, str) else key
     der = public.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
     return "SHA256:" + hashlib.sha256(der).hexdigest()
