@@ -271,10 +271,11 @@ def train(args) -> int:
     print(json.dumps(figures), flush=True)
     if args.measure:
         return 0
+    model.save_pretrained(args.work / "adapter")  # first: the training is never lost to a later step
     model.eval()
     figures["held_out_exact"] = held_out_accuracy(model, tok, dev_rows, args.eval_count)
     print(json.dumps(figures), flush=True)
-    save(model, h, figures, log, args)
+    save(h, figures, log, args)
     return 0
 
 
@@ -283,23 +284,24 @@ def held_out_accuracy(model, tok, rows: list[dict], count: int) -> dict:
     import torch
 
     sample = random.Random(SEED).sample(rows, min(count, len(rows)))
+    ends = [tok.eos_token_id, *tok(STOP, add_special_tokens=False).input_ids]  # stop at the line's end
     right = 0
     for row in sample:
         ids = tok(PROMPT.format(request=row["request"]), return_tensors="pt").input_ids
         with torch.no_grad():
-            out = model.generate(input_ids=ids, max_new_tokens=48, do_sample=False)
+            out = model.generate(input_ids=ids, max_new_tokens=48, do_sample=False, eos_token_id=ends)
         text = tok.decode(out[0, ids.shape[1] :], skip_special_tokens=True).split(STOP)[0]
         right += text.strip() == answer(row["argv"])
     return {"pairs": len(sample), "exact": right}
 
 
-def save(model, h: Hyper, figures: dict, log: list, args) -> None:
+def save(h: Hyper, figures: dict, log: list, args) -> None:
+    """Convert the saved adapter to GGUF and write its recipe beside it."""
     import subprocess
 
     work = args.work
     adapter_dir = work / "adapter"
     base_config = dequantized_dir(args.base, work)  # config.json is all the converter reads
-    model.save_pretrained(adapter_dir)
     out = args.out / f"{ADAPTER_NAME}-lora.gguf"
     convert = args.llama_cpp / "convert_lora_to_gguf.py"
     env_path = str(args.llama_cpp / "gguf-py")
