@@ -193,6 +193,17 @@ def test_unregistered_verb_is_unknown_again(toy_verb):
     assert "frobnicate" not in repl.request_openings()
 
 
+def test_shorthand_tables_are_built_once_a_verb_and_follow_the_registry(toy_verb):
+    # The argv parser asks for them at every shorthand word (the collector redacts every record).
+    table = verbs.value_shorthands("frobnicate")
+    assert table["z"] == "--level" and verbs.value_shorthands("frobnicate") is table
+    assert verbs.bool_shorthands("get") is verbs.bool_shorthands("get")
+    with pytest.raises(TypeError):
+        table["z"] = "--other"  # shared by every caller: read-only
+    verbs.unregister("frobnicate")
+    assert "z" not in verbs.value_shorthands("frobnicate")
+
+
 def test_a_verb_cannot_be_defined_twice(toy_verb):
     again = type(toy_verb)("again")
     again.SPECS = [verbs.VerbSpec("get", Risk.READ)]

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cache
-from types import ModuleType
+from types import MappingProxyType, ModuleType
 
 from ._spec import Effect, Facts, Flag, Need, Risk, Sub, VerbSpec, Words
 
@@ -94,6 +94,8 @@ def unregister(*names: str) -> None:
 def _clear_derived() -> None:
     _derived.cache_clear()
     _command_paths.cache_clear()
+    value_shorthands.cache_clear()
+    bool_shorthands.cache_clear()
 
 
 def lookup(verb: str) -> VerbSpec | None:
@@ -174,8 +176,10 @@ def flag_takes_value(verb: str, name: str) -> bool | None:
     return merged.get(name)
 
 
-def value_shorthands(verb: str) -> dict[str, str]:
-    """Shorthand letter → long flag, for the shorthands of `verb` that take a value."""
+@cache
+def value_shorthands(verb: str) -> Mapping[str, str]:
+    """Shorthand letter → long flag, for the shorthands of `verb` that take a value. Built once a
+    verb (the argv parser asks for every shorthand word it reads), so it is read-only."""
     spec = lookup(verb)
     table = dict(SHARED_VALUE_SHORTHANDS) if spec is None or spec.shorthands else {}
     if spec is not None:
@@ -184,18 +188,19 @@ def value_shorthands(verb: str) -> dict[str, str]:
                 table[f.short] = f.name
             elif f.short:
                 table.pop(f.short, None)
-    return table
+    return MappingProxyType(table)
 
 
-def bool_shorthands(verb: str) -> dict[str, str]:
-    """Shorthand letter → long flag, for the boolean shorthands of `verb`."""
+@cache
+def bool_shorthands(verb: str) -> Mapping[str, str]:
+    """Shorthand letter → long flag, for the boolean shorthands of `verb` (built once, read-only)."""
     table = dict(SHARED_BOOL_SHORTHANDS)
     spec = lookup(verb)
     if spec is not None:
         for f in spec.flags:
             if f.short and f.value is not True:
                 table[f.short] = f.name
-    return table
+    return MappingProxyType(table)
 
 
 # --- the typed request's view (kubechat.intent): command paths and how their words are read ----
