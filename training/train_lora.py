@@ -302,6 +302,7 @@ def save(h: Hyper, figures: dict, log: list, args) -> None:
     work = args.work
     adapter_dir = work / "adapter"
     base_config = dequantized_dir(args.base, work)  # config.json is all the converter reads
+    args.out.mkdir(parents=True, exist_ok=True)
     out = args.out / f"{ADAPTER_NAME}-lora.gguf"
     convert = args.llama_cpp / "convert_lora_to_gguf.py"
     env_path = str(args.llama_cpp / "gguf-py")
