@@ -160,7 +160,30 @@ def test_an_older_store_gets_its_full_text_index_built(tmp_path):
     _fill(tmp_path, service, 5)
     service.store.close()
     db = sqlite3.connect(tmp_path / "c.db")  # as a store from before the index looked
-    db.executescript("DROP TRIGGER records_fts_insert; DROP TABLE records_fts;")
+    db.executescript("DROP TABLE records_fts;")
     db.close()
     reopened = _service(tmp_path)
     assert [i["request"] for i in reopened.query({"text": "web to 3"})["items"]] == ["scale web to 3"]
+
+
+def test_a_store_whose_trigger_filled_the_index_indexes_each_record_once(tmp_path):
+    from kubechat.audit import RecordInput, UserInfo
+
+    service = _service(tmp_path)
+    alice = _fill(tmp_path, service, 2)
+    service.store.close()
+    db = sqlite3.connect(tmp_path / "c.db")  # as stores made when a trigger filled the index
+    db.execute(
+        "CREATE TRIGGER records_fts_insert AFTER INSERT ON records BEGIN"
+        " INSERT INTO records_fts (rowid, search) VALUES (new.leaf_index, new.search); END"
+    )
+    db.close()
+    reopened = _service(tmp_path)
+    alice.record(RecordInput(user=UserInfo(username="alice"), request="scale web to 7", verb="scale"))
+    assert [r["status"] for r in _ingest(reopened, _raw(alice))] == ["duplicate", "duplicate", "accepted"]
+    assert [i["request"] for i in reopened.query({"text": "web to 7"})["items"]] == ["scale web to 7"]
+    indexed = reopened.store.db.execute("SELECT COUNT(*) FROM records_fts WHERE records_fts MATCH 'web'")
+    assert indexed.fetchone()[0] == 3
+    reopened.store.db.execute("INSERT INTO records_fts (records_fts) VALUES ('integrity-check')")
+    # ingest fills the index with one statement a batch; the trigger would index each record again
+    assert not reopened.store.db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall()
