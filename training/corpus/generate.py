@@ -19,6 +19,7 @@ import gzip
 import hashlib
 import io
 import json
+import os
 import random
 import re
 import shlex
@@ -46,8 +47,12 @@ CORPUS_NAME = f"kubectl-corpus-v{DATA_VERSION}.jsonl.gz"
 MANIFEST_NAME = f"kubectl-corpus-v{DATA_VERSION}.manifest.json"
 DEFAULT_SEED = 20261129
 DEFAULT_VARIANTS = 40
-# The evaluation sets the product is measured on, plus held-out sets kept for later rounds.
-EVAL_PATTERNS = (*eval_overlap.EVAL_GLOBS, "/work/evalsets/**/*.jsonl")
+# The evaluation sets the product is measured on, plus held-out sets kept outside the repository
+# for later rounds (KUBECHAT_HELDOUT_GLOBS: glob patterns separated by the path separator).
+EVAL_PATTERNS = (
+    *eval_overlap.EVAL_GLOBS,
+    *filter(None, os.environ.get("KUBECHAT_HELDOUT_GLOBS", "").split(os.pathsep)),
+)
 
 # ---- value pools ---------------------------------------------------------------------------
 # Object names, many of them ordinary English words: requests name things "status" or "river".
