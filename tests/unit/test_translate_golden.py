@@ -397,6 +397,10 @@ GOLDEN: dict[str, list[tuple[str, str]]] = {
             "run pod lbl with image httpd:2.4 and labels tier=web",
             "kubectl run lbl --image=httpd:2.4 --labels=tier=web",
         ),
+        (
+            "run a pod probe-3 with image busybox:1.36 in dev-it",
+            "kubectl run probe-3 -n dev-it --image=busybox:1.36",
+        ),
     ],
     "expose": [
         (

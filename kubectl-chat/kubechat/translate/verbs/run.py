@@ -42,7 +42,8 @@ def h_run(req: Req) -> Intent:
         labs = [kv for kv in kv_pairs(req) if not re.match(r"^[A-Z_][A-Z0-9_]*=", kv)]
         if labs:
             it.set_flag("labels", ",".join(labs))
-    fg = req.has(r"foreground|interactive|\bshell\b|attach|\b-it\b")
+    # words inside a name ("shell-svc", "a0-it") ask for nothing
+    fg = req.has(r"(?<![\w-])(?:foreground|interactive|shell|attach|-it)(?![\w-])")
     cmd = command_after(req)
     if fg or (cmd and req.has(r"\bthen exits?\b")):
         it.set_flag("stdin")
