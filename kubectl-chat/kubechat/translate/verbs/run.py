@@ -43,7 +43,7 @@ def h_run(req: Req) -> Intent:
         if labs:
             it.set_flag("labels", ",".join(labs))
     # words inside a name ("shell-svc", "a0-it") ask for nothing
-    fg = req.has(r"(?<![\w-])(?:foreground|interactive|shell|attach|-it)(?![\w-])")
+    fg = req.has(r"(?<![\w-])(?:foreground|interactive(?:ly)?|shell|attach|-it)(?![\w-])")
     cmd = command_after(req)
     if fg or (cmd and req.has(r"\bthen exits?\b")):
         it.set_flag("stdin")
