@@ -44,12 +44,22 @@ def _check_request(request: httpx.Request) -> None:
     require_tls(str(request.url))
 
 
-def tls_context(ca_file: str | None = None) -> ssl.SSLContext:
-    return ssl.create_default_context(cafile=ca_file) if ca_file else ssl.create_default_context()
+def tls_context(ca_file: str | None = None, cert: tuple[str, str] | None = None) -> ssl.SSLContext:
+    """Verifying the server with `ca_file` (or the system store); presenting `cert` (certificate
+    file, key file) when given."""
+    context = ssl.create_default_context(cafile=ca_file) if ca_file else ssl.create_default_context()
+    if cert:
+        context.load_cert_chain(*cert)
+    return context
 
 
-def client(ca_file: str | None = None, timeout: float = 30.0, **kwargs) -> httpx.Client:
+def client(
+    ca_file: str | None = None, timeout: float = 30.0, cert: tuple[str, str] | None = None, **kwargs
+) -> httpx.Client:
     # The hook checks every request, redirects and callers that skipped require_tls() included.
     return httpx.Client(
-        verify=tls_context(ca_file), timeout=timeout, event_hooks={"request": [_check_request]}, **kwargs
+        verify=tls_context(ca_file, cert),
+        timeout=timeout,
+        event_hooks={"request": [_check_request]},
+        **kwargs,
     )

@@ -75,23 +75,24 @@ def running(service: CollectorService, tmp: Path):
 
 
 @contextlib.contextmanager
-def serve_process(d: Path, *extra: str):
-    """Yield (url, ca_file, process) of a real `kubectl chat collector serve` on loopback, TLS 1.3,
-    with fresh keys in `d` and the extra serve arguments given."""
+def serve_process(d: Path, *extra: str, host: str = "127.0.0.1", tls_names: tuple[str, ...] = ()):
+    """Yield (url, ca_file, process) of a real `kubectl chat collector serve` on `host` (loopback
+    by default), TLS 1.3, with fresh keys in `d` and the extra serve arguments given; its
+    certificate also names `tls_names`."""
     import httpx
 
     from kubechat import https as http
     from kubechat.collector.crypto import init_keys
 
     aes, signing = init_keys(d / "keys")
-    make_self_signed(["127.0.0.1"], d / "tls.crt", d / "tls.key")
+    make_self_signed([host, *tls_names], d / "tls.crt", d / "tls.key")
     port = free_port()
     argv = [str(Path(sys.executable).parent / "kubectl-chat"), "collector", "serve"]
-    argv += ["--store", f"sqlite:///{d / 'audit.db'}", "--listen", f"127.0.0.1:{port}"]
+    argv += ["--store", f"sqlite:///{d / 'audit.db'}", "--listen", f"{host}:{port}"]
     argv += ["--tls-cert", str(d / "tls.crt"), "--tls-key", str(d / "tls.key")]
     argv += ["--key-file", str(aes), "--signing-key", str(signing), *extra]
     proc = subprocess.Popen(argv, env=os.environ.copy(), stderr=subprocess.PIPE, text=True)
-    url, ca = f"https://127.0.0.1:{port}", str(d / "tls.crt")
+    url, ca = f"https://{host}:{port}", str(d / "tls.crt")
     deadline = time.monotonic() + 30
     try:
         while True:
@@ -110,7 +111,7 @@ def serve_process(d: Path, *extra: str):
 
 
 @contextlib.contextmanager
-def serve_for_cluster(sandbox, d: Path, *extra: str):
+def serve_for_cluster(sandbox, d: Path, *extra: str, **where):
     """serve_process asking the sandbox's API server who holds each token (SelfSubjectReview)."""
     import base64
 
@@ -119,7 +120,7 @@ def serve_for_cluster(sandbox, d: Path, *extra: str):
     kubeconfig = yaml.safe_load(sandbox.token_kubeconfigs["alice"].read_text())
     api_ca = d / "api-ca.crt"
     api_ca.write_bytes(base64.b64decode(kubeconfig["clusters"][0]["cluster"]["certificate-authority-data"]))
-    with serve_process(d, "--api-server", sandbox.server, "--api-ca", str(api_ca), *extra) as served:
+    with serve_process(d, "--api-server", sandbox.server, "--api-ca", str(api_ca), *extra, **where) as served:
         yield served
 
 

@@ -35,7 +35,9 @@ WARN_EVERY_S = 8 * 3600  # default `audit.warn_every`
 GIVE_UP_S = 600.0  # default `audit.ship_give_up_s`: a shipper stops retrying after this long
 BACKOFF_BASE_S, BACKOFF_CAP_S = 1.0, 60.0
 LOCK_FD_ENV = "KUBECHAT_SHIP_LOCK_FD"  # the locked fd a shipper inherits
-AUTOSHIP_ENV = "KUBECHAT_AUTOSHIP"  # "off": runs start no shipper (`audit ship` still works)
+AUTOSHIP_ENV = "KUBECHAT_AUTOSHIP"
+# The collector's keys and records endpoints as an aggregated API of the cluster (…/v1/keys, …/v1/records).
+AGGREGATED_API = "/apis/audit.kubechat.io"  # "off": runs start no shipper (`audit ship` still works)
 
 
 def spool_path(given: Path | None = None) -> Path:
@@ -291,8 +293,9 @@ def _maybe_warn(spool: Path, warn: Callable[[str], None], now: float | None = No
 def ship_once(spool: Path, options) -> tuple[bool, bool]:
     """One shipping pass. Returns (done, retry): done when everything it saw was shipped, retry when a
     later attempt may succeed (the collector or the cluster could not be reached)."""
+    from ..ledger.protocol import AGGREGATED_API
     from . import locate
-    from .kube import bearer_token
+    from .kube import NoCredentials, api_server_client, bearer_token
     from .trail import AuditTrail
 
     target = _target(options)
@@ -308,11 +311,17 @@ def ship_once(spool: Path, options) -> tuple[bool, bool]:
     _write_state(
         spool, collector={"url": collector.url, "source": collector.source, "server": collector.server}
     )
+    client = through = None
     try:
         token = bearer_token(options.kubeconfig, options.context)
+        if token is None:
+            # No token to show the collector (a client certificate, say): ship through the API
+            # server, which authenticates the user and forwards to the collector's aggregated API.
+            server, client = api_server_client(options.kubeconfig, options.context)
+            through = server + AGGREGATED_API
     except Exception as exc:  # noqa: BLE001 - any kubeconfig problem: say it, retry later
         _write_state(spool, last_error=f"cannot read your credentials: {exc}")
-        return False, True
+        return False, not isinstance(exc, NoCredentials)  # no credential does not fix itself
     trail = AuditTrail(spool_path=spool)
     try:
         result = trail.ship_pending(
@@ -321,15 +330,19 @@ def ship_once(spool: Path, options) -> tuple[bool, bool]:
             ca_file=collector.ca_file,
             collector_key=collector.checkpoint_key,
             attempts=2,
+            client=client,
+            through=through,
         )
     finally:
         trail.close()
+        if client is not None:
+            client.close()
     if result.ok:
         _write_state(spool, last_success=_now(), last_error=None, pending=result.pending)
         return True, False
     _write_state(spool, last_error=result.describe(), pending=result.pending)
     # Refused records and a missing token do not fix themselves; transport trouble may.
-    return False, bool(result.error) and not result.rejected and token is not None
+    return False, bool(result.error) and not result.rejected
 
 
 def _target(options) -> str | None:

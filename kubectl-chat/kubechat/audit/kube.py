@@ -28,9 +28,14 @@ def whoami(kubectl: str = "kubectl", kubeconfig: str | None = None, context: str
     return UserInfo(username=info.get("username", ""), uid=info.get("uid"), groups=info.get("groups", []))
 
 
-def bearer_token(kubeconfig: str | None = None, context: str | None = None) -> str | None:
-    """The bearer token the kubeconfig authenticates with (static or exec/OIDC), if any.
-    `kubeconfig` is a path or a KUBECONFIG-style list; the files are read by kubeconfig_info."""
+class NoCredentials(AuditError):
+    """The kubeconfig's user has nothing the collector could be shown (retrying will not help)."""
+
+
+def _client_configuration(kubeconfig: str | None, context: str | None):
+    """The kubernetes client's view of the kubeconfig: server, CA, client certificate files and
+    bearer token, exec plugins run. `kubeconfig` is a path or a KUBECONFIG-style list; the files
+    are read by kubeconfig_info."""
     from kubernetes import client as kclient
     from kubernetes import config as kconfig
 
@@ -46,8 +51,38 @@ def bearer_token(kubeconfig: str | None = None, context: str | None = None) -> s
         )
     except Exception as exc:  # the kubernetes client raises many kinds for a bad kubeconfig
         raise AuditError(f"cannot read kubeconfig: {exc}") from exc
+    return cfg
+
+
+def _token(cfg) -> str | None:
     value = (cfg.api_key.get("authorization") or cfg.api_key.get("BearerToken") or "").strip()
     if not value:
         return None
     # A tokenFile's trailing newline is no part of the token (kubectl trims it too).
     return value.split(" ", 1)[1].strip() if value.lower().startswith("bearer ") else value
+
+
+def bearer_token(kubeconfig: str | None = None, context: str | None = None) -> str | None:
+    """The bearer token the kubeconfig authenticates with (static or exec/OIDC), if any."""
+    return _token(_client_configuration(kubeconfig, context))
+
+
+def api_server_client(kubeconfig: str | None = None, context: str | None = None, timeout: float = 10.0):
+    """(API server URL, an httpx client that authenticates to it as the kubeconfig's user): a
+    client certificate (from files, inline data or an exec plugin) or a bearer token, verified
+    with the cluster's CA. Records ship through it to the collector's aggregated API, so a user
+    without a token needs nothing else."""
+    from .. import https as http
+
+    cfg = _client_configuration(kubeconfig, context)
+    if not cfg.verify_ssl:
+        raise AuditError(
+            "the kubeconfig skips TLS verification of the API server: nothing is sent through it"
+        )
+    token = _token(cfg)
+    cert = (cfg.cert_file, cfg.key_file) if cfg.cert_file and cfg.key_file else None
+    if not (token or cert):
+        raise NoCredentials("the kubeconfig's user has neither a client certificate nor a token")
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    client = http.client(cfg.ssl_ca_cert, timeout, cert=cert, headers=headers)
+    return http.require_tls(cfg.host), client

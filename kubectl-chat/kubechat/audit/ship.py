@@ -89,11 +89,11 @@ def _post(client: httpx.Client, url: str, payload: dict, headers: dict, attempts
 
 
 def register_keys(
-    trail, client: httpx.Client, base: str, token: str, key_ids: set[str], attempts, backoff, sleep
+    trail, client: httpx.Client, base: str, headers: dict, key_ids: set[str], attempts, backoff, sleep
 ) -> str | None:
-    """Bind these signing keys to the token's identity (the collector learns it from the API
+    """Bind these signing keys to the shipper's identity (the collector learns it from the API
     server). Binding is idempotent, and the collector accepts records only from an identity bound
-    to their key, so each key is bound once per run with the token this run ships with.
+    to their key, so each key is bound once per run with the credentials this run ships with.
     Returns an error or None."""
     for kid in sorted(key_ids):
         try:
@@ -102,9 +102,7 @@ def register_keys(
             )
         except (AuditError, OSError) as exc:  # a rotated-away key whose private half was deleted
             return f"cannot prove possession of key {kid}: {exc}"
-        resp = _post(
-            client, f"{base}/v1/keys", payload, {"Authorization": f"Bearer {token}"}, attempts, backoff, sleep
-        )
+        resp = _post(client, f"{base}/v1/keys", payload, headers, attempts, backoff, sleep)
         if resp.status_code not in (200, 201):
             return f"collector refused key {kid}: HTTP {resp.status_code}: {_detail(resp)}"
         # The token may belong to someone else than the records claim: then the collector rejects
@@ -138,17 +136,23 @@ def ship_pending(
     timeout: float = 10.0,
     sleep: Callable[[float], None] = time.sleep,
     client: httpx.Client | None = None,
+    through: str | None = None,
 ) -> ShipResult:
     """Ship what the spool holds unshipped. Receipts are checked against `collector_key` (or
-    KUBECHAT_COLLECTOR_KEY) when known; prune checks them against it in any case."""
+    KUBECHAT_COLLECTOR_KEY) when known; prune checks them against it in any case.
+
+    `through` is the collector's aggregated API on the cluster's API server (…/apis/audit.kubechat.io):
+    batches go there instead, with `client` authenticating as the user (a client certificate or a
+    token; see kube.api_server_client), and receipts still name `collector_url`."""
     result = ShipResult()
     try:
-        base = http.require_tls(collector_url)
+        receipt_base = http.require_tls(collector_url)
+        base = http.require_tls(through) if through else receipt_base
     except AuditError as exc:
         result.error = exc.message
         result.pending = trail.spool.pending_count()
         return result
-    if not token:
+    if not token and not through:
         result.error = (
             "no Kubernetes bearer token for authenticating with the collector "
             "(use a kubeconfig with a token, or --token-file)"
@@ -160,13 +164,13 @@ def ship_pending(
     client = client or http.client(ca_file, timeout)
     registered: set[str] = set()
     try:
-        headers = {"Authorization": f"Bearer {token}"}
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
         while True:
             batch = trail.spool.pending(batch_size)
             if not batch:
                 break
             kids = {json.loads(body)["keyID"] for _, body in batch} - registered
-            error = register_keys(trail, client, base, token, kids, attempts, backoff, sleep)
+            error = register_keys(trail, client, base, headers, kids, attempts, backoff, sleep)
             if error:
                 result.error = error
                 break
@@ -181,7 +185,12 @@ def ship_pending(
                 break
             result.sent += len(batch)
             stop = not _settle(
-                trail, base, key, dict((json.loads(b)["auditID"], b) for _, b in batch), resp.json(), result
+                trail,
+                receipt_base,
+                key,
+                dict((json.loads(b)["auditID"], b) for _, b in batch),
+                resp.json(),
+                result,
             )
             if stop:
                 break  # the chain is ordered: later records cannot land before this one does

@@ -16,8 +16,12 @@ from prometheus_client import (
     generate_latest,
 )
 
+from ..ledger.protocol import API_GROUP, API_VERSION
+from .identity import PEER_CN_STATE, FrontProxy, IdentityError, WithForwardedUsers
 from .limits import BodyLimit, ClientAddress
 from .service import CollectorService, Refused
+
+API_PREFIX = f"/apis/{API_GROUP}/{API_VERSION}"  # the collector as an aggregated API
 
 
 class Metrics:
@@ -46,10 +50,43 @@ def _bearer(authorization: str | None) -> str | None:
     return None
 
 
-def create_app(service: CollectorService) -> FastAPI:
+def _bound(status: int, binding) -> JSONResponse:
+    return JSONResponse(
+        {"keyID": binding.key_id, "username": binding.username, "groups": binding.groups},
+        status_code=status,
+    )
+
+
+def _resources() -> dict:
+    """Discovery for the aggregated API: the API server reads it to know the group is served."""
+    return {
+        "kind": "APIResourceList",
+        "apiVersion": "v1",
+        "groupVersion": f"{API_GROUP}/{API_VERSION}",
+        "resources": [
+            {"name": name, "singularName": name[:-1], "namespaced": False, "kind": kind, "verbs": ["create"]}
+            for name, kind in (("keys", "Key"), ("records", "Record"))
+        ],
+    }
+
+
+def _group() -> dict:
+    version = {"groupVersion": f"{API_GROUP}/{API_VERSION}", "version": API_VERSION}
+    return {
+        "kind": "APIGroup",
+        "apiVersion": "v1",
+        "name": API_GROUP,
+        "versions": [version],
+        "preferredVersion": version,
+    }
+
+
+def create_app(service: CollectorService, front_proxy: FrontProxy | None = None) -> FastAPI:
     app = FastAPI(title="kubectl chat audit collector", docs_url=None, redoc_url=None)
     metrics = service.metrics or Metrics()
     service.metrics = metrics
+    if front_proxy is not None:  # the service then also takes the users the API server forwards
+        service.resolver = WithForwardedUsers(service.resolver)
     app.add_middleware(BodyLimit, max_bytes=service.limits.max_body_bytes)
     app.add_middleware(ClientAddress)
 
@@ -71,11 +108,7 @@ def create_app(service: CollectorService) -> FastAPI:
 
     @app.post("/v1/keys")
     def register_key(payload: dict, authorization: str | None = Header(default=None)):
-        status, binding = service.register_key(_bearer(authorization), payload)
-        return JSONResponse(
-            {"keyID": binding.key_id, "username": binding.username, "groups": binding.groups},
-            status_code=status,
-        )
+        return _bound(*service.register_key(_bearer(authorization), payload))
 
     @app.get("/v1/keys")
     def list_keys(authorization: str | None = Header(default=None)):
@@ -84,6 +117,9 @@ def create_app(service: CollectorService) -> FastAPI:
 
     @app.post("/v1/records")
     async def ingest(payload: dict, authorization: str | None = Header(default=None)):
+        return await _ingest(payload, _bearer(authorization))
+
+    async def _ingest(payload: dict, credential):
         # Taken here, on the event loop: a batch's wait for a worker thread counts as waiting, so
         # under load it is refused (503) while the client still waits, not stored after it gave up.
         arrived = time.monotonic()
@@ -91,7 +127,36 @@ def create_app(service: CollectorService) -> FastAPI:
         if not isinstance(records, list) or not all(isinstance(r, str) for r in records):
             raise HTTPException(400, "expected {'records': [canonical JSON strings]}")
         with metrics.ingest_seconds.time():
-            return await run_in_threadpool(service.ingest, _bearer(authorization), records, arrived)
+            return await run_in_threadpool(service.ingest, credential, records, arrived)
+
+    # -- the same two writes as an aggregated API, for users of every kind of credential --------
+    def forwarded_user(request: Request):
+        if front_proxy is None:
+            raise Refused(404, "this collector does not serve as an aggregated API")
+        try:
+            return front_proxy.user(request.scope.get("state", {}).get(PEER_CN_STATE), request.headers)
+        except IdentityError as exc:
+            raise Refused(401, exc.message) from exc
+
+    @app.get("/apis")
+    def api_groups():
+        return {"kind": "APIGroupList", "apiVersion": "v1", "groups": [_group()]}
+
+    @app.get(f"/apis/{API_GROUP}")
+    def api_group():
+        return _group()
+
+    @app.get(API_PREFIX)
+    def api_resources():
+        return _resources()
+
+    @app.post(f"{API_PREFIX}/keys")
+    def register_forwarded_key(payload: dict, request: Request):
+        return _bound(*service.register_key(forwarded_user(request), payload))
+
+    @app.post(f"{API_PREFIX}/records")
+    async def ingest_forwarded(payload: dict, request: Request):
+        return await _ingest(payload, forwarded_user(request))
 
     @app.get("/v1/records")
     def query(

@@ -173,3 +173,69 @@ class TokenReviewResolver(_ApiServerResolver):
         if not status.get("authenticated"):
             raise IdentityError(f"token not authenticated: {status.get('error', 'rejected')}")
         return _user(status.get("user", {}))
+
+
+# -- users the API server forwards (the collector as an aggregated API) ----------------------------
+
+# Where the HTTP layer leaves the common name of the client certificate a connection presented,
+# already verified against the front-proxy CA during the TLS handshake (absent: none presented).
+PEER_CN_STATE = "kubechat.front_proxy_cn"
+
+
+class FrontProxy:
+    """The user the cluster's API server authenticated, forwarded to the collector as an
+    aggregated API (`APIService` v1.audit.kubechat.io): the API server verifies the caller's own
+    credentials of any kind (client certificate, token, exec plugin/OIDC), authorizes the request
+    with RBAC and sends it on with X-Remote-User/X-Remote-Group over TLS on which it presents its
+    front-proxy client certificate. The headers are believed only on a connection whose
+    certificate verified against the front-proxy CA (`--requestheader-client-ca-file`, checked by
+    the TLS layer) and whose common name is allowed (`--requestheader-allowed-names`; empty
+    allows every certificate of that CA, as the API server itself does). Anything else is refused:
+    the headers alone are something any client can send."""
+
+    def __init__(
+        self,
+        allowed_names: tuple[str, ...] = (),
+        username_headers: tuple[str, ...] = ("X-Remote-User",),
+        group_headers: tuple[str, ...] = ("X-Remote-Group",),
+    ):
+        self.allowed_names = frozenset(allowed_names)
+        self.username_headers = tuple(h.lower() for h in username_headers)
+        self.group_headers = tuple(h.lower() for h in group_headers)
+
+    def user(self, peer_cn: str | None, headers) -> UserInfo:
+        """The forwarded user. `headers` is a Starlette Headers (several values per name)."""
+        if peer_cn is None:
+            raise IdentityError(
+                "a forwarded user is accepted only from the API server's front-proxy certificate"
+            )
+        if self.allowed_names and peer_cn not in self.allowed_names:
+            raise IdentityError(f"client certificate {peer_cn!r} is not an allowed front proxy")
+        username = next((headers[h] for h in self.username_headers if headers.get(h)), None)
+        if not username:
+            raise IdentityError("the API server forwarded no user")
+        groups = [g for h in self.group_headers for g in headers.getlist(h) if g]
+        return UserInfo(username=username, groups=groups)
+
+
+def common_name(peercert: dict | None) -> str | None:
+    """The subject CN of ssl.SSLSocket.getpeercert()'s answer ({} or None: no certificate)."""
+    for rdn in (peercert or {}).get("subject", ()):
+        for key, value in rdn:
+            if key == "commonName":
+                return value
+    return None if not peercert else ""
+
+
+class WithForwardedUsers:
+    """A resolver that also takes a user the API server forwarded (already checked by FrontProxy,
+    handed over as a UserInfo by the HTTP layer) as it is; bearer tokens, always strings, go to
+    the inner resolver."""
+
+    def __init__(self, tokens: IdentityResolver):
+        self.tokens = tokens
+
+    def resolve(self, credential: str | UserInfo) -> UserInfo:
+        if isinstance(credential, UserInfo):
+            return credential
+        return self.tokens.resolve(credential)

@@ -38,12 +38,17 @@ def make_config(
     tls_key: str | None,
     insecure_http: bool = False,
     trusted_proxy: tuple[str, ...] = (),
+    front_proxy_ca: str | None = None,
 ):
     """uvicorn's configuration. The client address (rate limits, identity lookups) is the TCP
     peer's; X-Forwarded-For counts only from a `trusted_proxy` network (uvicorn would otherwise
-    believe it from 127.0.0.1, or from whatever FORWARDED_ALLOW_IPS says)."""
+    believe it from 127.0.0.1, or from whatever FORWARDED_ALLOW_IPS says). With `front_proxy_ca`
+    a client certificate is asked for (not required: shippers with a token present none), must
+    verify against that CA alone, and its name is handed to the app (the aggregated API)."""
     host, port = parse_listen(listen)
     proxies = trusted_proxies(trusted_proxy)
+    if front_proxy_ca and insecure_http:
+        raise UsageError("--requestheader-client-ca needs TLS: the API server's certificate is checked there")
     if not (tls_cert and tls_key) and not insecure_http:
         raise UsageError(
             "the collector serves HTTPS only: --tls-cert and --tls-key are required",
@@ -60,12 +65,38 @@ def make_config(
         timeout_graceful_shutdown=5,
         proxy_headers=bool(proxies),
         forwarded_allow_ips=proxies or None,
+        **(
+            dict(
+                ssl_ca_certs=front_proxy_ca, ssl_cert_reqs=ssl.CERT_OPTIONAL, http=_protocol_with_peer_name()
+            )
+            if front_proxy_ca
+            else {}
+        ),
     )
     config.load()
     if config.ssl is not None:
         # uvicorn cannot set a minimum version itself; the loaded context is the one it serves with.
         config.ssl.minimum_version = ssl.TLSVersion.TLSv1_3
     return config
+
+
+def _protocol_with_peer_name():
+    """uvicorn's HTTP protocol, also putting the verified client certificate's common name of the
+    connection in each request's state (uvicorn passes no TLS details to the app)."""
+    from uvicorn.protocols.http.auto import AutoHTTPProtocol
+
+    from .identity import PEER_CN_STATE, common_name
+
+    class PeerNameProtocol(AutoHTTPProtocol):
+        def connection_made(self, transport) -> None:
+            super().connection_made(transport)
+            ssl_object = transport.get_extra_info("ssl_object")
+            # getpeercert() is None without a certificate; a presented one has already verified
+            # against the front-proxy CA, or the handshake failed.
+            name = common_name(ssl_object.getpeercert()) if ssl_object is not None else None
+            self.app_state = {**self.app_state, PEER_CN_STATE: name}  # this connection's own copy
+
+    return PeerNameProtocol
 
 
 def serve(app, listen: str, tls_cert: str | None, tls_key: str | None, insecure_http: bool = False) -> None:

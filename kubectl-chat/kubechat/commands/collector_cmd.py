@@ -90,6 +90,20 @@ def collector() -> None:
     help="A proxy network whose X-Forwarded-For names the client (repeatable). Default: none; "
     "the TCP peer is the client.",
 )
+@click.option(
+    "--requestheader-client-ca",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Also serve as an aggregated API (APIService v1.audit.kubechat.io): the CA of the API "
+    "server's front-proxy client certificate (kube-system/extension-apiserver-authentication, "
+    "requestheader-client-ca-file). Users it forwards are believed only on connections presenting "
+    "a certificate of this CA.",
+)
+@click.option(
+    "--requestheader-allowed-name",
+    multiple=True,
+    help="A front-proxy certificate name whose forwarded users are believed (repeatable; the "
+    "API server's requestheader-allowed-names). Default: any certificate of that CA.",
+)
 def serve_cmd(
     store_url,
     listen,
@@ -109,6 +123,8 @@ def serve_cmd(
     rate_limit,
     rate_burst,
     trusted_proxy,
+    requestheader_client_ca,
+    requestheader_allowed_name,
 ):
     import os
 
@@ -119,7 +135,7 @@ def serve_cmd(
     from ..collector.api import create_app
     from ..collector.bundles import AcceptedBundles
     from ..collector.crypto import BodyCipher, CheckpointSigner
-    from ..collector.identity import SA_DIR, SelfSubjectReviewResolver, TokenReviewResolver
+    from ..collector.identity import SA_DIR, FrontProxy, SelfSubjectReviewResolver, TokenReviewResolver
     from ..collector.server import make_config
     from ..collector.service import CollectorService
     from ..collector.store import open_store
@@ -144,7 +160,16 @@ def serve_cmd(
         accepted_bundles=AcceptedBundles(frozenset(accepted_bundles)),
         limits=Limits(max_body_bytes, max_record_bytes, rate_limit, rate_burst),
     )
-    config = make_config(create_app(service), listen, tls_cert, tls_key, insecure_http, trusted_proxy)
+    front_proxy = FrontProxy(tuple(requestheader_allowed_name)) if requestheader_client_ca else None
+    config = make_config(
+        create_app(service, front_proxy),
+        listen,
+        tls_cert,
+        tls_key,
+        insecure_http,
+        trusted_proxy,
+        front_proxy_ca=requestheader_client_ca,
+    )
     import uvicorn
 
     click.echo(

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from .sign import decode_public, verify
 
+# The collector's key and record endpoints as an aggregated API of the cluster: the client ships
+# through the API server to /apis/<group>/<version>/keys and …/records.
+API_GROUP, API_VERSION = "audit.kubechat.io", "v1"
+AGGREGATED_API = f"/apis/{API_GROUP}"  # + "/v1/keys", "/v1/records", as on the collector itself
+
 # Binds a signing key to the user the collector resolves from the token that registers it.
 REGISTRATION_PURPOSE = "kubechat-audit-key-registration"
 

@@ -22,6 +22,7 @@ from ..errors import MissingBinaryError, SandboxError
 from . import pki, processes, real_node, seed
 from .kubeconfig import write_kubeconfig
 
+FRONT_PROXY_CN = "front-proxy-client"  # the name an aggregated API accepts the forwarded user from
 REQUIRED_BINARIES = ("etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok", "kubectl")
 BUILD_HINT = "build them with `make testbin` (runs tools/testbin/build.sh; about 20 minutes the first time)"
 START_ORDER = ("etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok")
@@ -185,6 +186,10 @@ def _write_pki_and_configs(d: Path, ports: dict[str, int]) -> dict:
         # How the API server authenticates to a kubelet (logs, exec, port-forward on the real node).
         "kubelet-client": pki.issue(ca, pki_dir, "kubelet-client", "kube-apiserver", ("system:masters",)),
     }
+    # Aggregated APIs: the API server forwards the user it authenticated (X-Remote-User) with this
+    # client certificate, from a CA of its own so that no user certificate can pass for it.
+    front_proxy_ca = pki.make_ca(pki_dir, "front-proxy-ca", "kubectl-chat-sandbox-front-proxy-ca")
+    certs["front-proxy-client"] = pki.issue(front_proxy_ca, pki_dir, "front-proxy-client", FRONT_PROXY_CN)
     sa = pki.make_service_account_key(pki_dir)
     tokens = {"alice": secrets.token_hex(16), "bob": secrets.token_hex(16)}
     token_file = pki_dir / "tokens.csv"
@@ -231,6 +236,7 @@ def _write_pki_and_configs(d: Path, ports: dict[str, int]) -> dict:
         )
     return {
         "ca": ca,
+        "front_proxy_ca": front_proxy_ca,
         "certs": certs,
         "sa": sa,
         "tokens": tokens,
@@ -278,6 +284,15 @@ def _argv(name: str, bins: dict[str, Path], d: Path, ports: dict[str, int], cfg:
             f"--kubelet-client-certificate={certs['kubelet-client'].cert}",
             f"--kubelet-client-key={certs['kubelet-client'].key}",
             "--allow-privileged=true",
+            f"--requestheader-client-ca-file={cfg['front_proxy_ca'].cert}",
+            f"--requestheader-allowed-names={FRONT_PROXY_CN}",
+            "--requestheader-username-headers=X-Remote-User",
+            "--requestheader-group-headers=X-Remote-Group",
+            "--requestheader-extra-headers-prefix=X-Remote-Extra-",
+            f"--proxy-client-cert-file={certs['front-proxy-client'].cert}",
+            f"--proxy-client-key-file={certs['front-proxy-client'].key}",
+            # No kube-proxy here: the API server dials an aggregated API's endpoint IP itself.
+            "--enable-aggregator-routing=true",
             "--profiling=false",
             "--v=0",
         ]

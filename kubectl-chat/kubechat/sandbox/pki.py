@@ -39,13 +39,13 @@ def _name(cn: str, orgs: tuple[str, ...] = ()) -> x509.Name:
     return x509.Name([*attrs, x509.NameAttribute(NameOID.COMMON_NAME, cn)])
 
 
-def make_ca(directory: Path) -> CertPair:
+def make_ca(directory: Path, stem: str = "ca", cn: str = "kubectl-chat-sandbox-ca") -> CertPair:
     key = ec.generate_private_key(ec.SECP256R1())
     now = dt.datetime.now(dt.UTC)
     cert = (
         x509.CertificateBuilder()
-        .subject_name(_name("kubectl-chat-sandbox-ca"))
-        .issuer_name(_name("kubectl-chat-sandbox-ca"))
+        .subject_name(_name(cn))
+        .issuer_name(_name(cn))
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - dt.timedelta(minutes=5))
@@ -56,7 +56,7 @@ def make_ca(directory: Path) -> CertPair:
         )
         .sign(key, hashes.SHA256())
     )
-    pair = CertPair(directory / "ca.crt", directory / "ca.key")
+    pair = CertPair(directory / f"{stem}.crt", directory / f"{stem}.key")
     _write(pair.cert, cert.public_bytes(serialization.Encoding.PEM))
     _write(pair.key, _key_pem(key), private=True)
     return pair
