@@ -468,3 +468,42 @@ def test_a_batch_that_waited_for_a_thread_past_its_turn_is_refused_not_stored(tm
     assert exc.value.status == 503 and "Retry-After" in exc.value.headers
     assert busy.checkpoint()["treeSize"] == 0
     assert _ingest(busy, _raw(alice))[0]["status"] == "accepted"
+
+
+def test_a_large_batch_is_verified_by_the_verifier_threads_with_the_same_answers(tmp_path, monkeypatch):
+    import threading
+
+    from kubechat.collector import service as service_module
+
+    alice = _trail(tmp_path, "alice")
+    _record(alice, "alice", 100)
+    raw = _raw(alice)
+    body = json.loads(raw[70])
+    body["request"] = "nothing to see"
+    raw[70] = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+    def answers(name: str, parallel_min: int) -> tuple[list, list[str]]:
+        (tmp_path / name).mkdir()
+        service = _service(tmp_path / name)
+        _register(service, alice, "tok-alice")
+        threads = []
+
+        def spy(*args):
+            threads.append(threading.current_thread().name)
+            return verify(*args)
+
+        with monkeypatch.context() as m:
+            m.setattr(service_module, "verify", spy)
+            m.setattr(service_module, "VERIFY_THREADS", 2)  # as on a machine with two cores or more
+            m.setattr(service_module, "PARALLEL_VERIFY_MIN", parallel_min)
+            results = _ingest(service, raw)
+        return [{k: v for k, v in r.items() if k != "proof"} for r in results], threads
+
+    verify = service_module.verify
+    threaded, threads = answers("threads", 64)
+    inline, _ = answers("inline", 10**9)
+    assert threaded == inline
+    assert [r["status"] for r in threaded] == ["accepted"] * 70 + ["rejected"] * 30
+    assert "signature does not verify" in threaded[70]["reason"]
+    # Each signature checked once, none in the request's own thread.
+    assert len(threads) == 100 and all(t.startswith("kubechat-verify") for t in threads), threads

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 
 from ..errors import KubechatError
@@ -28,12 +30,35 @@ MAX_LOG_PAGE = 10_000  # log entries per page for verifying the whole log (~12 M
 # How long a batch may wait for its turn before the collector answers 503 with Retry-After: well
 # under the shipper's 10 s timeout, so a client is never left waiting for a batch it gave up on.
 INGEST_WAIT_S = 3.0
+# Ed25519 verification runs outside the GIL (cryptography releases it), so a batch's signatures
+# are checked by a few threads at once; below this many records a batch is checked in its own thread.
+PARALLEL_VERIFY_MIN = 64
+VERIFY_THREADS = min(4, os.cpu_count() or 1)
 
 
 @functools.lru_cache(maxsize=4096)
 def _public_key(public_b64: str):
     """Decoded once per key, not once per record (bindings never change a key's bytes)."""
     return decode_public(public_b64)
+
+
+@functools.cache
+def _verifier() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(VERIFY_THREADS, thread_name_prefix="kubechat-verify")
+
+
+def _verify_part(jobs: list[tuple[str, bytes, str | None]]) -> list[bool]:
+    return [verify(_public_key(public), data, signature) for public, data, signature in jobs]
+
+
+def _verify_all(jobs: list[tuple[str, bytes, str | None]]) -> list[bool]:
+    """Each (public key, signed bytes, signature) checked, in order: split among the verifier
+    threads when there are enough of them to pay for the hand-over."""
+    if len(jobs) < PARALLEL_VERIFY_MIN or VERIFY_THREADS < 2:
+        return _verify_part(jobs)
+    size = -(-len(jobs) // VERIFY_THREADS)
+    parts = [jobs[i : i + size] for i in range(0, len(jobs), size)]
+    return [ok for part in _verifier().map(_verify_part, parts) for ok in part]
 
 
 class _Batch:
@@ -93,6 +118,9 @@ class CollectorService:
         self._subtrees = merkle.SubtreeCache()
         self.ingest_wait = ingest_wait
         self._ingest_slot = threading.Lock()  # one batch at a time; the store serialises them anyway
+        # keyID → base64 public key of keys seen bound. A key id is the hash of its public key, so
+        # a signature checked with it before the batch's turn is the check _check would make.
+        self._known_keys: dict[str, str] = {}
         self.build_summaries()  # a store made before the summaries: once, before serving
 
     # -- identity ---------------------------------------------------------------------------------
@@ -138,6 +166,7 @@ class CollectorService:
             raise Refused(400, "keyID does not match publicKey")
         if not verify(public, registration_message(kid, pub), proof):
             raise Refused(400, "proof of possession does not verify")
+        self._known_keys[kid] = pub
         # Binding needs both the private key (proof) and the identity's own token, so a key only
         # ever speaks for identities its holder has proven; one person may prove several.
         with self.store.write() as tx:
@@ -166,6 +195,7 @@ class CollectorService:
         # Each record's own checks (parse, canonical form, hash) need nothing from the store: done
         # before waiting for the batch's turn, so they overlap another batch's writes.
         parsed = [self._parse(raw) for raw in raw_records]
+        verdicts = self._verify_known(parsed)
         # Backpressure: a batch that cannot start soon is answered now, while the client still
         # waits, instead of being worked on after it gave up (and then sent again).
         left = deadline - time.monotonic()
@@ -181,8 +211,10 @@ class CollectorService:
                 size = tx.size()
                 batch = _Batch(tx.stored([c.record.auditID for c in parsed if isinstance(c, wire.Checked)]))
                 rows = []
-                for checked in parsed:
-                    result, row = self._check(tx, checked, size + len(rows), submitter, batch)
+                for i, checked in enumerate(parsed):
+                    result, row = self._check(
+                        tx, checked, size + len(rows), submitter, batch, verdicts.get(i)
+                    )
                     results.append(result)
                     if row is not None:
                         rows.append(row)
@@ -215,6 +247,18 @@ class CollectorService:
         for r in stored:
             r["proof"] = [p.hex() for p in merkle.inclusion_proof(r["leafIndex"], leaves, batch_subtrees)]
 
+    def _verify_known(self, parsed: list) -> dict[int, tuple[str, bool]]:
+        """Position in the batch → (public key, whether the signature verifies), for records whose
+        key was seen bound before: checked before the batch waits for its turn, so the checks
+        overlap another batch's writes."""
+        known = [
+            (i, public, checked)
+            for i, checked in enumerate(parsed)
+            if isinstance(checked, wire.Checked) and (public := self._known_keys.get(checked.record.keyID))
+        ]
+        verdicts = _verify_all([(public, c.signing, c.record.signature) for _, public, c in known])
+        return {i: (public, ok) for (i, public, _), ok in zip(known, verdicts, strict=True)}
+
     def _parse(self, raw: str | bytes) -> wire.Checked | dict:
         """A record checked on its own (size, canonical form, hash), or the rejection."""
         data = raw.encode("utf-8") if isinstance(raw, str) else bytes(raw)
@@ -231,7 +275,13 @@ class CollectorService:
             return {"auditID": _guess_id(data), "status": "rejected", "reason": str(exc)}
 
     def _check(
-        self, tx, checked: wire.Checked | dict, leaf_index: int, submitter: UserInfo, batch: _Batch
+        self,
+        tx,
+        checked: wire.Checked | dict,
+        leaf_index: int,
+        submitter: UserInfo,
+        batch: _Batch,
+        verdict: tuple[str, bool] | None = None,
     ) -> tuple[dict, dict | None]:
         if isinstance(checked, dict):
             return checked, None
@@ -260,7 +310,13 @@ class CollectorService:
                 f"submitted by {submitter.username!r}, who has not proven possession of signing key "
                 f"{record.keyID}"
             )
-        if not verify(_public_key(bindings[0].public_key), checked.signing, record.signature):
+        public = bindings[0].public_key
+        self._known_keys[record.keyID] = public
+        if verdict is not None and verdict[0] == public:
+            verified = verdict[1]
+        else:
+            verified = verify(_public_key(public), checked.signing, record.signature)
+        if not verified:
             return reject("signature does not verify")
         # A chain is owned by the key that started it: the collector's chain name is the client's
         # chain id plus that key, and later records find their chain through prevHash. So another
