@@ -19,6 +19,8 @@ import re
 from collections.abc import Iterable
 
 from ..intent import Intent
+from .deferral import deferred
+from .deferral import question as deferral_question
 from .resources import ResourceTable
 from .text import NUMBER_WORDS, drop_ticket, repair
 
@@ -254,6 +256,10 @@ def check(
                 f"That reads as a question, so I will not run {intent.verb!r} (a change). "
                 f'Do you want me to {intent.verb.split()[-1]} something? Say it as a request, e.g. "{_example(intent)}".'
             )
+        # a cron job's schedule is what it is made of, not a delay of its creation
+        when = None if intent.verb == "create cronjob" else deferred(request, _write_words(intent.verb))
+        if when is not None:
+            return deferral_question(intent, when)
         if _every_namespace(request, intent, table):
             return (
                 f"That would {intent.verb.split()[-1]} {intent.resource or 'objects'} in every namespace. "
