@@ -31,24 +31,34 @@ def _fill(tmp_path, service, n):
     return alice
 
 
+class _Capture:
+    """A cursor that keeps the statements it is given; a count finds `filtered` records."""
+
+    def __init__(self, filtered: int = 0):
+        self.statements: list[tuple[str, tuple]] = []
+        self.filtered = filtered
+
+    def execute(self, sql, args):
+        self.statements.append((sql, args))
+        return self
+
+    def fetchall(self):
+        return []
+
+    def fetchone(self):
+        return (min(self.filtered, self.statements[-1][1][-1]),)  # the count stops at its LIMIT
+
+    def plan(self, store: SqliteStore) -> str:
+        """The plan of the last statement."""
+        sql, args = self.statements[-1]
+        return " | ".join(row[3] for row in store.db.execute("EXPLAIN QUERY PLAN " + sql, args).fetchall())
+
+
 def _plan(store: SqliteStore, filters: dict, filtered: int = 0) -> str:
     """The plan of the page's query; `filtered` records pass the filters other than text."""
-    captured = []
-
-    class Spy:
-        def execute(self, sql, args):
-            captured.append((sql, args))
-            return self
-
-        def fetchall(self):
-            return []
-
-        def fetchone(self):
-            return (min(filtered, captured[-1][1][-1]),)  # the count stops at its LIMIT
-
-    Tx(Spy(), "?", full_text=True).query(filters, -1, 100)
-    sql, args = captured[-1]
-    return " | ".join(row[3] for row in store.db.execute("EXPLAIN QUERY PLAN " + sql, args).fetchall())
+    cursor = _Capture(filtered)
+    Tx(cursor, "?", full_text=True).query(filters, -1, 100)
+    return cursor.plan(store)
 
 
 @pytest.mark.parametrize(
@@ -187,3 +197,16 @@ def test_a_store_whose_trigger_filled_the_index_indexes_each_record_once(tmp_pat
     reopened.store.db.execute("INSERT INTO records_fts (records_fts) VALUES ('integrity-check')")
     # ingest fills the index with one statement a batch; the trigger would index each record again
     assert not reopened.store.db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall()
+
+
+def test_a_records_predecessor_is_found_by_client_and_sequence(tmp_path):
+    service = _service(tmp_path)
+    _fill(tmp_path, service, 3)
+    cursor = _Capture()
+    Tx(cursor, "?").chain_link("client", 2, "ab" * 32)
+    plan = cursor.plan(service.store)
+    assert "USING INDEX records_client_seq (client_id=? AND seq=?)" in plan, plan
+    indexes = {
+        row[0] for row in service.store.db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+    }
+    assert "records_link" not in indexes  # the hash index it replaces is gone, in older stores too
