@@ -96,6 +96,7 @@ def installed(sandbox, real_node, image_archive, admin_env, tmp_path_factory):
                 "apiServer": sandbox.server,
                 "readerUsers": [USER],
                 "discovery": {"url": url},
+                "aggregatedAPI": {"enabled": True},  # certificate users ship through the API server
             }
         )
     )
@@ -186,6 +187,30 @@ def test_records_reach_the_installed_collector_by_themselves(sandbox, installed,
     records = {r["auditID"]: r for r in _collected(env, url, ca)}
     assert records[read]["user"]["username"] == USER and records[write]["user"]["username"] == USER
     print(f"helm install --wait {install_s:.1f}s; both records at the collector {took:.1f}s after the write")
+
+
+def test_a_client_certificate_users_records_ship_through_the_api_server(
+    sandbox, installed, user, tmp_path, monkeypatch
+):
+    """jane's kubeconfig holds a client certificate and no token: her records go through the API
+    server to the chart's aggregated API, bound to her and the groups the API server named."""
+    from kubechat import https as http
+
+    url, _, _ = installed
+    reader_env, ca = user
+    home = tmp_path / "jane-home"  # her own spool and signing key, as on her own machine
+    monkeypatch.setenv("KUBECHAT_HOME", str(home))
+    env = {**reader_env, "KUBECONFIG": str(sandbox.limited_kubeconfig), "KUBECHAT_HOME": str(home)}
+    audit_id = _chat(env, f"list pods in {sandbox.limited_namespace}")
+    took = _wait_collected(reader_env, url, ca, {audit_id}, SHIP_WITHIN_S)
+    record = next(r for r in _collected(reader_env, url, ca) if r["auditID"] == audit_id)
+    assert record["user"]["username"] == sandbox.limited_user
+    with http.client(str(ca)) as client:
+        resp = client.get(f"{url}/v1/keys", headers={"Authorization": f"Bearer {sandbox.tokens[USER]}"})
+    bound = [b for b in resp.json()["items"] if b["key_id"] == record["keyID"]]
+    assert [b["username"] for b in bound] == [sandbox.limited_user]
+    assert "system:authenticated" in bound[0]["groups"]  # named by the API server, not the client
+    print(f"a client-certificate user's record at the chart's collector {took:.1f}s after the run")
 
 
 def test_upgrade_keeps_the_data_and_the_keys_and_helm_test_passes(sandbox, installed, user, admin_env):

@@ -115,3 +115,21 @@ securityContext:
   readOnlyRootFilesystem: true
   capabilities: {drop: ["ALL"]}
 {{- end -}}
+
+{{/* The API server's front-proxy CA and allowed names, as JSON {ca, names}: from values, else
+from kube-system/extension-apiserver-authentication (what an aggregated API reads). */}}
+{{- define "collector.frontProxy" -}}
+{{- $ca := .Values.aggregatedAPI.frontProxyCA -}}
+{{- $names := .Values.aggregatedAPI.allowedNames -}}
+{{- if not $ca -}}
+{{- $auth := lookup "v1" "ConfigMap" "kube-system" "extension-apiserver-authentication" -}}
+{{- $ca = dig "data" "requestheader-client-ca-file" "" ($auth | default dict) -}}
+{{- if not $names -}}
+{{- $names = dig "data" "requestheader-allowed-names" "[]" ($auth | default dict) | fromJsonArray -}}
+{{- end -}}
+{{- end -}}
+{{- if not $ca -}}
+{{- fail "aggregatedAPI.enabled: the cluster's kube-system/extension-apiserver-authentication has no requestheader-client-ca-file (start the API server with --requestheader-client-ca-file) and aggregatedAPI.frontProxyCA is empty" -}}
+{{- end -}}
+{{- dict "ca" $ca "names" $names | toJson -}}
+{{- end -}}
