@@ -76,7 +76,7 @@ def api_server_client(kubeconfig: str | None = None, context: str | None = None,
 
     cfg = _client_configuration(kubeconfig, context)
     if not cfg.verify_ssl:
-        raise AuditError(
+        raise NoCredentials(
             "the kubeconfig skips TLS verification of the API server: nothing is sent through it"
         )
     token = _token(cfg)
