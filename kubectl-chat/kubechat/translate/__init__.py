@@ -29,7 +29,7 @@ from pydantic import BaseModel, Field
 
 from ..errors import ModelError
 from ..intent import Intent
-from . import grounding, rules
+from . import compound, grounding, rules
 from .resources import BUILTIN_TABLE, ResourceTable
 from .validate import ValidationIssue, validate
 
@@ -153,6 +153,12 @@ def translate(
             last = session.last()
             repeated = last.request if last and last.argv and last.argv[0] == resolved.root else None
             return done(finish(resolved, "rules", 0.9, repeated))
+
+    several = compound.separate_commands(text, table)
+    if several is not None:
+        # one command would run only a part of what was asked, or a merge nobody asked for
+        result.clarification = compound.question(several)
+        return done(result)
 
     try:
         rr = rules.parse(text, table)
