@@ -198,16 +198,89 @@ def repair(text: str) -> str:
 
 
 def _repair_plain(chunk: str) -> str:
+    at_verb = True  # the request, or a clause of it, opens here: a verb's place
+    last = 0
+
     def sub(m: re.Match) -> str:
+        nonlocal at_verb, last
         s, e = m.start(), m.end()
+        if _CLAUSE_BREAK.search(chunk[last:s]):
+            at_verb = True
+        last = e
         # part of a bigger token (my-pod, app=web, v1.2): a name, not a keyword
         if (s > 0 and chunk[s - 1] in "-_./=:@0123456789") or (
             e < len(chunk) and chunk[e] in "-_/=:@0123456789"
         ):
+            at_verb = False
             return m.group(0)
-        return _fix_word(m.group(0))
+        word = m.group(0)
+        if at_verb and word.lower() not in _VERB_LEADS:
+            at_verb = False
+            # a word before a verb modifies it ("auto scale"): only the verb's own place is read
+            after = _WORD.match(chunk, e + 1) if chunk[e : e + 1] == " " else None
+            fixed = word if after and after.group(0).lower() in _verb_words() else _fix_verb(word)
+            if fixed != word:
+                return fixed
+        elif word.lower() in ("then", "and"):
+            at_verb = True
+        return _fix_word(word)
 
     return _WORD.sub(sub, chunk)
+
+
+# Words that may stand before a verb ("please", "can you", "go ahead and", "then").
+_VERB_LEADS = frozenset(
+    "please pls plz kindly just now then and also can could would will you u go ahead i we want need to "
+    "let lets us quickly ok okay so hey hi".split()
+)
+_CLAUSE_BREAK = re.compile(r"[,.;:!?]")
+# kubectl's verbs that a slip of an everyday word must not become ("auto" is no "auth").
+_NOT_TYPED_FOR = frozenset(
+    "auth config options help plugin kuberc kustomize completion version diff certificate debug "
+    "api-resources api-versions cluster-info port-forward".split()
+)
+# Other words that ask for a verb, beside kubectl's own verb names: each with whether it changes.
+_VERB_SYNONYMS = {
+    **dict.fromkeys(("list", "show", "display", "check", "watch", "view", "print", "fetch", "tail"), False),
+    **dict.fromkeys(
+        ("remove", "restart", "bounce", "redeploy", "destroy", "terminate", "evict", "resize"), True
+    ),
+}
+
+
+@lru_cache(maxsize=1)
+def _verb_words() -> dict[str, bool]:
+    """Each verb word (kubectl's verbs and their synonyms) with whether it changes the cluster."""
+    from .. import verbs
+    from ..safety.risk import Risk
+
+    words = {s.name: s.risk is not Risk.READ for s in verbs.all_specs() if s.name not in _NOT_TYPED_FOR}
+    return {**words, **_VERB_SYNONYMS}
+
+
+@lru_cache(maxsize=4096)
+def _fix_verb(word: str) -> str:
+    """A slip of a verb at a verb's place ("delet", "restrat", "attch"): two neighbouring letters
+    swapped, or one letter dropped or doubled (the last one dropped too: "delet"). Only words of
+    four letters or more, never a changed letter ("last" is no "list"), never a longer word that
+    starts with a verb ("deleted", "drains"); a slip as close to a read as to a change is no change."""
+    low = word.lower()
+    known = _verb_words()
+    if len(low) < 4 or low in known or low in _VOCAB_SET or low in TYPOS:
+        return word
+    close = [v for v in known if not low.startswith(v) and _slip(low, v)]
+    # two verbs one slip away (a read among them, or not): the word stays as typed
+    return close[0] if len(close) == 1 else word
+
+
+def _slip(word: str, verb: str) -> bool:
+    if len(word) == len(verb):
+        return _is_typo(word, verb)
+    if len(word) == len(verb) - 1:  # a letter dropped, the last one too
+        return any(verb[:i] + verb[i + 1 :] == word for i in range(1, len(verb)))
+    if len(word) == len(verb) + 1:  # a letter doubled or slipped in, inside the word
+        return any(word[:i] + word[i + 1 :] == verb for i in range(1, len(word) - 1))
+    return False
 
 
 def mask_quotes(text: str) -> str:
