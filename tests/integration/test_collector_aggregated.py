@@ -213,3 +213,25 @@ def test_forwarded_user_headers_without_the_front_proxy_certificate_are_refused(
     admin = pki.CertPair(pki_dir / "admin.crt", pki_dir / "admin.key")
     with pytest.raises(httpx.HTTPError), http.client(ca, cert=(str(admin.cert), str(admin.key))) as client:
         client.post(f"{url}{AGGREGATED_API}/v1/keys", json=body, headers=forged)
+
+
+def test_audit_ship_by_hand_goes_through_the_api_server_too(sandbox, aggregated, capsys, monkeypatch):
+    url, ca = aggregated
+    monkeypatch.setenv(autoship.AUTOSHIP_ENV, "off")  # only the command below ships
+    monkeypatch.setenv(locate.COLLECTOR_ENV, url)
+    monkeypatch.setenv(locate.COLLECTOR_CA_ENV, ca)
+    kubeconfig = str(sandbox.limited_kubeconfig)
+    code, out = run_cli(
+        capsys,
+        "--kubeconfig",
+        kubeconfig,
+        "--no-model",
+        "--plain",
+        f"list services in {sandbox.limited_namespace}",
+    )
+    assert code == 0, out
+    audit_id = json.loads(list(AuditTrail().spool.raw_records())[-1])["auditID"]
+    code, out = run_cli(capsys, "audit", "ship", "--kubeconfig", kubeconfig)
+    assert code == 0 and "shipped 1 new" in out, out
+    items = _reader_get(url, ca, sandbox, "/v1/records", username=sandbox.limited_user)["items"]
+    assert audit_id in {item["auditID"] for item in items}

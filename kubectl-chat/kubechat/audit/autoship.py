@@ -293,9 +293,8 @@ def _maybe_warn(spool: Path, warn: Callable[[str], None], now: float | None = No
 def ship_once(spool: Path, options) -> tuple[bool, bool]:
     """One shipping pass. Returns (done, retry): done when everything it saw was shipped, retry when a
     later attempt may succeed (the collector or the cluster could not be reached)."""
-    from ..ledger.protocol import AGGREGATED_API
     from . import locate
-    from .kube import NoCredentials, api_server_client, bearer_token
+    from .kube import NoCredentials, aggregated_route, bearer_token
     from .trail import AuditTrail
 
     target = _target(options)
@@ -317,8 +316,7 @@ def ship_once(spool: Path, options) -> tuple[bool, bool]:
         if token is None:
             # No token to show the collector (a client certificate, say): ship through the API
             # server, which authenticates the user and forwards to the collector's aggregated API.
-            server, client = api_server_client(options.kubeconfig, options.context)
-            through = server + AGGREGATED_API
+            client, through = aggregated_route(options.kubeconfig, options.context)
     except Exception as exc:  # noqa: BLE001 - any kubeconfig problem: say it, retry later
         _write_state(spool, last_error=f"cannot read your credentials: {exc}")
         return False, not isinstance(exc, NoCredentials)  # no credential does not fix itself

@@ -86,3 +86,12 @@ def api_server_client(kubeconfig: str | None = None, context: str | None = None,
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     client = http.client(cfg.ssl_ca_cert, timeout, cert=cert, headers=headers)
     return http.require_tls(cfg.host), client
+
+
+def aggregated_route(kubeconfig: str | None = None, context: str | None = None):
+    """(client, base URL) for shipping through the API server to the collector's aggregated API
+    (…/v1/keys and …/v1/records under it): for users whose kubeconfig yields no bearer token."""
+    from ..ledger.protocol import AGGREGATED_API
+
+    server, client = api_server_client(kubeconfig, context)
+    return client, server + AGGREGATED_API

@@ -262,7 +262,26 @@ def ship_cmd(collector, ca_file, token_file, kubeconfig, kube_context, collector
     from ..audit.trail import AuditTrail
 
     token = _token(token_file, kubeconfig, kube_context)
-    result = AuditTrail().ship_pending(collector, token=token, ca_file=ca_file, collector_key=collector_key)
+    client = through = None
+    if token is None:  # a client certificate, say: through the API server to the aggregated API
+        from ..audit.kube import aggregated_route
+
+        try:
+            client, through = aggregated_route(kubeconfig, kube_context)
+        except AuditError:
+            pass  # nothing to authenticate with: ship_pending says so
+    try:
+        result = AuditTrail().ship_pending(
+            collector,
+            token=token,
+            ca_file=ca_file,
+            collector_key=collector_key,
+            client=client,
+            through=through,
+        )
+    finally:
+        if client is not None:
+            client.close()
     click.echo(result.describe(), err=not result.ok)
     return 0 if result.ok else 1
 
