@@ -304,7 +304,9 @@ class Req:
     cues: str | None = None  # the pattern that chose the verb: its words are accounted for
 
     def has(self, pattern: str) -> bool:
-        return re.search(pattern, self.low) is not None
+        """Whether a keyword cue is said: never by a part of a joined name ("web-all",
+        "log-follow-1", "force.sync"), only by words of their own or a match spanning the joint."""
+        return any(not inside_name(self.low, m.start(), m.end()) for m in re.finditer(pattern, self.low))
 
     def find(self, pattern: str, flags: int = re.I) -> re.Match | None:
         return re.search(pattern, self.text, flags)
@@ -315,6 +317,19 @@ class Req:
     def value(self, pattern: str) -> str | None:
         m = self.find(pattern)
         return clean(m.group(1)) if m else None
+
+
+def inside_name(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is a part of a name joined by '-' or '.' (a word character on the
+    other side of the joint): "all" in "web-all", "follow" in "log-follow-1"."""
+    if start == end:
+        return False
+    token = max(text.rfind(" ", 0, start), text.rfind("\t", 0, start)) + 1
+    if text.startswith("-", token):
+        return False  # a flag typed out ("--delete-emptydir-data") is read by its words
+    before = start >= 2 and text[start - 1] in "-." and (text[start - 2].isalnum() or text[start - 2] == "_")
+    after = end + 1 < len(text) and text[end] in "-." and (text[end + 1].isalnum() or text[end + 1] == "_")
+    return (before and text[start].isalnum()) or (after and text[end - 1].isalnum())
 
 
 @dataclass
