@@ -91,3 +91,32 @@ def test_no_credential_or_no_tls_verification_sends_nothing(tmp_path, ca):
     user = {"client-certificate": str(jane.cert), "client-key": str(jane.key)}
     with pytest.raises(NoCredentials, match="skips TLS verification"):
         api_server_client(_kubeconfig(tmp_path / "b", "https://127.0.0.1:6443", ca, user, verify=False))
+
+
+def test_an_exec_plugin_that_yields_a_client_certificate(tmp_path, ca):
+    """An exec credential plugin (as OIDC and cloud logins are) answering with a certificate."""
+    import json
+    import sys
+
+    httpd = _server_asking_for_a_certificate(tmp_path, ca)
+    try:
+        url = f"https://127.0.0.1:{httpd.server_address[1]}"
+        jane = pki.issue(ca, tmp_path, "jane", "jane")
+        credential = {
+            "apiVersion": "client.authentication.k8s.io/v1",
+            "kind": "ExecCredential",
+            "status": {"clientCertificateData": jane.cert.read_text(), "clientKeyData": jane.key.read_text()},
+        }
+        answer = tmp_path / "credential.json"
+        answer.write_text(json.dumps(credential))
+        plugin = {
+            "apiVersion": "client.authentication.k8s.io/v1",
+            "command": sys.executable,
+            "args": ["-c", f"print(open({str(answer)!r}).read())"],
+            "interactiveMode": "Never",
+        }
+        server, client = api_server_client(_kubeconfig(tmp_path / "kc", url, ca, {"exec": plugin}))
+        with client:
+            assert client.get(f"{server}/").text == "jane None"
+    finally:
+        httpd.shutdown()
