@@ -63,7 +63,7 @@ KEYS = {
     "Enter": "send the request",
     "Alt-Enter / Esc Enter": "new line (multi-line input)",
     "Ctrl-R": "search history",
-    "Tab": "complete verbs, resource types, object names and namespaces",
+    "Tab": "complete verbs, types, object names and namespaces",
     "Ctrl-C": "cancel the input, a confirmation or a running command",
     "Ctrl-D": "quit",
 }
