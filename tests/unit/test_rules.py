@@ -19,7 +19,7 @@ def cmd(text, **kw):
         ("list deploymnets in staging", "kubectl get deployments -n staging"),
         ("pods in kube-system", "kubectl get pods -n kube-system"),
         ("show all services across all namespaces", "kubectl get svc -A"),
-        ("what is running in the team-a namespace", "kubectl get pods -n team-a"),
+        ("what is running in the team-a namespace", "kubectl get all -n team-a"),
         ("get the web deployment as yaml", "kubectl get deployment web -o yaml"),
         ("list nodes with more details", "kubectl get nodes -o wide"),
         ("list pods labelled tier=backend", "kubectl get pods -l tier=backend"),

@@ -57,3 +57,15 @@ def test_a_keyword_inside_a_joined_name_is_part_of_the_name(template, want, name
 def test_a_keyword_of_its_own_still_counts(request_text, want):
     got = translate(request_text, offline=True, use_model=False).command
     assert got is not None and same_command(got, want), f"{request_text!r}: {got!r}"
+
+
+@pytest.mark.parametrize(
+    "request_text, want",
+    [
+        ("describe hpa rm brin", "kubectl describe hpa rm -n brin"),
+        ("rm pod brq-7 -n zvk", "kubectl delete pod brq-7 -n zvk"),
+    ],
+)
+def test_rm_asks_for_a_delete_only_at_a_verbs_place(request_text, want):
+    got = translate(request_text, offline=True, use_model=False).command
+    assert got is not None and same_command(got, want), f"{request_text!r}: {got!r}"

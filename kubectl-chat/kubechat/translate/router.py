@@ -25,7 +25,15 @@ from .verbs.events import h_events
 from .verbs.exec import SHELL_COMMANDS, h_exec
 from .verbs.explain import h_explain
 from .verbs.expose import h_expose
-from .verbs.get import NODE_STATE, POD_STATE, h_get, h_node_state, h_pod_state
+from .verbs.get import (
+    NAMESPACE_EXISTS,
+    NODE_STATE,
+    POD_STATE,
+    h_get,
+    h_namespace_exists,
+    h_node_state,
+    h_pod_state,
+)
 from .verbs.label import h_annotate, h_label
 from .verbs.logs import h_logs
 from .verbs.node import h_node
@@ -257,7 +265,9 @@ def choose(req: Req):
         ("run", r"^(run|start|launch|spin up)\b|\b(run|start|launch) (a|an|one) ", h_run),
         (
             "delete",
-            r"\b(delete|remove|rm|kill|destroy|erase|terminate|get rid of|evict|wipe|nuke|purge|clean ?up|drop)\b",
+            # "rm" asks for a delete only at a verb's place: elsewhere it is a name ("describe hpa rm")
+            r"\b(delete|remove|kill|destroy|erase|terminate|get rid of|evict|wipe|nuke|purge|clean ?up|drop)\b"
+            r"|(?:^|[,;.]\s*|\b(?:then|and|please|pls)\s+)rm\b",
             h_delete,
         ),
         (
@@ -268,10 +278,11 @@ def choose(req: Req):
         ),
         # "any warnings in shop?", "errors in qa today": the namespace's Warning events
         ("events", r"(?<!with )(?<!having )(?<!have )(?<!has )\b(?:warnings|errors)\b", h_events),
+        ("get", NAMESPACE_EXISTS, h_namespace_exists),
         (
             "get",
             # (a verb inside a name is no verb: "log-watch-0")
-            r"(?<![\w-])(get|list|show|display|print|view|see|fetch|find|which|what|check|watch|are there|how many|"
+            r"(?<![\w-])(get|list|show|display|print|view|see|fetch|find|which|what|whats|check|watch|are there|how many|"
             r"give me|all|ls|enumerate|output)(?![\w-])|\bimages running\b",
             h_get,
         ),

@@ -62,6 +62,9 @@ def h_get(req: Req) -> Intent:
                 it.resource, it.names = "endpoints", named[:1]
     elif req.has(r"\bnamespaces\b"):
         it.resource = "namespaces"
+    elif req.has(r"\bwhat(?:'s|s| is| runs)(?: (?:running|deployed|there))? (?:in|inside)\b"):
+        # "what's in shop", "what's running in shop": no type said, so every common type
+        it.resource = "all"
     elif req.has(r"\bimages\b|\bwhat('s| is) (running|up)\b|\brunning (in|on)\b"):
         it.resource = "pods"
     elif req.has(r"\b(everything|all (the )?(resources|objects|things|workloads))\b|^(get|list|show) all\b"):
@@ -201,6 +204,23 @@ def h_pod_state(req: Req) -> Intent:
 
 # A state only a node has: "is edge-4 still cordoned?"
 NODE_STATE = r"\b(?:cordoned|uncordoned|schedulable|unschedulable|drained|tainted)\b"
+
+
+# "does namespace x exist", "is there a namespace called x": the namespace object itself
+NAMESPACE_EXISTS = (
+    r"\bnamespace\b.*\bexist(?:s|ing)?\b|\bexist(?:s)?\b.*\bnamespace\b"
+    r"|\bis there (?:a|any) namespace (?:called|named)\b"
+)
+
+
+def h_namespace_exists(req: Req) -> Intent:
+    if any(rm.type.plural != "namespaces" for rm in resources(req)):
+        return h_get(req)  # "does configmap x exist in namespace y": that object, in its place
+    place = Intent(verb="get", resource="pods")
+    common(req, place, sel=False, out=False)
+    if not place.namespace:
+        raise Clarify("Which namespace should I look for?")
+    return Intent(verb="get", resource="namespaces", names=[place.namespace])
 
 
 def h_node_state(req: Req) -> Intent:
