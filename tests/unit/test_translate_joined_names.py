@@ -6,9 +6,7 @@ the one the same request gives for a name without the keyword, with only the nam
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from kubechat.translate import translate
-from kubechat.translate.compare import same_command
+from translate_cases import assert_translates
 
 KEYWORDS = [
     "watch", "follow", "all", "wide", "yaml", "json", "previous", "force", "now", "it", "sh",
@@ -39,9 +37,7 @@ def joined_names(draw):
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(name=joined_names(), place=ns)
 def test_a_keyword_inside_a_joined_name_is_part_of_the_name(template, want, name, place):
-    request = template.format(name=name, ns=place)
-    got = translate(request, offline=True, use_model=False).command
-    assert got is not None and same_command(got, want.format(name=name, ns=place)), f"{request!r}: {got!r}"
+    assert_translates(template.format(name=name, ns=place), want.format(name=name, ns=place))
 
 
 @pytest.mark.parametrize(
@@ -55,8 +51,7 @@ def test_a_keyword_inside_a_joined_name_is_part_of_the_name(template, want, name
     ],
 )
 def test_a_keyword_of_its_own_still_counts(request_text, want):
-    got = translate(request_text, offline=True, use_model=False).command
-    assert got is not None and same_command(got, want), f"{request_text!r}: {got!r}"
+    assert_translates(request_text, want)
 
 
 @pytest.mark.parametrize(
@@ -67,5 +62,4 @@ def test_a_keyword_of_its_own_still_counts(request_text, want):
     ],
 )
 def test_rm_asks_for_a_delete_only_at_a_verbs_place(request_text, want):
-    got = translate(request_text, offline=True, use_model=False).command
-    assert got is not None and same_command(got, want), f"{request_text!r}: {got!r}"
+    assert_translates(request_text, want)

@@ -3,17 +3,9 @@
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from translate_cases import assert_translates, names
 
-from kubechat.translate import translate
-from kubechat.translate.compare import same_command
-from kubechat.translate.resources import BUILTIN_TABLE
-from kubechat.translate.rules import KEYWORDS, STOP
-
-_RESERVED = STOP | KEYWORDS | set(BUILTIN_TABLE.names()) | {"it", "sh", "now", "all", "then"}
-place = st.from_regex(r"\A[a-z][a-z0-9]{2,7}(-[a-z0-9]{1,4})?\Z").filter(
-    lambda w: w not in _RESERVED and not w.isdigit()
-)
+place = names(r"\A[a-z][a-z0-9]{2,7}(-[a-z0-9]{1,4})?\Z")
 
 SHAPES = [
     ("what's in {ns}?", "kubectl get all -n {ns}"),
@@ -29,9 +21,7 @@ SHAPES = [
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ns=place)
 def test_a_question_about_a_place_reads_the_place(template, want, ns):
-    request = template.format(ns=ns)
-    got = translate(request, offline=True, use_model=False).command
-    assert got is not None and same_command(got, want.format(ns=ns)), f"{request!r}: {got!r}"
+    assert_translates(template.format(ns=ns), want.format(ns=ns))
 
 
 @pytest.mark.parametrize(
@@ -44,5 +34,4 @@ def test_a_question_about_a_place_reads_the_place(template, want, ns):
     ],
 )
 def test_a_type_said_is_kept(request_text, want):
-    got = translate(request_text, offline=True, use_model=False).command
-    assert got is not None and same_command(got, want), f"{request_text!r}: {got!r}"
+    assert_translates(request_text, want)

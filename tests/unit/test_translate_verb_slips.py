@@ -5,16 +5,14 @@ and a word that is not at a verb's place, or is a longer word starting with a ve
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from translate_cases import names
 
 from kubechat.safety.risk import Risk, classify
 from kubechat.translate import translate
 from kubechat.translate.compare import same_command
-from kubechat.translate.resources import BUILTIN_TABLE
-from kubechat.translate.rules import KEYWORDS, STOP
 from kubechat.translate.text import repair
 
-_RESERVED = STOP | KEYWORDS | set(BUILTIN_TABLE.names()) | {"it", "sh", "now", "all", "then"}
-dns = st.from_regex(r"\A[a-z][a-z0-9]{2,7}-[0-9]{1,3}\Z").filter(lambda w: w not in _RESERVED)
+dns = names(r"\A[a-z][a-z0-9]{2,7}-[0-9]{1,3}\Z")
 
 
 def _slips(word: str) -> list[str]:
