@@ -11,6 +11,8 @@ from translate_cases import assert_translates
 KEYWORDS = [
     "watch", "follow", "all", "wide", "yaml", "json", "previous", "force", "now", "it", "sh",
     "tail", "live", "stream", "labels", "every", "immediately", "interactive", "bash", "name",
+    # verb words: a name never chooses the verb
+    "delete", "remove", "kill", "scale", "restart", "drain", "cordon", "undo", "exec", "edit", "patch",
 ]  # fmt: skip
 TEMPLATES = [
     ("get pod {name} -n {ns}", "kubectl get pod {name} -n {ns}"),
