@@ -78,6 +78,9 @@ def test_a_change_put_off_is_a_question_never_the_write(change, want, name, ns, 
             "after yesterday's upgrade, restart deployment quill-api in dunmore",
             "kubectl rollout restart deployment/quill-api -n dunmore",
         ),
+        # a change someone will make, said as the time of a read, is not the verb
+        ("before we bounce anything, list the pods in dunmore", "kubectl get pods -n dunmore"),
+        ("once i delete it, show me the services in dunmore", "kubectl get services -n dunmore"),
         # reads are never held back: the condition is what they check
         ("is job vesper-7 in dunmore done yet", "kubectl get job vesper-7 -n dunmore"),
     ],

@@ -322,8 +322,8 @@ class Req:
 def inside_name(text: str, start: int, end: int) -> bool:
     """Whether text[start:end] is a part of a name joined by '-' or '.' (a word character on the
     other side of the joint): "all" in "web-all", "follow" in "log-follow-1"."""
-    if start == end or any(c.isspace() for c in text[start:end]):
-        return False  # a cue of several words is read as said
+    if start == end:
+        return False
     token = max(text.rfind(" ", 0, start), text.rfind("\t", 0, start)) + 1
     if text.startswith("-", token):
         return False  # a flag typed out ("--delete-emptydir-data") is read by its words

@@ -60,6 +60,9 @@ _EVENT_AS_TIME = re.compile(
     r"\b(?:after|before|during|since|following|ahead of|until)\s+(?:the|a|an|our|my|this|that|its|their)\s+"
     r"(?:last\s+|recent\s+|latest\s+|big\s+|new\s+)?[a-z]+\b(?!\s*[-=/])"
     r"|\bwhile\s+(?:i|we|you|they|someone)\s+[a-z]+\b"
+    # "before we restart anything, …", "once i roll back, …": a change someone will make is the
+    # time of this request, not its verb
+    r"|\b(?:before|after|once|until|when)\s+(?:i|we|you|they|someone)(?:'ll| will| can)?\s+[a-z]+(?:\s+(?:back|out|up|down))?\b"
 )
 
 
@@ -139,7 +142,7 @@ def choose(req: Req):
         ("options", r"global (flags|options)|\binherit", h_simple("options")),
         ("plugin", r"\bplugins?\b", h_simple("plugin list")),
         ("proxy", r"(?<!container )\bproxy\b(?! container)", h_proxy),
-        ("certificate", r"\b(approve|deny|reject)\b.*\b(csr|certificate signing)|\bcsr-", h_certificate),
+        ("certificate", r"\b(approve|deny|reject)\b.*\b(csr-?|certificate signing)|\bcsr-", h_certificate),
         (
             "cp",
             r"(?:^|^how (?:do|can|would|should) (?:i|we|you) |\bplease )(?:copy|cp|download|upload|transfer)\b.*?\b(?:into|out of|from|to|onto|off)\s+(?:the\s+)?pod\b",
