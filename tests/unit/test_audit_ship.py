@@ -34,9 +34,11 @@ class FakeCollector:
         if self.fail_first > 0:
             self.fail_first -= 1
             return httpx.Response(503)
+        if request.method == "GET" and request.url.path == "/v1/checkpoint":
+            return httpx.Response(200, json={"publicKey": self.signer.public_b64})
         body = json.loads(request.content)
-        if request.url.path == "/v1/keys":
-            self.keys[body["keyID"]] = request.headers["authorization"]
+        if request.url.path.endswith("/v1/keys"):  # also under the aggregated API's prefix
+            self.keys[body["keyID"]] = request.headers.get("authorization")
             return httpx.Response(201, json={"keyID": body["keyID"]})
         results = []
         for raw in body["records"]:
@@ -166,6 +168,32 @@ def test_receipt_for_other_bytes_or_from_another_key_is_not_shipped():
     other = CheckpointSigner(Ed25519PrivateKey.generate()).public_b64
     result, _ = _ship(trail, fake, collector_key=other)
     assert not result.ok and "not signed by the collector" in result.error and result.pending == 2
+
+
+def _ship_through(trail, aggregated, collector, **kw):
+    """Ship through an API server whose aggregated API answers from `aggregated`, while the
+    collector's own URL is served by `collector`."""
+    return trail.ship_pending(
+        "https://collector",
+        through="https://apiserver/apis/audit.kubechat.io",
+        client=httpx.Client(transport=httpx.MockTransport(aggregated.handler)),
+        direct=httpx.Client(transport=httpx.MockTransport(collector.handler)),
+        sleep=lambda _: None,
+        **kw,
+    )
+
+
+def test_records_through_the_api_server_count_only_with_the_collectors_own_checkpoint_key():
+    # Whoever registers the cluster's aggregated API (any cluster the user runs a command
+    # against, not only the collector's) answers there: its receipts must not settle records
+    # meant for the collector, neither unsigned-checked nor with a key it names itself.
+    trail, collector, elsewhere = _trail(2), FakeCollector(), FakeCollector()
+    for key in (None, elsewhere.signer.public_b64):
+        result = _ship_through(trail, elsewhere, collector, collector_key=key)
+        assert not result.ok and result.pending == 2, result.describe()
+        assert "checkpoint key" in result.error
+    result = _ship_through(trail, collector, collector)
+    assert result.ok and result.accepted == 2 and result.pending == 0
 
 
 def test_batch_too_large_for_the_collector_is_split():

@@ -137,6 +137,7 @@ def ship_pending(
     sleep: Callable[[float], None] = time.sleep,
     client: httpx.Client | None = None,
     through: str | None = None,
+    direct: httpx.Client | None = None,
 ) -> ShipResult:
     """Ship what the spool holds unshipped. Receipts are checked against `collector_key` (or
     KUBECHAT_COLLECTOR_KEY) when known; prune checks them against it in any case.
@@ -160,6 +161,13 @@ def ship_pending(
         result.pending = trail.spool.pending_count()
         return result
     key = receipts.collector_key(collector_key)
+    if through:
+        try:
+            key = _served_key(direct, receipt_base, ca_file, timeout, key)
+        except AuditError as exc:
+            result.error = exc.message
+            result.pending = trail.spool.pending_count()
+            return result
     own = client is None
     client = client or http.client(ca_file, timeout)
     registered: set[str] = set()
@@ -201,6 +209,24 @@ def ship_pending(
             client.close()
         result.pending = trail.spool.pending_count()
     return result
+
+
+def _served_key(direct: httpx.Client | None, base: str, ca_file, timeout: float, given: str | None) -> str:
+    """The checkpoint key the collector serves at its own URL (checked against `given`)."""
+    try:
+        if direct is None:
+            with http.client(ca_file, timeout) as own:
+                resp = own.get(f"{base}/v1/checkpoint")
+        else:
+            resp = direct.get(f"{base}/v1/checkpoint")
+        served = resp.json().get("publicKey") if resp.status_code == 200 else None
+    except (httpx.HTTPError, ValueError, AttributeError) as exc:
+        raise AuditError(f"cannot ask the collector at {base} for its checkpoint key: {exc}") from exc
+    if not isinstance(served, str) or not served:
+        raise AuditError(f"the collector at {base} served no checkpoint key (HTTP {resp.status_code})")
+    if given is not None and given != served:
+        raise AuditError(f"the collector at {base} serves another checkpoint key than the one configured")
+    return served
 
 
 def _settle(

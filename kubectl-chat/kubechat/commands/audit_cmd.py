@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from ..audit.locate import COLLECTOR_ENV
+from ..audit.locate import COLLECTOR_CA_ENV, COLLECTOR_ENV
 from ..errors import AuditError, UsageError
 
 COLLECTOR_KEY_ENV = "KUBECHAT_COLLECTOR_KEY"  # the same name kubechat.audit.receipts reads
@@ -64,7 +64,10 @@ def _source_options(fn):
             help=f"Collector URL, https:// (env {COLLECTOR_ENV}); default: local spool.",
         ),
         click.option(
-            "--ca-file", type=click.Path(exists=True, dir_okay=False), help="CA bundle for the collector."
+            "--ca-file",
+            envvar=COLLECTOR_CA_ENV,
+            type=click.Path(exists=True, dir_okay=False),
+            help=f"CA bundle for the collector (env {COLLECTOR_CA_ENV}).",
         ),
         click.option("--token-file", type=click.Path(exists=True, dir_okay=False), help="Bearer token file."),
         click.option("--kubeconfig", type=click.Path(dir_okay=False), help="Kubeconfig whose token to use."),
