@@ -237,7 +237,7 @@ GOLDEN: dict[str, list[tuple[str, str]]] = {
     ],
     "set": [
         (
-            "set image of deployment ledger-api container api to registry.io/ledger:2.1 in harbor",
+            "set image of the ledger-api deployment, container api, to registry.io/ledger:2.1 in harbor",
             "kubectl set image deployments ledger-api api=registry.io/ledger:2.1 -n harbor",
         ),
         (
@@ -324,8 +324,8 @@ GOLDEN: dict[str, list[tuple[str, str]]] = {
             "kubectl create deployment ledger-api -n harbor --image=registry.io/ledger:2",
         ),
         (
-            "make a configmap app-settings with mode=fast and tier=gold in meadow",
-            "kubectl create configmap app-settings -n meadow --from-literal=mode=fast --from-literal=tier=gold",
+            "make configmap tuning-knobs with mode=fast and tier=gold in meadow",
+            "kubectl create configmap tuning-knobs -n meadow --from-literal=mode=fast --from-literal=tier=gold",
         ),
         (
             "create a secret called db-pass with password=hunter2 in cellar",

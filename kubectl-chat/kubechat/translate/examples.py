@@ -44,7 +44,7 @@ EXAMPLES: tuple[tuple[str, str], ...] = (
     ("note on deployment api that owner=team-a", "annotate deployments api owner=team-a"),
     ("am I able to delete secrets here", "auth can-i delete secrets"),
     ("as whom does the API server see me", "auth whoami"),
-    ("which cluster am I pointed at", "config current-context"),
+    ("which cluster is this shell aimed at", "config current-context"),
     ("hop over to the prod-eu context", "config use-context prod-eu"),
     ("what kinds of objects does the api know", "api-resources"),
     ("describe the fields of a cronjob", "explain cronjobs"),
