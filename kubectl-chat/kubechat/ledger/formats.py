@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 from .. import __version__
@@ -193,20 +193,37 @@ def csv_cell(value: str) -> str:
 
 
 # -- whole exports ---------------------------------------------------------------------------------
-def export(records: Iterable[Record], fmt: str, out: io.TextIOBase) -> int:
-    """Write records to `out` in `fmt`; returns how many were written."""
-    n = 0
+def export_pieces(records: Iterable[Record], fmt: str) -> Iterator[str]:
+    """The export of `records` in `fmt`, one record's text at a time (CSV: its header first), so
+    that an export of any size is written as it is read and never held whole."""
     if fmt == "csv":
-        writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
         writer.writeheader()
         for record in records:
             writer.writerow({k: csv_cell(v) for k, v in flat(record).items()})
-            n += 1
-        return n
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+        yield buffer.getvalue()  # the header alone when there were no records
+        return
     line = {"json": lambda r: json.dumps(r.body(), sort_keys=True), "cef": to_cef, "leef": to_leef}.get(fmt)
     if line is None:
         raise ValueError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
     for record in records:
-        out.write(line(record) + "\n")
-        n += 1
+        yield line(record) + "\n"
+
+
+def export(records: Iterable[Record], fmt: str, out: io.TextIOBase) -> int:
+    """Write records to `out` in `fmt` as they are read; returns how many were written."""
+    n = 0
+
+    def counted() -> Iterator[Record]:
+        nonlocal n
+        for record in records:
+            n += 1
+            yield record
+
+    for piece in export_pieces(counted(), fmt):
+        out.write(piece)
     return n

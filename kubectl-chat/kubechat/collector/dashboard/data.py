@@ -12,6 +12,9 @@ from ...ledger.filters import Filters, parse_time
 from ...ledger.record import Record
 
 PAGE = 1000  # records per store read when walking a whole range
+# Records per store read for an export: a page decoded is about 12 KB a record in memory, and an
+# export holds one page at a time whatever its length.
+EXPORT_PAGE = 250
 SERIES = ("requests", "commands", "writes", "destructive", "denied")
 FILTER_FIELDS = ("username", "since", "until", "namespace", "verb", "risk", "decision", "stage", "text")
 
@@ -47,10 +50,10 @@ def page(service, filters: Filters, after: int | str, size: int) -> tuple[list[R
     return _rows(answer["items"]), answer["next"]
 
 
-def walk(service, filters: Filters) -> Iterator[Row]:
+def walk(service, filters: Filters, size: int = PAGE) -> Iterator[Row]:
     after = -1
     while True:
-        rows, after = page(service, filters, after, PAGE)
+        rows, after = page(service, filters, after, size)
         yield from rows
         if after is None:
             return
