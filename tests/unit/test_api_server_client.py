@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 import yaml
 
-from kubechat.audit.kube import NoCredentials, api_server_client
+from kubechat.audit.kube import NoCredentials, api_server_client, bearer_token
 from kubechat.sandbox import pki
 
 
@@ -82,6 +82,17 @@ def test_a_token_user_sends_the_token(tmp_path, ca):
     )
     with client:
         assert client.headers["authorization"] == "Bearer t0k"
+
+
+def test_a_kubeconfig_password_is_never_taken_for_a_bearer_token(tmp_path, ca):
+    # The kubernetes client turns username/password into a Basic authorization value; sent as a
+    # "token" it would hand the password to the collector and on to its API server.
+    kubeconfig = _kubeconfig(
+        tmp_path / "kc", "https://127.0.0.1:6443", ca, {"username": "jane", "password": "hunter2"}
+    )
+    assert bearer_token(kubeconfig) is None
+    with pytest.raises(NoCredentials, match="neither a client certificate nor a token"):
+        api_server_client(kubeconfig)
 
 
 def test_no_credential_or_no_tls_verification_sends_nothing(tmp_path, ca):

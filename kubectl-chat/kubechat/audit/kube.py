@@ -59,7 +59,11 @@ def _token(cfg) -> str | None:
     if not value:
         return None
     # A tokenFile's trailing newline is no part of the token (kubectl trims it too).
-    return value.split(" ", 1)[1].strip() if value.lower().startswith("bearer ") else value
+    scheme, _, rest = value.partition(" ")
+    if not rest:
+        return value
+    # Any other scheme is not a token: "Basic …" is the kubeconfig's username and password.
+    return rest.strip() if scheme.lower() == "bearer" else None
 
 
 def bearer_token(kubeconfig: str | None = None, context: str | None = None) -> str | None:
