@@ -215,6 +215,49 @@ def test_forwarded_user_headers_without_the_front_proxy_certificate_are_refused(
         client.post(f"{url}{AGGREGATED_API}/v1/keys", json=body, headers=forged)
 
 
+def test_identity_headers_a_user_sends_through_the_api_server_name_nobody_else(sandbox, aggregated):
+    """What jane adds to her own request (the headers in any spelling, twice, an upgrade that
+    would turn the API server's connection into her tunnel) does not reach the collector as an
+    identity: the key is bound to jane and the groups the API server named."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from kubechat.audit.kube import api_server_client
+    from kubechat.audit.ship import registration_payload
+    from kubechat.ledger.sign import encode_public, key_id
+
+    def payload():
+        private = Ed25519PrivateKey.generate()
+        return registration_payload(
+            private, key_id(private.public_key()), encode_public(private.public_key())
+        )
+
+    server, client = api_server_client(str(sandbox.limited_kubeconfig))
+    forged = [
+        [("X-Remote-User", "alice"), ("X-Remote-Group", "system:masters"), ("X-Remote-Extra-Scopes", "x")],
+        [("x-remote-user", "alice"), ("x-remote-group", "kubechat:auditors")],
+        [("X_Remote_User", "alice"), ("X_Remote_Group", "system:masters")],
+        [("X-Remote-User", "alice"), ("X-Remote-User", "bob")],
+    ]
+    with client:
+        for headers in forged:
+            resp = client.post(f"{server}{AGGREGATED_API}/v1/keys", json=payload(), headers=headers)
+            assert resp.status_code == 201, (headers, resp.text)
+            bound = resp.json()
+            assert bound["username"] == sandbox.limited_user, headers
+            assert set(bound["groups"]) == {"kubechat:viewers", "system:authenticated"}, headers
+        for protocol in ("websocket", "SPDY/3.1"):
+            upgrade = {"Connection": "Upgrade", "Upgrade": protocol, "Sec-WebSocket-Version": "13"}
+            resp = client.post(
+                f"{server}{AGGREGATED_API}/v1/keys",
+                json=payload(),
+                headers={**upgrade, "Sec-WebSocket-Key": "x"},
+            )
+            assert resp.status_code != 101, protocol
+        # Reading through the aggregated API is not granted, in any spelling of the path.
+        for path in ("/v1/records", "/v1/../../../v1/records", "/v1/%2e%2e/%2e%2e/%2e%2e/v1/records"):
+            assert client.get(f"{server}{AGGREGATED_API}{path}").status_code == 403, path
+
+
 def test_audit_ship_by_hand_goes_through_the_api_server_too(sandbox, aggregated, capsys, monkeypatch):
     url, ca = aggregated
     monkeypatch.setenv(autoship.AUTOSHIP_ENV, "off")  # only the command below ships
