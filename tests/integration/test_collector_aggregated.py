@@ -278,3 +278,26 @@ def test_audit_ship_by_hand_goes_through_the_api_server_too(sandbox, aggregated,
     assert code == 0 and "shipped 1 new" in out, out
     items = _reader_get(url, ca, sandbox, "/v1/records", username=sandbox.limited_user)["items"]
     assert audit_id in {item["auditID"] for item in items}
+
+
+def test_another_aggregated_api_cannot_settle_records_meant_for_the_collector(
+    sandbox, aggregated, capsys, monkeypatch, tmp_path
+):
+    """The cluster's aggregated API is whoever registered it (here a collector with a checkpoint
+    key of its own), not necessarily the collector the user ships to: what it acknowledges does not
+    count, and the record stays in the spool for the user's collector."""
+    kubeconfig = str(sandbox.limited_kubeconfig)
+    with serve_for_cluster(sandbox, tmp_path, "--reader-user", "alice") as (url, ca, _):
+        monkeypatch.setenv(autoship.AUTOSHIP_ENV, "off")
+        monkeypatch.setenv(locate.COLLECTOR_ENV, url)
+        monkeypatch.setenv(locate.COLLECTOR_CA_ENV, ca)
+        request = f"list services in {sandbox.limited_namespace}"
+        code, out = run_cli(capsys, "--kubeconfig", kubeconfig, "--no-model", "--plain", request)
+        assert code == 0, out
+        trail = AuditTrail()
+        audit_id = json.loads(list(trail.spool.raw_records())[-1])["auditID"]
+        code, out = run_cli(capsys, "audit", "ship", "--kubeconfig", kubeconfig)
+        assert code == 1 and "checkpoint key" in out, out
+        assert trail.spool.pending_count() >= 1
+        items = _reader_get(url, ca, sandbox, "/v1/records", username=sandbox.limited_user)["items"]
+        assert audit_id not in {item["auditID"] for item in items}
