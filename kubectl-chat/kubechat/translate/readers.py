@@ -387,14 +387,18 @@ def place_after_plural(req: Req, rms: list[RMatch], it: Intent) -> None:
     if re.search(r"\d", name) or not re.fullmatch(r"[a-z][-a-z]*", name):
         return
     for rm in rms:
-        if (
-            said_in_plural(rm)
-            and rm.type.namespaced
-            and re.match(
-                rf"\s+{re.escape(name)}\s*(?:$|[,.;:!?()]|(?:with|sorted|ordered|as|and|pls|please)\b)",
-                req.low[rm.end :],
-            )
-        ):
+        if not (said_in_plural(rm) and rm.type.namespaced):
+            continue
+        after = re.match(
+            rf"\s+{re.escape(name)}\s*(?:$|[,.;:!?()]|(?:with|sorted|ordered|by|as|and|pls|please)\b)",
+            req.low[rm.end :],
+        )
+        # "shop services", "list shop pods": the place opening a terse listing, before the type
+        before = re.fullmatch(
+            rf"\s*(?:(?:get|list|show|display)\s+(?:me\s+)?(?:the\s+|all\s+)?)?{re.escape(name)}\s+",
+            req.low[: rm.start],
+        ) and re.match(r"\s*(?:$|[,.;:!?()]|(?:with|sorted|ordered|by|as|pls|please)\b)", req.low[rm.end :])
+        if after or before:
             it.namespace, it.names = name, []
             return
 

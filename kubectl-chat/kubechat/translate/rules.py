@@ -86,8 +86,13 @@ def parse(request: str, table: ResourceTable = BUILTIN_TABLE) -> RuleResult:
         blank = " " * (ns.end - ns.start)
         text = text[: ns.start] + blank + text[ns.end :]
         req.text, req.low = text, req.low[: ns.start] + blank + req.low[ns.end :]
-    elif ns is not None and ns.tail:
-        # "scale db to 3, shop": the closing place is no name, value or word of any other slot
+    elif ns is not None and (
+        ns.tail or (ns.strong and ns.value != "default" and _reads_as_word(ns.value, table))
+    ):
+        # "scale db to 3, shop": the closing place is no name, value or word of any other slot;
+        # nor is a place called like a word of the request ("in namespace events", "-n top"):
+        # it never chooses the verb, the type or the object ("the default namespace" is what
+        # a context sets, read by its verb)
         blank = " " * (ns.cue_end - ns.cue_start)
         text = text[: ns.cue_start] + blank + text[ns.cue_end :]
         req.text, req.low = text, req.low[: ns.cue_start] + blank + req.low[ns.cue_end :]
@@ -124,6 +129,10 @@ def parse(request: str, table: ResourceTable = BUILTIN_TABLE) -> RuleResult:
     return RuleResult(intent, conf, None, [verb], left, caveats)
 
 
+def _reads_as_word(value: str, table: ResourceTable) -> bool:
+    return is_keyword(value) or table.get(value) is not None
+
+
 def _describing(word: str) -> bool:
     """An adjective or participle before a type ("old", "evicted", "failing"): not a place."""
     from .coverage import REASON_WORDS
@@ -155,7 +164,8 @@ def _unclaimed_place(req: Req, intent: Intent, left: list[str]) -> str | None:
     opening = [
         m
         for m in re.finditer(
-            r"^(?:(?:get|list|show|display)\s+(?:me\s+)?)?([a-z][-a-z0-9]*)\s+(?=\S)", req.low
+            r"^(?:(?:get|list|show|display)\s+(?:me\s+)?(?:the\s+|all\s+)?)?([a-z][-a-z0-9]*)\s+(?=\S)",
+            req.low,
         )
         if any(rm.start == m.end() and said_in_plural(rm) for rm in resources(req))
         and not _describing(m.group(1))

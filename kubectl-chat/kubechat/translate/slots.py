@@ -345,15 +345,17 @@ def _cues(
         if (
             ok(m)
             and v not in _LEADS
-            and not _words_only(v, is_word)
+            and not _not_a_named_place(v, is_filler)
             and not _is_object(low, m.start(1), True)
         ):
             yield NsMatch(v, m.start(1), m.end(1), True, m.start(), m.end())
-    for pat in (
-        rf"(?:^|\s|\()(?:-n|--namespace)(?:=|\s+){_TOKEN}",
-        rf"[(\[]\s*(?:ns|namespace)(?:\s*[:=]\s*|\s+){_TOKEN}\s*[)\]]",  # "(ns: x)", never "(nsb)"
-        rf"\b(?:namespace|ns)\s*[:=]\s*{_TOKEN}",
-        rf"\b(?:namespace|ns)\s+(?:called\s+|named\s+|of\s+)?{_TOKEN}",
+    for i, pat in enumerate(
+        (
+            rf"(?:^|\s|\()(?:-n|--namespace)(?:=|\s+){_TOKEN}",
+            rf"[(\[]\s*(?:ns|namespace)(?:\s*[:=]\s*|\s+){_TOKEN}\s*[)\]]",  # "(ns: x)", never "(nsb)"
+            rf"\b(?:namespace|ns)\s*[:=]\s*{_TOKEN}",
+            rf"\b(?:namespace|ns)\s+(?:called\s+|named\s+|of\s+)?{_TOKEN}",
+        )
     ):
         for m in re.finditer(pat, low):
             v = m.group(1)
@@ -361,7 +363,23 @@ def _cues(
                 continue  # "shop ns: statefulset db …": the word before the cue is the place
             if _named_before(low[: m.start()], is_word):
                 continue  # "the shop namespace needs …": the place was named before the cue word
-            if ok(m) and not _words_only(v, is_word) and not _is_object(low, m.start(1)):
+            # a word of the request language is the name where the cue leaves no doubt ("-n top",
+            # "(ns: logs)"), or after "namespace" said as a place closing its phrase ("pods in
+            # namespace events", "…, namespace deploy"); "ns: annotate …" opens a task, and
+            # "namespace labels" may be what is shown
+            named = not _words_only(v, is_word) or (
+                not _not_a_named_place(v, is_filler)
+                and (
+                    i < 2
+                    or (
+                        re.search(
+                            r"(?:^|[,;(]|\b(?:in|from|within|under|inside|into|to))\s*$", low[: m.start()]
+                        )
+                        and _PHRASE_END.match(low[m.end() :])
+                    )
+                )
+            )
+            if ok(m) and named and not _is_object(low, m.start(1)):
                 yield NsMatch(v, m.start(1), m.end(1), True, m.start(), m.end())
     m = re.match(rf"\s*{_TOKEN}\s*:\s+\S", low)
     # "cleanup: delete configmap x in shop": an explicit place closing the request makes the
@@ -516,6 +534,29 @@ def _quantity_or_version(v: str, low: str) -> bool:
 def _valid(v: str) -> bool:
     """A DNS label that is not just a number."""
     return bool(NS_NAME.match(v)) and not v.isdigit()
+
+
+# Words before "namespace" that say which one without naming it ("the current namespace").
+_UNNAMED_NS = {
+    "current",
+    "given",
+    "same",
+    "right",
+    "wrong",
+    "new",
+    "whole",
+    "entire",
+    "target",
+    "other",
+    "old",
+}
+
+
+def _not_a_named_place(v: str, is_filler: Callable[[str], bool]) -> bool:
+    """After a cue that says "namespace" outright, any name is the place, keywords included
+    ("the watch namespace", "-n events"); only function words and words that pick a namespace
+    without naming it are not."""
+    return v != "default" and (is_filler(v) or v in _UNNAMED_NS or v in _LEADS)
 
 
 def _words_only(v: str, is_word: Callable[[str], bool]) -> bool:
