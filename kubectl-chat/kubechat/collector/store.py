@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -75,6 +76,21 @@ CHAIN_INDEXES = (
     # in each client's order, where one on the hash took a random page at every insert.
     "DROP INDEX IF EXISTS records_link",
     "CREATE INDEX IF NOT EXISTS records_client_seq ON records (client_id, seq)",
+)
+# PostgreSQL's full-text index: the words of the redacted search column in a generated tsvector
+# column with a GIN index (stores made before it get both when opened). A word is a run of ASCII
+# letters and digits (the column is lower case; anything else separates words whatever the
+# server's locale), taken as it is (no parser, which splits runs such as 2e3x as numbers) and cut
+# to its first _PG_WORD_MAX characters; the first _PG_INDEXED characters of a record are indexed,
+# which keeps every tsvector under PostgreSQL's 1 MB.
+_PG_WORD_MAX = 255  # PostgreSQL's longest regex repeat
+_PG_INDEXED = 100_000
+PG_FULL_TEXT = (
+    "ALTER TABLE records ADD COLUMN IF NOT EXISTS search_words tsvector GENERATED ALWAYS AS"
+    " (array_to_tsvector(array_remove(regexp_split_to_array(regexp_replace("
+    f"left(search, {_PG_INDEXED}), '([0-9a-z]{{{_PG_WORD_MAX}}})[0-9a-z]+', '\\1', 'g'), '[^0-9a-z]+'), '')))"
+    " STORED",
+    "CREATE INDEX IF NOT EXISTS records_search_words ON records USING GIN (search_words)",
 )
 # Every filter a query offers walks an index in time order (queries page by (ts, leaf_index)).
 FILTER_INDEXES = tuple(
@@ -222,6 +238,10 @@ class Tx:
         if self.full_text and len(text) >= 3:
             return self._full_text_query(filters, text, leaf, limit)
         clauses, args = where(filters, *_like_clause())
+        words = None if self.full_text else _pg_words(text)
+        if words:  # PostgreSQL: the GIN index finds the candidates, LIKE (above) checks each
+            clauses.append("search_words @@ ?::tsquery")
+            args.append(words)
         if clauses:
             ts = after[0] if isinstance(after, tuple) else None
             if ts is not None:
@@ -397,6 +417,18 @@ def _like_clause() -> tuple[str, Callable[[str], str]]:
     return "search LIKE ? ESCAPE '\\'", like
 
 
+def _pg_words(text: str) -> str | None:
+    """A tsquery every record containing `text` matches (SQL LIKE then checks the substring), or
+    None when the text has no word to look up. Each word of the text must begin a word of the
+    record (`'word':*`): a word after a separator begins one there too, and the text's last word
+    may go on. The text's first word may start inside a record's word, so it is used only when it
+    is the only one: then the search finds words from their start (`plic` does not find
+    `replicas`; `repl` does)."""
+    found = [(m.start(), m.group()[:_PG_WORD_MAX]) for m in re.finditer(r"[0-9a-z]+", text.lower())]
+    words = [w for at, w in found if at > 0] or [w for _, w in found[:1]]
+    return " & ".join(f"'{w}':*" for w in words) or None
+
+
 class SqliteStore:
     kind = "sqlite"
 
@@ -510,7 +542,14 @@ class PostgresStore:
             with psycopg.connect(url, autocommit=True) as conn:
                 conn.execute("SELECT pg_advisory_lock(%s)", (self._LOCK_ID,))  # one migrator at a time
                 try:
-                    for statement in [*PG_SCHEMA.split(";"), CHAIN_BACKFILL, *CHAIN_INDEXES, *FILTER_INDEXES]:
+                    migration = [
+                        *PG_SCHEMA.split(";"),
+                        CHAIN_BACKFILL,
+                        *CHAIN_INDEXES,
+                        *FILTER_INDEXES,
+                        *PG_FULL_TEXT,
+                    ]
+                    for statement in migration:
                         if statement.strip():
                             conn.execute(statement)
                     for statement in summaries.SCHEMA:
