@@ -64,12 +64,20 @@ def test_a_bundle_with_one_unpinned_certificate_is_not_trusted(tmp_path, monkeyp
     assert locate.untrusted_reason(_discovered(real + rogue)) is not None
 
 
-def test_without_a_bundle_only_the_exact_url_pins(isolated_home):
+def test_a_pinned_url_whose_configmap_drops_the_ca_is_refused(isolated_home, tmp_path):
+    """Without `ca.crt` TLS would trust any public CA's certificate for the pinned host: the pin
+    covers URL and CA together, so an empty or a changed CA is refused."""
+    pem = _ca(tmp_path, "real")
     cfg = isolated_home / "config" / "config.yaml"
     cfg.parent.mkdir(parents=True, exist_ok=True)
-    cfg.write_text("audit:\n  trusted_collectors: ['https://collector.example:8443']\n")
-    assert locate.untrusted_reason(_discovered(None)) is None
-    assert locate.untrusted_reason(_discovered(None, "https://collector.example.evil:8443")) is not None
+    cfg.write_text(
+        "audit:\n  trusted_collectors: ['https://collector.example:8443', "
+        f"'{locate.ca_fingerprints(pem)[0]}']\n"
+    )
+    assert locate.untrusted_reason(_discovered(pem)) is None
+    why = locate.untrusted_reason(_discovered(None))
+    assert why is not None and "no ca.crt" in why and "\n" not in why
+    assert locate.untrusted_reason(_discovered(_ca(tmp_path, "changed"))) is not None
 
 
 def test_env_and_config_collectors_are_the_users_own_choice():

@@ -10,7 +10,7 @@ URL.
 A discovered collector receives the user's bearer token, and anyone who can write that ConfigMap
 (or create the namespace on a cluster without the chart) could name their own server in it. So a
 discovered collector is used only when it is pinned: its exact URL, and every certificate of its
-CA bundle when it has one, must be listed in `audit.trusted_collectors` of the administrator's
+CA bundle (which it must have), must be listed in `audit.trusted_collectors` of the administrator's
 /etc/kubectl-chat/config.yaml (no setup for users) or of the user's own config.yaml. An unpinned one is reported by `audit status`, never sent
 anything.
 """
@@ -101,10 +101,16 @@ def pins() -> set[str]:
 def untrusted_reason(collector: Collector) -> str | None:
     """Why a discovered collector may not be sent anything; None when it is pinned (or was not
     discovered: env and config are the user's own choice). Its exact URL must be pinned, and so
-    must every certificate of its CA bundle when it has one: a CA pin alone would let whoever can
-    write the ConfigMap name any host that CA has issued a certificate for."""
+    must every certificate of its CA bundle: a CA pin alone would let whoever can write the
+    ConfigMap name any host that CA has issued a certificate for, and a URL pin without a CA would
+    let them drop `ca.crt` so that TLS trusts any public CA's certificate for that host."""
     if collector.source != "discovered":
         return None
+    if not collector.ca_fingerprints or not collector.ca_file:
+        return (
+            f"the collector {collector.url} found in the cluster has no ca.crt in its ConfigMap: "
+            "a pinned collector is used only with its pinned CA (check with your administrator)"
+        )
     pinned = pins()
     missing = [] if collector.url in pinned else [collector.url]
     missing += [f for f in collector.ca_fingerprints if f not in pinned]
