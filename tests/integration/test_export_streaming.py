@@ -4,7 +4,6 @@ what the export writer makes of the same records, while the process never holds 
 (tracemalloc's peak stays under a bound that building the body in memory exceeds)."""
 
 import io
-import re
 import ssl
 import sys
 import tracemalloc
@@ -21,7 +20,7 @@ from kubechat.ledger import formats
 from kubechat.ledger.filters import Filters
 
 sys.path.insert(0, str(Path(__file__).parents[2] / "bench"))
-from dashboard_scale import BenchTokens, fill  # noqa: E402 - the bench's generated signed records
+from dashboard_scale import BenchTokens, fill, login  # noqa: E402 - the bench's generated signed records
 
 RECORDS = 20_000
 # Bytes traced at the peak of one JSON-lines export of RECORDS records (24 MiB of text): streamed,
@@ -36,10 +35,10 @@ def collector(tmp_path_factory):
     service = make_service(store, BenchTokens(), limits=Limits(records_per_second=1e9, burst=10**9))
     fill(service, RECORDS)
     with running(service, d / "tls") as (url, ca):
-        with httpx.Client(base_url=url, verify=ssl.create_default_context(cafile=ca), timeout=120) as client:
-            page = client.get("/ui/login")
-            nonce = re.search(r'name="nonce" value="([^"]+)"', page.text).group(1)
-            client.post("/ui/login", data={"nonce": nonce, "token": "tok-auditor"})
+        with httpx.Client(
+            base_url=url, verify=ssl.create_default_context(cafile=ca), timeout=120, follow_redirects=True
+        ) as client:
+            login(client)
             yield service, client
     store.close()
 
