@@ -155,6 +155,20 @@ def test_bad_storage_values_fail_with_one_clear_line(helm):
     assert bad.returncode != 0 and "needs persistence.hostPath" in bad.stderr
 
 
+def test_a_front_proxy_ca_without_allowed_names_fails(helm, tmp_path):
+    """Any certificate of that CA could otherwise send identity headers as the API server."""
+    from kubechat.collector.tlscert import make_self_signed
+
+    ca = tmp_path / "front-proxy-ca.crt"
+    make_self_signed(["127.0.0.1"], ca, tmp_path / "front-proxy-ca.key")
+    given = ["--set", "aggregatedAPI.enabled=true", "--set-file", f"aggregatedAPI.frontProxyCA={ca}"]
+    bad = subprocess.run([str(helm), "template", "audit", str(CHART), *given], capture_output=True, text=True)
+    assert bad.returncode != 0 and "aggregatedAPI.frontProxyCA needs aggregatedAPI.allowedNames" in bad.stderr
+    pod = _pod(_render(helm, *given, "--set", "aggregatedAPI.allowedNames={front-proxy-client}"))
+    args = pod["containers"][0]["args"]
+    assert "--requestheader-allowed-name=front-proxy-client" in args
+
+
 def test_service_monitor_scrapes_metrics_over_tls_with_the_collector_ca(helm):
     docs = _render(helm, "--set", "metrics.serviceMonitor.enabled=true")
     (endpoint,) = docs[("ServiceMonitor", "audit-kubectl-chat-collector")]["spec"]["endpoints"]

@@ -121,6 +121,11 @@ from kube-system/extension-apiserver-authentication (what an aggregated API read
 {{- define "collector.frontProxy" -}}
 {{- $ca := .Values.aggregatedAPI.frontProxyCA -}}
 {{- $names := .Values.aggregatedAPI.allowedNames -}}
+{{- /* A CA given here is often one that also signs other clients: without names the collector
+would take identity headers from any certificate it issued. */ -}}
+{{- if and $ca (not $names) -}}
+{{- fail "aggregatedAPI.frontProxyCA needs aggregatedAPI.allowedNames (the API server's requestheader-allowed-names, e.g. front-proxy-client): without them any certificate of that CA could claim to be the API server" -}}
+{{- end -}}
 {{- if not $ca -}}
 {{- $auth := lookup "v1" "ConfigMap" "kube-system" "extension-apiserver-authentication" -}}
 {{- $ca = dig "data" "requestheader-client-ca-file" "" ($auth | default dict) -}}
