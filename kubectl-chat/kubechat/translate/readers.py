@@ -142,6 +142,17 @@ def selector(req: Req) -> str | None:
         if m:
             parts = re.split(r"\s*(?:,|\band\b)\s*", m.group(1))
             return ",".join(clean(p).replace(" ", "") for p in parts if p.strip())
+    m = pair_before_type(req)
+    return clean(m.group(1)) if m else None
+
+
+def pair_before_type(req: Req) -> re.Match | None:
+    """ "all app=x pods", "the tier=db deployments": a pair said right before a type chooses the
+    objects, it is never a value to set."""
+    for rm in resources(req):
+        m = re.search(rf"(?<!\S)({KV})\s+$", req.text[: rm.start])
+        if m:
+            return m
     return None
 
 
@@ -233,6 +244,8 @@ def names_for(req: Req, rms: list[RMatch], *, allow_quoted: bool = True, named: 
                     break
                 if re.search(r"[a-z][A-Z]", v) and not part.lstrip().startswith(("'", '"')):
                     break  # "NotReady", "CrashLoopBackOff": a state; names are lower case
+                if is_keyword(v) and plain_word(v, part):
+                    break  # "the api deployment rollout": a command word after the type is no name
                 if names and (place := ns_match(req)) is not None and place.strong and v == place.value:
                     break  # "ds log-agent, shop ns": the list ends where the place is named
                 names.append(v)

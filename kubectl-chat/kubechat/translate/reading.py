@@ -293,6 +293,17 @@ class Clarify(Exception):
         self.question = question
 
 
+# "after the drain", "since the last restart": an event named as a time is no verb asked for
+EVENT_AS_TIME = re.compile(
+    r"\b(?:after|before|during|since|following|ahead of|until)\s+(?:the|a|an|our|my|this|that|its|their)\s+"
+    r"(?:last\s+|recent\s+|latest\s+|big\s+|new\s+)?[a-z]+\b(?!\s*[-=/])"
+    r"|\bwhile\s+(?:i|we|you|they|someone)\s+[a-z]+\b"
+    # "before we restart anything, …", "once i roll back, …": a change someone will make is the
+    # time of this request, not its verb
+    r"|\b(?:before|after|once|until|when)\s+(?:i|we|you|they|someone)(?:'ll| will| can)?\s+[a-z]+(?:\s+(?:back|out|up|down))?\b"
+)
+
+
 @dataclass
 class Req:
     raw: str
@@ -306,7 +317,7 @@ class Req:
     def has(self, pattern: str) -> bool:
         """Whether a keyword cue is said: never by a part of a joined name ("web-all",
         "log-follow-1", "force.sync"), only by words of their own or a match spanning the joint."""
-        return any(not inside_name(self.low, m.start(), m.end()) for m in re.finditer(pattern, self.low))
+        return said(self.low, pattern)
 
     def find(self, pattern: str, flags: int = re.I) -> re.Match | None:
         return re.search(pattern, self.text, flags)
@@ -317,6 +328,11 @@ class Req:
     def value(self, pattern: str) -> str | None:
         m = self.find(pattern)
         return clean(m.group(1)) if m else None
+
+
+def said(low: str, pattern: str) -> bool:
+    """Whether a keyword cue is said in low by words of their own, never by a part of a joined name."""
+    return any(not inside_name(low, m.start(), m.end()) for m in re.finditer(pattern, low))
 
 
 def inside_name(text: str, start: int, end: int) -> bool:
@@ -370,7 +386,7 @@ def ns_predicates(req: Req):
 
 # "make it 5" corrects a value; "make it schedulable again" asks for a state
 _STRONG_FIX = (
-    r"no,? wait|wait,? no|no sorry|i mean|make (?:that|it)(?!\s+(?:un)?\w+able\b|\s+(?:so|work|ready))|"
+    r"no,? wait|wait,? no|no sorry|i mean|i meant|meant|make (?:that|it)(?!\s+(?:un)?\w+able\b|\s+(?:so|work|ready))|"
     r"or rather|correction"
 )
 
@@ -378,11 +394,23 @@ _STRONG_FIX = (
 _WEAK_FIX = r"actually|sorry|rather"  # "has it actually been scheduled?" corrects nothing
 
 
+# A lone "no" or "wait" after a comma or a dash corrects only when one value follows and closes
+# the clause ("scale web to 4, no, 6", "… :1.2.0 - wait, 1.2.1"); "get pods, no restarts" keeps it.
+_BARE_FIX = (
+    rf"(?:[,;:.!?]+|\s[-–—]+)\s*\b(?:no|nope|wait)\b[,:]?\s*(?:\b(?:{_STRONG_FIX}|{_WEAK_FIX})\b[,:]?\s*)*"
+    r"(?=(?:(?:in|to|on|for|-n|namespace|ns)\s+[a-z0-9][\w./:=-]*|[\w./:=-]*[\d=:./][\w./:=-]*)\s*(?:$|[,;!?(]|\.(?:\s|$)))"
+)
 _CORRECTION = re.compile(
     rf"(?:[,;:.!?]+\s*(?:\b(?:{_STRONG_FIX}|{_WEAK_FIX})\b[,:]?\s*)+"
+    rf"|{_BARE_FIX}"
     rf"|\s*(?:\b(?:{_STRONG_FIX})\b[,:]?\s*|\b(?:{_WEAK_FIX}),\s*)(?:\b(?:{_STRONG_FIX}|{_WEAK_FIX})\b[,:]?\s*)*)",
     re.I,
 )
+# A correction that repeats its cue word ("in shop, no wait, in depot"): the value after the same
+# cue before it is the one replaced.
+_CUED_FIX = re.compile(r"(in|from|to|for|on|-n|namespace|ns)\s+(\S+)(.*)", re.I | re.S)
+# An image tag said alone ("…:2.7 - no, 2.8") replaces the tag of the last image, not the image.
+_TAG = re.compile(r"v?\d[\w.-]*")
 
 
 # What a corrected value looks like: a number, key=value, or a name/image/version.
@@ -411,6 +439,11 @@ def _number_words(text: str) -> str:
     return _NUMBER_WORD.sub(sub, text)
 
 
+def _stem(value: str) -> str:
+    """'web-1' and 'web-2' are the same make of name: its letters without the digits."""
+    return re.sub(r"\d+", "", value.lower())
+
+
 def apply_corrections(text: str) -> str:
     """'scale web to 6, no wait, 7' → 'scale web to 7': the last value said wins, and what
     follows it ("…, no wait, 4 (ns x)") is kept. A whole new request after the marker replaces
@@ -430,10 +463,27 @@ def apply_corrections(text: str) -> str:
         ):
             text = before  # "…? sorry, I only started here": an apology, not a correction
             continue
+        cued = _CUED_FIX.match(after)
+        if cued and len(words) > 1:
+            olds = list(
+                re.finditer(rf"\b{re.escape(cued.group(1))}\s+(?:the\s+)?([a-z0-9][-\w.]*)", before, re.I)
+            )
+            if olds:
+                last = olds[-1]
+                value = cued.group(2).rstrip(".!,;")
+                text = (before[: last.start(1)] + value + before[last.end(1) :] + " " + cued.group(3)).strip()
+                continue
         if len(words) > 1 and not _VALUE_WORD.match(new):
             text = after  # a new request
             continue
         rest = after[len(words[0]) :].strip(" -,")
+        tagged = list(re.finditer(r"(?<=[\w/]:)[\w.-]+(?![\w.-])", before))
+        if _TAG.fullmatch(new) and not new.isdigit() and tagged:
+            last = tagged[-1]
+            text = (
+                before[: last.start()] + new + before[last.end() :] + (" " + rest if rest else "")
+            ).strip()
+            continue
         if "=" in new:
             shape = re.escape(new.split("=")[0]) + r"=[^\s,]*"
         elif new.isdigit():
@@ -444,7 +494,9 @@ def apply_corrections(text: str) -> str:
         if not olds:
             text = (before + " " + rest).strip() if len(words) > 1 else before
             continue
-        last = olds[-1]
+        # "web-1 in shop, I meant web-2": the value it corrects is the one of the same make
+        alike = [o for o in olds if _stem(o.group(1)) == _stem(new) and _stem(new) not in ("", "-")]
+        last = (alike or olds)[-1]
         text = (before[: last.start()] + new + before[last.end() :] + (" " + rest if rest else "")).strip()
     return text
 

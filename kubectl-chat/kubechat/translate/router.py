@@ -8,7 +8,7 @@ import re
 
 from .constraints import without_states
 from .readers import name_like_token, resources
-from .reading import Req, inside_name
+from .reading import EVENT_AS_TIME, Req, said
 from .verbs.api_resources import h_api_resources
 from .verbs.attach import h_attach
 from .verbs.auth import h_auth_can_i
@@ -55,17 +55,6 @@ _LABEL_VERB = (
 )
 
 
-# "after the drain", "since the last restart": an event named as a time is no verb asked for
-_EVENT_AS_TIME = re.compile(
-    r"\b(?:after|before|during|since|following|ahead of|until)\s+(?:the|a|an|our|my|this|that|its|their)\s+"
-    r"(?:last\s+|recent\s+|latest\s+|big\s+|new\s+)?[a-z]+\b(?!\s*[-=/])"
-    r"|\bwhile\s+(?:i|we|you|they|someone)\s+[a-z]+\b"
-    # "before we restart anything, …", "once i roll back, …": a change someone will make is the
-    # time of this request, not its verb
-    r"|\b(?:before|after|once|until|when)\s+(?:i|we|you|they|someone)(?:'ll| will| can)?\s+[a-z]+(?:\s+(?:back|out|up|down))?\b"
-)
-
-
 # who a permission question is about, with where an account lives ("the sa x in ns y"), and how
 # the question asks it ("can", "is able to", "has permission to")
 _SUBJECT = (
@@ -77,11 +66,11 @@ _MAY = r"(?:can|could|may|(?:(?:is|are) )?(?:allowed|able|permitted) to|ha(?:s|v
 
 def choose(req: Req):
     # "list unhealthy pods": a state said of the objects listed says which ones, never the verb
-    low = _EVENT_AS_TIME.sub(" ", without_states(req))
+    low = EVENT_AS_TIME.sub(" ", without_states(req))
 
     def has(pattern: str) -> bool:
         # a verb word inside a joined name ("delete-me-7", "scale-test") asks for nothing
-        return any(not inside_name(low, m.start(), m.end()) for m in re.finditer(pattern, low))
+        return said(low, pattern)
 
     selector_use = re.search(
         r"\b(with|having|matching|by|that have)\s+(the\s+)?(label|labels)\b", low
@@ -254,7 +243,8 @@ def choose(req: Req):
         ("label", _LABEL_VERB, h_label),
         (
             "scale",
-            r"\bscale\b|\bscaled (?:up |down )?to \d|\bresize\b|\b\d+ (replicas|instances|copies)\b|\breplicas? (of|for)\b.*\bto \d+",
+            r"\bscale\b|\bscaled (?:up |down )?to \d|\bresize\b|\b\d+ (replicas|instances|copies)\b|\breplicas? (of|for)\b.*\bto \d+"
+            r"|\b(?:set|change|update|make)\s+(?:the\s+)?replicas?\s*(?:=|to)\s*\d+",
             h_scale,
         ),
         ("expose", r"\bexpose\b(?! (port|traffic))|(create|make) a service for", h_expose),

@@ -12,6 +12,7 @@ from ..readers import (
     kv_from_words,
     kv_pairs,
     names_for,
+    pair_before_type,
     require_name,
     resources,
 )
@@ -31,6 +32,7 @@ def h_label(req: Req, kind: str = "label") -> Intent:
     ) or req.find(rf"(?:having|with|matching|that have|selected by)\s+(?:the\s+)?labels?\s+({KV})")
     if re.search(rf"{KV}\s+or\s+{KV}", req.text):
         raise Clarify(f"Which objects should I {verb}? Give one label selector (e.g. -l 'app in (a,b)').")
+    m = m or pair_before_type(req)
     if m is None and len(kv_pairs(req)) > 1:
         # "label k=v on all pods with app=x": of two pairs, the one after with/having/matching
         # chooses the objects; it is never a second label to set

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...intent import Intent
 from ..readers import common, first_type, names_for, number_after, resources
-from ..reading import Clarify, Req, V, is_keyword, is_name
+from ..reading import EVENT_AS_TIME, Clarify, Req, V, is_keyword, is_name, said
 from ..text import clean
 
 ROLLOUT_WORDS = [
@@ -21,7 +21,9 @@ ROLLOUT_WORDS = [
 
 
 def h_rollout(req: Req) -> Intent:
-    sub = next((s for s, p in ROLLOUT_WORDS if req.has(p)), None)
+    # "once we revert, list the revisions": a change named as the time of a read asks for nothing
+    low = EVENT_AS_TIME.sub(" ", req.low)
+    sub = next((s for s, p in ROLLOUT_WORDS if said(low, p)), None)
     if sub is None:
         raise Clarify("Which rollout action: status, restart, undo, history, pause or resume?")
     rms = [r for r in resources(req) if r.type.plural in ("deployments", "statefulsets", "daemonsets")]

@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+import re
+
 from ...intent import Intent
 from ..readers import REMOVING, selector
-from ..reading import Clarify, Q, Req, V, is_name
+from ..reading import Clarify, Q, Req, V, is_keyword, is_name
 from ..text import clean
 from .label import removed_key
 from .node import node_names
+
+_EFFECT = r"(?:NoSchedule|PreferNoSchedule|NoExecute)"
+
+
+def _key_before_effect(req: Req) -> str | None:
+    """ "the gpu NoSchedule taint": the key is the word before the effect; the effect is no key."""
+    m = req.find(rf"(?<![\w./-])([A-Za-z0-9][\w./-]*)\s+{_EFFECT}\s+taints?\b")
+    v = m and m.group(1)
+    return (
+        v
+        if v and not re.fullmatch(_EFFECT, v, re.I) and not req.table.get(v.lower()) and not is_keyword(v)
+        else None
+    )
 
 
 def h_taint(req: Req) -> Intent:
@@ -28,13 +43,15 @@ def h_taint(req: Req) -> Intent:
         or req.value(rf"\buntaint\s+(?:the\s+)?(?:nodes?\s+)?{V}\s+({V})\s*$")
     )
     value = req.value(rf"\bvalue\s+({V})")
-    literal = req.find(r"([\w./-]+=[\w./-]*:(?:NoSchedule|PreferNoSchedule|NoExecute)-?)")
+    literal = req.find(rf"([\w./-]+(?:=[\w./-]*)?:{_EFFECT}-?)")
     if literal:
         arg = literal.group(1)
         if req.has(REMOVING) and not arg.endswith("-"):
             arg += "-"  # "remove the k=v:NoSchedule taint": without the dash kubectl would add it
-    elif not key and req.has(REMOVING) and (said := removed_key(req, "taint")) is not None:
+    elif not key and req.has(REMOVING) and (said := _key_before_effect(req) or removed_key(req, "taint")):
         # "drop the gpu taint (NoExecute) off n1", "remove taint gpu from n1"
+        if re.fullmatch(_EFFECT, said, re.I):
+            raise Clarify(f"Which taint key should I remove (key:{said})?")
         arg = f"{said}:{effect}-" if effect else f"{said}-"
         if not it.names or said in it.names:  # the node is the one it comes off
             off = req.find(rf"\b(?:from|off|on)\s+(?:the\s+)?(?:node\s+)?({V})")

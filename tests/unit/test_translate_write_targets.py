@@ -1,0 +1,66 @@
+"""A change acts on exactly what the request names: the verb is never taken from a change named as
+the time of a read, a command word after the type is no object name, a taint's key is never its
+effect, and a label pair said before the type chooses the objects instead of being set."""
+
+from __future__ import annotations
+
+import pytest
+
+from kubechat.safety.risk import Risk, classify
+from kubechat.translate import translate
+
+PLACES = ["shop", "team-blue", "ops2"]
+WORKLOADS = ["billing", "edge-gw", "svc3"]
+
+
+def tr(text: str):
+    return translate(text, offline=True, use_model=False)
+
+
+def cmd(text: str) -> str | None:
+    return tr(text).command
+
+
+@pytest.mark.parametrize("when", ["before we undo it", "before they roll back", "once i revert"])
+@pytest.mark.parametrize("name", WORKLOADS)
+def test_a_change_named_as_the_time_of_a_read_is_not_run(when, name):
+    t = tr(f"{when}, print the rollout history for deployment {name} in shop")
+    assert t.command == f"kubectl rollout history deployment/{name} -n shop"
+    assert classify(t.argv) is Risk.READ
+
+
+@pytest.mark.parametrize("name", WORKLOADS)
+def test_the_rollout_word_after_the_type_is_no_name(name):
+    assert cmd(f"one sec, pause the {name} deployment rollout") == f"kubectl rollout pause deployment/{name}"
+    assert cmd(f"resume the {name} deployment rollout in lab") == (
+        f"kubectl rollout resume deployment/{name} -n lab"
+    )
+    assert tr("pause the deployment rollout").argv is None  # which deployment?
+
+
+@pytest.mark.parametrize("key", ["gpu", "team", "example.com/owner"])
+@pytest.mark.parametrize("effect", ["NoSchedule", "NoExecute", "PreferNoSchedule"])
+def test_a_taint_key_said_before_its_effect(key, effect):
+    assert cmd(f"remove the {key} {effect} taint from node-9") == f"kubectl taint nodes node-9 {key}:{effect}-"
+    assert cmd(f"remove taint {key}:{effect} from node-9") == f"kubectl taint nodes node-9 {key}:{effect}-"
+
+
+@pytest.mark.parametrize("effect", ["NoSchedule", "NoExecute"])
+def test_an_effect_alone_is_no_taint_key(effect):
+    t = tr(f"remove the {effect} taint from node-9")
+    assert t.argv is None and "key" in t.clarification
+
+
+@pytest.mark.parametrize("place", PLACES)
+@pytest.mark.parametrize("pair", ["app=cart", "tier=db"])
+def test_a_pair_before_the_type_chooses_the_objects(place, pair):
+    assert cmd(f"add owner=ops label to all {pair} pods in {place}") == (
+        f"kubectl label pods owner=ops -n {place} -l {pair}"
+    )
+    assert cmd(f"label every {pair} pods in {place} with owner=ops") == (
+        f"kubectl label pods owner=ops -n {place} -l {pair}"
+    )
+    assert cmd(f"set replicas=4 for all {pair} deployments in {place}") == (
+        f"kubectl scale deployments -n {place} -l {pair} --replicas=4"
+    )
+    assert cmd(f"delete all {pair} pods in {place}") == f"kubectl delete pods -n {place} -l {pair}"
