@@ -460,7 +460,8 @@ def _cues(
             # "pods in services", "web in jobs": a type word is a place only when the request
             # names what it acts on elsewhere (another type, or an object right before the cue)
             rest = low[: m.start()] + " " + after
-            prev = re.findall(r"[a-z0-9][-a-z0-9]*", low[: m.start()])
+            # the word right before the cue; a word of a path ("ls /srv inside pod x") is no object
+            prev = re.findall(r"(?<![/\w.-])([a-z0-9][-a-z0-9]*)\s+$", low[: m.start()])
             if not _type_before(rest, is_type) and not (
                 prev and not is_word(prev[-1]) and not is_type(prev[-1])
             ):
