@@ -39,6 +39,12 @@ def h_expose(req: Req) -> Intent:
     if p:
         it.set_flag("port", p)
     t = number_after(req, r"(?:containers on|target) port") or number_after(req, r"to port")
+    if not t and p:
+        # "port 80 -> container 8080", "port 80 to 8080": the port the traffic goes on to
+        t = number_after(
+            req,
+            rf"\bport\s+{p}\s*(?:->|→|=>|\bto\b|\bonto\b)\s*(?:the\s+)?(?:container(?:'s)?\s+)?(?:port\s+)?",
+        )
     if t and t != p:
         it.set_flag("target-port", t)
     if svc_name:

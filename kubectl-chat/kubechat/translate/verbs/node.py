@@ -46,6 +46,11 @@ def h_node(verb: str):
                 it.set_flag("ignore-daemonsets")
             if req.has(r"emptydir|local data"):
                 it.set_flag("delete-emptydir-data")
+            wait = req.find(
+                r"\b(?:timeout|time out|give up after|time ?limit)\s*(?:of|=|:|after)?\s*(\d+[smh])\b"
+            )
+            if wait:
+                it.set_flag("timeout", wait.group(1))
         return it
 
     return handler

@@ -30,6 +30,9 @@ def h_scale(req: Req) -> Intent:
         raise Clarify("Scale to how many replicas?")
     n = m.group(1)
     cur = number_after(req, r"current (?:size|replicas|replica count|scale) is")
+    was = req.find(r"\bfrom\s+(\d+)\s+(?:replicas?\s+|pods?\s+)?(?:to|down to|up to)\s+(\d+)\b")
+    if not cur and was and was.group(2) == n and _only_if(req, was.group(1)):
+        cur = was.group(1)  # "from 2 to 3, only if it is 2": kubectl checks the count it changes from
     if cur:
         it.set_flag("current-replicas", cur)
     it.set_flag("replicas", n)
@@ -41,3 +44,11 @@ def h_scale(req: Req) -> Intent:
         it.namespace = place  # the word after the count in kubectl's order is the namespace
     require_name(it, it.resource or "deployment", "scale")
     return it
+
+
+def _only_if(req: Req, count: str) -> bool:
+    """'only if it's currently 2', 'if it is still 2', 'provided it's at 2': the change is meant
+    to happen only at that count."""
+    return req.has(
+        rf"\b(?:only\s+if|if|provided|as\s+long\s+as|when)\b[^.]*?\b(?:is|it's|its|are|at|still|currently|has)\b[^.]*?\b{count}\b"
+    )

@@ -1,0 +1,30 @@
+"""Values a request gives for a flag kubectl has are used, never left over to make a question:
+a drain's timeout, the count a scale changes from when it should happen only at that count,
+the container port an expose forwards to."""
+
+import pytest
+from translate_cases import assert_translates
+
+
+@pytest.mark.parametrize(
+    "request_text, want",
+    [
+        ("drain zk-9, ignore daemonsets, timeout 4m", "kubectl drain zk-9 --ignore-daemonsets --timeout=4m"),
+        ("drain zk-9 with a timeout of 90s", "kubectl drain zk-9 --timeout=90s"),
+        ("scale qrv from 5 to 7, only if it is at 5", "kubectl scale deployment qrv --current-replicas=5 --replicas=7"),
+        ("scale qrv in bnk from 1 to 2 only if it's currently 1", "kubectl scale deployment qrv -n bnk --current-replicas=1 --replicas=2"),
+        ("expose deployment qrv on port 81 -> container 9091", "kubectl expose deployment qrv --port=81 --target-port=9091"),
+        ("expose deployment qrv on port 443 to 8443", "kubectl expose deployment qrv --port=443 --target-port=8443"),
+        ("expose deployment qrv on port 80", "kubectl expose deployment qrv --port=80"),
+    ],
+)  # fmt: skip
+def test_flag_values_are_used(request_text, want):
+    assert_translates(request_text, want)
+
+
+def test_a_count_changed_from_without_a_condition_is_no_precondition():
+    from kubechat.translate import translate
+
+    # "from 4 to 1" alone does not ask kubectl to check the count: nothing guesses it
+    got = translate("scale qrv from 4 to 1", offline=True, use_model=False)
+    assert got.argv is None or "--current-replicas=4" not in got.argv
