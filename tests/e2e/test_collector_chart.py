@@ -130,7 +130,9 @@ def user(sandbox, installed, isolated_home, tmp_path) -> tuple[dict[str, str], P
     ca.write_text(cm["data"][locate.CA_KEY])
     (fingerprint,) = locate.ca_fingerprints(ca.read_text())
     system = tmp_path / "system-config.yaml"
-    system.write_text(yaml.safe_dump({"audit": {"trusted_collectors": [url, fingerprint]}}))
+    # The cluster pin lets certificate users ship through this cluster's aggregated API.
+    pins = [url, fingerprint, {"url": url, "cluster": sandbox.server}]
+    system.write_text(yaml.safe_dump({"audit": {"trusted_collectors": pins}}))
     env = {
         **os.environ,
         "PATH": f"{paths.testbin_dir()}:{os.environ['PATH']}",

@@ -163,6 +163,7 @@ def test_client_certificate_user_records_ship_through_the_api_server(
     assert "token" not in user and "client-certificate" in str(user)  # a certificate, no token
     monkeypatch.setenv(locate.COLLECTOR_ENV, url)
     monkeypatch.setenv(locate.COLLECTOR_CA_ENV, ca)
+    monkeypatch.setenv(locate.COLLECTOR_CLUSTER_ENV, sandbox.server)
     request = f"list pods in {sandbox.limited_namespace}"
     code, out = run_cli(
         capsys, "--kubeconfig", str(sandbox.limited_kubeconfig), "--no-model", "--plain", request
@@ -263,6 +264,7 @@ def test_audit_ship_by_hand_goes_through_the_api_server_too(sandbox, aggregated,
     monkeypatch.setenv(autoship.AUTOSHIP_ENV, "off")  # only the command below ships
     monkeypatch.setenv(locate.COLLECTOR_ENV, url)
     monkeypatch.setenv(locate.COLLECTOR_CA_ENV, ca)
+    monkeypatch.setenv(locate.COLLECTOR_CLUSTER_ENV, sandbox.server)
     kubeconfig = str(sandbox.limited_kubeconfig)
     code, out = run_cli(
         capsys,
@@ -291,6 +293,7 @@ def test_another_aggregated_api_cannot_settle_records_meant_for_the_collector(
         monkeypatch.setenv(autoship.AUTOSHIP_ENV, "off")
         monkeypatch.setenv(locate.COLLECTOR_ENV, url)
         monkeypatch.setenv(locate.COLLECTOR_CA_ENV, ca)
+        monkeypatch.setenv(locate.COLLECTOR_CLUSTER_ENV, sandbox.server)
         request = f"list services in {sandbox.limited_namespace}"
         code, out = run_cli(capsys, "--kubeconfig", kubeconfig, "--no-model", "--plain", request)
         assert code == 0, out
@@ -301,3 +304,36 @@ def test_another_aggregated_api_cannot_settle_records_meant_for_the_collector(
         assert trail.spool.pending_count() >= 1
         items = _reader_get(url, ca, sandbox, "/v1/records", username=sandbox.limited_user)["items"]
         assert audit_id not in {item["auditID"] for item in items}
+
+
+@pytest.mark.parametrize("cluster", [None, "https://api.other-cluster.example:6443"])
+def test_nothing_goes_through_the_api_server_of_a_cluster_the_collector_does_not_serve(
+    sandbox, aggregated, capsys, monkeypatch, tmp_path, cluster
+):
+    """The kubeconfig points at a cluster whose aggregated API is not the user's collector: neither
+    the records nor the key proofs reach it, and they stay pending with the reason."""
+    aggregated_url, aggregated_ca = aggregated
+    kubeconfig = str(sandbox.limited_kubeconfig)
+    with serve_for_cluster(sandbox, tmp_path, "--reader-user", "alice") as (url, ca, _):
+        monkeypatch.setenv(autoship.AUTOSHIP_ENV, "off")
+        monkeypatch.setenv(locate.COLLECTOR_ENV, url)
+        monkeypatch.setenv(locate.COLLECTOR_CA_ENV, ca)
+        if cluster:
+            monkeypatch.setenv(locate.COLLECTOR_CLUSTER_ENV, cluster)
+        else:
+            monkeypatch.delenv(locate.COLLECTOR_CLUSTER_ENV, raising=False)
+        request = f"list services in {sandbox.limited_namespace}"
+        code, out = run_cli(capsys, "--kubeconfig", kubeconfig, "--no-model", "--plain", request)
+        assert code == 0, out
+        trail = AuditTrail()
+        record = json.loads(list(trail.spool.raw_records())[-1])
+        code, out = run_cli(capsys, "audit", "ship", "--kubeconfig", kubeconfig)
+        expected = "nothing is sent through another cluster" if cluster else "audit.collector.cluster"
+        assert code == 1 and expected in out and len(out.strip().splitlines()) <= 2, out
+        assert trail.spool.pending_count() >= 1
+        reached = _reader_get(
+            aggregated_url, aggregated_ca, sandbox, "/v1/records", username=sandbox.limited_user
+        )
+        assert record["auditID"] not in {item["auditID"] for item in reached["items"]}
+        keys = _reader_get(aggregated_url, aggregated_ca, sandbox, "/v1/keys")["items"]
+        assert record["keyID"] not in {k["key_id"] for k in keys}

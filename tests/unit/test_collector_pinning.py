@@ -82,3 +82,34 @@ def test_a_pinned_url_whose_configmap_drops_the_ca_is_refused(isolated_home, tmp
 
 def test_env_and_config_collectors_are_the_users_own_choice():
     assert locate.untrusted_reason(locate.Collector("https://mine:1", "env")) is None
+
+
+def test_records_go_only_through_the_api_server_of_the_collectors_own_cluster(isolated_home, monkeypatch):
+    """Whoever registers the aggregated API on another cluster would receive every pending record."""
+    api = "https://api.a.example:6443"
+    configured = locate.Collector("https://mine:1", "env", server=api)
+    assert locate.aggregated_route_reason(configured, api + "/") is None
+    assert "another cluster" in locate.aggregated_route_reason(configured, "https://api.b.example:6443")
+    unnamed = locate.aggregated_route_reason(locate.Collector("https://mine:1", "env"), api)
+    assert locate.COLLECTOR_CLUSTER_ENV in unnamed and "\n" not in unnamed
+    monkeypatch.setenv(locate.COLLECTOR_ENV, "https://mine:1")
+    monkeypatch.setenv(locate.COLLECTOR_CLUSTER_ENV, api)
+    assert locate.configured().server == api
+
+
+def test_a_discovered_collector_is_used_through_a_cluster_only_when_pinned_for_it(isolated_home, tmp_path):
+    """Another cluster's ConfigMap may copy the pinned URL and CA: its API server's aggregated API
+    is whoever registered it there, so the pin names the cluster too."""
+    pem = _ca(tmp_path, "real")
+    url, api_a, api_b = "https://collector.example:8443", "https://api-a:6443", "https://api-b:6443"
+    cfg = isolated_home / "config" / "config.yaml"
+    cfg.parent.mkdir(parents=True, exist_ok=True)
+    cfg.write_text(
+        f"audit:\n  trusted_collectors: ['{url}', '{locate.ca_fingerprints(pem)[0]}', "
+        f"{{url: '{url}', cluster: '{api_a}'}}]\n"
+    )
+    on_a = locate.Collector(url, "discovered", "/x/ca.crt", "pub", api_a, locate.ca_fingerprints(pem))
+    on_b = locate.Collector(url, "discovered", "/x/ca.crt", "pub", api_b, locate.ca_fingerprints(pem))
+    assert locate.untrusted_reason(on_a) is None and locate.untrusted_reason(on_b) is None
+    assert locate.aggregated_route_reason(on_a, api_a) is None
+    assert "not pinned for the cluster" in locate.aggregated_route_reason(on_b, api_b)

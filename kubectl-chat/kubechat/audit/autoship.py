@@ -294,7 +294,7 @@ def ship_once(spool: Path, options) -> tuple[bool, bool]:
     """One shipping pass. Returns (done, retry): done when everything it saw was shipped, retry when a
     later attempt may succeed (the collector or the cluster could not be reached)."""
     from . import locate
-    from .kube import NoCredentials, aggregated_route, bearer_token
+    from .kube import NoCredentials, WrongCluster, aggregated_route, bearer_token
     from .trail import AuditTrail
 
     target = _target(options)
@@ -316,7 +316,10 @@ def ship_once(spool: Path, options) -> tuple[bool, bool]:
         if token is None:
             # No token to show the collector (a client certificate, say): ship through the API
             # server, which authenticates the user and forwards to the collector's aggregated API.
-            client, through = aggregated_route(options.kubeconfig, options.context)
+            client, through = aggregated_route(collector, options.kubeconfig, options.context)
+    except WrongCluster as exc:  # the records stay pending until run against the collector's cluster
+        _write_state(spool, last_error=exc.message)
+        return False, False
     except Exception as exc:  # noqa: BLE001 - any kubeconfig problem: say it, retry later
         _write_state(spool, last_error=f"cannot read your credentials: {exc}")
         return False, not isinstance(exc, NoCredentials)  # no credential does not fix itself

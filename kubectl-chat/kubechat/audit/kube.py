@@ -92,10 +92,19 @@ def api_server_client(kubeconfig: str | None = None, context: str | None = None,
     return http.require_tls(cfg.host), client
 
 
-def aggregated_route(kubeconfig: str | None = None, context: str | None = None):
+class WrongCluster(NoCredentials):
+    """The kubeconfig's API server is not the one of the collector's cluster."""
+
+
+def aggregated_route(collector, kubeconfig: str | None = None, context: str | None = None):
     """(client, base URL) for shipping through the API server to the collector's aggregated API
-    (…/v1/keys and …/v1/records under it): for users whose kubeconfig yields no bearer token."""
+    (…/v1/keys and …/v1/records under it): for users whose kubeconfig yields no bearer token. Only
+    the API server of the collector's own cluster is used (raises WrongCluster otherwise)."""
     from ..ledger.protocol import AGGREGATED_API
+    from .locate import aggregated_route_reason
 
     server, client = api_server_client(kubeconfig, context)
+    if why := aggregated_route_reason(collector, server):
+        client.close()
+        raise WrongCluster(why)
     return client, server + AGGREGATED_API

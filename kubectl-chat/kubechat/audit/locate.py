@@ -12,7 +12,8 @@ A discovered collector receives the user's bearer token, and anyone who can writ
 discovered collector is used only when it is pinned: its exact URL, and every certificate of its
 CA bundle (which it must have), must be listed in `audit.trusted_collectors` of the administrator's
 /etc/kubectl-chat/config.yaml (no setup for users) or of the user's own config.yaml. An unpinned one is reported by `audit status`, never sent
-anything.
+anything. Users without a token ship through an API server's aggregated API, whoever registered it:
+only through the API server of the collector's own cluster (see aggregated_route_reason).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from .. import paths
 
 COLLECTOR_ENV = "KUBECHAT_COLLECTOR_URL"
 COLLECTOR_CA_ENV = "KUBECHAT_COLLECTOR_CA"
+COLLECTOR_CLUSTER_ENV = "KUBECHAT_COLLECTOR_CLUSTER"  # API server URL of the collector's cluster
 NAMESPACE, NAME = "kubechat-system", "kubechat-collector"
 CONFIGMAP_PATH = f"/api/v1/namespaces/{NAMESPACE}/configmaps/{NAME}"
 # Data keys of the ConfigMap (the chart writes them).
@@ -43,7 +45,9 @@ class Collector:
     source: str  # env | config | discovered
     ca_file: str | None = None
     checkpoint_key: str | None = None
-    server: str | None = None  # the API server it was discovered from
+    # The API server it was discovered from, or the one a configured collector serves: the only one
+    # whose aggregated API records may go through.
+    server: str | None = None
     ca_fingerprints: tuple[str, ...] = ()  # "sha256:<hex>" of each certificate of a discovered bundle
 
 
@@ -84,18 +88,63 @@ def canonical_bundle(pem: str) -> str:
     return "".join(c.public_bytes(Encoding.PEM).decode() for c in _certificates(pem))
 
 
-def pins() -> set[str]:
+def _pin_entries() -> list:
     """`audit.trusted_collectors` of the administrator's system config and of the user's config."""
     from .. import system_config
 
-    found: set[str] = set()
     _, system = system_config.read()
+    entries: list = []
     for section in ((system.get("audit") or {}), audit_config()):
         value = section.get("trusted_collectors") if isinstance(section, dict) else None
-        for pin in value if isinstance(value, list) else []:
-            if isinstance(pin, str) and pin.strip():
-                found.add(pin.strip().lower() if pin.strip().lower().startswith("sha256:") else pin.strip())
+        entries += value if isinstance(value, list) else []
+    return entries
+
+
+def pins() -> set[str]:
+    """The pinned collector URLs and CA fingerprints."""
+    found: set[str] = set()
+    for pin in _pin_entries():
+        if isinstance(pin, str) and pin.strip():
+            found.add(pin.strip().lower() if pin.strip().lower().startswith("sha256:") else pin.strip())
     return found
+
+
+def pinned_clusters() -> set[tuple[str, str]]:
+    """(collector URL, API server URL) of each `{url: …, cluster: …}` entry: the clusters whose
+    aggregated API is that collector."""
+    return {
+        (str(pin["url"]).strip(), _server(str(pin["cluster"])))
+        for pin in _pin_entries()
+        if isinstance(pin, dict) and pin.get("url") and pin.get("cluster")
+    }
+
+
+def _server(url: str) -> str:
+    return url.strip().rstrip("/")
+
+
+def aggregated_route_reason(collector: Collector, api_server: str) -> str | None:
+    """Why records for this collector may not go through `api_server`'s aggregated API; None when
+    that API server is the one of the collector's own cluster. Whoever registers
+    `v1.audit.kubechat.io` on another cluster would receive every pending record and key proof."""
+    if not collector.server:
+        return (
+            f"shipping without a token goes through the API server of the collector's cluster, and "
+            f"the collector {collector.url} names none: set audit.collector.cluster (or "
+            f"{COLLECTOR_CLUSTER_ENV}) to that API server's URL"
+        )
+    if _server(collector.server) != _server(api_server):
+        return (
+            f"the kubeconfig points at {api_server}, not at {collector.server} whose collector is "
+            f"{collector.url}: nothing is sent through another cluster's API server"
+        )
+    if collector.source == "discovered" and (collector.url, _server(api_server)) not in pinned_clusters():
+        return (
+            f"the collector {collector.url} is not pinned for the cluster {api_server}: add "
+            f"{{url: {collector.url}, cluster: {api_server}}} to audit.trusted_collectors "
+            "(check with your administrator)"
+        )
+    return None
 
 
 def untrusted_reason(collector: Collector) -> str | None:
@@ -126,13 +175,21 @@ def configured() -> Collector | None:
     """The collector named by the environment or config.yaml, if any (no cluster asked)."""
     url = os.environ.get(COLLECTOR_ENV)
     if url:
-        return Collector(url, "env", os.environ.get(COLLECTOR_CA_ENV) or None)
+        cluster = os.environ.get(COLLECTOR_CLUSTER_ENV) or None
+        return Collector(url, "env", os.environ.get(COLLECTOR_CA_ENV) or None, server=cluster)
     section = audit_config()
     value = section.get("collector")
     if isinstance(value, str) and value:
         return Collector(value, "config", section.get("ca_file"), section.get("collector_key"))
     if isinstance(value, dict) and value.get("url"):
-        return Collector(str(value["url"]), "config", value.get("ca_file"), value.get("key"))
+        cluster = value.get("cluster")
+        return Collector(
+            str(value["url"]),
+            "config",
+            value.get("ca_file"),
+            value.get("key"),
+            str(cluster) if cluster else None,
+        )
     return None
 
 

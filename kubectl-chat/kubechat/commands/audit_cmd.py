@@ -6,6 +6,7 @@ prints the result. Records come from the local spool unless --collector is given
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -244,10 +245,14 @@ def proof_cmd(audit_id, collector, ca_file, collector_key):
 @_source_options
 @_collector_key_option("Check the collector's receipts against this checkpoint public key (base64)")
 def ship_cmd(collector, ca_file, token_file, kubeconfig, kube_context, collector_key):
+    from ..audit import locate
     from ..https import require_tls as http_url
 
-    if not collector:
-        from ..audit import locate
+    if collector:
+        found = locate.Collector(
+            collector, "flag", ca_file, collector_key, os.environ.get(locate.COLLECTOR_CLUSTER_ENV) or None
+        )
+    else:
         from ..kubeconfig_info import resolve
         from ..kubectl_options import KubectlOptions
 
@@ -267,10 +272,12 @@ def ship_cmd(collector, ca_file, token_file, kubeconfig, kube_context, collector
     token = _token(token_file, kubeconfig, kube_context)
     client = through = None
     if token is None:  # a client certificate, say: through the API server to the aggregated API
-        from ..audit.kube import aggregated_route
+        from ..audit.kube import WrongCluster, aggregated_route
 
         try:
-            client, through = aggregated_route(kubeconfig, kube_context)
+            client, through = aggregated_route(found, kubeconfig, kube_context)
+        except WrongCluster:
+            raise  # nothing is sent through another cluster's API server
         except AuditError:
             pass  # nothing to authenticate with: ship_pending says so
     try:
