@@ -41,7 +41,9 @@ def test_the_rollout_word_after_the_type_is_no_name(name):
 @pytest.mark.parametrize("key", ["gpu", "team", "example.com/owner"])
 @pytest.mark.parametrize("effect", ["NoSchedule", "NoExecute", "PreferNoSchedule"])
 def test_a_taint_key_said_before_its_effect(key, effect):
-    assert cmd(f"remove the {key} {effect} taint from node-9") == f"kubectl taint nodes node-9 {key}:{effect}-"
+    assert (
+        cmd(f"remove the {key} {effect} taint from node-9") == f"kubectl taint nodes node-9 {key}:{effect}-"
+    )
     assert cmd(f"remove taint {key}:{effect} from node-9") == f"kubectl taint nodes node-9 {key}:{effect}-"
 
 
@@ -64,3 +66,10 @@ def test_a_pair_before_the_type_chooses_the_objects(place, pair):
         f"kubectl scale deployments -n {place} -l {pair} --replicas=4"
     )
     assert cmd(f"delete all {pair} pods in {place}") == f"kubectl delete pods -n {place} -l {pair}"
+
+
+@pytest.mark.parametrize("action", ["pause", "resume"])
+@pytest.mark.parametrize("kind", ["cronjob", "job", "service"])
+def test_a_rollout_action_on_another_type_never_picks_a_workload_named_like_it(action, kind):
+    t = tr(f"{action} {kind} nightly-tidy in lab")
+    assert t.argv is None and "rollout" in t.clarification

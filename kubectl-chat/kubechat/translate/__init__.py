@@ -172,7 +172,10 @@ def translate(
     ruled: Translation | None = None
     if rr.intent is not None:
         ruled = finish(rr.intent, "rules", rr.confidence)
-        if ruled.argv is not None and _unaccounted(ruled.argv, rr.unexplained):
+        if ruled.argv is not None and (
+            _unaccounted(ruled.argv, rr.unexplained)
+            or _change_read_as_a_read(ruled.argv, rr.unexplained, text)
+        ):
             # a change must account for what was said: leftover words mean a misreading
             ruled = Translation(
                 request=request,
@@ -254,6 +257,32 @@ def _unaccounted(argv: list[str], left: list[str]) -> bool:
         # only a removal may leave a word or two of why; what opens or reveals names it all
         return argv[0] != "delete" or len(left) > 2
     return len(left) > 1
+
+
+def _change_read_as_a_read(argv: list[str], left: list[str], request: str) -> bool:
+    """A listing or description that leaves a change's values or words unused read a change as a
+    read ("generic secret x in y, k=v", "suspend cronjob x", "give user u the r role"): the
+    change asked for would be dropped silently, so it is a question, never the read."""
+    if argv[0] not in ("get", "describe"):
+        return False
+    if any(_CHANGE_VALUE.search(w) or w.lower() in _CHANGE_WORDS for w in left):
+        return True
+    return _CHANGE_SHAPE.search(request.lower()) is not None
+
+
+# What a change carries and a read never leaves unused: a key=value, an image with its tag.
+_CHANGE_VALUE = re.compile(r"=|^[a-z][\w./-]*:\w")
+# Verbs of a change the router has no command for, said at any place.
+_CHANGE_WORDS = {
+    *("unset", "suspend", "unsuspend", "record", "trigger", "give", "grant", "assign"),
+    *("bump", "pin", "switch", "set", "add", "update", "change", "use", "make", "mount", "attach"),
+}
+# A role's verbs listed ("get/list/watch"), or a role given to someone.
+_CHANGE_SHAPE = re.compile(
+    r"\b(?:get|list|watch|create|update|patch|delete)(?:\s*[/,]\s*(?:get|list|watch|create|update|patch|delete))+\b"
+    r"|\b(?:give|grant|bind|assign)\b[^.?!]*\brole\b"
+    r"|\bshould (?:use|run|have|be)\b|\bkick(?:s|ed)? off\b"
+)
 
 
 _RESTRICTING = {"nothing", "not", "no", "never", "without", "except", "excluding", "only", "but", "unless"}

@@ -44,6 +44,13 @@ def h_rollout(req: Req) -> Intent:
             rf"\bthe\s+({V})\s+rollout\b",
         ):
             m = req.find(pat)
+            named = m and req.table.get(clean(m.group(1)).lower())
+            if named:
+                # "resume cronjob x": rollout acts on workloads only; the type is never a name
+                raise Clarify(
+                    f"kubectl rollout {sub} works on deployments, statefulsets and daemonsets, not "
+                    f"{named.plural}. Which workload do you mean, or which other change?"
+                )
             if m and is_name(clean(m.group(1))) and not is_keyword(clean(m.group(1))):
                 it.names = [clean(m.group(1))]
                 break
