@@ -12,7 +12,7 @@ from translate_cases import assert_translates
         ("drain zk-9, ignore daemonsets, timeout 4m", "kubectl drain zk-9 --ignore-daemonsets --timeout=4m"),
         ("drain zk-9 with a timeout of 90s", "kubectl drain zk-9 --timeout=90s"),
         ("scale qrv from 5 to 7, only if it is at 5", "kubectl scale deployment qrv --current-replicas=5 --replicas=7"),
-        ("scale qrv in bnk from 1 to 2 only if it's currently 1", "kubectl scale deployment qrv -n bnk --current-replicas=1 --replicas=2"),
+        ("scale qrv in bnk from 1 to 2 provided it is currently 1", "kubectl scale deployment qrv -n bnk --current-replicas=1 --replicas=2"),
         ("expose deployment qrv on port 81 -> container 9091", "kubectl expose deployment qrv --port=81 --target-port=9091"),
         ("expose deployment qrv on port 443 to 8443", "kubectl expose deployment qrv --port=443 --target-port=8443"),
         ("expose deployment qrv on port 80", "kubectl expose deployment qrv --port=80"),

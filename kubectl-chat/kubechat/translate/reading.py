@@ -358,7 +358,7 @@ class RMatch:
 
 def read_text(request: str, table: ResourceTable) -> str:
     """The request as the parser reads it: typos repaired, lead-ins dropped, corrections applied."""
-    text = repair(drop_ticket(" ".join(request.split())))
+    text = repair(drop_ticket(_unshout(" ".join(request.split()))))
     text = re.sub(
         r"^(?:please|pls|can you|could you|would you|i want to|i'd like to|i need to|help me)\s+",
         "",
@@ -374,6 +374,19 @@ def read_text(request: str, table: ResourceTable) -> str:
     text = re.sub(r"^(?:explain|show me|tell me)\s+how\s+(?=to\b)", "how ", text, flags=re.I)
     text = _repair_types(text, table)
     return apply_corrections(_number_words(text))
+
+
+def _unshout(text: str) -> str:
+    """'RESTART WEB IN SHOP': a request typed in capitals reads as the same request in lower case
+    (names and places are lower case in Kubernetes); quoted text, KEY=value pairs and words with
+    '_' (environment variable names) keep their case."""
+    masked = mask_quotes(text)
+    if re.search(r"[a-z]", re.sub(r"'q+'", " ", masked)) or len(re.findall(r"[A-Z]", masked)) < 6:
+        return text
+    out = list(text)
+    for m in re.finditer(r"""(?<![\w'"=])[A-Z0-9][-A-Z0-9./:]*(?![\w'"=])""", masked):
+        out[m.start() : m.end()] = text[m.start() : m.end()].lower()  # spans of the masked text line up
+    return "".join(out)
 
 
 def ns_predicates(req: Req):

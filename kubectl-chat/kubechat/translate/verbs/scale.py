@@ -47,7 +47,7 @@ def h_scale(req: Req) -> Intent:
 
 
 def _only_if(req: Req, count: str) -> bool:
-    """'only if it's currently 2', 'if it is still 2', 'provided it's at 2': the change is meant
+    """'only if it has 5 now', 'provided it is at 5': the change is meant
     to happen only at that count."""
     return req.has(
         rf"\b(?:only\s+if|if|provided|as\s+long\s+as|when)\b[^.]*?\b(?:is|it's|its|are|at|still|currently|has)\b[^.]*?\b{count}\b"
