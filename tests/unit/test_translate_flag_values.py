@@ -28,3 +28,24 @@ def test_a_count_changed_from_without_a_condition_is_no_precondition():
     # "from 4 to 1" alone does not ask kubectl to check the count: nothing guesses it
     got = translate("scale qrv from 4 to 1", offline=True, use_model=False)
     assert got.argv is None or "--current-replicas=4" not in got.argv
+
+
+@pytest.mark.parametrize(
+    "request_text, want",
+    [
+        # sets and existence, in kubectl's selector syntax
+        ("secrets in bnk with tier in (web,api)", "kubectl get secrets -n bnk -l 'tier in (web,api)'"),
+        ("secrets in bnk with tier notin (web, api)", "kubectl get secrets -n bnk -l 'tier notin (web,api)'"),
+        ("deployments whose stage label is qv or zk, in bnk", "kubectl get deployments -n bnk -l 'stage in (qv,zk)'"),
+        ("pods whose tier is web, api or db", "kubectl get pods -l 'tier in (web,api,db)'"),
+        ("list deployments without a tier label in bnk", "kubectl get deployments -n bnk -l '!tier'"),
+        ("services in bnk that carry no owner label", "kubectl get services -n bnk -l '!owner'"),
+        ("pods where tier is web", "kubectl get pods -l tier=web"),
+        # a node's zone is its well-known label
+        ("which nodes sit in eu-north-2c?", "kubectl get nodes -l topology.kubernetes.io/zone=eu-north-2c"),
+        ("list nodes in zone zq-2", "kubectl get nodes -l topology.kubernetes.io/zone=zq-2"),
+        ("list pods in zq-2", "kubectl get pods -n zq-2"),
+    ],
+)  # fmt: skip
+def test_selectors_with_sets_absence_and_zones(request_text, want):
+    assert_translates(request_text, want)

@@ -329,13 +329,19 @@ def _untargeted(request: str, intent: Intent) -> bool:
     return not re.search(r"\b(all|every|each)\b", request, re.I) or not intent.resource
 
 
+# Label keys Kubernetes itself sets, written by the parser for the word that names them ("nodes
+# in zone x"): the key is the command's wording, its value still comes from the request.
+_WELL_KNOWN_KEYS = {"topology.kubernetes.io/zone"}
+
+
 def values(intent: Intent) -> list[tuple[str, str]]:
     """(slot, value) pairs in the argv that must come from the request or the session."""
     out: list[tuple[str, str]] = [("name", n) for n in intent.names]
     if intent.namespace:
         out.append(("namespace", intent.namespace))
     if intent.selector:
-        out += [("selector", v) for v in re.split(r"[,=!()]+|\s+in\s+|\s+notin\s+", intent.selector) if v]
+        parts = re.split(r"[,=!()]+|\s+in\s+|\s+notin\s+", intent.selector)
+        out += [("selector", v) for v in parts if v and v not in _WELL_KNOWN_KEYS]
     if intent.field_selector:
         for part in intent.field_selector.split(","):
             key, _, v = part.partition("=")

@@ -125,6 +125,9 @@ def selector(req: Req) -> str | None:
     m = req.find(rf"(?:^|\s)(?:-l|--selector)(?:=|\s+)({V})")
     if m:
         return clean(m.group(1))
+    sel = _set_selector(req)
+    if sel:
+        return sel
     m = req.find(
         r"\b(?:where|whose)\s+(?:the\s+)?(?:label\s+)?([A-Za-z][\w./-]*)\s+(?:label\s+)?(?:is|equals|=)\s+"
         r"(?!not\b)([\w.-]+)"
@@ -144,6 +147,30 @@ def selector(req: Req) -> str | None:
             return ",".join(clean(p).replace(" ", "") for p in parts if p.strip())
     m = pair_before_type(req)
     return clean(m.group(1)) if m else None
+
+
+_LABEL_KEY = r"([A-Za-z][\w./-]*)"
+
+
+def _set_selector(req: Req) -> str | None:
+    """Selectors kubectl writes with sets and existence: 'tier in (web,api)', 'whose stage label is
+    blue or green' (either value), 'with no team label' / 'without a team label' (the key absent)."""
+    m = req.find(rf"\b{_LABEL_KEY}\s+(not\s+in|notin|in)\s*\(\s*([\w.-]+(?:\s*,\s*[\w.-]+)*)\s*\)")
+    if m and m.group(1).lower() not in STOP:
+        op = "notin" if m.group(2).startswith("not") else "in"
+        values = re.split(r"\s*,\s*", m.group(3))
+        return f"{m.group(1)} {op} ({','.join(values)})"
+    m = req.find(
+        rf"\b(?:where|whose|with)\s+(?:the\s+)?(?:label\s+)?{_LABEL_KEY}\s+(?:label\s+)?(?:is|equals|=)\s+"
+        r"([\w.-]+(?:\s*,\s*[\w.-]+)*(?:,?\s+or\s+[\w.-]+)+)\b"
+    )
+    if m and m.group(1).lower() not in STOP and not _FIELD_KEY.match(m.group(1)):
+        values = re.split(r"\s*,\s*(?:or\s+)?|\s+or\s+", m.group(2))
+        return f"{m.group(1)} in ({','.join(values)})"
+    m = req.find(rf"\b(?:no|without|missing|lacking)\s+(?:an?\s+|the\s+|any\s+)?{_LABEL_KEY}\s+label\b")
+    if m and m.group(1).lower() not in STOP:
+        return f"!{m.group(1)}"
+    return None
 
 
 def pair_before_type(req: Req) -> re.Match | None:

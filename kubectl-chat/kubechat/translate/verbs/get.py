@@ -92,6 +92,9 @@ def h_get(req: Req) -> Intent:
         ]
         if kvs:
             it.selector = ",".join(kvs)
+    zone = _zone(req) if it.resource == "nodes" and not it.names and it.selector is None else None
+    if zone:
+        it.selector = f"topology.kubernetes.io/zone={zone}"
     if req.has(r"(?<![\w-])watch(?![\w-])|\bkeep watching\b|live updates"):  # not "log-watch-0"
         it.set_flag("watch")
     _get_idioms(req, it)
@@ -117,6 +120,18 @@ def h_get(req: Req) -> Intent:
         # events are not fetched by name: "shop events" names the place they happened in
         it.namespace, it.names = it.names[0], []
     return it
+
+
+# Cloud zone names: "us-east-1a" (AWS), "europe-west1-b" (GCP), "eastus-2" (Azure).
+_ZONE = r"[a-z]{2,}-[a-z]+-?\d[a-z]?(?:-[a-z])?|[a-z]+-\d"
+
+
+def _zone(req: Req) -> str | None:
+    """'nodes in zone z', 'nodes in us-east-1a': the zone the nodes are in, by its well-known label."""
+    m = req.find(
+        r"\b(?:in|from)\s+(?:the\s+)?(?:zone|az|availability zone)\s+([a-z0-9][-a-z0-9]*)\b"
+    ) or req.find(rf"\b(?:in|from)\s+(?:the\s+)?({_ZONE})(?:\s+(?:zone|az))?(?=\s*(?:$|[,.;:!?)]))")
+    return m.group(1) if m else None
 
 
 def _field_in_words(req: Req, it: Intent) -> str | None:
