@@ -49,3 +49,20 @@ def test_a_count_changed_from_without_a_condition_is_no_precondition():
 )  # fmt: skip
 def test_selectors_with_sets_absence_and_zones(request_text, want):
     assert_translates(request_text, want)
+
+
+@pytest.mark.parametrize(
+    "request_text, want",
+    [
+        # a size in bytes said on its own is memory
+        ("set limits for the app container of deployment zrk to 3 cpu and 2Gi", "kubectl set resources deployment/zrk -c app --limits=cpu=3,memory=2Gi"),
+        ("set limits on deployment zrk to 2 cpu and 512Mi", "kubectl set resources deployment/zrk --limits=cpu=2,memory=512Mi"),
+        # a container named before "logs of POD"
+        ("envoy-side logs of zrk-1 in bnk", "kubectl logs zrk-1 -n bnk -c envoy-side"),
+        ("error logs of zrk-1", "kubectl logs zrk-1"),
+        # a run's labels said as a participle
+        ("run pod zrk with image nginx labelled app=zrk", "kubectl run zrk --image=nginx --labels=app=zrk"),
+    ],
+)  # fmt: skip
+def test_values_said_in_other_words(request_text, want):
+    assert_translates(request_text, want)

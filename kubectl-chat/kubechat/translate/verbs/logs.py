@@ -6,7 +6,7 @@ import re
 
 from ...intent import Intent
 from ..readers import common, container_name, number_after, resources, selector, target
-from ..reading import Clarify, Req, is_keyword, namespace
+from ..reading import Clarify, Req, is_keyword, is_name, namespace
 
 
 def h_logs(req: Req) -> Intent:
@@ -24,7 +24,7 @@ def h_logs(req: Req) -> Intent:
         it.selector = sel
     else:
         raise Clarify('Logs of which pod? Give its name, e.g. "logs of pod web-1".')
-    c = container_name(req, name)
+    c = container_name(req, name) or _container_before_logs(req, name)
     if c and c != name:
         it.set_flag("container", c)
     if req.has(r"\b(previous|prior|terminated|crashed|last run|before (it|the) (restart|crash|died))"):
@@ -81,3 +81,33 @@ def h_logs(req: Req) -> Intent:
         if m and not is_keyword(m.group(1)) and not req.table.get(m.group(1)) and not m.group(1).isdigit():
             it.namespace = m.group(1)
     return it
+
+
+# Words before "logs" that say which logs without naming a container.
+_NOT_A_CONTAINER = {
+    "error",
+    "errors",
+    "app",
+    "application",
+    "recent",
+    "full",
+    "raw",
+    "old",
+    "new",
+    "latest",
+    "current",
+}
+
+
+def _container_before_logs(req: Req, pod: str | None) -> str | None:
+    """'istio-proxy logs of web-1': a name said before "logs of POD" is the container's."""
+    m = req.find(
+        r"^(?:(?:show|get|give|print)\s+(?:me\s+)?)?(?:the\s+)?([a-z0-9][-a-z0-9]*)\s+logs?\s+(?:of|for|from)\s",
+        0,
+    )
+    if m is None or not pod:
+        return None
+    v = m.group(1)
+    if v == pod or not is_name(v) or is_keyword(v) or req.table.get(v) or v in _NOT_A_CONTAINER:
+        return None
+    return None if re.search(r"(?:ed|ing|ly)$", v) else v

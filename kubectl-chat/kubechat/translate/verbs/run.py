@@ -38,7 +38,7 @@ def h_run(req: Req) -> Intent:
         it.set_flag("port", p)
     for e in re.findall(r"""["']?([A-Z_][A-Z0-9_]*=[^\s"',]+)["']?""", req.text):
         it.set_flag("env", e, append=True)
-    if req.has(r"\blabels?\b"):
+    if req.has(r"\blabel(?:s|led|ed)?\b"):
         labs = [kv for kv in kv_pairs(req) if not re.match(r"^[A-Z_][A-Z0-9_]*=", kv)]
         if labs:
             it.set_flag("labels", ",".join(labs))

@@ -165,6 +165,16 @@ def h_set_resources(req: Req) -> Intent:
         vals = found.setdefault(kind, [])
         if not any(v.startswith(what + "=") for v in vals):
             vals.append(f"{what}={value}")
+    taken = {m.start(3) if m.group(1) else m.start(4) for m in re.finditer(_RES_SAID, req.text, re.I)}
+    for m in re.finditer(r"(?<![\w.=:])(\d+(?:\.\d+)?[KMGTPE]i)(?![\w.])", req.text):
+        # "1 cpu and 1Gi": a size in bytes said on its own is memory
+        if m.start() in taken:
+            continue
+        said = next((k.group(1) for k in reversed(kinds) if k.start() < m.start()), None)
+        said = said or (kinds[0].group(1) if kinds else "limits")
+        vals = found.setdefault("requests" if said.lower().startswith("request") else "limits", [])
+        if not any(v.startswith("memory=") for v in vals):
+            vals.append(f"memory={m.group(1)}")
     m = not found and req.find(
         rf"\b(cpu|mem(?:ory)?)\s+(limits?|requests?)\b[^.,;]*?\bto\s+({_QUANTITY})(?![\w.])"
     )
