@@ -66,3 +66,27 @@ def test_selectors_with_sets_absence_and_zones(request_text, want):
 )  # fmt: skip
 def test_values_said_in_other_words(request_text, want):
     assert_translates(request_text, want)
+
+
+@pytest.mark.parametrize(
+    "request_text, want",
+    [
+        # a manifest file or a kustomization directory is what apply and delete act on
+        ("apply zrk-stack.yaml", "kubectl apply -f zrk-stack.yaml"),
+        ("apply -f zrk.yaml in bnk", "kubectl apply -f zrk.yaml -n bnk"),
+        ("apply the kustomization at deploy/overlays/qa", "kubectl apply -k deploy/overlays/qa"),
+        ("delete what is described in stale.yml", "kubectl delete -f stale.yml"),
+        ("delete the objects in zrk/manifest.yml from bnk", "kubectl delete -f zrk/manifest.yml -n bnk"),
+        # a label applied is still a label
+        ("apply label team=x to pod zrk-1", "kubectl label pod zrk-1 team=x"),
+    ],
+)  # fmt: skip
+def test_manifests_and_kustomizations(request_text, want):
+    assert_translates(request_text, want)
+
+
+def test_apply_without_a_file_asks_which():
+    from kubechat.translate import translate
+
+    got = translate("apply the file", offline=True, use_model=False)
+    assert got.argv is None and "manifest" in got.clarification

@@ -123,6 +123,12 @@ GOLDEN: dict[str, list[tuple[str, str]]] = {
         ("exec -it pebble-1 -- sh", "kubectl exec pebble-1 --stdin --tty -- sh"),
         ("exec into web-sh in quarry and run ls", "kubectl exec web-sh -n quarry -- ls"),
     ],
+    "apply": [
+        ("apply qv-app.yaml", "kubectl apply --filename=qv-app.yaml"),
+        ("apply -f infra/qv.json -n ledger", "kubectl apply -n ledger --filename=infra/qv.json"),
+        ("apply the kustomization in overlays/qa", "kubectl apply --kustomize=overlays/qa"),
+        ("delete the things defined in qv-old.yaml", "kubectl delete --filename=qv-old.yaml"),
+    ],
     "attach": [
         ("attach to pod rotor-5 in quarry", "kubectl attach rotor-5 -n quarry"),
         ("attach to pod rotor-5 container app", "kubectl attach rotor-5 --container=app"),

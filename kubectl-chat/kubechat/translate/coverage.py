@@ -59,6 +59,8 @@ REASON_WORDS = frozenset(
 )
 # Words a flag in the command accounts for ("even if" for --force, "exits" for --restart=Never).
 FLAG_CUES: dict[str, str] = {
+    "filename": r"f|filename|file|manifest|defined|whatever|objects|resources|things|stuff|everything",
+    "kustomize": r"k|kustomiz\w*|overlay|dir|directory|folder",
     "force": r"force|even|anyway|regardless|unmanaged|managed",
     "restart": r"exit|restart|once|never|one-?off|finish|complet",
     "stdin": r"interactiv|foreground|terminal|raw|tty|attach|keep|session|console|shell",

@@ -323,6 +323,8 @@ def _untargeted(request: str, intent: Intent) -> bool:
         return False
     if intent.names or intent.selector or intent.field_selector:
         return False
+    if intent.has_flag("filename") or intent.has_flag("kustomize"):
+        return False  # the objects a manifest names
     if root in ("cordon", "uncordon", "drain", "taint"):
         return True
     # "all"/"every" said out loud, and a type named, may act on every object of that type

@@ -10,6 +10,7 @@ from .constraints import without_states
 from .readers import name_like_token, resources
 from .reading import EVENT_AS_TIME, Req, said
 from .verbs.api_resources import h_api_resources
+from .verbs.apply import h_apply
 from .verbs.attach import h_attach
 from .verbs.auth import h_auth_can_i
 from .verbs.autoscale import h_autoscale
@@ -76,6 +77,11 @@ def choose(req: Req):
         r"\b(with|having|matching|by|that have)\s+(the\s+)?(label|labels)\b", low
     ) and not re.search(r"with the label \S+ and", low)
     table = [
+        (
+            "apply",
+            r"^apply\s+(?:\S+\.(?:ya?ml|json)\b|-[fk]\s|--(?:filename|kustomize)\b|(?:the\s+|this\s+|my\s+)?(?:manifests?|files?|kustomization|yaml)\b)",
+            h_apply,
+        ),
         (
             "run",
             r"^(start|run|launch|spin up|create) (a |an |one )?(single instance of )?(an? )?[\w./:-]+ pod\b(?!-)|"

@@ -428,6 +428,8 @@ def _cues(
         v = m.group(1)
         after = low[m.end() :]
         cue = m.group(0).split()[0]
+        if re.match(r"\.\w", after):
+            continue  # "in old.yaml", "from api.example.com": a file or a host, not a place
         if v in REASON_WORDS:
             continue  # "pods in crashloopbackoff", "stuck in pending": a state, not a place
         if cue == "from" and re.search(

@@ -8,6 +8,7 @@ from ...intent import Intent
 from ..readers import common, names_for, phase_selector, resources, the_one_named, unknown_type
 from ..reading import Clarify, Q, Req, RMatch, is_name, namespace
 from ..text import clean
+from .apply import manifest_source
 
 
 def h_delete(req: Req) -> Intent:
@@ -28,6 +29,12 @@ def h_delete(req: Req) -> Intent:
             return Intent(verb="delete", resource="namespace", names=said[:1])
         # another object or place said before it ("done with web-1 in shop"): which namespace?
         raise Clarify("Which namespace should I delete? Give its name.")
+    source = manifest_source(req) if not resources(req) else None
+    if source is not None:
+        # "delete whatever is in old.yaml", "everything in it.yaml": the objects the manifest describes
+        it = Intent(verb="delete")
+        it.set_flag(*source)
+        return common(req, it, allns=False, sel=False, out=False)
     if req.has(
         r"\b(everything|all (the )?(resources|objects|things)|the (whole|entire) (cluster|namespace))\b"
     ) and not resources(req):
