@@ -82,7 +82,8 @@ class Intent(BaseModel):
         if self.all_namespaces:
             argv.append("--all-namespaces")
         if self.selector:
-            argv += ["-l", self.selector]
+            # kubectl create's subcommands (poddisruptionbudget) take no -l, only --selector
+            argv += [f"--selector={self.selector}"] if self.root == "create" else ["-l", self.selector]
         if self.field_selector:
             argv.append(f"--field-selector={self.field_selector}")
         if self.output:

@@ -73,3 +73,34 @@ def test_a_pair_before_the_type_chooses_the_objects(place, pair):
 def test_a_rollout_action_on_another_type_never_picks_a_workload_named_like_it(action, kind):
     t = tr(f"{action} {kind} nightly-tidy in lab")
     assert t.argv is None and "rollout" in t.clarification
+
+
+@pytest.mark.parametrize("place", PLACES)
+def test_a_kind_and_its_name_opening_the_request_with_a_create_s_values(place):
+    assert cmd(f"generic secret sign-tokens for {place}, token=abc region=eu") == (
+        f"kubectl create secret generic sign-tokens -n {place} --from-literal=token=abc --from-literal=region=eu"
+    )
+    assert cmd("clusterrole svc-watcher with list/watch on services") == (
+        "kubectl create clusterrole svc-watcher --verb=list,watch --resource=services"
+    )
+    assert cmd(f"rolebinding audit-rb in {place}: grant user dana the edit role") == (
+        f"kubectl create rolebinding audit-rb -n {place} --role=edit --user=dana"
+    )
+    assert cmd(f"pdb cart-budget for app=cart in {place}, min available 3") == (
+        f"kubectl create poddisruptionbudget cart-budget -n {place} --selector=app=cart --min-available=3"
+    )
+    assert tr(f"pdb cart-budget in {place}, min available 3").argv is None  # which pods?
+
+
+@pytest.mark.parametrize("place", PLACES)
+@pytest.mark.parametrize(
+    "opening", ["kick off the tidy cronjob", "trigger cronjob tidy", "fire off the tidy cronjob"]
+)
+def test_a_cron_job_run_by_hand_is_a_job_made_from_it(place, opening):
+    assert cmd(f"{opening} in {place}, call the job tidy-now") == (
+        f"kubectl create job tidy-now -n {place} --from=cronjob/tidy"
+    )
+    assert (
+        cmd(f"{opening} in {place} as job tidy-2")
+        == f"kubectl create job tidy-2 -n {place} --from=cronjob/tidy"
+    )

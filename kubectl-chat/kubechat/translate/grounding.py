@@ -96,6 +96,8 @@ WRITE_WORDS: dict[str, str] = {
     "expose": r"expos|service|publish",
     "edit": r"edit|modif",
     "create": r"creat|make|add|new|generat|set up|spin|deploy|provision|request|issue|mint|build|start|run|launch|bind|grant|give|kick|trigger|fire"
+    # a kind and its name opening the request, with its values after ("generic secret x, k=v")
+    r"|^\W*(?:a |new )?(?:generic secret|secret generic|pdb|pod ?disruption ?budget|(?:cluster ?)?role)\s+\S+\s+\S"
     r"|\b(?:i|we) (?:need|want)\b|^(?:need|want)\b|\bfrom[- ](?:the |an? )?(?:env[- ])?file\b|\bquota\b.*[a-z]=\d",
     "run": r"run|start|launch|spin|creat|deploy|make",
     "certificate": r"approv|deny|reject",

@@ -18,7 +18,7 @@ from .verbs.certificate import h_certificate
 from .verbs.cluster_info import h_cluster_info
 from .verbs.config import h_config
 from .verbs.cp import h_cp
-from .verbs.create import h_create
+from .verbs.create import KICK_OFF, h_create
 from .verbs.delete import h_delete
 from .verbs.describe import h_describe
 from .verbs.edit import h_edit
@@ -200,6 +200,13 @@ def choose(req: Req):
         (
             "create",
             r"\b(?:kick off|trigger|fire off) (?:a |an |one )?(?:new )?job\b|"
+            rf"{KICK_OFF}[^.]*\bcron ?job\b|"
+            # a kind and its name opening the request, then what only a create carries: literals,
+            # a budget, a role's verbs, a role given to someone
+            r"^(?:a |new )?(?:generic secret|secret generic)\s+\S+[^.]*\b[\w.-]+=|"
+            r"^(?:a |new )?(?:pdb|pod ?disruption ?budget)\s+\S+[^.]*\b(?:min|max)(?:imum)?[- ]?(?:available|unavailable)\b|"
+            r"^(?:a |new )?(?:cluster ?)?role\s+\S+\s+(?:with|allowing|that can)\s+(?:get|list|watch|create|update|patch|delete)\b|"
+            r"^(?:a |new )?(?:cluster ?)?role ?binding\s+\S+[^.]*\b(?:give|grant)s?\b|"
             r"\b(?:i|we) (?:need|want) (?:a|an|a new) (?:service ?account|role|role ?binding|cluster ?role|"
             r"(?:resource )?quota|config ?map|secret|namespace|cron ?job)\b|^(?:need|want) (?:a|an|a new) "
             r"(?:service ?account|role ?binding|role|(?:resource )?quota|config ?map|secret|namespace)\b|"

@@ -6,8 +6,18 @@ from __future__ import annotations
 import re
 
 from ...intent import Intent
-from ..readers import command_after, common, dry_run, image_of, images, kv_from_words, number_after, resources
-from ..reading import Clarify, Q, Req, V, is_keyword, is_name, namespace, ns_match
+from ..readers import (
+    command_after,
+    common,
+    dry_run,
+    image_of,
+    images,
+    kv_from_words,
+    number_after,
+    resources,
+    selector,
+)
+from ..reading import KV, Clarify, Q, Req, V, is_keyword, is_name, namespace, ns_match
 from ..text import clean
 from .expose import h_expose
 from .run import h_run
@@ -33,10 +43,16 @@ CREATE_KINDS = [
 ]
 
 
+# a cron job run once by hand: "kick off the x cronjob", "trigger cronjob x"
+KICK_OFF = r"\b(?:kick(?:s|ed)? off|trigger|fire off)\b"
+
+
 def _create_kind(req: Req) -> str | None:
     """The kind named first after the verb ('create a deployment … in namespace x' is a deployment);
     the kind right after "create"/"need" wins over a source named before it ("… cronjob x, create a
     job from it")."""
+    if req.has(rf"{KICK_OFF}[^.]*\bcron ?job\b"):
+        return "job"  # a cron job run once by hand is a job made from it
     if req.has(r"^bind\b|\bbind (?:the )?(?:cluster ?)?role\b|^(?:give|grant)\b[^.]*\b(?:cluster ?)?role\b"):
         return "clusterrolebinding" if req.has(r"cluster ?role ?binding|cluster[- ]wide") else "rolebinding"
     for after in re.finditer(
@@ -110,6 +126,12 @@ def _listed_subject(req: Req, it: Intent, said: str) -> None:
 def _create_name(req: Req, words: str) -> str | None:
     m = req.find(rf"\b(?:named|called|name)\s+({V})")
     if m and is_name(clean(m.group(1))):
+        return clean(m.group(1))
+    # "call the job run-2", "name it x", "as job run-2": the new object's name after its kind
+    m = req.find(rf"\b(?:call|name)\s+(?:it|the\s+(?:new\s+)?(?:{words}))\s+({V})") or req.find(
+        rf"\bas\s+(?:the\s+|a\s+)?(?:new\s+)?(?:{words})\s+({V})"
+    )
+    if m and is_name(clean(m.group(1))) and not is_keyword(clean(m.group(1))):
         return clean(m.group(1))
     m = req.find(rf"(?:{words})s?:?\s+(?:tls\s+|generic\s+|docker-registry\s+)?({V})")
     if m and is_name(clean(m.group(1))) and not is_keyword(clean(m.group(1))) and not _participle_of(req, m):
@@ -229,9 +251,10 @@ def h_create(req: Req) -> Intent:
             req.find(rf"from (?:a |the )?cron ?job (?:named |called )?({V})")
             or req.find(r"--from=cron ?job/([\w.-]+)")
             or req.find(rf"from (?:the )?({V}) cron ?job\b")
+            or req.find(rf"{KICK_OFF}\s+(?:the\s+)?cron ?job\s+({V})")
             or (
                 req.find(rf"\b(?:the\s+)?({V})\s+cron ?job\b")
-                if req.has(r"\bfrom (?:it|that|this)\b|\bby hand\b|\bmanually\b")
+                if req.has(rf"\bfrom (?:it|that|this)\b|\bby hand\b|\bmanually\b|{KICK_OFF}")
                 else None
             )
         )
@@ -253,7 +276,8 @@ def h_create(req: Req) -> Intent:
                 it.command = cmd
     elif kind in ("role", "clusterrole"):
         m = re.search(
-            r"\b(perform|allow(?:s|ing)?|verbs?|permit(?:s|ting)?|grant(?:s|ing)?|can|able to)\b(.*)",
+            r"\b(perform|allow(?:s|ing)?|verbs?|permit(?:s|ting)?|grant(?:s|ing)?|can|able to"
+            r"|with(?=\s+(?:get|list|watch|create|update|patch|delete)\s*[/,]))\b(.*)",
             req.text.lower(),
         )
         # the verbs of the clause that grants them: a later sentence ("then create it in x") is no right
@@ -283,7 +307,7 @@ def h_create(req: Req) -> Intent:
         m = req.find(
             rf"(?:using|with|to|bind)\s+(?:the\s+)?({V})\s+(cluster ?role|role)\b(?!\s*binding)"
         ) or req.find(
-            rf"^(?:give|grant)\b.*?\bthe\s+({V})\s+(cluster ?role|role)\b(?!\s*binding)"
+            rf"(?:^|[:;,]\s*)(?:give|grant)\b.*?\bthe\s+({V})\s+(cluster ?role|role)\b(?!\s*binding)"
         )  # "give user ann the view clusterrole"
         role, rkind = (clean(m.group(1)), m.group(2)) if m else (None, "")
         m = req.find(
@@ -303,6 +327,20 @@ def h_create(req: Req) -> Intent:
                 _listed_subject(req, it, clean(s))
         else:
             name = _binding_subjects(req, it, name if name != role else None) or role
+    elif kind == "poddisruptionbudget":
+        # "for app=x, min available 2": the pods it covers and how many must stay up (or may go)
+        sel = selector(req) or req.value(rf"\bfor\s+(?:the\s+)?(?:pods\s+)?({KV})")
+        if not sel:
+            raise Clarify("Which pods should the budget cover (a label selector such as app=web)?")
+        it.selector = sel.replace(" ", "")
+        for flag, said in (("min-available", r"min(?:imum)?"), ("max-unavailable", r"max(?:imum)?")):
+            m = req.find(rf"\b{said}[- ]?(?:un)?available\s*(?:of\s+|=\s*|:\s*|to\s+)?(\d+%?)")
+            if m and (flag == "max-unavailable") == bool(re.search(r"unavailable", m.group(0), re.I)):
+                it.set_flag(flag, m.group(1))
+        if not it.has_flag("min-available") and not it.has_flag("max-unavailable"):
+            raise Clarify(
+                "How many pods must stay available (min available) or may be down (max unavailable)?"
+            )
     elif kind == "quota":
         hard = [h for m in req.findall(r"--hard=(\S+)") for h in clean(m.group(1)).split(",") if h]
         quota_key = r"(?:(?:requests|limits)\.)?(?:cpu|memory|storage|ephemeral-storage)|pods|services|secrets|configmaps|persistentvolumeclaims|replicationcontrollers|resourcequotas|count/[\w.]+|services\.\w+|requests\.storage"
