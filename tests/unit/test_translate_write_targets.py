@@ -104,3 +104,14 @@ def test_a_cron_job_run_by_hand_is_a_job_made_from_it(place, opening):
         cmd(f"{opening} in {place} as job tidy-2")
         == f"kubectl create job tidy-2 -n {place} --from=cronjob/tidy"
     )
+
+
+@pytest.mark.parametrize("name", WORKLOADS)
+@pytest.mark.parametrize("place", PLACES)
+def test_unset_and_should_use_say_the_change_to_make(name, place):
+    assert cmd(f"unset DEBUG_FLAGS on deployment {name} in {place}") == (
+        f"kubectl set env deployments {name} DEBUG_FLAGS- -n {place}"
+    )
+    assert cmd(f"deployment {name} in {place} should use the service account bot-4") == (
+        f"kubectl set serviceaccount deployment {name} bot-4 -n {place}"
+    )

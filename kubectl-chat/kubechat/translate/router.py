@@ -192,7 +192,8 @@ def choose(req: Req):
         ),
         (
             "set serviceaccount",
-            r"service ?account to\b|\b(?:set|change|switch|update)\b[^.]*\bservice ?account\b[^.]*\bto\b",
+            r"service ?account to\b|\b(?:set|change|switch|update)\b[^.]*\bservice ?account\b[^.]*\bto\b"
+            r"|\b(?:should|must|to) (?:use|run as|run under) (?:the )?service ?account\b",
             h_set_sa,
         ),
         # an object asked for by its kind and how it is made: "need a service account x",
@@ -239,7 +240,8 @@ def choose(req: Req):
         ("taint", r"\btaint|\buntaint", h_taint),
         (
             "set env",
-            r"environment variables?|\benv(ironment)? var(iable)?s?\b|\bset env\b|(?<![.\w])env\b(?![=-]|\s+file|\s+labels?\b)",
+            r"environment variables?|\benv(ironment)? var(iable)?s?\b|\bset env\b|(?<![.\w])env\b(?![=-]|\s+file|\s+labels?\b)"
+            r"|^unset\s+[a-z_][a-z0-9_]*\s+(?:on|from|in)\b",
             h_set_env,
         ),
         (
