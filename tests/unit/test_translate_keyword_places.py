@@ -21,6 +21,7 @@ TEMPLATES = [
     ("yaml of pod {name} in namespace {ns}", "kubectl get pod {name} -n {ns} -o yaml"),
     ("rollout history of the {name} statefulset, namespace {ns}", "kubectl rollout history statefulset/{name} -n {ns}"),
     ("get secrets (ns: {ns})", "kubectl get secrets -n {ns}"),
+    ("restart deployment {name} ({ns} ns)", "kubectl rollout restart deployment/{name} -n {ns}"),
 ]  # fmt: skip
 name = st.from_regex(r"\A[b-df-hj-np-tv-z]{3,5}-[0-9]\Z")  # no vowels: never an English word
 

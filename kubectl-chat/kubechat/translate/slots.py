@@ -353,6 +353,7 @@ def _cues(
         (
             rf"(?:^|\s|\()(?:-n|--namespace)(?:=|\s+){_TOKEN}",
             rf"[(\[]\s*(?:ns|namespace)(?:\s*[:=]\s*|\s+){_TOKEN}\s*[)\]]",  # "(ns: x)", never "(nsb)"
+            rf"[(\[]\s*{_TOKEN}\s+(?:ns|namespace)\s*[)\]]",  # "(x ns)"
             rf"\b(?:namespace|ns)\s*[:=]\s*{_TOKEN}",
             rf"\b(?:namespace|ns)\s+(?:called\s+|named\s+|of\s+)?{_TOKEN}",
         )
@@ -364,13 +365,13 @@ def _cues(
             if _named_before(low[: m.start()], is_word):
                 continue  # "the shop namespace needs …": the place was named before the cue word
             # a word of the request language is the name where the cue leaves no doubt ("-n top",
-            # "(ns: logs)"), or after "namespace" said as a place closing its phrase ("pods in
+            # "(ns: logs)", "(logs ns)"), or after "namespace" said as a place closing its phrase ("pods in
             # namespace events", "…, namespace deploy"); "ns: annotate …" opens a task, and
             # "namespace labels" may be what is shown
             named = not _words_only(v, is_word) or (
                 not _not_a_named_place(v, is_filler)
                 and (
-                    i < 2
+                    i < 3
                     or (
                         re.search(
                             r"(?:^|[,;(]|\b(?:in|from|within|under|inside|into|to))\s*$", low[: m.start()]
