@@ -115,3 +115,11 @@ def test_unset_and_should_use_say_the_change_to_make(name, place):
     assert cmd(f"deployment {name} in {place} should use the service account bot-4") == (
         f"kubectl set serviceaccount deployment {name} bot-4 -n {place}"
     )
+
+
+@pytest.mark.parametrize("name", WORKLOADS)
+@pytest.mark.parametrize("cause", ["moved to v3", "hotfix for leak"])
+def test_a_change_cause_recorded_is_its_annotation(name, cause):
+    assert cmd(f"record the change-cause '{cause}' on deployment {name} in lab") == (
+        f"kubectl annotate deployments {name} 'kubernetes.io/change-cause={cause}' -n lab"
+    )

@@ -87,7 +87,7 @@ WRITE_WORDS: dict[str, str] = {
     "drain": r"drain|evacuat|empty",
     "taint": r"taint|remov|drop|take",
     "label": r"label|tag|remov|drop|take",
-    "annotate": r"annotat|remov|drop|take",
+    "annotate": r"annotat|remov|drop|take|record",
     "set image": r"image|upgrad|bump|switch|updat|chang|set|roll",
     "set env": r"env|variabl|\bvars?\b|\bset\b|updat|chang|add|remov|unset|drop|take|[A-Z_]=",
     "set resources": r"cpu|memory|limit|request",
@@ -333,9 +333,10 @@ def _untargeted(request: str, intent: Intent) -> bool:
     return not re.search(r"\b(all|every|each)\b", request, re.I) or not intent.resource
 
 
-# Label keys Kubernetes itself sets, written by the parser for the word that names them ("nodes
-# in zone x"): the key is the command's wording, its value still comes from the request.
-_WELL_KNOWN_KEYS = {"topology.kubernetes.io/zone"}
+# Label and annotation keys Kubernetes itself reads, written by the parser for the words that name
+# them ("nodes in zone x", "record the change cause …"): the key is the command's wording, its
+# value still comes from the request.
+_WELL_KNOWN_KEYS = {"topology.kubernetes.io/zone", "kubernetes.io/change-cause"}
 
 
 def values(intent: Intent) -> list[tuple[str, str]]:
@@ -356,7 +357,7 @@ def values(intent: Intent) -> list[tuple[str, str]]:
             out.append((f.name, f.value))
     if intent.verb in ("label", "annotate", "set env", "scale"):
         for a in intent.args:
-            out += [("arg", p) for p in re.split(r"[=:]", a.rstrip("-")) if p]
+            out += [("arg", p) for p in re.split(r"[=:]", a.rstrip("-")) if p and p not in _WELL_KNOWN_KEYS]
     return out
 
 

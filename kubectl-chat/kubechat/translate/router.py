@@ -254,7 +254,7 @@ def choose(req: Req):
             r"^(update|upgrade|bump|switch|move|roll)\s+(the\s+)?\S+\s+to\s+[\w.-]+(/[\w.-]+)+[:@]\S+",
             h_set_image,
         ),
-        ("annotate", r"annotat", h_annotate),
+        ("annotate", r"annotat|\brecord\b[^.]*\bchange[- ]cause\b", h_annotate),
         ("label", _LABEL_VERB, h_label),
         (
             "scale",

@@ -44,7 +44,14 @@ def h_label(req: Req, kind: str = "label") -> Intent:
     text_wo_sel = req.text if mark is None else req.text[: mark[0]] + req.text[mark[1] :]
     sub = Req(req.raw, text_wo_sel, mask_quotes(text_wo_sel).lower(), req.table)
     removing = req.has(REMOVING)
-    if removing:
+    cause = kind == "annotation" and req.find(
+        rf"\brecord\s+(?:the\s+|a\s+)?change[- ]cause\s*(?:of\s+|as\s+|:\s*)?({Q})"
+    )
+    if cause:
+        # the change cause kubectl shows in rollout history, kept in its own annotation; one
+        # already there is replaced only when asked (without --overwrite kubectl refuses)
+        args = [f"kubernetes.io/change-cause={clean(cause.group(1))}"]
+    elif removing:
         key = removed_key(req, kind)
         if not key:
             raise Clarify(f"Which {kind} should I remove?")
@@ -86,7 +93,7 @@ def h_label(req: Req, kind: str = "label") -> Intent:
         it.args = []
     elif not args:
         raise Clarify(f"Which {kind} (key=value) should I set?")
-    if not removing and req.has(r"overwrit|\bchange\b(?!-)|\breplace\b(?!-)"):
+    if not removing and req.has(r"overwrit|\bchange\b(?![- ]cause)(?!-)|\breplace\b(?!-)"):
         it.set_flag("overwrite")  # a removal has nothing to overwrite; "change-id" is a key
     if sel:
         it.selector = sel
