@@ -12,6 +12,8 @@ from translate_cases import assert_translates
 PLACE_WORDS = [
     "top", "watch", "events", "deploy", "logs", "delete", "describe", "scale", "streaming",
     "label", "follow", "wide", "yaml", "restart", "drain", "edit", "exec",
+    # words the parser otherwise skips as filler
+    "get", "make", "wait", "instance",
 ]  # fmt: skip
 TEMPLATES = [
     ("list the pods in {ns} namespace", "kubectl get pods -n {ns}"),
@@ -22,6 +24,9 @@ TEMPLATES = [
     ("rollout history of the {name} statefulset, namespace {ns}", "kubectl rollout history statefulset/{name} -n {ns}"),
     ("get secrets (ns: {ns})", "kubectl get secrets -n {ns}"),
     ("restart deployment {name} ({ns} ns)", "kubectl rollout restart deployment/{name} -n {ns}"),
+    ("delete pod {name}, namespace {ns}", "kubectl delete pod {name} -n {ns}"),
+    ("scale deployment {name} to 3 in namespace {ns}", "kubectl scale deployment {name} -n {ns} --replicas=3"),
+    ("delete pod {name} in the {ns} namespace", "kubectl delete pod {name} -n {ns}"),
 ]  # fmt: skip
 name = st.from_regex(r"\A[b-df-hj-np-tv-z]{3,5}-[0-9]\Z")  # no vowels: never an English word
 

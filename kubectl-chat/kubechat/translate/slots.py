@@ -342,12 +342,7 @@ def _cues(
         low,
     ):
         v = m.group(1)
-        if (
-            ok(m)
-            and v not in _LEADS
-            and not _not_a_named_place(v, is_filler)
-            and not _is_object(low, m.start(1), True)
-        ):
+        if ok(m) and v not in _LEADS and not _not_a_named_place(v) and not _is_object(low, m.start(1), True):
             yield NsMatch(v, m.start(1), m.end(1), True, m.start(), m.end())
     for i, pat in enumerate(
         (
@@ -369,11 +364,12 @@ def _cues(
             # namespace events", "…, namespace deploy"); "ns: annotate …" opens a task, and
             # "namespace labels" may be what is shown
             named = not _words_only(v, is_word) or (
-                not _not_a_named_place(v, is_filler)
+                not _not_a_named_place(v)
                 and (
                     i < 3
                     or (
-                        re.search(
+                        v not in _NOT_A_CLOSING_PLACE
+                        and re.search(
                             r"(?:^|[,;(]|\b(?:in|from|within|under|inside|into|to))\s*$", low[: m.start()]
                         )
                         and _PHRASE_END.match(low[m.end() :])
@@ -556,11 +552,15 @@ _UNNAMED_NS = {
 }
 
 
-def _not_a_named_place(v: str, is_filler: Callable[[str], bool]) -> bool:
-    """After a cue that says "namespace" outright, any name is the place, keywords included
-    ("the watch namespace", "-n events"); only function words and words that pick a namespace
-    without naming it are not."""
-    return v != "default" and (is_filler(v) or v in _UNNAMED_NS or v in _LEADS)
+# Words closing "…, namespace X" that say when or how, not which ("…, namespace now").
+_NOT_A_CLOSING_PLACE = {"now", "later", "today", "tonight", "please", "pls", "too", "again", "then"}
+
+
+def _not_a_named_place(v: str) -> bool:
+    """After a cue that says "namespace" outright, any name is the place, keywords and verbs
+    included ("the watch namespace", "-n get"); only words that pick a namespace without naming
+    it are not ("the current namespace", "in that namespace")."""
+    return v in _UNNAMED_NS or v in _LEADS or v in ("a", "an", "any", "some", "no", "one")
 
 
 def _words_only(v: str, is_word: Callable[[str], bool]) -> bool:
