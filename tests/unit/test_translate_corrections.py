@@ -46,3 +46,18 @@ def test_a_corrected_count_replaces_the_first(marker, obj, place, old, new):
 )  # fmt: skip
 def test_corrected_values(request_text, want):
     assert_translates(request_text, want)
+
+
+@pytest.mark.parametrize(
+    "request_text",
+    [
+        # a name unlike the object's, after both an object and a place: which one it corrects is
+        # not said, so nothing is run
+        "restart deployment zrk-1 in bnk, no, qvt-2",
+        "delete pod zrk-1 in bnk - wait, qvt-4",
+    ],
+)
+def test_a_correction_that_could_be_the_object_or_the_place_is_a_question(request_text):
+    from kubechat.translate import translate
+
+    assert translate(request_text, offline=True, use_model=False).argv is None

@@ -373,7 +373,7 @@ def read_text(request: str, table: ResourceTable) -> str:
     )
     text = re.sub(r"^(?:explain|show me|tell me)\s+how\s+(?=to\b)", "how ", text, flags=re.I)
     text = _repair_types(text, table)
-    return apply_corrections(_number_words(text))
+    return apply_corrections(_number_words(text), table)
 
 
 def _unshout(text: str) -> str:
@@ -457,7 +457,7 @@ def _stem(value: str) -> str:
     return re.sub(r"\d+", "", value.lower())
 
 
-def apply_corrections(text: str) -> str:
+def apply_corrections(text: str, table: ResourceTable | None = None) -> str:
     """'scale web to 6, no wait, 7' → 'scale web to 7': the last value said wins, and what
     follows it ("…, no wait, 4 (ns x)") is kept. A whole new request after the marker replaces
     what came before it."""
@@ -509,6 +509,13 @@ def apply_corrections(text: str) -> str:
             continue
         # "web-1 in shop, I meant web-2": the value it corrects is the one of the same make
         alike = [o for o in olds if _stem(o.group(1)) == _stem(new) and _stem(new) not in ("", "-")]
+        named = [
+            o for o in olds if not is_keyword(o.group(1)) and not (table and table.get(o.group(1).lower()))
+        ]
+        if not alike and shape != r"\d+" and len(named) > 1:
+            # "deployment a-1 in shop, no, b-2": the object or the place? kept as said, so the
+            # word left over makes it a question
+            return (before + " " + after).strip()
         last = (alike or olds)[-1]
         text = (before[: last.start()] + new + before[last.end() :] + (" " + rest if rest else "")).strip()
     return text
