@@ -62,6 +62,9 @@ def test_selectors_with_sets_absence_and_zones(request_text, want):
         ("error logs of zrk-1", "kubectl logs zrk-1"),
         # a run's labels said as a participle
         ("run pod zrk with image nginx labelled app=zrk", "kubectl run zrk --image=nginx --labels=app=zrk"),
+        # a bare count closing a deployment's create is how many replicas
+        ("create deployment zrk with image nginx:1.2, 3", "kubectl create deployment zrk --image=nginx:1.2 --replicas=3"),
+        ("create deployment zrk with image nginx:1.2, 4 copies", "kubectl create deployment zrk --image=nginx:1.2 --replicas=4"),
     ],
 )  # fmt: skip
 def test_values_said_in_other_words(request_text, want):

@@ -213,7 +213,12 @@ def h_create(req: Req) -> Intent:
         for img in imgs:
             it.set_flag("image", img, append=True)
         n = number_after(req, r"") if False else None
-        m = req.find(r"(\d+)\s+replicas") or req.find(r"replicas\s*(?:=|of|to)?\s*(\d+)")
+        m = (
+            req.find(r"(\d+)\s+replicas")
+            or req.find(r"replicas\s*(?:=|of|to)?\s*(\d+)")
+            # "…, image x:1.0, 3": a bare count closing the request is how many
+            or req.find(r",\s*(\d+)\s*(?:copies|instances|pods)?\s*[.!]*\s*$")
+        )
         if m:
             it.set_flag("replicas", m.group(1))
         p = number_after(req, r"\bport")
