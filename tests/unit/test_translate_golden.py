@@ -287,6 +287,16 @@ GOLDEN: dict[str, list[tuple[str, str]]] = {
         ("overwrite the label env=blue on pod pebble-1", "kubectl label pods pebble-1 env=blue --overwrite"),
         ("annotate ns cobalt contact=ana", "kubectl annotate namespaces cobalt contact=ana"),
     ],
+    "suspend": [
+        (
+            "suspend cronjob ledger-sweep in quarry",
+            """kubectl patch cronjob ledger-sweep -n quarry '--patch={"spec":{"suspend":true}}'""",
+        ),
+        (
+            "resume the ledger-sweep cronjob",
+            """kubectl patch cronjob ledger-sweep '--patch={"spec":{"suspend":false}}'""",
+        ),
+    ],
     "taint": [
         (
             "taint node worker-9 dedicated=gpu:NoSchedule",

@@ -69,7 +69,7 @@ def test_a_pair_before_the_type_chooses_the_objects(place, pair):
 
 
 @pytest.mark.parametrize("action", ["pause", "resume"])
-@pytest.mark.parametrize("kind", ["cronjob", "job", "service"])
+@pytest.mark.parametrize("kind", ["job", "service"])
 def test_a_rollout_action_on_another_type_never_picks_a_workload_named_like_it(action, kind):
     t = tr(f"{action} {kind} nightly-tidy in lab")
     assert t.argv is None and "rollout" in t.clarification
@@ -123,3 +123,30 @@ def test_a_change_cause_recorded_is_its_annotation(name, cause):
     assert cmd(f"record the change-cause '{cause}' on deployment {name} in lab") == (
         f"kubectl annotate deployments {name} 'kubernetes.io/change-cause={cause}' -n lab"
     )
+
+
+@pytest.mark.parametrize("place", PLACES)
+@pytest.mark.parametrize(
+    ("text", "suspend"),
+    [
+        ("suspend cronjob nightly-tidy in {place}", "true"),
+        ("pause the nightly-tidy cronjob in {place}", "true"),
+        ("resume cronjob nightly-tidy in {place}", "false"),
+        ("unsuspend the nightly-tidy cronjob in {place}", "false"),
+    ],
+)
+def test_a_cron_job_is_suspended_and_resumed_by_its_spec(place, text, suspend):
+    assert tr(text.format(place=place)).argv == [
+        "patch",
+        "cronjob",
+        "nightly-tidy",
+        "-n",
+        place,
+        f'--patch={{"spec":{{"suspend":{suspend}}}}}',
+    ]
+
+
+@pytest.mark.parametrize("kind", ["cronjob", "service", "configmap"])
+def test_a_rollout_verb_before_a_name_of_another_type_is_a_question(kind):
+    t = tr(f"restart the ledger-7 {kind}")
+    assert t.argv is None and "rollout" in t.clarification

@@ -274,7 +274,7 @@ def _change_read_as_a_read(argv: list[str], left: list[str], request: str) -> bo
 _CHANGE_VALUE = re.compile(r"=|^[a-z][\w./-]*:\w")
 # Verbs of a change the router has no command for, said at any place.
 _CHANGE_WORDS = {
-    *("unset", "suspend", "unsuspend", "record", "trigger", "give", "grant", "assign"),
+    *("unset", "suspend", "unsuspend", "record", "trigger", "give", "grant", "assign", "stop"),
     *("bump", "pin", "switch", "set", "add", "update", "change", "use", "make", "mount", "attach"),
 }
 # A role's verbs listed ("get/list/watch"), or a role given to someone.

@@ -108,7 +108,7 @@ WRITE_WORDS: dict[str, str] = {
     "port-forward": r"forward|tunnel|listen|port|expose|access|reach|connect",
     "proxy": r"proxy|api|serve",
     "config": r"switch|use|chang|set|renam|delet|remov|unset|skip|disabl|make|point",
-    "patch": r"patch|chang|set|updat",
+    "patch": r"patch|chang|set|updat|suspend|resum|paus",
     "apply": r"apply",
     "replace": r"replac",
     "cp": r"copy|cp\b|download|upload|transfer|machine|laptop|local|computer|workstation",
@@ -182,6 +182,7 @@ _DERIVED_FLAGS = {
     "value",
     "max-log-requests",
     "limit-bytes",
+    "patch",  # only the fixed spec.suspend patch of a cron job is written by the parser
 }
 _ATOM = re.compile(r"[a-z0-9]+")
 

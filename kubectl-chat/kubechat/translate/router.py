@@ -45,6 +45,7 @@ from .verbs.run import h_run
 from .verbs.scale import h_scale
 from .verbs.set import h_set_env, h_set_image, h_set_resources, h_set_sa
 from .verbs.simple import h_simple
+from .verbs.suspend import SUSPEND, h_suspend
 from .verbs.taint import h_taint
 from .verbs.top import h_top
 from .verbs.wait import h_wait
@@ -216,6 +217,7 @@ def choose(req: Req):
             r"^(?:a |new )?(?:generic )?(?:config ?map|secret)\b[^.]*\bfrom[- ](?:the |an? )?(?:env[- ])?file\b",
             h_create,
         ),
+        ("patch", SUSPEND, h_suspend),
         (
             "rollout",
             r"\brollout\b|roll out|\broll ?back\b|\bundo\b|rolling (restart|update)|\brestart\b|"

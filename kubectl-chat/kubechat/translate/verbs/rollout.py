@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ...intent import Intent
 from ..readers import common, first_type, names_for, number_after, resources
 from ..reading import EVENT_AS_TIME, Clarify, Req, V, is_keyword, is_name, said
@@ -44,7 +46,10 @@ def h_rollout(req: Req) -> Intent:
             rf"\bthe\s+({V})\s+rollout\b",
         ):
             m = req.find(pat)
-            named = m and req.table.get(clean(m.group(1)).lower())
+            after = m and re.match(r"\s+([a-z][a-z ]*?)(?=\s|$|[,.;!?])", req.text[m.end(1) :], re.I)
+            named = m and (
+                req.table.get(clean(m.group(1)).lower()) or (after and req.table.get(after.group(1).lower()))
+            )
             if named:
                 # "resume cronjob x": rollout acts on workloads only; the type is never a name
                 raise Clarify(
