@@ -21,6 +21,9 @@ CHANGES = [
     ("{type} {name} having watch/get/list over services", ["watch,get,list"]),
     ("{type} {name} in lab: grant group auditors the audit role", ["auditors"]),
     ("record rollout note 'moved to v4' on {type} {name}", ["moved to v4"]),
+    ("{type} {name} in lab is wedged, clear its owner references", ["clear"]),
+    ("change {type} {name} to ClusterIP", ["ClusterIP"]),
+    ("please debug {type} {name} with an alpine shell", ["alpine"]),
 ]
 
 

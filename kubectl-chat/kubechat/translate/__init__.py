@@ -184,6 +184,9 @@ def translate(
                     f"I would run {ruled.command!r}, but it does not use "
                     f"{', '.join(repr(w) for w in rr.unexplained[:3])} from your request. "
                     "Could you say it more plainly, naming the action, the object and its values?"
+                    if rr.unexplained
+                    else f"That asks for a change, and {ruled.command!r} would only read. Could you say "
+                    "it more plainly, naming the action, the object and its values?"
                 ),
                 notes=[f"unexplained words: {' '.join(rr.unexplained)}"],
             )
@@ -282,6 +285,9 @@ _CHANGE_SHAPE = re.compile(
     r"\b(?:get|list|watch|create|update|patch|delete)(?:\s*[/,]\s*(?:get|list|watch|create|update|patch|delete))+\b"
     r"|\b(?:give|grant|bind|assign)\b[^.?!]*\brole\b"
     r"|\bshould (?:use|run|have|be)\b|\bkick(?:s|ed)? off\b"
+    # a change verb opening the request or a clause ("change svc x to …", "…, clear its finalizers")
+    r"|(?:^|[,;:]\s*)(?:please\s+)?(?:change|give(?! me\b| us\b)|grant|clear|debug|set|update|add|remove|unset"
+    r"|switch|assign|bump|stop)\b"
 )
 
 
