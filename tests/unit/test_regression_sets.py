@@ -19,7 +19,7 @@ FLOORS = {
     "requests-2026-11-b.jsonl": (0.925, 0),
     "requests-2026-11-c.jsonl": (0.82, 0),
     "requests-2026-11-d.jsonl": (0.94, 0),
-    "requests-2026-11-e.jsonl": (0.595, 4),
+    "requests-2026-11-e.jsonl": (0.605, 4),
 }
 
 
