@@ -105,7 +105,7 @@ GOLDEN: dict[str, list[tuple[str, str]]] = {
         ),
         ("logs of job nightly-sync in kiln", "kubectl logs job/nightly-sync -n kiln"),
         ("last 2 hours of logs from beacon-2 in lantern", "kubectl logs beacon-2 -n lantern --since=2h"),
-        ("logs of all containers in pod pebble-1", "kubectl logs pebble-1 --all-containers=true"),
+        ("every container's logs for pod pebble-1", "kubectl logs pebble-1 --all-containers=true"),
         ("stream logs of deploy/gateway -n meadow", "kubectl logs deploy/gateway -n meadow --follow"),
     ],
     "exec": [
@@ -325,7 +325,7 @@ GOLDEN: dict[str, list[tuple[str, str]]] = {
     "node": [
         ("cordon worker-9", "kubectl cordon worker-9"),
         ("uncordon node worker-9", "kubectl uncordon worker-9"),
-        ("drain worker-3 ignoring daemonsets", "kubectl drain worker-3 --ignore-daemonsets"),
+        ("drain kiln-3 ignoring daemonsets", "kubectl drain kiln-3 --ignore-daemonsets"),
         (
             "drain node worker-3 and delete emptydir data, force it",
             "kubectl drain worker-3 --force --delete-emptydir-data",
@@ -572,8 +572,8 @@ GOLDEN: dict[str, list[tuple[str, str]]] = {
     ],
     "cp": [
         (
-            "copy /var/log/app.log out of pod rotor-5 to ./app.log",
-            "kubectl cp rotor-5:/var/log/app.log ./app.log",
+            "copy /srv/trace.out out of pod rotor-5 to ./trace.out",
+            "kubectl cp rotor-5:/srv/trace.out ./trace.out",
         ),
         (
             "copy ./init.sql into the pod vault-db-1 at /srv/init.sql in cellar",

@@ -45,7 +45,7 @@ EXAMPLES: tuple[tuple[str, str], ...] = (
     ("am I able to delete secrets here", "auth can-i delete secrets"),
     ("as whom does the API server see me", "auth whoami"),
     ("which cluster is this shell aimed at", "config current-context"),
-    ("hop over to the prod-eu context", "config use-context prod-eu"),
+    ("hop over to the lisbon-2 context", "config use-context lisbon-2"),
     ("what kinds of objects does the api know", "api-resources"),
     ("describe the fields of a cronjob", "explain cronjobs"),
     ("kubernetes version please", "version"),
