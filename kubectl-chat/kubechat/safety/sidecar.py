@@ -23,7 +23,7 @@ from pydantic import BaseModel
 from .. import paths
 from ..errors import MissingBinaryError, PolicyError
 from ..ports import free_port
-from . import local_opa
+from . import local_opa, sidecar_watch
 
 START_TIMEOUT_S = 15.0
 REPO_POLICIES = Path(__file__).resolve().parents[3] / "policies"
@@ -223,6 +223,7 @@ def ensure_running(spec: SidecarSpec | None = None) -> SidecarState:
     fingerprint = _fingerprint(spec, opa, digest)
     state = running(spec, opa)
     if state and state.fingerprint == fingerprint:
+        sidecar_watch.mark_used(_state_file())
         return _current(state, spec, digest)
     paths.ensure_private_dir(paths.state_dir())
     # One starter at a time: two invocations at once must not leave an orphaned second OPA.
@@ -232,6 +233,7 @@ def ensure_running(spec: SidecarSpec | None = None) -> SidecarState:
         if state and _is_our_opa(state, spec, opa):
             # Slow to answer under load is not dead: give it longer before replacing it.
             if state.fingerprint == fingerprint and healthy(state.port, timeout=3.0):
+                sidecar_watch.mark_used(_state_file())
                 return _current(state, spec, digest)
         # Wrong policies, not answering, or gone: never leave an old one running behind us.
         stop()
@@ -283,6 +285,7 @@ def _start(spec: SidecarSpec, opa: str, digest: str, fingerprint: str) -> Sideca
                     digest=digest,
                 )
                 _state_file().write_text(state.model_dump_json())
+                sidecar_watch.start(proc.pid, _state_file(), sidecar_watch.idle_seconds())
                 return state
             time.sleep(0.05)
         if proc.poll() is None:
