@@ -27,6 +27,9 @@ TEMPLATES = [
     ("delete pod {name}, namespace {ns}", "kubectl delete pod {name} -n {ns}"),
     ("scale deployment {name} to 3 in namespace {ns}", "kubectl scale deployment {name} -n {ns} --replicas=3"),
     ("delete pod {name} in the {ns} namespace", "kubectl delete pod {name} -n {ns}"),
+    # quoted names: the one after a type is the object, the one after "namespace" the place
+    ("erase the configmap '{name}' out of the namespace '{ns}'", "kubectl delete configmap {name} -n {ns}"),
+    ('please drop statefulset "{name}" from the namespace "{ns}".', "kubectl delete statefulset {name} -n {ns}"),
 ]  # fmt: skip
 # no vowels: never an English word; "q" first: never a type's short name ("csr", "pv")
 name = st.from_regex(r"\Aq[b-df-hj-np-tv-z]{2,4}-[0-9]\Z")

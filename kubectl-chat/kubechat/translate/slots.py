@@ -363,14 +363,21 @@ def _cues(
             # "(ns: logs)", "(logs ns)"), or after "namespace" said as a place closing its phrase ("pods in
             # namespace events", "…, namespace deploy"); "ns: annotate …" opens a task, and
             # "namespace labels" may be what is shown
+            # a quoted word after the cue is a name the user set apart ("namespace 'watch'")
+            quoted = (
+                low[m.start(1) - 1 : m.start(1)] in ("'", '"')
+                and low[m.end(1) : m.end(1) + 1] == low[m.start(1) - 1]
+            )
             named = not _words_only(v, is_word) or (
                 not _not_a_named_place(v)
                 and (
                     i < 3
+                    or quoted
                     or (
                         v not in _NOT_A_CLOSING_PLACE
                         and re.search(
-                            r"(?:^|[,;(]|\b(?:in|from|within|under|inside|into|to))\s*$", low[: m.start()]
+                            r"(?:^|[,;(]|\b(?:in|from|within|under|inside|into|to))\s*(?:the\s+)?$",
+                            low[: m.start()],
                         )
                         and _PHRASE_END.match(low[m.end() :])
                     )
