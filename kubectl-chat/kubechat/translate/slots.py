@@ -448,6 +448,9 @@ def _cues(
             or not _PHRASE_END.match(after)
         ):
             continue  # "for pod web", "for now": only a plain name closing its phrase is a place
+        if cue == "in" and _names_the_objects_place(low, m, is_type, is_word):
+            yield NsMatch(v, m.start(1), m.end(1), False, m.start(), m.end())
+            continue
         if cue == "in" and _words_only(v, is_word) and not is_filler(v) and v not in NOT_A_PLACE:
             # "pods in stream", "logs in watch": a command word closing its phrase after 'in'
             # is a place; "in stream mode" and the like are caught by the words after it
@@ -481,12 +484,45 @@ def _cues(
             continue  # "the image in web": a part of an object, not a place
         if re.match(r"\w+\s+the\s", low[m.start() :]) and v.isalpha():
             continue  # "in the project", "in the pod": a noun phrase; places are "in the X namespace"
-        prev = re.findall(r"[a-z0-9][-a-z0-9]*", low[: m.start()])[-1:]
-        after_type = bool(prev) and is_type(prev[0]) and cue == "in"  # "the web service in shop point …"
+        prev = re.findall(r"[a-z0-9][-a-z0-9]*", low[: m.start()])[-2:]
+        # "the web service in shop point …", "deployment web in shop resource requests …"
+        after_type = cue == "in" and (
+            (bool(prev) and is_type(prev[-1]))
+            or (len(prev) == 2 and is_type(prev[0]) and not is_word(prev[1]) and not is_type(prev[1]))
+        )
         if not opening and not after_type and not _PHRASE_END.match(after):
             continue  # "from literal values", "in ps output": X starts a longer noun phrase
         yield NsMatch(v, m.start(1), m.end(1), False, m.start(), m.end())
     yield from _on_place(low, is_type, is_word)
+
+
+# Words after "in" that say how or when even right after an object's name ("web-1 in bash").
+_MANNER_AFTER_OBJECT = {
+    "namespace", "namespaces", "ns", "k8s", "kubectl", "kubernetes", "bash", "sh", "shell",
+    "background", "foreground", "parallel", "detail", "full", "brief", "short", "wide", "order",
+    "reverse", "real", "realtime", "days", "hours", "minutes", "seconds", "progress", "advance",
+    "preparation", "general", "particular", "past", "addition", "case", "front", "ascending",
+    "descending", "stdin", "stdout", "cron", "force", "follow", "watch", "state", "phase",
+}  # fmt: skip
+
+
+def _names_the_objects_place(
+    low: str, m: re.Match, is_type: Callable[[str], bool], is_word: Callable[[str], bool]
+) -> bool:
+    """'… shell on cache-2 in folder': a common noun closing the request right after an object's
+    name (one with a digit or a dash, so no word) is where that object lives."""
+    v = m.group(1)
+    if v not in NOT_A_PLACE or v in _MANNER_AFTER_OBJECT or not v.isalpha():
+        return False
+    if not re.match(r"\s*[.!?]*\s*$", low[m.end() :]):
+        return False
+    prev = re.findall(r"(?<![/\w.-])([a-z0-9][-a-z0-9]*)\s+$", low[: m.start()])
+    return (
+        bool(prev)
+        and bool(re.search(r"[-0-9]", prev[-1]))
+        and not is_word(prev[-1])
+        and not is_type(prev[-1])
+    )
 
 
 def _on_place(low: str, is_type: Callable[[str], bool], is_word: Callable[[str], bool]) -> Iterator[NsMatch]:
