@@ -149,7 +149,7 @@ def _create_name(req: Req, words: str) -> str | None:
 def _binding_subjects(req: Req, it: Intent, name: str | None) -> str | None:
     """Who a binding is for ("to user ann", "to service account robot in tools", --user=…) and its
     own name ("call the binding x"); a missing one is asked for, never taken from the role."""
-    sa = req.find(rf"\bservice ?account\s+({V})") or req.find(rf"\b({V})\s+service ?account\b")
+    sa = req.find(rf"\b(?:service[ -]?account|sa)\s+({V})") or req.find(rf"\b({V})\s+service[ -]?account\b")
     user = req.find(rf"\b(?:to|for|give|grant)\s+(?:the\s+)?user\s+({V})") or req.find(r"--user=(\S+)")
     group = req.find(rf"\b(?:to|for|give|grant)\s+(?:the\s+)?group\s+({V})") or req.find(r"--group=(\S+)")
     flag_sa = req.value(r"--serviceaccount=(\S+:\S+)")
@@ -159,7 +159,12 @@ def _binding_subjects(req: Req, it: Intent, name: str | None) -> str | None:
         # "service account tools:robot" already says the account's namespace
         it.set_flag("serviceaccount", clean(sa.group(1)))
     elif sa:
-        sa_ns = req.value(rf"service ?account\s+{V}\s+(?:in|from|of)\s+(?:the\s+)?(?:namespace\s+)?({V})")
+        # "service account robot in tools", "sa robot (tools ns)"
+        m = req.find(
+            rf"\b(?:service[ -]?account|sa)\s+{V}\s+(?:(?:in|from|of)\s+(?:the\s+)?(?:namespace\s+)?({V})"
+            rf"|\(\s*({V})\s+(?:ns|namespace)\s*\))"
+        )
+        sa_ns = clean(m.group(1) or m.group(2)) if m else None
         sa_ns = sa_ns or namespace(req)
         if not sa_ns:
             raise Clarify("Which namespace is that service account in?")
