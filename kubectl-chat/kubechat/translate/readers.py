@@ -612,7 +612,12 @@ def kv_from_words(req: Req, kind: str) -> list[str]:
         k, _, v = clean(m.group(1)).partition(":")
         return [f"{k.strip()}={v.strip()}"]
     for m in req.findall(r"""(?<![\w-])['"]?([A-Za-z_][\w./-]*)=('[^']*'|"[^"]*"|[^\s,'"]*)['"]?"""):
-        out.append(f"{m.group(1)}={clean(m.group(2))}")
+        value = m.group(2)
+        # a literal's '!' or '?' is part of what was typed ("pin=0000!"): only a sentence's
+        # period or comma after it is dropped; labels and annotations can hold neither
+        kept = re.search(r"[!?]+[.,;:)]*$", value) if kind == "key" and value[:1] not in "'\"" else None
+        v = clean(value[: kept.start()]) + kept.group(0).rstrip(".,;:)") if kept else clean(value)
+        out.append(f"{m.group(1)}={v}")
     if not out:
         # "change the tier label on namespace x to gold": the key before the kind, the value after "to"
         m = req.find(rf"\bthe\s+({V})\s+{kind}\b(?:[^.]|\.(?=\S))*?\bto\s+({V})")
