@@ -20,7 +20,7 @@ FLOORS = {
     "requests-2026-11-c.jsonl": (0.82, 0),
     "requests-2026-11-d.jsonl": (0.94, 0),
     "requests-2026-11-e.jsonl": (0.605, 4),
-    "requests-2026-11-f.jsonl": (0.615, 7),
+    "requests-2026-11-f.jsonl": (0.645, 2),
 }
 
 
