@@ -559,20 +559,27 @@ _CONTAINER_KINDS = r"sidecar|init|main|app|application|ephemeral|debug|helper|pr
 
 
 def container_name(req: Req, exclude: str | None = None) -> str | None:
-    for pat in (
-        rf"(?:^|\s)(?:-c|--container)(?:=|\s+)({V})",
-        # "the sidecar container x-1", "an init container boot": the kind of container, then
-        # its name
-        rf"\b(?:{_CONTAINER_KINDS})\s+container\s+(?:named\s+|called\s+)?({V})",
-        rf"({V})\s+container\b",
-        rf"\bcontainer\s+(?:named\s+|called\s+)?({V})",
-        r"(?<![\w/.-])([\w-]+-container)\b",
+    for i, pat in enumerate(
+        (
+            rf"(?:^|\s)(?:-c|--container)(?:=|\s+)({V})",
+            # "the sidecar container x-1", "an init container boot": the kind of container, then
+            # its name
+            rf"\b(?:{_CONTAINER_KINDS})\s+container\s+(?:named\s+|called\s+)?({V})",
+            rf"({V})\s+container\b",
+            rf"\bcontainer\s+(?:named\s+|called\s+)?({V})",
+            r"(?<![\w/.-])([\w-]+-container)\b",
+        )
     ):
         for m in req.findall(pat):
             v = clean(m.group(1))
+            # "-c tail", "into the tail container of …": a word of the request language is the
+            # name where the cue leaves no doubt, never a container silently left out
+            named_outright = i == 0 or (
+                i == 2 and re.search(r"\bthe\s+$", req.text[: m.start(1)], re.I) is not None
+            )
             if (
                 is_name(v)
-                and not is_keyword(v)
+                and (not is_keyword(v) or (named_outright and not re.fullmatch(_CONTAINER_KINDS, v, re.I)))
                 # "the previous/prior container" is the last run of one, not a container's name
                 and v.lower()
                 not in (
