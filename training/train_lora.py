@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT / "training" / "corpus" / "data" / "kubectl-corpus-v1.jsonl.gz"
+CORPUS = ROOT / "training" / "corpus" / "data" / "kubectl-corpus-v2.jsonl.gz"
 MANIFEST = CORPUS.with_name(CORPUS.name.replace(".jsonl.gz", ".manifest.json"))
 ADAPTER_NAME = "kubectl-gemma3-270m"
 # The prompt the adapter is trained on; the run time must build exactly this (it is also written

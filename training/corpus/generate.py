@@ -42,7 +42,7 @@ HERE = Path(__file__).resolve().parent
 SEED_DIR = HERE / "seeds"
 DATA_DIR = HERE / "data"
 # Bump when the seeds or the generator change what is emitted.
-DATA_VERSION = "1"
+DATA_VERSION = "2"
 CORPUS_NAME = f"kubectl-corpus-v{DATA_VERSION}.jsonl.gz"
 MANIFEST_NAME = f"kubectl-corpus-v{DATA_VERSION}.manifest.json"
 DEFAULT_SEED = 20261129
