@@ -12,8 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from kubechat import paths
-
 pytestmark = pytest.mark.integration
 
 EXE = Path(sys.executable).parent / "kubectl-chat"
@@ -43,14 +41,9 @@ def terminal():
     os.close(leader)
 
 
-def test_the_readme_examples_do_what_the_readme_says(sandbox, isolated_home, terminal):
+def test_the_readme_examples_do_what_the_readme_says(sandbox, sandbox_chat_env, terminal):
     leader, follower = terminal
-    env = {
-        **os.environ,
-        "PATH": f"{paths.testbin_dir()}:{os.environ['PATH']}",
-        "KUBECONFIG": str(sandbox.admin_kubeconfig),
-        "KUBECHAT_HOME": str(isolated_home),
-    }
+    env = sandbox_chat_env
     kubectl = [str(sandbox.kubectl), "--kubeconfig", str(sandbox.admin_kubeconfig)]
 
     def chat(args: list[str], answer: str | None = None) -> subprocess.CompletedProcess:
